@@ -1,0 +1,15 @@
+package dev.rosetta.config;
+
+import java.nio.file.Path;
+
+/**
+ * Where declarative translator definitions live.
+ *
+ * @param directory directory of translator files (resolved against the config file's directory), or null for none
+ */
+public record TranslatorsConfig(Path directory) {
+
+    public static TranslatorsConfig none() {
+        return new TranslatorsConfig(null);
+    }
+}

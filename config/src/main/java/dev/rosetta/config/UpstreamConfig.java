@@ -1,0 +1,38 @@
+package dev.rosetta.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The real Kafka cluster behind the sidecar.
+ *
+ * @param bootstrapServers {@code host:port} entries (IPv6 as {@code [::1]:9092}); never empty.
+ *                         YAML may give a list or one comma-separated string.
+ * @param tls              TLS towards the brokers; null means plaintext
+ * @param connectTimeout   TCP connect timeout towards a broker (default 10s)
+ */
+public record UpstreamConfig(List<String> bootstrapServers, ClientTlsConfig tls, Duration connectTimeout) {
+
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    public UpstreamConfig {
+        bootstrapServers = List.copyOf(Objects.requireNonNull(bootstrapServers, "bootstrapServers"));
+        if (bootstrapServers.isEmpty()) {
+            throw new IllegalArgumentException("bootstrapServers must not be empty");
+        }
+        for (String s : bootstrapServers) {
+            String problem = HostPort.problem(s);
+            if (problem != null) {
+                throw new IllegalArgumentException("bootstrap server '" + s + "': " + problem);
+            }
+        }
+        if (connectTimeout == null) {
+            connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        }
+    }
+
+    public static UpstreamConfig defaults(List<String> bootstrapServers) {
+        return new UpstreamConfig(bootstrapServers, null, DEFAULT_CONNECT_TIMEOUT);
+    }
+}
