@@ -136,8 +136,8 @@ public final class ConfigLoader {
             return ListenerConfig.defaults();
         }
         String bindHost = m.string("bindHost", ListenerConfig.DEFAULT_BIND_HOST);
-        int bootstrapPort = m.integer("bootstrapPort", ListenerConfig.DEFAULT_BOOTSTRAP_PORT, 1, 65535);
-        int brokerPortBase = m.integer("brokerPortBase", ListenerConfig.DEFAULT_BROKER_PORT_BASE, 1, 65535);
+        int bootstrapPort = m.integer("bootstrapPort", ListenerConfig.DEFAULT_BOOTSTRAP_PORT, 0, 65535);
+        int brokerPortBase = m.integer("brokerPortBase", ListenerConfig.DEFAULT_BROKER_PORT_BASE, 0, 65535);
         String advertisedHost = m.string("advertisedHost", bindHost);
         int maxFrameBytes = m.integer("maxFrameBytes", ListenerConfig.DEFAULT_MAX_FRAME_BYTES,
                 ListenerConfig.MIN_FRAME_BYTES, Integer.MAX_VALUE);
@@ -150,7 +150,7 @@ public final class ConfigLoader {
             m.invalid(m.has("advertisedHost") ? "advertisedHost" : "bindHost", advertisedHost,
                     "clients cannot connect to a wildcard address; set listener.advertisedHost to a name clients can reach");
         }
-        if (bootstrapPort >= brokerPortBase && bootstrapPort < brokerPortBase + 1000) {
+        if (bootstrapPort > 0 && brokerPortBase > 0 && bootstrapPort >= brokerPortBase && bootstrapPort < brokerPortBase + 1000) {
             m.invalid("bootstrapPort", String.valueOf(bootstrapPort), "collides with the broker ports (brokerPortBase "
                     + brokerPortBase + " + node id); choose a port outside " + brokerPortBase + ".." + (brokerPortBase + 999));
         }

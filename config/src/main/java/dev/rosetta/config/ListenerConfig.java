@@ -7,8 +7,9 @@ import java.util.Objects;
  * {@code bootstrapPort}; the broker with node id N is exposed on {@code brokerPortBase + N}.
  *
  * @param bindHost       address to listen on (default {@code 127.0.0.1})
- * @param bootstrapPort  bootstrap port (default {@value #DEFAULT_BOOTSTRAP_PORT})
- * @param brokerPortBase node id N listens on {@code brokerPortBase + N} (default {@value #DEFAULT_BROKER_PORT_BASE})
+ * @param bootstrapPort  bootstrap port (default {@value #DEFAULT_BOOTSTRAP_PORT}); 0 = any free port
+ * @param brokerPortBase node id N listens on {@code brokerPortBase + N} (default {@value #DEFAULT_BROKER_PORT_BASE});
+ *                       0 = each broker gets any free port (tests, embedded mode; clients learn it from metadata)
  * @param advertisedHost the host written into broker endpoints clients see (default: {@code bindHost})
  * @param maxFrameBytes  largest request frame accepted from a client (1 KiB .. 2 GiB-1, default 100 MiB)
  * @param tls            TLS towards clients; null means plaintext
@@ -27,11 +28,11 @@ public record ListenerConfig(String bindHost, int bootstrapPort, int brokerPortB
         if (advertisedHost == null) {
             advertisedHost = bindHost;
         }
-        if (bootstrapPort < 1 || bootstrapPort > 65535) {
-            throw new IllegalArgumentException("bootstrapPort must be 1..65535, got " + bootstrapPort);
+        if (bootstrapPort < 0 || bootstrapPort > 65535) {
+            throw new IllegalArgumentException("bootstrapPort must be 0..65535, got " + bootstrapPort);
         }
-        if (brokerPortBase < 1 || brokerPortBase > 65535) {
-            throw new IllegalArgumentException("brokerPortBase must be 1..65535, got " + brokerPortBase);
+        if (brokerPortBase < 0 || brokerPortBase > 65535) {
+            throw new IllegalArgumentException("brokerPortBase must be 0..65535, got " + brokerPortBase);
         }
         if (maxFrameBytes < MIN_FRAME_BYTES) {
             throw new IllegalArgumentException("maxFrameBytes must be at least 1024, got " + maxFrameBytes);
@@ -43,8 +44,8 @@ public record ListenerConfig(String bindHost, int bootstrapPort, int brokerPortB
                 DEFAULT_BIND_HOST, DEFAULT_MAX_FRAME_BYTES, null);
     }
 
-    /** The port that exposes the broker with node id {@code nodeId}. */
+    /** The port that exposes the broker with node id {@code nodeId}; 0 when ports are ephemeral. */
     public int brokerPort(int nodeId) {
-        return brokerPortBase + nodeId;
+        return brokerPortBase == 0 ? 0 : brokerPortBase + nodeId;
     }
 }

@@ -115,10 +115,10 @@ class ConfigLoaderTest {
         Files.writeString(file, "upstream:\n  bootstrapServers: k:9092\n  tls:\n    trustedCertificates: ca.pem\n");
         assertThat(ConfigLoader.load(file).upstream().tls().trustedCertificates()).isEqualTo(sub.resolve("ca.pem"));
 
-        Files.writeString(file, "upstream:\n  bootstrapServers: k:9092\nlistener:\n  bootstrapPort: 0\n");
+        Files.writeString(file, "upstream:\n  bootstrapServers: k:9092\nlistener:\n  bootstrapPort: 70000\n");
         assertThatThrownBy(() -> ConfigLoader.load(file))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining(file.toString() + ":4: listener.bootstrapPort = '0': must be an integer from 1 to 65535");
+                .hasMessageContaining(file.toString() + ":4: listener.bootstrapPort = '70000': must be an integer from 0 to 65535");
     }
 
     @Test
