@@ -1,0 +1,43 @@
+package dev.rosetta.translators.registry;
+
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** Records outcomes of registry exchanges into an atomically replaced {@link RegistryHealth}. */
+final class HealthTracker {
+    private final AtomicReference<RegistryHealth> state = new AtomicReference<>(RegistryHealth.unknown());
+    private final AtomicLong servedFromCache = new AtomicLong();
+    private final Clock clock;
+
+    HealthTracker(Clock clock) {
+        this.clock = clock;
+    }
+
+    void success() {
+        RegistryHealth h = state.get();
+        if (h.up() && h.consecutiveFailures() == 0 && h.lastSuccess() != null
+                && clock.millis() - h.lastSuccess().toEpochMilli() < 1000) {
+            return; // cheap path: avoid a CAS storm while healthy
+        }
+        state.updateAndGet(o -> new RegistryHealth(true, clock.instant(), o.lastFailure(), o.lastError(), 0,
+                servedFromCache.get()));
+    }
+
+    void failure(String error) {
+        state.updateAndGet(o -> new RegistryHealth(false, o.lastSuccess(), clock.instant(), error,
+                o.consecutiveFailures() + 1, servedFromCache.get()));
+    }
+
+    void servedFromCache() {
+        if (!state.get().up()) {
+            servedFromCache.incrementAndGet();
+        }
+    }
+
+    RegistryHealth snapshot() {
+        RegistryHealth h = state.get();
+        return new RegistryHealth(h.up(), h.lastSuccess(), h.lastFailure(), h.lastError(), h.consecutiveFailures(),
+                servedFromCache.get());
+    }
+}

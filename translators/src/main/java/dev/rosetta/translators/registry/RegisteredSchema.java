@@ -1,0 +1,43 @@
+package dev.rosetta.translators.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One schema as the registry returns it. Immutable, thread-safe.
+ *
+ * @param id         global schema id (never assume ids are consecutive: Apicurio uses content ids)
+ * @param subject    subject, or null when fetched by id only
+ * @param version    version within the subject, or -1 when fetched by id only
+ * @param schemaType {@code AVRO}, {@code JSON} or {@code PROTOBUF} (absent in the API means AVRO)
+ * @param schema     the schema text
+ * @param references references to other schemas (empty when none)
+ * @param metadata   Data Contract {@code metadata} document, or null
+ * @param ruleSet    Data Contract {@code ruleSet} document (holds {@code migrationRules}), or null
+ */
+public record RegisteredSchema(int id, String subject, int version, String schemaType, String schema,
+                               List<SchemaReference> references, JsonNode metadata, JsonNode ruleSet) {
+
+    public RegisteredSchema {
+        Objects.requireNonNull(schema, "schema");
+        schemaType = schemaType == null || schemaType.isEmpty() ? "AVRO" : schemaType;
+        references = references == null ? List.of() : List.copyOf(references);
+    }
+
+    /** An Avro schema with no subject, version, references or rules. */
+    public static RegisteredSchema avro(int id, String schema) {
+        return new RegisteredSchema(id, null, -1, "AVRO", schema, List.of(), null, null);
+    }
+
+    /** The same schema placed at {@code subject}/{@code version}. */
+    public RegisteredSchema at(String subject, int version) {
+        return new RegisteredSchema(id, subject, version, schemaType, schema, references, metadata, ruleSet);
+    }
+
+    /** True for Avro schemas. */
+    public boolean isAvro() {
+        return "AVRO".equalsIgnoreCase(schemaType);
+    }
+}
