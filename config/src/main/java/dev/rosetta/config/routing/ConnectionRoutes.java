@@ -1,0 +1,57 @@
+package dev.rosetta.config.routing;
+
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * A connection's handle on the current routes: remembers the client's id and principal and
+ * re-resolves its {@link ClientRoutes} only when the route table changes, so a rollback
+ * reaches the connection on its next request without any per-request work beyond one
+ * volatile read and a reference comparison.
+ *
+ * <p>Not thread-safe: one instance per connection, used from the connection's event loop.
+ */
+public final class ConnectionRoutes {
+
+    private final Supplier<RouteTable> tables;
+    private String clientId;
+    private String principal;
+    private RouteTable table;
+    private ClientRoutes routes;
+
+    /**
+     * @param tables the current table, e.g. {@code routeStore::table}; called once per {@link #current()}
+     */
+    public ConnectionRoutes(Supplier<RouteTable> tables, String clientId, String principal) {
+        this.tables = Objects.requireNonNull(tables);
+        this.clientId = clientId;
+        this.principal = principal;
+    }
+
+    /** Records a new client id (from a request header) or principal (after SASL); cheap when unchanged. */
+    public void identify(String clientId, String principal) {
+        if (!Objects.equals(this.clientId, clientId) || !Objects.equals(this.principal, principal)) {
+            this.clientId = clientId;
+            this.principal = principal;
+            this.table = null;
+        }
+    }
+
+    /** This client's decisions under the current table. Call once per request. */
+    public ClientRoutes current() {
+        RouteTable t = tables.get();
+        if (t != table) {
+            routes = t.forClient(clientId, principal);
+            table = t;
+        }
+        return routes;
+    }
+
+    public String clientId() {
+        return clientId;
+    }
+
+    public String principal() {
+        return principal;
+    }
+}
