@@ -183,7 +183,10 @@ class RegistryClientTest {
         fake.down = true;
         nanos.addAndGet(Duration.ofSeconds(31).toNanos());
         assertThat(reg.latest("s").join().version()).isEqualTo(2);
-        Await.until("outage reported", Duration.ofSeconds(5), () -> !reg.health().up());
+        Await.until("outage reported, health now " + reg.health(), Duration.ofSeconds(5), () -> {
+            reg.latest("s");
+            return !reg.health().up();
+        });
         assertThat(reg.latest("s").join().version()).isEqualTo(2);
         assertThat(reg.health().servedFromCacheDuringOutage()).isPositive();
         assertThat(reg.health().lastError()).contains("503");

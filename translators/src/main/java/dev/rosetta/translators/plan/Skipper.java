@@ -1,0 +1,171 @@
+package dev.rosetta.translators.plan;
+
+import dev.rosetta.translators.TranslationException.Reason;
+import org.apache.avro.Schema;
+
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Moves an {@link Input} past one value of a writer schema without decoding it. */
+abstract class Skipper {
+    abstract void skip(Input in);
+
+    static final Skipper NOTHING = new Skipper() {
+        @Override
+        void skip(Input in) {
+        }
+    };
+    static final Skipper VARINT = new Skipper() {
+        @Override
+        void skip(Input in) {
+            in.skipVarint();
+        }
+    };
+    static final Skipper LENGTH_PREFIXED = new Skipper() {
+        @Override
+        void skip(Input in) {
+            in.skipLengthPrefixed();
+        }
+    };
+    static final Skipper BOOLEAN = fixed(1);
+    static final Skipper FLOAT = fixed(4);
+    static final Skipper DOUBLE = fixed(8);
+
+    static Skipper fixed(int n) {
+        return new Skipper() {
+            @Override
+            void skip(Input in) {
+                in.skip(n);
+            }
+        };
+    }
+
+    static Skipper of(Schema s) {
+        return of(s, new IdentityHashMap<>());
+    }
+
+    static Skipper of(Schema s, Map<Schema, Skipper> seen) {
+        switch (s.getType()) {
+            case NULL:
+                return NOTHING;
+            case BOOLEAN:
+                return BOOLEAN;
+            case INT:
+            case LONG:
+            case ENUM:
+                return VARINT;
+            case FLOAT:
+                return FLOAT;
+            case DOUBLE:
+                return DOUBLE;
+            case STRING:
+            case BYTES:
+                return LENGTH_PREFIXED;
+            case FIXED:
+                return fixed(s.getFixedSize());
+            case ARRAY:
+                return new Block(of(s.getElementType(), seen), false);
+            case MAP:
+                return new Block(of(s.getValueType(), seen), true);
+            case UNION: {
+                List<Schema> types = s.getTypes();
+                Skipper[] branches = new Skipper[types.size()];
+                for (int i = 0; i < branches.length; i++) {
+                    branches[i] = of(types.get(i), seen);
+                }
+                return new Union(branches);
+            }
+            case RECORD: {
+                Skipper known = seen.get(s);
+                if (known != null) {
+                    return known;
+                }
+                Record r = new Record();
+                seen.put(s, r);
+                List<Schema.Field> fields = s.getFields();
+                r.fields = new Skipper[fields.size()];
+                r.names = new String[fields.size()];
+                for (int i = 0; i < r.fields.length; i++) {
+                    r.fields[i] = of(fields.get(i).schema(), seen);
+                    r.names[i] = fields.get(i).name();
+                }
+                return r;
+            }
+            default:
+                throw new IllegalArgumentException("unknown Avro type " + s.getType());
+        }
+    }
+
+    static final class Record extends Skipper {
+        Skipper[] fields;
+        String[] names;
+
+        @Override
+        void skip(Input in) {
+            Skipper[] f = fields;
+            for (int i = 0; i < f.length; i++) {
+                try {
+                    f[i].skip(in);
+                } catch (PlanFailure e) {
+                    throw e.field(names[i]);
+                }
+            }
+        }
+    }
+
+    static final class Union extends Skipper {
+        final Skipper[] branches;
+
+        Union(Skipper[] branches) {
+            this.branches = branches;
+        }
+
+        @Override
+        void skip(Input in) {
+            int i = in.readInt();
+            if (i < 0 || i >= branches.length) {
+                throw new PlanFailure(Reason.CORRUPT_PAYLOAD, "union index " + i + " out of range 0.."
+                        + (branches.length - 1));
+            }
+            branches[i].skip(in);
+        }
+    }
+
+    static final class Block extends Skipper {
+        final Skipper item;
+        final boolean map;
+
+        Block(Skipper item, boolean map) {
+            this.item = item;
+            this.map = map;
+        }
+
+        @Override
+        void skip(Input in) {
+            long index = 0;
+            while (true) {
+                long n = in.readLong();
+                if (n == 0) {
+                    return;
+                }
+                if (n < 0) {
+                    long bytes = in.readLong();
+                    in.skip(bytes); // negative count: the block carries its byte size
+                    index -= n;
+                    continue;
+                }
+                for (long i = 0; i < n; i++, index++) {
+                    try {
+                        if (map) {
+                            in.skipLengthPrefixed();
+                        }
+                        item.skip(in);
+                    } catch (PlanFailure e) {
+                        throw e.index(index);
+                    }
+                }
+            }
+        }
+    }
+}
