@@ -1,0 +1,193 @@
+package dev.rosetta.proxy.net;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.rosetta.config.ListenerConfig;
+import dev.rosetta.config.UpstreamConfig;
+import dev.rosetta.proxy.metrics.ProxyMetrics;
+import dev.rosetta.proxy.protocol.ApiVersionsIntersection;
+import dev.rosetta.proxy.protocol.BrokerAddressRewriter;
+import dev.rosetta.proxy.protocol.ResponseFilter;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslContext;
+
+/**
+ * The Kafka protocol proxy: a bootstrap port plus one port per upstream broker, each client
+ * connection paired with its own upstream connection on the same event loop.
+ *
+ * <p>Lifecycle: {@link #start()} binds the bootstrap port and returns; broker ports are bound as
+ * brokers become known (from the responses clients receive). {@link #close()} stops accepting,
+ * closes every connection and releases the event loops. Thread-safe.
+ */
+public final class ProxyServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ProxyServer.class);
+    /** Pause reading from one side once this much is queued for the other (per connection). */
+    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
+
+    private final ListenerConfig listener;
+    private final UpstreamConfig upstream;
+    private final List<ResponseFilter> extraFilters;
+    private final Transport transport;
+    private final ProxyMetrics metrics;
+    private final List<Channel> serverChannels = new CopyOnWriteArrayList<>();
+    private EventLoopGroup acceptors;
+    private EventLoopGroup workers;
+    private ProxyRuntime runtime;
+    private volatile InetSocketAddress bootstrapAddress;
+
+    /**
+     * @param extraFilters response filters run after the proxy's own (address rewriting, ApiVersions)
+     */
+    public ProxyServer(ListenerConfig listener, UpstreamConfig upstream, MeterRegistry registry, List<ResponseFilter> extraFilters) {
+        this.listener = listener;
+        this.upstream = upstream;
+        this.extraFilters = List.copyOf(extraFilters);
+        this.transport = Transport.best();
+        this.metrics = new ProxyMetrics(registry);
+    }
+
+    /** Binds the bootstrap port; returns once clients can connect. */
+    public synchronized ProxyServer start() {
+        if (runtime != null) {
+            throw new IllegalStateException("already started");
+        }
+        SslContext clientTls = TlsContexts.forClients(listener.tls());
+        SslContext upstreamTls = TlsContexts.forUpstream(upstream.tls());
+        int threads = Runtime.getRuntime().availableProcessors();
+        acceptors = transport.newGroup("rosetta-accept", 1);
+        workers = transport.newGroup("rosetta-io", threads);
+        BrokerListeners endpoints = new BrokerListeners(listener.advertisedHost(), this::bindBroker);
+        List<ResponseFilter> filters = new ArrayList<>();
+        filters.add(new ApiVersionsIntersection());
+        filters.add(new BrokerAddressRewriter(endpoints));
+        filters.addAll(extraFilters);
+        List<InetSocketAddress> bootstrapServers = upstream.bootstrapServers().stream().map(ProxyServer::unresolved).toList();
+        runtime = new ProxyRuntime(transport, bootstrapServers, endpoints, new ResponseFilters(filters), metrics,
+                clientTls, upstreamTls, listener.maxFrameBytes(), (int) upstream.connectTimeout().toMillis());
+        try {
+            Channel channel = bind(listener.bootstrapPort(), ClientConnection.Target.BOOTSTRAP).syncUninterruptibly().channel();
+            bootstrapAddress = (InetSocketAddress) channel.localAddress();
+        } catch (RuntimeException e) {
+            close();
+            throw new IllegalStateException("cannot listen on " + listener.bindHost() + ":" + listener.bootstrapPort()
+                    + " (listener.bindHost / listener.bootstrapPort): " + ClientConnection.rootMessage(e), e);
+        }
+        LOG.info("Rosetta proxy listening on {} (bootstrap, advertised as {}:{}), upstream {}, transport {}, {} I/O threads, TLS to clients {}, TLS upstream {}",
+                bootstrapAddress, listener.advertisedHost(), bootstrapAddress.getPort(), upstream.bootstrapServers(), transport.name(), threads,
+                clientTls != null ? "on" : "off", upstreamTls != null ? "on" : "off");
+        return this;
+    }
+
+    private CompletableFuture<Integer> bindBroker(int nodeId) {
+        CompletableFuture<Integer> bound = new CompletableFuture<>();
+        int port = listener.brokerPort(nodeId);
+        if (port < 0 || port > 65535) {
+            bound.completeExceptionally(new IllegalStateException("broker node id " + nodeId + " maps to port " + port
+                    + " (listener.brokerPortBase " + listener.brokerPortBase() + " + node id), outside 0..65535"));
+            return bound;
+        }
+        bind(port, new ClientConnection.Target(nodeId)).addListener((ChannelFuture future) -> {
+            if (future.isSuccess()) {
+                int actual = ((InetSocketAddress) future.channel().localAddress()).getPort();
+                LOG.info("Listening for broker {} on {}:{} (advertised as {}:{})", nodeId, listener.bindHost(), actual, listener.advertisedHost(), actual);
+                bound.complete(actual);
+            } else {
+                LOG.error("Cannot listen for broker {} on {}:{}: {}", nodeId, listener.bindHost(), port, ClientConnection.rootMessage(future.cause()));
+                bound.completeExceptionally(future.cause());
+            }
+        });
+        return bound;
+    }
+
+    private ChannelFuture bind(int port, ClientConnection.Target target) {
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(acceptors, workers)
+                .channel(transport.serverChannelType())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.AUTO_READ, false) // until the upstream connection is up
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.config().setWriteBufferWaterMark(WATER_MARK);
+                        if (runtime.clientTls() != null) {
+                            ch.pipeline().addLast("tls", runtime.clientTls().newHandler(ch.alloc()));
+                        }
+                        ch.pipeline().addLast("frames", new KafkaFrameDecoder(8, runtime.maxFrameBytes()));
+                        ch.pipeline().addLast("proxy", new ClientConnection(runtime, target));
+                    }
+                });
+        ChannelFuture future = bootstrap.bind(listener.bindHost(), port);
+        future.addListener(f -> {
+            if (f.isSuccess()) {
+                serverChannels.add(future.channel());
+            }
+        });
+        return future;
+    }
+
+    /** Where the bootstrap port is bound (the actual port when configured as 0). */
+    public InetSocketAddress bootstrapAddress() {
+        return bootstrapAddress;
+    }
+
+    /** {@code host:port} a client puts in {@code bootstrap.servers}. */
+    public String bootstrapServers() {
+        return listener.advertisedHost() + ":" + bootstrapAddress.getPort();
+    }
+
+    /** Node id → port for every broker the proxy listens for now. */
+    public Map<Integer, Integer> brokerPorts() {
+        return runtime.endpoints().ports();
+    }
+
+    /** Connection-level meters. */
+    public ProxyMetrics metrics() {
+        return metrics;
+    }
+
+    @Override
+    public synchronized void close() {
+        for (Channel channel : serverChannels) {
+            channel.close().syncUninterruptibly();
+        }
+        serverChannels.clear();
+        if (acceptors != null) {
+            acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        if (workers != null) {
+            workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        if (runtime != null) {
+            LOG.info("Rosetta proxy on {} stopped", bootstrapAddress);
+        }
+    }
+
+    private static InetSocketAddress unresolved(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        String host = hostPort.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        return InetSocketAddress.createUnresolved(host, Integer.parseInt(hostPort.substring(colon + 1)));
+    }
+}

@@ -1,0 +1,13 @@
+package dev.rosetta.proxy.protocol;
+
+import org.apache.kafka.common.protocol.ApiKeys;
+
+/**
+ * A request forwarded to the broker whose response has not yet arrived. Only the request carries
+ * the api key and version, so the proxy needs this to interpret the response.
+ *
+ * @param apiKey {@code null} when the client used an api key this proxy does not know; such a
+ *               response is forwarded untouched
+ */
+public record InFlightRequest(int correlationId, ApiKeys apiKey, short apiVersion, String clientId) {
+}
