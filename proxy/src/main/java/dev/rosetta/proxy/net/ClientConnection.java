@@ -121,17 +121,18 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                     return;
                 }
                 upstream = future.channel();
-                LOG.debug("Connected {} ({} port) to upstream {}", client.remoteAddress(), target, address);
+                LOG.debug("Connected {} ({} port) to upstream {}", client.remoteAddress(), target, describe(address));
                 client.config().setAutoRead(true);
                 return;
             }
             runtime.metrics().upstreamConnectFailed();
             if (index + 1 < candidates.size()) {
-                LOG.info("Upstream {} unreachable ({}); trying {}", address, rootMessage(future.cause()), candidates.get(index + 1));
+                LOG.info("Upstream {} unreachable ({}); trying {}", describe(address), rootMessage(future.cause()), describe(candidates.get(index + 1)));
                 connectUpstream(candidates, index + 1);
             } else {
                 LOG.warn("Closing connection from {} on {} port: cannot reach upstream {}: {}",
-                        client.remoteAddress(), target, candidates.size() == 1 ? address : candidates, rootMessage(future.cause()));
+                        client.remoteAddress(), target, candidates.stream().map(ClientConnection::describe).collect(java.util.stream.Collectors.joining(", ")),
+                        rootMessage(future.cause()));
                 client.close();
             }
         });
@@ -246,6 +247,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void reject(ChannelHandlerContext ctx, String reason) {
+        if (closing) {
+            return;
+        }
         runtime.metrics().frameRejected();
         LOG.warn("Closing connection from {} on {} port: {}", ctx.channel().remoteAddress(), target, reason);
         closeBoth();
@@ -497,6 +501,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             }
         }
         return false;
+    }
+
+    /** {@code host:port}, without the {@code /<unresolved>} of an unresolved address. */
+    static String describe(InetSocketAddress address) {
+        return address.getHostString() + ":" + address.getPort();
     }
 
     static String rootMessage(Throwable error) {

@@ -37,6 +37,7 @@ public final class KafkaFrameDecoder extends ByteToMessageDecoder {
             int start = in.readerIndex();
             int size = in.getInt(start);
             if (size < minFrameBytes || size > maxFrameBytes) {
+                in.skipBytes(in.readableBytes()); // nothing after a bad size prefix can be framed: report once
                 throw new FrameSizeException(size, minFrameBytes, maxFrameBytes);
             }
             if (in.readableBytes() < 4 + size) {
