@@ -334,8 +334,11 @@ public final class ConfigLoader {
         int port = m.integer("port", AdminConfig.DEFAULT_PORT, 0, 65535);
         String bearerToken = m.string("bearerToken", null, true);
         m.finish();
-        if (bearerToken != null && bearerToken.isBlank()) {
-            m.invalid("bearerToken", "", "must not be blank; remove it to disable authentication");
+        // "${ROSETTA_ADMIN_TOKEN:-}" with the variable unset means: no authentication.
+        if (bearerToken != null && bearerToken.isEmpty()) {
+            bearerToken = null;
+        } else if (bearerToken != null && bearerToken.isBlank()) {
+            m.invalid("bearerToken", "", "must not be blank; leave it empty or remove it to disable authentication");
         }
         if (b.hasProblems()) {
             return null;
