@@ -1,6 +1,7 @@
 package dev.rosetta.config;
 
 import dev.rosetta.config.RouteConfig.FailureMode;
+import dev.rosetta.config.routing.RouteJson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -400,6 +401,26 @@ class ConfigLoaderTest {
         assertThat(r).isEqualTo(RouteConfig.consumeOnly("orders", 2));
         assertThatThrownBy(() -> ConfigLoader.parseRoute("{\"topic\": \"x\", \"consume\": {\"version\": 2}}",
                 "PUT /routes/orders", "orders")).hasMessageContaining("does not match the topic being changed");
+    }
+
+    @Test
+    void routeJsonFromTheAdminApiReadsBackAsTheSameRoute() {
+        RouteConfig route = parse("""
+                upstream: {bootstrapServers: k:9092}
+                routes:
+                  - topic: orders
+                    keySubject: orders-key
+                    consume:
+                      version: 1
+                      overrides: [{clientId: "a-*", principal: "User:x", version: 2}]
+                      rollout: {version: 2, percent: 0.125}
+                    produce: {version: 1, rollout: {version: 3, percent: 50}}
+                    failure: {mode: DEAD_LETTER, header: x-err, deadLetterTopic: orders.dlq}
+                """).routes().get(0);
+        String json = RouteJson.write(RouteJson.toJson(route));
+
+        assertThat(ConfigLoader.parseRoute(json, "PUT /routes/orders", "orders")).isEqualTo(route);
+        assertThat(RouteJson.route(RouteJson.read(json))).isEqualTo(route);
     }
 
     private ConfigException catchConfig(String yaml) {

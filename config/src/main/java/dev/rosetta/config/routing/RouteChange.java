@@ -194,6 +194,7 @@ public sealed interface RouteChange {
         return route.withProduce(pc.withRollout(next));
     }
 
+    /** A {@link ConfigException} naming this change as the source, e.g. for an admin API 400 body. */
     static ConfigException invalid(RouteChange change, String path, String value, String reason) {
         return new ConfigException(List.of(new ConfigException.Problem(change.describe(), 0, path, value, reason)));
     }
