@@ -77,7 +77,8 @@ public class TranslationException extends RuntimeException {
                 this.targetId >= 0 ? this.targetId : targetId, getCause());
     }
 
-    private String getRawMessage() { return super.getMessage(); }
+    /** The message without reason, path and ids (for wrapping into a higher-level message). */
+    public String getRawMessage() { return super.getMessage(); }
 
     @Override
     public String getMessage() {

@@ -27,7 +27,7 @@ public final class StaticSchemaRegistry implements SchemaRegistry {
 
     /**
      * Registers {@code schema} (its id is used if >= 0, else the next free id) as the next version
-     * of {@code subject}; returns the id.
+     * of {@code subject} (or at {@code schema.version()} if that is > 0); returns the id.
      */
     public synchronized int register(String subject, RegisteredSchema schema) {
         List<RegisteredSchema> versions = bySubject.computeIfAbsent(subject, s -> new ArrayList<>());
@@ -36,12 +36,57 @@ public final class StaticSchemaRegistry implements SchemaRegistry {
                 return existing.id();
             }
         }
+        int version = schema.version() > 0 ? schema.version()
+                : versions.isEmpty() ? 1 : versions.get(versions.size() - 1).version() + 1;
+        for (RegisteredSchema existing : versions) {
+            if (existing.version() == version) {
+                throw new IllegalArgumentException("subject " + subject + " already has version " + version);
+            }
+        }
         int id = schema.id() >= 0 ? schema.id() : nextFreeId();
-        RegisteredSchema placed = new RegisteredSchema(id, subject, versions.size() + 1, schema.schemaType(),
+        RegisteredSchema placed = new RegisteredSchema(id, subject, version, schema.schemaType(),
                 schema.schema(), schema.references(), schema.metadata(), schema.ruleSet());
         versions.add(placed);
+        versions.sort(java.util.Comparator.comparingInt(RegisteredSchema::version));
         byId.putIfAbsent(id, placed);
         return id;
+    }
+
+    /**
+     * Loads {@code <dir>/<subject>/v<N>.avsc} (or {@code <N>.avsc}) files as version N of each
+     * subject, with an optional {@code v<N>.ruleset.json} holding a Data Contract {@code ruleSet}.
+     * Ids are assigned in subject, then version order.
+     *
+     * @throws IllegalArgumentException naming a file that cannot be read
+     */
+    public static StaticSchemaRegistry loadDirectory(java.nio.file.Path dir) {
+        StaticSchemaRegistry reg = new StaticSchemaRegistry();
+        java.util.regex.Pattern name = java.util.regex.Pattern.compile("v?(\\d+)\\.avsc");
+        try (var subjects = java.nio.file.Files.list(dir)) {
+            for (var subjectDir : subjects.filter(java.nio.file.Files::isDirectory).sorted().toList()) {
+                java.util.TreeMap<Integer, java.nio.file.Path> files = new java.util.TreeMap<>();
+                try (var list = java.nio.file.Files.list(subjectDir)) {
+                    for (var f : list.toList()) {
+                        var m = name.matcher(f.getFileName().toString());
+                        if (m.matches()) {
+                            files.put(Integer.parseInt(m.group(1)), f);
+                        }
+                    }
+                }
+                for (var e : files.entrySet()) {
+                    String text = java.nio.file.Files.readString(e.getValue());
+                    var rules = e.getValue().resolveSibling(e.getValue().getFileName().toString()
+                            .replace(".avsc", ".ruleset.json"));
+                    com.fasterxml.jackson.databind.JsonNode ruleSet = java.nio.file.Files.exists(rules)
+                            ? RegistryClient.JSON.readTree(rules.toFile()) : null;
+                    reg.register(subjectDir.getFileName().toString(), new RegisteredSchema(-1, null, e.getKey(),
+                            "AVRO", text, List.of(), null, ruleSet));
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot read schema directory " + dir + ": " + e.getMessage(), e);
+        }
+        return reg;
     }
 
     private int nextFreeId() {
@@ -85,11 +130,17 @@ public final class StaticSchemaRegistry implements SchemaRegistry {
 
     @Override
     public synchronized Optional<RegisteredSchema> cachedVersion(String subject, int version) {
-        List<RegisteredSchema> v = bySubject.get(subject);
-        if (v == null || version < 1 || version > v.size()) {
-            return Optional.empty();
+        for (RegisteredSchema s : bySubject.getOrDefault(subject, List.of())) {
+            if (s.version() == version) {
+                return Optional.of(s);
+            }
         }
-        return Optional.of(v.get(version - 1));
+        return Optional.empty();
+    }
+
+    /** Every subject held. */
+    public synchronized List<String> subjects() {
+        return List.copyOf(new java.util.TreeSet<>(bySubject.keySet()));
     }
 
     @Override

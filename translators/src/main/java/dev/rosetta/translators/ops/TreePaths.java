@@ -1,0 +1,59 @@
+package dev.rosetta.translators.ops;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Dotted-path access to nested record trees. */
+final class TreePaths {
+    static final Object ABSENT = new Object();
+
+    private TreePaths() {
+    }
+
+    static String[] split(String path) {
+        return path.split("\\.");
+    }
+
+    /** The value at {@code path}, or {@link #ABSENT} if a segment is missing or a parent is null. */
+    static Object get(Map<String, Object> root, String[] path) {
+        Object cur = root;
+        for (String seg : path) {
+            if (!(cur instanceof Map<?, ?> m) || !m.containsKey(seg)) {
+                return ABSENT;
+            }
+            cur = m.get(seg);
+        }
+        return cur;
+    }
+
+    /** Removes and returns the value at {@code path}, or {@link #ABSENT}. */
+    static Object remove(Map<String, Object> root, String[] path) {
+        Map<String, Object> parent = parent(root, path, false);
+        if (parent == null || !parent.containsKey(path[path.length - 1])) {
+            return ABSENT;
+        }
+        return parent.remove(path[path.length - 1]);
+    }
+
+    /** Sets the value at {@code path}, creating missing (or null) parent records. */
+    static void set(Map<String, Object> root, String[] path, Object value) {
+        parent(root, path, true).put(path[path.length - 1], value);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> parent(Map<String, Object> root, String[] path, boolean create) {
+        Map<String, Object> cur = root;
+        for (int i = 0; i < path.length - 1; i++) {
+            Object next = cur.get(path[i]);
+            if (!(next instanceof Map)) {
+                if (!create) {
+                    return null;
+                }
+                next = new LinkedHashMap<String, Object>();
+                cur.put(path[i], next);
+            }
+            cur = (Map<String, Object>) next;
+        }
+        return cur;
+    }
+}
