@@ -158,6 +158,15 @@ public final class TranslatorCache {
         }
     }
 
+    /**
+     * Version {@code version} of {@code subject} with its parsed schema (references resolved), for
+     * reports and verification.
+     */
+    public CompletableFuture<TranslatorChain.Version> version(String subject, int version) {
+        return registry.version(subject, version).thenCompose(rs -> parsed.get(rs.id())
+                .thenApply(schema -> new TranslatorChain.Version(version, rs.id(), schema, rs.ruleSet())));
+    }
+
     /** Number of cached outcomes (successes and remembered failures). */
     public long size() {
         return cache.synchronous().estimatedSize();
