@@ -314,6 +314,24 @@ final class Binder {
             }
         }
 
+        /** A path Rosetta writes to, resolved against the config file's directory; need not exist yet. */
+        Path outputFile(String key) {
+            String text = scalar(key, "a file path", false);
+            if (text == null) {
+                return null;
+            }
+            try {
+                Path p = baseDir.resolve(text.trim()).normalize();
+                if (Files.isDirectory(p)) {
+                    invalid(key, text, p + " is a directory; name a file in it");
+                }
+                return p;
+            } catch (InvalidPathException e) {
+                invalid(key, text, "is not a valid path: " + e.getReason());
+                return null;
+            }
+        }
+
         /** A directory path resolved against the config file's directory; must exist. */
         Path directory(String key) {
             String text = scalar(key, "a directory path", false);

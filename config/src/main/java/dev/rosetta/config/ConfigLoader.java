@@ -119,6 +119,8 @@ public final class ConfigLoader {
         }
         AdminConfig admin = bindAdmin(b, top.map("admin"));
         List<RouteConfig> routes = bindRoutes(b, top.list("routes"), "routes");
+        DistributionConfig distribution = bindDistribution(b, top.map("distribution"));
+        AuditConfig audit = bindAudit(b, top.map("audit"));
         top.finish();
         if (listener != null && admin != null && admin.enabled() && admin.port() == listener.bootstrapPort()
                 && admin.bindHost().equals(listener.bindHost())) {
@@ -128,7 +130,39 @@ public final class ConfigLoader {
         if (b.hasProblems()) {
             return null;
         }
-        return new RosettaConfig(listener, upstream, registry, translators, admin, routes);
+        return new RosettaConfig(listener, upstream, registry, translators, admin, routes, distribution, audit);
+    }
+
+    private static DistributionConfig bindDistribution(Binder b, MapReader m) {
+        if (m == null) {
+            return DistributionConfig.defaults();
+        }
+        boolean enabled = m.bool("enabled", true);
+        String topic = m.string("topic", DistributionConfig.DEFAULT_TOPIC);
+        String sidecarId = m.string("sidecarId", null);
+        m.finish();
+        String problem = topic == null ? null : RouteConfig.topicProblem(topic);
+        if (problem != null) {
+            m.invalid("topic", topic, problem);
+        }
+        if (b.hasProblems()) {
+            return null;
+        }
+        return new DistributionConfig(enabled, topic, sidecarId);
+    }
+
+    private static AuditConfig bindAudit(Binder b, MapReader m) {
+        Path defaultFile = b.baseDir.resolve(AuditConfig.DEFAULT_FILE_NAME).normalize();
+        if (m == null) {
+            return new AuditConfig(defaultFile);
+        }
+        boolean enabled = m.bool("enabled", true);
+        Path file = m.has("file") ? m.outputFile("file") : defaultFile;
+        m.finish();
+        if (b.hasProblems()) {
+            return null;
+        }
+        return new AuditConfig(enabled ? file : null);
     }
 
     private static ListenerConfig bindListener(Binder b, MapReader m) {

@@ -40,7 +40,10 @@ class ConfigLoaderTest {
     void onlyBootstrapServersGivenAppliesEveryDefault() {
         RosettaConfig c = parse("upstream:\n  bootstrapServers: [kafka-1:9092]\n");
 
-        assertThat(c).isEqualTo(RosettaConfig.defaults(List.of("kafka-1:9092")));
+        assertThat(c).isEqualTo(RosettaConfig.defaults(List.of("kafka-1:9092"))
+                .withDistribution(DistributionConfig.defaults())
+                .withAudit(new AuditConfig(dir.resolve("rosetta-audit.jsonl"))));
+        assertThat(c.distribution()).isEqualTo(new DistributionConfig(true, "_rosetta_routes", null));
         assertThat(c.listener().bindHost()).isEqualTo("127.0.0.1");
         assertThat(c.listener().bootstrapPort()).isEqualTo(19092);
         assertThat(c.listener().brokerPort(3)).isEqualTo(19103);
@@ -93,6 +96,12 @@ class ConfigLoaderTest {
                   bindHost: 0.0.0.0
                   port: 0
                   bearerToken: ${ADMIN_TOKEN:-changeme}
+                distribution:
+                  enabled: false
+                  topic: fleet.routes
+                  sidecarId: sidecar-a
+                audit:
+                  file: logs/audit.jsonl
                 """);
 
         assertThat(c.listener()).isEqualTo(new ListenerConfig("0.0.0.0", 9192, 9200, "sidecar.local", 1048576,
@@ -106,6 +115,28 @@ class ConfigLoaderTest {
         assertThat(c.translators().directory()).isEqualTo(dir.resolve("translators"));
         assertThat(c.admin()).isEqualTo(new AdminConfig(false, "0.0.0.0", 0, "changeme"));
         assertThat(c.registry().toString()).doesNotContain("s3cret");
+        assertThat(c.distribution()).isEqualTo(new DistributionConfig(false, "fleet.routes", "sidecar-a"));
+        assertThat(c.audit().file()).isEqualTo(dir.resolve("logs/audit.jsonl"));
+    }
+
+    @Test
+    void auditLogCanBeTurnedOff() {
+        RosettaConfig c = parse("upstream:\n  bootstrapServers: k:9092\naudit:\n  enabled: false\n");
+        assertThat(c.audit().enabled()).isFalse();
+    }
+
+    @Test
+    void auditLogThatIsADirectoryIsRejected() {
+        ConfigException.Problem p = onlyProblem("upstream:\n  bootstrapServers: k:9092\naudit:\n  file: .\n");
+        assertThat(p.path()).isEqualTo("audit.file");
+        assertThat(p.reason()).contains("is a directory");
+    }
+
+    @Test
+    void invalidDistributionTopicIsRejected() {
+        ConfigException.Problem p = onlyProblem("upstream:\n  bootstrapServers: k:9092\ndistribution:\n  topic: \"no spaces\"\n");
+        assertThat(p.path()).isEqualTo("distribution.topic");
+        assertThat(p.line()).isEqualTo(4);
     }
 
     @Test

@@ -298,6 +298,12 @@ public final class ConfigWatcher implements Closeable {
         if (!before.admin().equals(next.admin())) {
             sections.append(" admin");
         }
+        if (!before.distribution().equals(next.distribution())) {
+            sections.append(" distribution");
+        }
+        if (!before.audit().equals(next.audit())) {
+            sections.append(" audit");
+        }
         if (sections.length() > 0) {
             LOG.warn("config reload of {}: changes to{} take effect only after a restart; routes are applied now",
                     file, sections);
