@@ -167,7 +167,7 @@ public record RouteConfig(String topic, String valueSubject, String keySubject, 
      */
     public record FailurePolicy(FailureMode mode, String header, String deadLetterTopic) {
 
-        public static final String DEFAULT_HEADER = "rosetta-error";
+        public static final String DEFAULT_HEADER = "rosetta.error";
         public static final FailurePolicy DEFAULT = new FailurePolicy(FailureMode.PASS_THROUGH, DEFAULT_HEADER, null);
 
         public FailurePolicy {

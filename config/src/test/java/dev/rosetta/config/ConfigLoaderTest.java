@@ -341,7 +341,7 @@ class ConfigLoaderTest {
         RouteConfig payments = c.routes().get(1);
         assertThat(payments.consume()).isNull();
         assertThat(payments.failure().mode()).isEqualTo(FailureMode.DEAD_LETTER);
-        assertThat(payments.failure().header()).isEqualTo("rosetta-error");
+        assertThat(payments.failure().header()).isEqualTo("rosetta.error");
     }
 
     @Test
