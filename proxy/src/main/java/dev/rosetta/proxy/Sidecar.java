@@ -1,14 +1,29 @@
 package dev.rosetta.proxy;
 
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.rosetta.config.ConfigLoader;
+import dev.rosetta.config.DistributionConfig;
 import dev.rosetta.config.RosettaConfig;
+import dev.rosetta.config.distribution.KafkaRouteDistribution;
+import dev.rosetta.config.reload.ConfigWatcher;
+import dev.rosetta.config.routing.AuditLog;
+import dev.rosetta.config.routing.RouteChanges;
+import dev.rosetta.config.routing.RouteRevision;
+import dev.rosetta.config.routing.RouteStore;
 import dev.rosetta.proxy.admin.AdminServer;
+import dev.rosetta.proxy.admin.ReadinessCheck;
 import dev.rosetta.proxy.net.ProxyServer;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -17,22 +32,56 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /**
- * One running Rosetta sidecar assembled from its configuration: the Kafka protocol proxy and
- * the admin HTTP endpoint (health, readiness, Prometheus metrics).
+ * One running Rosetta sidecar assembled from its configuration: the route store (with its
+ * audit log), route distribution across the fleet, hot reload of the configuration file, the
+ * Kafka protocol proxy and the admin HTTP API (routes, health, readiness, Prometheus metrics).
  *
- * <p>{@link #start()} returns once every listener accepts connections; {@link #close()} stops
- * everything. Thread-safe.
+ * <p>{@link #start()} returns once every listener accepts connections; routes may still be
+ * catching up with the fleet's routes topic then ({@link #routesReady()}, {@code /readyz}).
+ * {@link #close()} stops everything. Thread-safe.
+ *
+ * <p>Route changes made while running must go through {@link #routeChanges()} (the admin API
+ * and hot reload do): with distribution on, that is the routes topic, which assigns revision
+ * numbers for the whole fleet. {@link #routeStore()} is for reading: {@code routeStore().table()}
+ * is one volatile read, cheap enough per request.
  */
 public final class Sidecar implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Sidecar.class);
 
     private final RosettaConfig config;
+    private final Path configFile;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private AuditLog auditLog;
+    private RouteStore routeStore;
+    private KafkaRouteDistribution distribution;
+    private RouteChanges routeChanges;
+    private ConfigWatcher watcher;
     private ProxyServer proxy;
     private AdminServer admin;
 
+    /** A sidecar from a configuration built in code: no hot reload. */
     public Sidecar(RosettaConfig config) {
-        this.config = config;
+        this(config, null);
+    }
+
+    /**
+     * A sidecar whose configuration was loaded from {@code configFile}: saving the file applies
+     * its routes while running (other sections need a restart).
+     *
+     * @param configFile the file {@code config} was loaded from, or null for no hot reload
+     */
+    public Sidecar(RosettaConfig config, Path configFile) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.configFile = configFile;
+    }
+
+    /**
+     * Loads {@code configFile} and returns a sidecar that hot-reloads it.
+     *
+     * @throws dev.rosetta.config.ConfigException when the file is invalid
+     */
+    public static Sidecar fromFile(Path configFile) {
+        return new Sidecar(ConfigLoader.load(configFile), configFile);
     }
 
     public synchronized Sidecar start() {
@@ -40,18 +89,83 @@ public final class Sidecar implements AutoCloseable {
         new JvmGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
-        proxy = new ProxyServer(config.listener(), config.upstream(), registry, List.of()).start();
         try {
+            startRoutes();
+            proxy = new ProxyServer(config.listener(), config.upstream(), registry, List.of()).start();
             if (config.admin().enabled()) {
-                admin = new AdminServer(config.admin(), registry).start();
+                admin = new AdminServer(config.admin(), registry, routeChanges, readinessChecks()).start();
             }
         } catch (RuntimeException e) {
-            proxy.close();
+            close();
             throw e;
         }
-        LOG.info("Rosetta sidecar started: clients bootstrap at {}{}", proxy.bootstrapServers(),
-                admin == null ? ", admin API disabled" : ", admin API at " + admin.baseUrl());
+        LOG.info("Rosetta sidecar started: clients bootstrap at {}{}; routes at revision {}{}", proxy.bootstrapServers(),
+                admin == null ? ", admin API disabled" : ", admin API at " + admin.baseUrl(), routeStore.current().number(),
+                distribution == null ? " (not shared with other sidecars)"
+                        : " (following topic " + config.distribution().topic() + " as " + distribution.sidecarId() + ")");
         return this;
+    }
+
+    private void startRoutes() {
+        if (config.audit().enabled()) {
+            auditLog = new AuditLog(config.audit().file());
+        }
+        routeStore = RouteStore.builder()
+                .routes(config.routes())
+                .initialActor(configFile == null ? "config" : "file",
+                        configFile == null ? "initial routes" : "initial routes from " + configFile.getFileName())
+                .auditLog(auditLog)
+                .build();
+        Gauge.builder("rosetta.routes.revision", routeStore, s -> s.current().number())
+                .description("Revision of the routes in force (the same number on every sidecar of a fleet)")
+                .register(registry);
+        Gauge.builder("rosetta.routes.topics", routeStore, s -> s.table().routes().size())
+                .description("Topics with a route").register(registry);
+        DistributionConfig d = config.distribution();
+        if (d.enabled()) {
+            KafkaRouteDistribution.Builder builder = KafkaRouteDistribution
+                    .builder(routeStore, config.upstream().bootstrapServers())
+                    .topic(d.topic());
+            if (d.sidecarId() != null) {
+                builder.sidecarId(d.sidecarId());
+            }
+            UpstreamClientProperties.of(config.upstream()).forEach(builder::clientProperty);
+            distribution = builder.start();
+            routeChanges = distribution;
+        } else {
+            routeChanges = routeStore;
+        }
+        if (configFile != null) {
+            watcher = ConfigWatcher.builder(configFile, routeChanges).initial(config).start();
+        }
+    }
+
+    // The hook for further readiness conditions (the schema registry, once the proxy uses one).
+    private List<ReadinessCheck> readinessChecks() {
+        List<ReadinessCheck> checks = new ArrayList<>();
+        if (distribution != null) {
+            String topic = config.distribution().topic();
+            KafkaRouteDistribution dist = distribution;
+            checks.add(ReadinessCheck.of("routes", () -> {
+                CompletableFuture<RouteRevision> ready = dist.ready();
+                if (!ready.isDone()) {
+                    return "reading the routes topic " + topic + " on the upstream cluster";
+                }
+                if (ready.isCompletedExceptionally()) {
+                    return "route distribution over " + topic + " failed: " + ready.handle((r, e) -> rootMessage(e)).join();
+                }
+                return null;
+            }));
+        }
+        return checks;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.toString() : t.getMessage();
     }
 
     public ProxyServer proxy() {
@@ -67,13 +181,58 @@ public final class Sidecar implements AutoCloseable {
         return registry;
     }
 
+    /**
+     * The routes in force and their history; set by {@link #start()}. Read from it
+     * ({@code table()}, {@code current()}, {@code history()}, {@code addListener}); submit changes
+     * through {@link #routeChanges()}.
+     */
+    public RouteStore routeStore() {
+        return routeStore;
+    }
+
+    /** Where route changes go: the fleet's routes topic when distribution is on, else the local store. */
+    public RouteChanges routeChanges() {
+        return routeChanges;
+    }
+
+    /**
+     * Completes when this sidecar's routes have caught up with the fleet (immediately when
+     * distribution is off), with the revision then in force; fails if distribution failed.
+     */
+    public CompletableFuture<RouteRevision> routesReady() {
+        return distribution == null ? CompletableFuture.completedFuture(routeStore.current()) : distribution.ready();
+    }
+
+    /** The configuration file being watched, or null. */
+    public Path configFile() {
+        return configFile;
+    }
+
     @Override
     public synchronized void close() {
         if (admin != null) {
             admin.close();
+            admin = null;
+        }
+        if (watcher != null) {
+            watcher.close();
+            watcher = null;
+        }
+        if (distribution != null) {
+            distribution.close();
+            distribution = null;
         }
         if (proxy != null) {
             proxy.close();
+            proxy = null;
+        }
+        if (auditLog != null) {
+            try {
+                auditLog.close();
+            } catch (IOException e) {
+                LOG.warn("closing the audit log {} failed: {}", auditLog.file(), e.toString());
+            }
+            auditLog = null;
         }
         registry.close();
     }

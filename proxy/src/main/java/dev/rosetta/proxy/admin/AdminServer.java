@@ -2,12 +2,20 @@ package dev.rosetta.proxy.admin;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import dev.rosetta.config.AdminConfig;
+import dev.rosetta.config.routing.RouteChanges;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
@@ -38,21 +46,60 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
- * The admin HTTP endpoint on its own port (loopback by default): {@code GET /healthz},
- * {@code GET /readyz}, {@code GET /metrics} (Prometheus text). An optional bearer token guards
- * every path. Runs on its own single thread so that a slow scrape never delays Kafka traffic.
+ * The admin HTTP endpoint on its own port (loopback by default):
+ * <ul>
+ * <li>{@code GET /healthz}; {@code GET /readyz} (503 with the reasons until every
+ * {@link ReadinessCheck} passes); {@code GET /metrics} (Prometheus text);</li>
+ * <li>the routes API under {@code /routes} (list, show, put, delete, rollout, rollback,
+ * history; see {@code proxy/ADMIN-API.md}), when given a {@link RouteChanges}.</li>
+ * </ul>
+ * An optional bearer token guards every path. Every 4xx/5xx has a JSON body naming the problem.
+ *
+ * <p>Runs on its own single thread, so a slow scrape never delays Kafka traffic. Route changes
+ * never block that thread: the response is written when the change has taken effect (with
+ * route distribution, when it came back from the routes topic), or with a 503 after the
+ * change timeout.
  */
 public final class AdminServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
 
+    /** How long a route change may take to be confirmed before the request gets a 503. */
+    public static final Duration DEFAULT_CHANGE_TIMEOUT = Duration.ofSeconds(15);
+
+    private static final int MAX_BODY_BYTES = 1024 * 1024;
+
     private final AdminConfig config;
     private final PrometheusMeterRegistry registry;
+    private final RoutesApi routes;
+    private final List<ReadinessCheck> readinessChecks;
     private EventLoopGroup group;
     private Channel channel;
 
+    /** Health and metrics only; {@code /routes} answers 404. */
     public AdminServer(AdminConfig config, PrometheusMeterRegistry registry) {
+        this(config, registry, null, List.of());
+    }
+
+    /**
+     * @param routeChanges    where route changes go (and whose store is read), or null for no routes API
+     * @param readinessChecks what {@code /readyz} requires; more can be added with {@link #addReadinessCheck}
+     */
+    public AdminServer(AdminConfig config, PrometheusMeterRegistry registry, RouteChanges routeChanges,
+                       List<ReadinessCheck> readinessChecks) {
+        this(config, registry, routeChanges, readinessChecks, DEFAULT_CHANGE_TIMEOUT);
+    }
+
+    public AdminServer(AdminConfig config, PrometheusMeterRegistry registry, RouteChanges routeChanges,
+                       List<ReadinessCheck> readinessChecks, Duration changeTimeout) {
         this.config = config;
         this.registry = registry;
+        this.routes = routeChanges == null ? null : new RoutesApi(routeChanges, changeTimeout);
+        this.readinessChecks = new CopyOnWriteArrayList<>(readinessChecks);
+    }
+
+    /** Adds a condition for {@code /readyz}; may be called while running. */
+    public void addReadinessCheck(ReadinessCheck check) {
+        readinessChecks.add(check);
     }
 
     public AdminServer start() {
@@ -64,7 +111,7 @@ public final class AdminServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1024 * 1024), new Handler());
+                            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_BODY_BYTES), new Handler());
                         }
                     })
                     .bind(config.bindHost(), config.port()).syncUninterruptibly().channel();
@@ -97,41 +144,103 @@ public final class AdminServer implements AutoCloseable {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
             String path = new QueryStringDecoder(request.uri()).path();
-            FullHttpResponse response;
+            boolean keepAlive = HttpUtil.isKeepAlive(request);
             if (config.bearerToken() != null && !("Bearer " + config.bearerToken()).equals(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
-                response = json(HttpResponseStatus.UNAUTHORIZED, "{\"error\":\"missing or wrong bearer token in the Authorization header\"}");
-            } else if (!HttpMethod.GET.equals(request.method())) {
-                response = json(HttpResponseStatus.METHOD_NOT_ALLOWED, "{\"error\":\"" + request.method() + " " + path + " is not supported; use GET\"}");
+                write(ctx, ApiResponse.error(HttpResponseStatus.UNAUTHORIZED, "missing or wrong bearer token in the Authorization header"), keepAlive);
+                return;
+            }
+            if (routes != null && (path.equals("/routes") || path.startsWith("/routes/"))) {
+                // The body is released when this method returns: read it now.
+                String body = request.content().toString(StandardCharsets.UTF_8);
+                CompletableFuture<ApiResponse> response = routes.handle(request.method(), path, request.headers(), body);
+                if (response.isDone()) {
+                    write(ctx, response.join(), keepAlive);
+                } else {
+                    // Answer in order: read nothing more from this connection until the change is answered.
+                    ctx.channel().config().setAutoRead(false);
+                    response.whenComplete((r, e) -> ctx.executor().execute(() -> {
+                        write(ctx, r != null ? r : ApiResponse.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, String.valueOf(e)), keepAlive);
+                        ctx.channel().config().setAutoRead(true);
+                    }));
+                }
+                return;
+            }
+            ApiResponse response;
+            if (!HttpMethod.GET.equals(request.method())) {
+                response = ApiResponse.error(HttpResponseStatus.METHOD_NOT_ALLOWED, request.method() + " " + path + " is not supported; use GET")
+                        .withHeader(HttpHeaderNames.ALLOW.toString(), "GET");
             } else {
                 response = switch (path) {
-                    case "/healthz" -> json(HttpResponseStatus.OK, "{\"status\":\"up\"}");
-                    case "/readyz" -> json(HttpResponseStatus.OK, "{\"status\":\"ready\"}");
-                    case "/metrics" -> text(registry.scrape());
-                    default -> json(HttpResponseStatus.NOT_FOUND, "{\"error\":\"no such path: " + path + "\",\"paths\":[\"/healthz\",\"/readyz\",\"/metrics\"]}");
+                    case "/healthz" -> ApiResponse.json(HttpResponseStatus.OK, JsonNodeFactory.instance.objectNode().put("status", "up"));
+                    case "/readyz" -> readiness();
+                    case "/metrics" -> new ApiResponse(HttpResponseStatus.OK, registry.scrape(), "text/plain; version=0.0.4; charset=utf-8", List.of());
+                    default -> notFound(path);
                 };
             }
-            boolean keepAlive = HttpUtil.isKeepAlive(request);
-            HttpUtil.setKeepAlive(response, keepAlive);
-            var future = ctx.writeAndFlush(response);
-            if (!keepAlive) {
-                future.addListener(ChannelFutureListener.CLOSE);
-            }
+            write(ctx, response, keepAlive);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.debug("admin API connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+            ctx.close();
         }
     }
 
-    private static FullHttpResponse json(HttpResponseStatus status, String body) {
-        return response(status, body, HttpHeaderValues.APPLICATION_JSON.toString());
+    private ApiResponse notFound(String path) {
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.put("error", "no such path: " + path);
+        var paths = body.putArray("paths");
+        for (String p : List.of("/healthz", "/readyz", "/metrics")) {
+            paths.add(p);
+        }
+        if (routes != null) {
+            for (String p : List.of("/routes", "/routes/{topic}", "/routes/{topic}/rollout", "/routes/{topic}/rollback",
+                    "/routes/{topic}/history")) {
+                paths.add(p);
+            }
+        }
+        return ApiResponse.json(HttpResponseStatus.NOT_FOUND, body);
     }
 
-    private static FullHttpResponse text(String body) {
-        return response(HttpResponseStatus.OK, body, "text/plain; version=0.0.4; charset=utf-8");
+    private ApiResponse readiness() {
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        ObjectNode checks = JsonNodeFactory.instance.objectNode();
+        boolean ready = true;
+        for (ReadinessCheck check : readinessChecks) {
+            String reason;
+            try {
+                reason = check.notReadyReason();
+            } catch (RuntimeException e) {
+                reason = "check failed: " + e;
+            }
+            checks.put(check.name(), reason == null ? "ready" : reason);
+            ready &= reason == null;
+        }
+        body.put("status", ready ? "ready" : "not ready");
+        body.set("checks", checks);
+        return ApiResponse.json(ready ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, body);
     }
 
-    private static FullHttpResponse response(HttpResponseStatus status, String body, String contentType) {
-        ByteBuf content = Unpooled.copiedBuffer(body, StandardCharsets.UTF_8);
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+    private static void write(ChannelHandlerContext ctx, ApiResponse r, boolean keepAlive) {
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        ByteBuf content = Unpooled.copiedBuffer(r.body(), StandardCharsets.UTF_8);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, r.status(), content);
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
         response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
-        return response;
+        for (var header : r.headers()) {
+            response.headers().set(header.getKey(), header.getValue());
+        }
+        HttpUtil.setKeepAlive(response, keepAlive);
+        var future = ctx.writeAndFlush(response);
+        if (!keepAlive) {
+            future.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    static String jsonContentType() {
+        return HttpHeaderValues.APPLICATION_JSON.toString();
     }
 }

@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
         description = {
                 "Runs the Rosetta sidecar in front of a Kafka cluster until stopped (Ctrl-C or SIGTERM).",
                 "Clients connect to listener.bootstrapPort; each upstream broker gets its own port",
-                "(listener.brokerPortBase + node id). See config/examples/ for every setting."
+                "(listener.brokerPortBase + node id). Saving the file applies its routes at once (hot reload).",
+                "See config/examples/ for every setting."
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:stopped normally", "1:failed while running", "2:invalid configuration or command line"})
@@ -37,7 +38,7 @@ final class ProxyCommand implements Callable<Integer> {
             System.err.println(e.getMessage());
             return 2;
         }
-        return runUntilStopped(new Sidecar(loaded));
+        return runUntilStopped(new Sidecar(loaded, config));
     }
 
     /** Starts the sidecar, then blocks until the JVM is asked to stop. */

@@ -14,6 +14,9 @@ import picocli.CommandLine.Command;
         subcommands = {
                 ProxyCommand.class,
                 EmbeddedCommand.class,
+                RoutesCommand.class,
+                RolloutCommand.class,
+                RollbackCommand.class,
                 CommandLine.HelpCommand.class
         },
         footer = {"", "Run 'rosetta help <subcommand>' for the options of a subcommand."})

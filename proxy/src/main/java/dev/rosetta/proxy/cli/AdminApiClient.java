@@ -1,0 +1,126 @@
+package dev.rosetta.proxy.cli;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * A small client of the admin API for the CLI (JDK HttpClient). Every failure becomes an
+ * {@link AdminApiException} whose message is what the user should read: the server's own
+ * error text and problems for a 4xx/5xx, or why the server could not be reached.
+ */
+final class AdminApiClient {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final URI base;
+    private final String token;
+    private final String actor;
+    private final Duration timeout;
+    private final HttpClient http;
+
+    /** A successful answer: the body as text and as JSON. */
+    record Answer(int status, String body, JsonNode json, String revision) {
+    }
+
+    /** A failed call; the message is meant for the user. */
+    static final class AdminApiException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        AdminApiException(String message) {
+            super(message);
+        }
+    }
+
+    AdminApiClient(String baseUrl, String token, String actor, Duration timeout) {
+        String b = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        this.base = URI.create(b);
+        this.token = token == null || token.isBlank() ? null : token;
+        this.actor = actor;
+        this.timeout = timeout;
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    }
+
+    static String topicPath(String topic) {
+        return "/routes/" + URLEncoder.encode(topic, StandardCharsets.UTF_8);
+    }
+
+    Answer get(String path) throws AdminApiException {
+        return send(request(path).GET(), "GET", path);
+    }
+
+    Answer post(String path, JsonNode body) throws AdminApiException {
+        return send(request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())), "POST", path);
+    }
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout)
+                .header("Accept", "application/json");
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        if (actor != null && !actor.isBlank()) {
+            b.header("X-Rosetta-Actor", actor);
+        }
+        return b;
+    }
+
+    private Answer send(HttpRequest.Builder request, String method, String path) throws AdminApiException {
+        HttpResponse<String> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (ConnectException e) {
+            throw new AdminApiException("cannot reach the admin API at " + base + " (is the sidecar running? use --admin URL)");
+        } catch (HttpTimeoutException e) {
+            throw new AdminApiException("the admin API at " + base + " did not answer " + method + " " + path + " within "
+                    + timeout.toSeconds() + "s");
+        } catch (IOException e) {
+            throw new AdminApiException("calling " + method + " " + base + path + " failed: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AdminApiException("interrupted while calling " + method + " " + base + path);
+        }
+        JsonNode json = null;
+        try {
+            json = MAPPER.readTree(response.body());
+        } catch (IOException e) {
+            // not JSON: reported below if it matters
+        }
+        if (response.statusCode() >= 400) {
+            throw new AdminApiException(errorMessage(response.statusCode(), json, response.body()));
+        }
+        if (json == null) {
+            throw new AdminApiException(method + " " + base + path + " answered " + response.statusCode()
+                    + " with a body that is not JSON; is " + base + " a Rosetta admin API?");
+        }
+        return new Answer(response.statusCode(), response.body(), json,
+                response.headers().firstValue("X-Rosetta-Revision").orElse(null));
+    }
+
+    private static String errorMessage(int status, JsonNode json, String body) {
+        if (json == null || !json.hasNonNull("error")) {
+            return "HTTP " + status + ": " + body.strip();
+        }
+        StringBuilder sb = new StringBuilder();
+        JsonNode problems = json.get("problems");
+        if (problems != null && problems.isArray() && !problems.isEmpty()) {
+            sb.append(problems.size() == 1 ? "rejected: " : "rejected (" + problems.size() + " problems):");
+            for (JsonNode p : problems) {
+                sb.append(problems.size() == 1 ? "" : "\n  ").append(p.path("message").asText());
+            }
+        } else {
+            sb.append(json.get("error").asText());
+        }
+        return sb.append(" (HTTP ").append(status).append(')').toString();
+    }
+}
