@@ -1,0 +1,150 @@
+package dev.rosetta.proxy.admin;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.rosetta.config.AdminConfig;
+import dev.rosetta.config.RouteConfig;
+import dev.rosetta.config.routing.RouteChange;
+import dev.rosetta.config.routing.RouteChanges;
+import dev.rosetta.config.routing.RouteRevision;
+import dev.rosetta.config.routing.RouteStore;
+import dev.rosetta.proxy.testing.AdminHttp;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The admin server's own behaviour, without Kafka: readiness hook, token, unknown paths, slow changes. */
+class AdminServerTest {
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private AdminServer server;
+
+    private AdminHttp start(String token, RouteChanges changes, List<ReadinessCheck> checks, Duration changeTimeout) {
+        server = new AdminServer(new AdminConfig(true, "127.0.0.1", 0, token), registry, changes, checks, changeTimeout).start();
+        return new AdminHttp(server.baseUrl());
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+        registry.close();
+    }
+
+    @Test
+    void readyzIsNotReadyUntilEveryCheckPassesAndNamesTheReason() {
+        AtomicReference<String> routes = new AtomicReference<>("reading the routes topic _rosetta_routes");
+        AdminHttp http = start(null, RouteStore.of(List.of()), List.of(ReadinessCheck.of("routes", routes::get)),
+                AdminServer.DEFAULT_CHANGE_TIMEOUT);
+
+        AdminHttp.Answer notReady = http.get("/readyz");
+        assertThat(notReady.status()).isEqualTo(503);
+        assertThat(notReady.json().path("status").asText()).isEqualTo("not ready");
+        assertThat(notReady.json().path("checks").path("routes").asText()).contains("_rosetta_routes");
+
+        routes.set(null);
+        server.addReadinessCheck(ReadinessCheck.of("registry", () -> null));
+        AdminHttp.Answer ready = http.get("/readyz");
+        assertThat(ready.status()).isEqualTo(200);
+        assertThat(ready.json().path("checks").path("routes").asText()).isEqualTo("ready");
+        assertThat(ready.json().path("checks").path("registry").asText()).isEqualTo("ready");
+    }
+
+    @Test
+    void bearerTokenIsRequiredOnEveryPathWhenConfigured() {
+        RouteStore store = RouteStore.of(List.of(RouteConfig.consumeOnly("orders", 1)));
+        AdminHttp http = start("s3cret", store, List.of(), AdminServer.DEFAULT_CHANGE_TIMEOUT);
+
+        for (String path : List.of("/healthz", "/metrics", "/routes", "/routes/orders")) {
+            AdminHttp.Answer missing = http.get(path);
+            assertThat(missing.status()).as(path).isEqualTo(401);
+            assertThat(missing.json().path("error").asText()).as(path).contains("bearer token");
+        }
+        AdminHttp.Answer wrong = http.post("/routes/orders/rollback", "{}", "Authorization", "Bearer nope");
+        assertThat(wrong.status()).isEqualTo(401);
+        AdminHttp.Answer put = http.put("/routes/orders", "{\"consume\": {\"version\": 3}}");
+        assertThat(put.status()).isEqualTo(401);
+        assertThat(store.current().number()).as("refused requests change nothing").isZero();
+
+        AdminHttp.Answer right = http.get("/routes/orders", "Authorization", "Bearer s3cret");
+        assertThat(right.status()).isEqualTo(200);
+        assertThat(right.json().path("consume").path("version").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void unknownPathsAndMethodsGetJsonErrors() {
+        AdminHttp http = start(null, RouteStore.of(List.of(RouteConfig.consumeOnly("orders", 1))), List.of(),
+                AdminServer.DEFAULT_CHANGE_TIMEOUT);
+
+        AdminHttp.Answer unknown = http.get("/nope");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.json().path("paths").toString()).contains("/routes/{topic}/rollout");
+
+        AdminHttp.Answer sub = http.get("/routes/orders/nope");
+        assertThat(sub.status()).isEqualTo(404);
+        assertThat(sub.json().path("error").asText()).contains("/rollout");
+
+        AdminHttp.Answer postList = http.post("/routes", "{}");
+        assertThat(postList.status()).isEqualTo(405);
+        assertThat(postList.header("Allow")).isEqualTo("GET");
+        assertThat(postList.json().path("error").asText()).contains("POST /routes is not supported");
+
+        AdminHttp.Answer getRollout = http.get("/routes/orders/rollout");
+        assertThat(getRollout.status()).isEqualTo(405);
+        assertThat(getRollout.header("Allow")).isEqualTo("POST");
+
+        AdminHttp.Answer deleteHealth = http.delete("/healthz");
+        assertThat(deleteHealth.status()).isEqualTo(405);
+        assertThat(deleteHealth.json().path("error").asText()).contains("use GET");
+    }
+
+    @Test
+    void routesApiIsAbsentWithoutRouteChanges() {
+        server = new AdminServer(new AdminConfig(true, "127.0.0.1", 0, null), registry).start();
+        AdminHttp.Answer answer = new AdminHttp(server.baseUrl()).get("/routes");
+        assertThat(answer.status()).isEqualTo(404);
+        assertThat(answer.json().path("error").asText()).contains("/routes");
+    }
+
+    @Test
+    void unconfirmedChangeTimesOutWith503WhileOtherRequestsAreServed() {
+        RouteStore store = RouteStore.of(List.of(RouteConfig.consumeOnly("orders", 1)));
+        CompletableFuture<RouteRevision> never = new CompletableFuture<>();
+        RouteChanges stuck = new RouteChanges() {
+            @Override
+            public CompletableFuture<RouteRevision> submit(RouteChange change) {
+                return never;
+            }
+
+            @Override
+            public RouteStore store() {
+                return store;
+            }
+        };
+        AdminHttp http = start(null, stuck, List.of(), Duration.ofMillis(1500));
+
+        CompletableFuture<AdminHttp.Answer> rollout = CompletableFuture.supplyAsync(() ->
+                http.post("/routes/orders/rollout", "{\"side\": \"consume\", \"version\": 2, \"percent\": 10}"));
+        // The admin thread is not blocked by the pending change: other connections are answered meanwhile.
+        AdminHttp.Answer health = http.get("/healthz");
+        assertThat(health.status()).isEqualTo(200);
+        assertThat(rollout).isNotDone();
+
+        AdminHttp.Answer answer = rollout.join();
+        assertThat(answer.status()).isEqualTo(503);
+        assertThat(answer.json().path("error").asText())
+                .contains("rollout orders consume v2 at 10%")
+                .contains("was not confirmed within 1s")
+                .contains("check GET /routes");
+        assertThat(never).as("the submitter's own future is left alone").isNotDone();
+    }
+}
