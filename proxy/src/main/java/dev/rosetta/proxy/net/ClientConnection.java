@@ -16,6 +16,7 @@ import dev.rosetta.proxy.protocol.ApiVersionsIntersection;
 import dev.rosetta.proxy.protocol.InFlightRequest;
 import dev.rosetta.proxy.protocol.KafkaMessages;
 import dev.rosetta.proxy.protocol.ProduceRequests;
+import dev.rosetta.proxy.protocol.ProxyConnection;
 import dev.rosetta.proxy.protocol.RequestHeaderView;
 import dev.rosetta.proxy.protocol.ResponseExchange;
 import dev.rosetta.proxy.protocol.ResponseFilter;
@@ -43,7 +44,7 @@ import io.netty.util.ReferenceCountUtil;
  * that want them, and written back in order. Backpressure: when one side cannot keep up
  * (channel not writable), the proxy stops reading from the other side until it can.
  */
-final class ClientConnection extends ChannelInboundHandlerAdapter {
+final class ClientConnection extends ChannelInboundHandlerAdapter implements ProxyConnection {
     private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
     /** How many times one response may be deferred before the proxy gives up on it. */
     private static final int MAX_DEFERRALS = 8;
@@ -57,6 +58,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private Channel upstream;
     private String lastClientId;
     private boolean closing;
+    /** Filters' per-connection state; tiny and touched once per filtered message. */
+    private java.util.Map<Object, Object> filterState;
 
     ClientConnection(ProxyRuntime runtime, Target target) {
         this.runtime = runtime;
@@ -75,6 +78,27 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         public String toString() {
             return isBootstrap() ? "bootstrap" : "broker " + nodeId;
         }
+    }
+
+    // ---- ProxyConnection -------------------------------------------------------------------
+
+    @Override
+    public java.net.SocketAddress remoteAddress() {
+        return clientCtx == null ? null : clientCtx.channel().remoteAddress();
+    }
+
+    @Override
+    public String clientId() {
+        return lastClientId;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T state(Object key, java.util.function.Supplier<T> create) {
+        if (filterState == null) {
+            filterState = new java.util.HashMap<>(4);
+        }
+        return (T) filterState.computeIfAbsent(key, k -> create.get());
     }
 
     // ---- client side ---------------------------------------------------------------------
@@ -306,6 +330,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         private CompletionStage<?> deferral;
         private CompletableFuture<ByteBuf> slot;
         private int deferrals;
+        private Object attachment;
 
         Exchange(InFlightRequest request, ByteBuf frame, ApiMessage message, ResponseFilter[] filters) {
             this.request = request;
@@ -320,8 +345,23 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
 
         @Override
+        public ProxyConnection connection() {
+            return ClientConnection.this;
+        }
+
+        @Override
         public void deferUntil(CompletionStage<?> stage) {
             deferral = stage;
+        }
+
+        @Override
+        public Object attachment() {
+            return attachment;
+        }
+
+        @Override
+        public void attach(Object value) {
+            attachment = value;
         }
 
         void run() {
@@ -366,10 +406,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                 if (closing) {
                     frame.release();
                     slot.cancel(false);
-                } else if (error != null) {
-                    fail(error);
                 } else {
-                    run();
+                    run(); // also after a failed stage: the filter reads the outcome it waited for
                 }
             }));
         }

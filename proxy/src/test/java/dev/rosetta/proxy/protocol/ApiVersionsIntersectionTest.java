@@ -1,7 +1,5 @@
 package dev.rosetta.proxy.protocol;
 
-import java.util.concurrent.CompletionStage;
-
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.ApiVersionsResponseData.ApiVersion;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -15,17 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class ApiVersionsIntersectionTest {
 
-    static final ResponseExchange NO_EXCHANGE = new ResponseExchange() {
-        @Override
-        public String clientId() {
-            return "test";
-        }
-
-        @Override
-        public void deferUntil(CompletionStage<?> stage) {
-            throw new AssertionError("not expected");
-        }
-    };
+    static final ResponseExchange NO_EXCHANGE = new TestExchange();
 
     @Test
     void unknownKeysAreDroppedAndVersionsNarrowedToWhatTheProxyCanEncode() {

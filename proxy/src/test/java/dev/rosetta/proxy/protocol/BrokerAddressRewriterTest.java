@@ -53,20 +53,6 @@ class BrokerAddressRewriterTest {
         }
     }
 
-    static final class RecordingExchange implements ResponseExchange {
-        CompletionStage<?> deferredUntil;
-
-        @Override
-        public String clientId() {
-            return "c";
-        }
-
-        @Override
-        public void deferUntil(CompletionStage<?> stage) {
-            deferredUntil = stage;
-        }
-    }
-
     private static MetadataResponseData metadata() {
         MetadataResponseData data = new MetadataResponseData();
         for (int id = 0; id < 3; id++) {
@@ -80,7 +66,7 @@ class BrokerAddressRewriterTest {
         FakeEndpoints endpoints = new FakeEndpoints();
         BrokerAddressRewriter rewriter = new BrokerAddressRewriter(endpoints);
         MetadataResponseData data = metadata();
-        RecordingExchange exchange = new RecordingExchange();
+        TestExchange exchange = new TestExchange();
 
         assertThat(rewriter.onResponse(ApiKeys.METADATA, (short) 12, data, exchange)).isFalse();
         assertThat(exchange.deferredUntil).isNotNull();
@@ -89,7 +75,7 @@ class BrokerAddressRewriterTest {
 
         endpoints.finishBinding();
         assertThat(exchange.deferredUntil.toCompletableFuture()).isDone();
-        RecordingExchange again = new RecordingExchange();
+        TestExchange again = new TestExchange();
         assertThat(rewriter.onResponse(ApiKeys.METADATA, (short) 12, data, again)).isTrue();
         assertThat(again.deferredUntil).isNull();
         assertThat(data.brokers()).allSatisfy(b -> {
@@ -103,7 +89,7 @@ class BrokerAddressRewriterTest {
         FakeEndpoints endpoints = new FakeEndpoints();
         endpoints.ports.putAll(Map.of(0, 30000, 1, 30001, 2, 30002));
         MetadataResponseData data = metadata();
-        new BrokerAddressRewriter(endpoints).onResponse(ApiKeys.METADATA, (short) 12, data, new RecordingExchange());
+        new BrokerAddressRewriter(endpoints).onResponse(ApiKeys.METADATA, (short) 12, data, new TestExchange());
         ByteBuf frame = KafkaMessages.encodeResponse(ByteBufAllocator.DEFAULT, 17, ApiKeys.METADATA, (short) 12, data);
         try {
             MetadataResponseData decoded = (MetadataResponseData) KafkaMessages.decodeResponse(frame, ApiKeys.METADATA, (short) 12);
@@ -121,14 +107,14 @@ class BrokerAddressRewriterTest {
         BrokerAddressRewriter rewriter = new BrokerAddressRewriter(endpoints);
 
         FindCoordinatorResponseData v3 = new FindCoordinatorResponseData().setNodeId(1).setHost("kafka-1").setPort(9092);
-        assertThat(rewriter.onResponse(ApiKeys.FIND_COORDINATOR, (short) 3, v3, new RecordingExchange())).isTrue();
+        assertThat(rewriter.onResponse(ApiKeys.FIND_COORDINATOR, (short) 3, v3, new TestExchange())).isTrue();
         assertThat(v3.host()).isEqualTo("proxy.local");
         assertThat(v3.port()).isEqualTo(30001);
 
         FindCoordinatorResponseData v4 = new FindCoordinatorResponseData();
         v4.coordinators().add(new FindCoordinatorResponseData.Coordinator().setKey("g").setNodeId(1).setHost("kafka-1").setPort(9092));
         v4.coordinators().add(new FindCoordinatorResponseData.Coordinator().setKey("h").setNodeId(-1).setHost("").setPort(-1).setErrorCode((short) 15));
-        assertThat(rewriter.onResponse(ApiKeys.FIND_COORDINATOR, (short) 6, v4, new RecordingExchange())).isTrue();
+        assertThat(rewriter.onResponse(ApiKeys.FIND_COORDINATOR, (short) 6, v4, new TestExchange())).isTrue();
         assertThat(v4.coordinators().get(0).port()).isEqualTo(30001);
         assertThat(v4.coordinators().get(1).host()).isEmpty();
     }
@@ -138,7 +124,7 @@ class BrokerAddressRewriterTest {
         FakeEndpoints endpoints = new FakeEndpoints();
         DescribeClusterResponseData controllers = new DescribeClusterResponseData().setEndpointType((byte) 2);
         controllers.brokers().add(new DescribeClusterResponseData.DescribeClusterBroker().setBrokerId(5).setHost("ctrl").setPort(9093));
-        assertThat(new BrokerAddressRewriter(endpoints).onResponse(ApiKeys.DESCRIBE_CLUSTER, (short) 1, controllers, new RecordingExchange())).isFalse();
+        assertThat(new BrokerAddressRewriter(endpoints).onResponse(ApiKeys.DESCRIBE_CLUSTER, (short) 1, controllers, new TestExchange())).isFalse();
         assertThat(controllers.brokers().find(5).host()).isEqualTo("ctrl");
     }
 
@@ -148,12 +134,12 @@ class BrokerAddressRewriterTest {
         BrokerAddressRewriter rewriter = new BrokerAddressRewriter(endpoints);
         assertThat(rewriter.appliesTo(ApiKeys.FETCH, (short) 15)).isFalse();
         assertThat(rewriter.appliesTo(ApiKeys.FETCH, (short) 16)).isTrue();
-        assertThat(rewriter.onResponse(ApiKeys.FETCH, (short) 17, new FetchResponseData(), new RecordingExchange())).isFalse();
+        assertThat(rewriter.onResponse(ApiKeys.FETCH, (short) 17, new FetchResponseData(), new TestExchange())).isFalse();
 
         FetchResponseData moved = new FetchResponseData();
         moved.nodeEndpoints().add(new FetchResponseData.NodeEndpoint().setNodeId(2).setHost("kafka-2").setPort(9092));
         endpoints.ports.put(2, 30002);
-        assertThat(rewriter.onResponse(ApiKeys.FETCH, (short) 17, moved, new RecordingExchange())).isTrue();
+        assertThat(rewriter.onResponse(ApiKeys.FETCH, (short) 17, moved, new TestExchange())).isTrue();
         assertThat(moved.nodeEndpoints().find(2).port()).isEqualTo(30002);
     }
 }

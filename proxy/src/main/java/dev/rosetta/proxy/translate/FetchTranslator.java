@@ -1,0 +1,150 @@
+package dev.rosetta.proxy.translate;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.MemoryRecords;
+
+import dev.rosetta.config.RouteConfig;
+import dev.rosetta.config.routing.ClientRoutes;
+import dev.rosetta.config.routing.ConnectionRoutes;
+import dev.rosetta.config.routing.RouteTable;
+import dev.rosetta.config.routing.VersionDecision;
+import dev.rosetta.proxy.protocol.ResponseExchange;
+import dev.rosetta.proxy.protocol.ResponseFilter;
+import dev.rosetta.translators.Translator;
+import dev.rosetta.translators.TranslatorCache;
+
+/**
+ * Translates the records of routed topics in Fetch responses to the version the route table picks
+ * for this client and each record's rollout bucket.
+ *
+ * <p>Topics without a route, and partitions whose records all are already in the right version,
+ * keep their bytes. A response whose translators are not all compiled yet is deferred (the
+ * connection keeps its order) until they are; a failed look-up applies the route's failure policy.
+ * The route table is read once per response, so a rollback applies from the next fetch on.
+ */
+public final class FetchTranslator implements ResponseFilter {
+    private static final Object ROUTES_KEY = new Object();
+
+    private final Supplier<RouteTable> routes;
+    private final TopicNames topicNames;
+    private final TranslatorCache translators;
+    private final TranslationMetrics metrics;
+    private final DeadLetters deadLetters;
+
+    public FetchTranslator(Supplier<RouteTable> routes, TopicNames topicNames, TranslatorCache translators,
+                           TranslationMetrics metrics, DeadLetters deadLetters) {
+        this.routes = routes;
+        this.topicNames = topicNames;
+        this.translators = translators;
+        this.metrics = metrics;
+        this.deadLetters = deadLetters;
+    }
+
+    /** What one response waits for across runs. */
+    private static final class State {
+        final Map<PartitionRewriter.Lookup, CompletableFuture<Translator>> lookups = new HashMap<>();
+        boolean topicIdsResolved;
+    }
+
+    @Override
+    public boolean appliesTo(ApiKeys apiKey, short apiVersion) {
+        return apiKey == ApiKeys.FETCH;
+    }
+
+    @Override
+    public boolean onResponse(ApiKeys apiKey, short apiVersion, ApiMessage response, ResponseExchange exchange) {
+        if (routes.get().isEmpty()) {
+            return false;
+        }
+        ClientRoutes client = clientRoutes(exchange);
+        if (client.isEmpty()) {
+            return false;
+        }
+        FetchResponseData data = (FetchResponseData) response;
+        State state = (State) exchange.attachment();
+        if (state == null) {
+            state = new State();
+            exchange.attach(state);
+        }
+        boolean byId = apiVersion >= 13;
+        if (byId && !state.topicIdsResolved) {
+            Set<Uuid> unknown = null;
+            for (FetchResponseData.FetchableTopicResponse topic : data.responses()) {
+                if (topicNames.name(topic.topicId()) == null) {
+                    if (unknown == null) {
+                        unknown = new HashSet<>();
+                    }
+                    unknown.add(topic.topicId());
+                }
+            }
+            if (unknown != null) {
+                state.topicIdsResolved = true;
+                exchange.deferUntil(topicNames.resolve(unknown));
+                return false;
+            }
+        }
+        PartitionRewriter rewriter = new PartitionRewriter(translators, metrics, deadLetters, PartitionRewriter.CONSUME, state.lookups);
+        List<Runnable> replacements = null;
+        List<CompletableFuture<Translator>> pending = null;
+        for (FetchResponseData.FetchableTopicResponse topic : data.responses()) {
+            String name = byId ? topicNames.name(topic.topicId()) : topic.topic();
+            VersionDecision decision = name == null ? null : client.consume(name);
+            if (decision == null) {
+                continue;
+            }
+            RouteConfig route = client.route(name);
+            for (FetchResponseData.PartitionData partition : topic.partitions()) {
+                if (partition.errorCode() != Errors.NONE.code() || !(partition.records() instanceof MemoryRecords records)
+                        || records.sizeInBytes() == 0) {
+                    continue;
+                }
+                PartitionRewriter.Result result = rewriter.rewrite(name, partition.partitionIndex(), records, route, decision);
+                if (result.isPending()) {
+                    if (pending == null) {
+                        pending = new ArrayList<>();
+                    }
+                    pending.addAll(result.pending());
+                } else if (result.records() != null) {
+                    if (replacements == null) {
+                        replacements = new ArrayList<>();
+                    }
+                    MemoryRecords rewritten = result.records();
+                    replacements.add(() -> partition.setRecords(rewritten));
+                }
+            }
+        }
+        if (pending != null) {
+            // nothing changed yet; run again once every look-up has an answer (success or failure)
+            exchange.deferUntil(CompletableFuture.allOf(pending.stream()
+                    .map(f -> f.handle((t, e) -> null)).toArray(CompletableFuture[]::new)));
+            return false;
+        }
+        if (replacements == null) {
+            return false;
+        }
+        replacements.forEach(Runnable::run);
+        return true;
+    }
+
+    private ClientRoutes clientRoutes(ResponseExchange exchange) {
+        ConnectionRoutes connection = exchange.connection().state(ROUTES_KEY, () -> new ConnectionRoutes(routes, exchange.clientId(), null));
+        if (!Objects.equals(connection.clientId(), exchange.clientId())) {
+            connection.identify(exchange.clientId(), connection.principal());
+        }
+        return connection.current();
+    }
+}

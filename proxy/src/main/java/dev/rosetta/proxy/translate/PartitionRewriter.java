@@ -1,0 +1,378 @@
+package dev.rosetta.proxy.translate;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.record.DefaultRecordBatch;
+import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.MemoryRecordsBuilder;
+import org.apache.kafka.common.record.Record;
+import org.apache.kafka.common.record.RecordBatch;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.utils.ByteBufferOutputStream;
+import org.apache.kafka.common.utils.Crc32C;
+
+import dev.rosetta.config.RouteConfig;
+import dev.rosetta.config.RouteConfig.FailureMode;
+import dev.rosetta.config.routing.VersionDecision;
+import dev.rosetta.proxy.translate.TranslationMetrics.Outcome;
+import dev.rosetta.translators.TranslationException;
+import dev.rosetta.translators.Translator;
+import dev.rosetta.translators.TranslatorCache;
+
+/**
+ * Rewrites the record batches of one partition so that each record's value is in the version the
+ * route decides for it. Shared by the fetch path (the version a client reads) and the produce path
+ * (the version a topic stores).
+ *
+ * <p>Only batches that contain a record to change are rebuilt; the others are copied as they are,
+ * and a partition with nothing to change is left untouched (the caller keeps the original bytes).
+ * A rebuilt batch keeps its base offset and every record's offset, timestamp, key and headers, the
+ * producer id, epoch and base sequence, the transactional flag, the partition leader epoch, the
+ * codec, and its last offset and max timestamp (patched back after building, with the CRC
+ * recomputed, so a batch thinned by compaction still ends where it did). Control batches and a
+ * trailing partial batch pass through untouched.
+ *
+ * <p>Never blocks: translators come from the cache or are requested and reported as
+ * {@link Result#pending()}, in which case nothing is rewritten and the caller retries later.
+ * Not thread-safe; one instance per exchange.
+ */
+final class PartitionRewriter {
+    static final String CONSUME = "consume";
+    static final String PRODUCE = "produce";
+
+    private final TranslatorCache translators;
+    private final TranslationMetrics metrics;
+    private final DeadLetters deadLetters;
+    private final String direction;
+    private final Map<Lookup, CompletableFuture<Translator>> lookups;
+
+    /**
+     * @param lookups translator look-ups started by earlier runs of the same exchange; consulted when
+     *                the cache still has no answer (e.g. the look-up failed)
+     */
+    PartitionRewriter(TranslatorCache translators, TranslationMetrics metrics, DeadLetters deadLetters, String direction,
+                      Map<Lookup, CompletableFuture<Translator>> lookups) {
+        this.translators = translators;
+        this.metrics = metrics;
+        this.deadLetters = deadLetters;
+        this.direction = direction;
+        this.lookups = lookups;
+    }
+
+    /** A translator look-up: records of {@code subject} written with {@code schemaId}, read as {@code targetVersion}. */
+    record Lookup(String subject, int schemaId, int targetVersion) {
+    }
+
+    /** A record that failed on the produce path under the REJECT policy. */
+    record Rejection(int batchIndex, String message) {
+    }
+
+    /**
+     * What happened to one partition.
+     *
+     * @param records    the rewritten records, or null when the partition is unchanged (or pending/rejected)
+     * @param pending    look-ups to wait for before running again; nothing was rewritten
+     * @param rejections produce-side records refused under the REJECT policy; nothing was rewritten
+     */
+    record Result(MemoryRecords records, List<CompletableFuture<Translator>> pending, List<Rejection> rejections) {
+        static final Result UNCHANGED = new Result(null, List.of(), List.of());
+
+        boolean isPending() {
+            return !pending.isEmpty();
+        }
+
+        boolean isRejected() {
+            return !rejections.isEmpty();
+        }
+    }
+
+    Result rewrite(String topic, int partition, MemoryRecords records, RouteConfig route, VersionDecision decision) {
+        long started = System.nanoTime();
+        String subject = route.valueSubject();
+        Counts counts = new Counts();
+        List<CompletableFuture<Translator>> pending = null;
+        List<Rejection> rejections = null;
+        List<Object> output = null; // RecordBatch (unchanged) or ByteBuffer (rebuilt), in order
+        Memo memo = new Memo();
+        int consumedBytes = 0;
+        List<Object> staged = new ArrayList<>();
+        for (RecordBatch batch : records.batches()) {
+            consumedBytes += batch.sizeInBytes();
+            if (batch.isControlBatch() || batch.magic() < RecordBatch.MAGIC_VALUE_V2) {
+                staged.add(batch);
+                continue;
+            }
+            staged.add(batch);
+            List<Record> kept = null;
+            List<ByteBuffer> values = null;
+            List<Header[]> headers = null;
+            boolean changed = false;
+            int index = 0;
+            for (Record record : batch) {
+                ByteBuffer newValue = record.value();
+                Header[] newHeaders = record.headers();
+                ByteBuffer value = record.value();
+                TranslationException failure = null;
+                int schemaId = schemaIdOrMinus(value);
+                if (schemaId < 0) {
+                    failure = new TranslationException(TranslationException.Reason.CORRUPT_PAYLOAD,
+                            value == null ? "record has no value, so no Confluent schema id (topic " + topic + ")"
+                                    : "value is not in the Confluent wire format (magic byte 0 + 4-byte schema id)",
+                            "", subject, -1, -1, null);
+                } else {
+                    int targetVersion = decision.version(record.key(), partition, record.offset());
+                    Translator translator;
+                    try {
+                        translator = memo.get(schemaId, targetVersion);
+                        if (translator == null) {
+                            translator = lookup(subject, schemaId, targetVersion);
+                            if (translator != null) {
+                                memo.put(schemaId, targetVersion, translator);
+                            }
+                        }
+                        if (translator == null) {
+                            if (pending == null) {
+                                pending = new ArrayList<>();
+                            }
+                            pending.add(lookups.get(new Lookup(subject, schemaId, targetVersion)));
+                        } else if (translator.sourceId() != translator.targetId()) {
+                            newValue = translate(translator, value);
+                            counts.translated(translator);
+                            changed = true;
+                        } else {
+                            counts.unchanged++;
+                        }
+                    } catch (TranslationException e) {
+                        failure = e;
+                    }
+                }
+                if (failure != null) {
+                    metrics.failure(topic, direction, failure.reason()).increment();
+                    FailureMode mode = route.failure().mode();
+                    if (mode == FailureMode.REJECT && PRODUCE.equals(direction)) {
+                        if (rejections == null) {
+                            rejections = new ArrayList<>();
+                        }
+                        rejections.add(new Rejection(index, describe(failure, schemaId)));
+                    } else if (mode == FailureMode.DEAD_LETTER) {
+                        deadLetters.send(route, topic, partition, record, describe(failure, schemaId));
+                        counts.deadLettered++;
+                        newHeaders = withHeader(record.headers(), route.failure().header(), describe(failure, schemaId));
+                        changed = true;
+                    } else {
+                        counts.failedPassedThrough++;
+                        newHeaders = withHeader(record.headers(), route.failure().header(), describe(failure, schemaId));
+                        changed = true;
+                    }
+                }
+                if (kept == null) {
+                    kept = new ArrayList<>();
+                    values = new ArrayList<>();
+                    headers = new ArrayList<>();
+                }
+                kept.add(record);
+                values.add(newValue);
+                headers.add(newHeaders);
+                index++;
+            }
+            if (changed && pending == null && rejections == null) {
+                staged.set(staged.size() - 1, rebuild(batch, kept, values, headers));
+                output = staged;
+            }
+        }
+        if (pending != null) {
+            return new Result(null, pending, List.of());
+        }
+        if (rejections != null) {
+            metrics.outcome(topic, direction, Outcome.REJECTED).increment(counts.total() + rejections.size());
+            return new Result(null, List.of(), rejections);
+        }
+        counts.report(metrics, topic, direction);
+        if (output == null) {
+            return Result.UNCHANGED;
+        }
+        MemoryRecords rewritten = assemble(output, records, consumedBytes);
+        metrics.bytes(direction, "before").increment(records.sizeInBytes());
+        metrics.bytes(direction, "after").increment(rewritten.sizeInBytes());
+        metrics.partitionTime(direction).record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+        return new Result(rewritten, List.of(), List.of());
+    }
+
+    /** The cached translator, or null after starting (or finding) the look-up; throws a remembered failure. */
+    private Translator lookup(String subject, int schemaId, int targetVersion) {
+        Translator cached = translators.cachedOrNull(subject, schemaId, targetVersion);
+        if (cached != null) {
+            return cached;
+        }
+        Lookup key = new Lookup(subject, schemaId, targetVersion);
+        CompletableFuture<Translator> lookup = lookups.get(key);
+        if (lookup == null) {
+            lookups.put(key, translators.translator(subject, schemaId, targetVersion));
+            return null;
+        }
+        if (!lookup.isDone()) {
+            return null;
+        }
+        try {
+            return lookup.join(); // compiled but already evicted from the cache: still usable
+        } catch (java.util.concurrent.CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof TranslationException te) {
+                throw te;
+            }
+            throw new TranslationException(TranslationException.Reason.UNKNOWN_SCHEMA,
+                    "cannot get a translator for schema id " + schemaId + " to version " + targetVersion + ": " + cause,
+                    "", subject, schemaId, -1, cause);
+        }
+    }
+
+    static long key(int schemaId, int targetVersion) {
+        return ((long) schemaId << 32) | (targetVersion & 0xffffffffL);
+    }
+
+    private static int schemaIdOrMinus(ByteBuffer value) {
+        if (value == null || value.remaining() < 5 || value.get(value.position()) != 0) {
+            return -1;
+        }
+        return value.getInt(value.position() + 1);
+    }
+
+    private static ByteBuffer translate(Translator translator, ByteBuffer value) {
+        byte[][] out = new byte[1][];
+        translator.translate(value, (bytes, off, len) -> out[0] = java.util.Arrays.copyOfRange(bytes, off, off + len));
+        return ByteBuffer.wrap(out[0]);
+    }
+
+    static String describe(TranslationException failure, int schemaId) {
+        StringBuilder text = new StringBuilder(failure.reason().name());
+        if (schemaId >= 0) {
+            text.append(" schema id ").append(schemaId);
+        }
+        if (failure.fieldPath() != null && !failure.fieldPath().isEmpty()) {
+            text.append(" at ").append(failure.fieldPath());
+        }
+        text.append(": ").append(failure.getRawMessage());
+        return text.toString();
+    }
+
+    private static Header[] withHeader(Header[] headers, String key, String value) {
+        Header[] result = java.util.Arrays.copyOf(headers, headers.length + 1);
+        result[headers.length] = new RecordHeader(key, value.getBytes(StandardCharsets.UTF_8));
+        return result;
+    }
+
+    private static ByteBuffer rebuild(RecordBatch batch, List<Record> records, List<ByteBuffer> values, List<Header[]> headers) {
+        int estimate = Math.max(256, batch.sizeInBytes() * 2);
+        ByteBufferOutputStream out = new ByteBufferOutputStream(estimate);
+        long logAppendTime = batch.timestampType() == TimestampType.LOG_APPEND_TIME ? batch.maxTimestamp() : RecordBatch.NO_TIMESTAMP;
+        MemoryRecordsBuilder builder = new MemoryRecordsBuilder(out, batch.magic(), Compression.of(batch.compressionType()).build(),
+                batch.timestampType(), batch.baseOffset(), logAppendTime, batch.producerId(), batch.producerEpoch(),
+                batch.baseSequence(), batch.isTransactional(), false, batch.partitionLeaderEpoch(), Integer.MAX_VALUE);
+        for (int i = 0; i < records.size(); i++) {
+            Record record = records.get(i);
+            builder.appendWithOffset(record.offset(), record.timestamp(), record.key(), values.get(i), headers.get(i));
+        }
+        ByteBuffer built = builder.build().buffer();
+        // A batch thinned by compaction (or emptied) must still end at its original last offset, or
+        // the consumer's next fetch lands inside it again; max timestamp kept for the same fidelity.
+        int lastOffsetDelta = (int) (batch.lastOffset() - batch.baseOffset());
+        int base = built.position();
+        boolean patch = built.getInt(base + DefaultRecordBatch.LAST_OFFSET_DELTA_OFFSET) != lastOffsetDelta
+                || built.getLong(base + 35) != batch.maxTimestamp();
+        if (patch) {
+            ByteBuffer copy = ByteBuffer.allocate(built.remaining());
+            copy.put(built.duplicate()).flip();
+            copy.putInt(DefaultRecordBatch.LAST_OFFSET_DELTA_OFFSET, lastOffsetDelta);
+            copy.putLong(35, batch.maxTimestamp()); // MAX_TIMESTAMP_OFFSET
+            int attributes = 21; // ATTRIBUTES_OFFSET: the CRC covers attributes to the end
+            long crc = Crc32C.compute(copy, attributes, copy.limit() - attributes);
+            copy.putInt(DefaultRecordBatch.CRC_OFFSET, (int) crc);
+            return copy;
+        }
+        return built;
+    }
+
+    private static MemoryRecords assemble(List<Object> parts, MemoryRecords original, int consumedBytes) {
+        int size = 0;
+        for (Object part : parts) {
+            size += part instanceof ByteBuffer b ? b.remaining() : ((RecordBatch) part).sizeInBytes();
+        }
+        int trailing = original.sizeInBytes() - consumedBytes;
+        ByteBuffer out = ByteBuffer.allocate(size + trailing);
+        for (Object part : parts) {
+            if (part instanceof ByteBuffer b) {
+                out.put(b.duplicate());
+            } else {
+                ((RecordBatch) part).writeTo(out);
+            }
+        }
+        if (trailing > 0) {
+            // a partial batch at the end (the broker cut at the size limit): the client ignores it as it would
+            ByteBuffer tail = original.buffer().duplicate();
+            tail.position(tail.position() + consumedBytes);
+            out.put(tail);
+        }
+        ByteBuffer result = out.flip();
+        return MemoryRecords.readableRecords(result);
+    }
+
+    /** Translators used within one partition, by (schema id, target version); usually one or two. */
+    private static final class Memo {
+        private final Map<Long, Translator> byKey = new HashMap<>(4);
+
+        Translator get(int schemaId, int targetVersion) {
+            return byKey.get(key(schemaId, targetVersion));
+        }
+
+        void put(int schemaId, int targetVersion, Translator translator) {
+            byKey.put(key(schemaId, targetVersion), translator);
+        }
+    }
+
+    /** Outcome counts of one partition, reported once. */
+    private static final class Counts {
+        int unchanged;
+        int failedPassedThrough;
+        int deadLettered;
+        final Map<Translator, int[]> translated = new HashMap<>(4);
+
+        void translated(Translator translator) {
+            translated.computeIfAbsent(translator, t -> new int[1])[0]++;
+        }
+
+        int total() {
+            int sum = unchanged + failedPassedThrough + deadLettered;
+            for (int[] n : translated.values()) {
+                sum += n[0];
+            }
+            return sum;
+        }
+
+        void report(TranslationMetrics metrics, String topic, String direction) {
+            int translatedTotal = 0;
+            for (Map.Entry<Translator, int[]> e : translated.entrySet()) {
+                metrics.translated(topic, direction, e.getKey().sourceVersion(), e.getKey().targetVersion()).increment(e.getValue()[0]);
+                translatedTotal += e.getValue()[0];
+            }
+            add(metrics, topic, direction, Outcome.TRANSLATED, translatedTotal);
+            add(metrics, topic, direction, Outcome.UNCHANGED, unchanged);
+            add(metrics, topic, direction, Outcome.FAILED_PASSED_THROUGH, failedPassedThrough);
+            add(metrics, topic, direction, Outcome.DEAD_LETTERED, deadLettered);
+        }
+
+        private static void add(TranslationMetrics metrics, String topic, String direction, Outcome outcome, int n) {
+            if (n > 0) {
+                metrics.outcome(topic, direction, outcome).increment(n);
+            }
+        }
+    }
+}

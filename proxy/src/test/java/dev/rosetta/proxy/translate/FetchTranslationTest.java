@@ -1,0 +1,289 @@
+package dev.rosetta.proxy.translate;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import dev.rosetta.config.ListenerConfig;
+import dev.rosetta.config.RouteConfig;
+import dev.rosetta.config.RouteConfig.ConsumeConfig;
+import dev.rosetta.config.RouteConfig.ConsumeOverride;
+import dev.rosetta.config.RouteConfig.FailurePolicy;
+import dev.rosetta.config.UpstreamConfig;
+import dev.rosetta.config.routing.RouteTable;
+import dev.rosetta.proxy.net.ProxyServer;
+import dev.rosetta.proxy.testing.Records;
+import dev.rosetta.translators.TranslatorCache;
+import dev.rosetta.translators.registry.StaticSchemaRegistry;
+import io.kroxylicious.testing.kafka.api.KafkaCluster;
+import io.kroxylicious.testing.kafka.common.BrokerCluster;
+import io.kroxylicious.testing.kafka.junit5ext.KafkaClusterExtension;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Consumers on different contract versions read one topic through the proxy, each in its own shape,
+ * with real clients and a real broker.
+ */
+@ExtendWith(KafkaClusterExtension.class)
+class FetchTranslationTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    @BrokerCluster(numBrokers = 1)
+    static KafkaCluster cluster;
+
+    static StaticSchemaRegistry registry = new StaticSchemaRegistry();
+    static int v1Id;
+    static int v2Id;
+    static AtomicReference<RouteTable> routes = new AtomicReference<>(RouteTable.EMPTY);
+    static SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    static TopicNames topicNames;
+    static DeadLetters deadLetters;
+    static ProxyServer proxy;
+    static Admin admin;
+
+    @BeforeAll
+    static void start() {
+        v1Id = registry.register("orders-value", Avro.V1);
+        v2Id = registry.register("orders-value", Avro.V2);
+        Map<String, Object> upstream = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, cluster.getBootstrapServers());
+        topicNames = new TopicNames(() -> Admin.create(upstream));
+        deadLetters = new DeadLetters(upstream, meters);
+        TranslatorCache translators = TranslatorCache.builder(registry).build();
+        TranslationMetrics metrics = new TranslationMetrics(meters);
+        proxy = new ProxyServer(new ListenerConfig("127.0.0.1", 0, 0, "127.0.0.1", ListenerConfig.DEFAULT_MAX_FRAME_BYTES, null),
+                UpstreamConfig.defaults(List.of(cluster.getBootstrapServers().split(","))), meters,
+                List.of(topicNames, new FetchTranslator(routes::get, topicNames, translators, metrics, deadLetters))).start();
+        admin = Admin.create(upstream);
+    }
+
+    @AfterAll
+    static void stop() {
+        admin.close();
+        proxy.close();
+        topicNames.close();
+        deadLetters.close();
+    }
+
+    @BeforeEach
+    void routeOrdersAndLedger() {
+        routes.set(RouteTable.of(List.of(route("orders"), route("ledger"))));
+    }
+
+    /** Consumers read v2 by default; client ids matching legacy-* read v1. Every test topic carries the orders contract. */
+    private static RouteConfig route(String topic) {
+        return new RouteConfig(topic, "orders-value", null,
+                new ConsumeConfig(2, List.of(new ConsumeOverride("legacy-*", null, 1)), null), null, FailurePolicy.DEFAULT);
+    }
+
+    private static Map<String, Object> consumer(String clientId, boolean direct) {
+        Map<String, Object> config = new java.util.HashMap<>();
+        config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, direct ? cluster.getBootstrapServers() : proxy.bootstrapServers());
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, org.apache.kafka.common.serialization.ByteArrayDeserializer.class);
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, org.apache.kafka.common.serialization.ByteArrayDeserializer.class);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
+        return config;
+    }
+
+    private static Map<String, Object> producer(String compression) {
+        Map<String, Object> config = new java.util.HashMap<>();
+        config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, cluster.getBootstrapServers());
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, org.apache.kafka.common.serialization.ByteArraySerializer.class);
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, org.apache.kafka.common.serialization.ByteArraySerializer.class);
+        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 10);
+        return config;
+    }
+
+    /** 60 v1 records then 40 v2 records, keyed, with a header, written straight to the broker. */
+    private static List<byte[]> produceMixed(String topic, String compression) throws Exception {
+        admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        List<byte[]> values = new ArrayList<>();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producer(compression))) {
+            for (int i = 0; i < 100; i++) {
+                byte[] value = i < 60 ? Avro.v1(v1Id, "order-" + i, i * 100) : Avro.v2(v2Id, "order-" + i, i * 100, "USD");
+                values.add(value);
+                ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, i % 2, 1_700_000_000_000L + i,
+                        ("key-" + i).getBytes(StandardCharsets.UTF_8), value, List.<Header>of(new RecordHeader("trace", new byte[] {(byte) i})));
+                producer.send(record);
+            }
+            producer.flush();
+        }
+        return values;
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> read(String topic, String clientId, boolean direct, int expected) {
+        return Records.readAll(consumer(clientId, direct), topic, expected, TIMEOUT);
+    }
+
+    private static int index(ConsumerRecord<byte[], byte[]> record) {
+        return Integer.parseInt(new String(record.key(), StandardCharsets.UTF_8).substring(4));
+    }
+
+    @Test
+    void eachConsumerReadsItsOwnVersionOfTheSameRecords() throws Exception {
+        List<byte[]> produced = produceMixed("orders", "none");
+
+        List<ConsumerRecord<byte[], byte[]>> legacy = read("orders", "legacy-billing", false, 100);
+        List<ConsumerRecord<byte[], byte[]>> modern = read("orders", "modern-billing", false, 100);
+        List<ConsumerRecord<byte[], byte[]>> direct = read("orders", "direct", true, 100);
+
+        assertThat(legacy).hasSize(100);
+        assertThat(modern).hasSize(100);
+        for (ConsumerRecord<byte[], byte[]> r : legacy) {
+            int i = index(r);
+            assertThat(Avro.schemaId(r.value())).isEqualTo(v1Id);
+            assertThat(Avro.read(r.value(), Avro.SCHEMA_V1).get("amount")).isEqualTo(i * 100);
+            if (i < 60) {
+                assertThat(r.value()).isEqualTo(produced.get(i)); // already v1: byte-identical
+            }
+        }
+        for (ConsumerRecord<byte[], byte[]> r : modern) {
+            int i = index(r);
+            assertThat(Avro.schemaId(r.value())).isEqualTo(v2Id);
+            assertThat(Avro.read(r.value(), Avro.SCHEMA_V2).get("currency").toString()).isEqualTo(i < 60 ? "EUR" : "USD");
+            if (i >= 60) {
+                assertThat(r.value()).isEqualTo(produced.get(i));
+            }
+        }
+        // everything but the value is what a direct consumer sees: offsets, timestamps, keys, headers
+        assertThat(withoutValues(legacy)).isEqualTo(withoutValues(direct));
+        assertThat(withoutValues(modern)).isEqualTo(withoutValues(direct));
+    }
+
+    private static List<String> withoutValues(List<ConsumerRecord<byte[], byte[]>> records) {
+        return Records.seen(records).stream()
+                .map(s -> s.partition() + "/" + s.offset() + "/" + s.timestamp() + "/" + s.timestampType() + "/" + s.key() + "/" + s.headers())
+                .toList();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gzip", "snappy", "lz4", "zstd"})
+    void compressedBatchesAreTranslatedAndKeepTheirCodec(String codec) throws Exception {
+        String topic = "ledger-" + codec;
+        routes.set(RouteTable.of(List.of(route(topic))));
+        produceMixed(topic, codec);
+        List<ConsumerRecord<byte[], byte[]>> modern = read(topic, "modern", false, 100);
+        assertThat(modern).hasSize(100).allSatisfy(r -> assertThat(Avro.schemaId(r.value())).isEqualTo(v2Id));
+        assertThat(withoutValues(modern)).isEqualTo(withoutValues(read(topic, "direct", true, 100)));
+    }
+
+    @Test
+    void replayingFromOffsetZeroReturnsTheSameBytes() throws Exception {
+        produceMixed("ledger", "lz4");
+        List<ConsumerRecord<byte[], byte[]>> first = read("ledger", "modern", false, 100);
+        List<ConsumerRecord<byte[], byte[]>> second = read("ledger", "modern", false, 100);
+        assertThat(first).hasSize(100);
+        for (int i = 0; i < first.size(); i++) {
+            assertThat(second.get(i).offset()).isEqualTo(first.get(i).offset());
+            assertThat(second.get(i).value()).isEqualTo(first.get(i).value());
+        }
+    }
+
+    @Test
+    void aRouteChangeAppliesFromTheNextFetch() throws Exception {
+        String topic = "switching";
+        routes.set(RouteTable.of(List.of(route(topic))));
+        produceMixed(topic, "none");
+        assertThat(read(topic, "modern", false, 100)).allSatisfy(r -> assertThat(Avro.schemaId(r.value())).isEqualTo(v2Id));
+
+        routes.set(RouteTable.of(List.of(new RouteConfig(topic, "orders-value", null, ConsumeConfig.of(1), null, FailurePolicy.DEFAULT))));
+        assertThat(read(topic, "modern", false, 100)).allSatisfy(r -> assertThat(Avro.schemaId(r.value())).isEqualTo(v1Id));
+
+        routes.set(RouteTable.EMPTY); // no route: records as stored
+        List<ConsumerRecord<byte[], byte[]>> asStored = read(topic, "modern", false, 100);
+        assertThat(asStored.stream().filter(r -> Avro.schemaId(r.value()) == v1Id)).hasSize(60);
+    }
+
+    @Test
+    void recordsThatCannotBeTranslatedArriveUnchangedWithTheReasonAndCountsReconcile() throws Exception {
+        String topic = "broken";
+        routes.set(RouteTable.of(List.of(route(topic))));
+        admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        byte[] notAvro = "plain text".getBytes(StandardCharsets.UTF_8);
+        byte[] unknownId = Avro.v1(9999, "x", 1);
+        byte[] good = Avro.v1(v1Id, "ok", 5);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producer("none"))) {
+            for (byte[] value : List.of(good, notAvro, unknownId, good)) {
+                producer.send(new ProducerRecord<>(topic, value)).get(30, TimeUnit.SECONDS);
+            }
+        }
+        List<ConsumerRecord<byte[], byte[]>> modern = read(topic, "modern", false, 4);
+
+        assertThat(modern).hasSize(4);
+        assertThat(Avro.schemaId(modern.get(0).value())).isEqualTo(v2Id);
+        assertThat(modern.get(1).value()).isEqualTo(notAvro);
+        assertThat(header(modern.get(1))).startsWith("CORRUPT_PAYLOAD").contains("Confluent wire format");
+        assertThat(modern.get(2).value()).isEqualTo(unknownId);
+        assertThat(header(modern.get(2))).startsWith("UNKNOWN_SCHEMA schema id 9999");
+        assertThat(Avro.schemaId(modern.get(3).value())).isEqualTo(v2Id);
+        assertThat(modern.get(0).headers().lastHeader("rosetta.error")).isNull();
+
+        double translated = count(topic, "translated");
+        double failed = count(topic, "failed_passed_through");
+        assertThat(translated).isEqualTo(2);
+        assertThat(failed).isEqualTo(2);
+        assertThat(translated + failed + count(topic, "unchanged") + count(topic, "dead_lettered")).isEqualTo(4);
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> record) {
+        Header header = record.headers().lastHeader("rosetta.error");
+        assertThat(header).as("rosetta.error header").isNotNull();
+        return new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    private static double count(String topic, String outcome) {
+        var counter = meters.find("rosetta.records").tag("topic", topic).tag("direction", "consume").tag("outcome", outcome).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    @Test
+    void deadLetterPolicyCopiesTheOriginalToTheDeadLetterTopic() throws Exception {
+        String topic = "dlq-source";
+        routes.set(RouteTable.of(List.of(new RouteConfig(topic, "orders-value", null, ConsumeConfig.of(2), null,
+                new FailurePolicy(RouteConfig.FailureMode.DEAD_LETTER, null, topic + ".dlq")))));
+        admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1), new NewTopic(topic + ".dlq", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        byte[] bad = Avro.v1(4242, "lost?", 1);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producer("none"))) {
+            producer.send(new ProducerRecord<>(topic, "k".getBytes(StandardCharsets.UTF_8), bad)).get(30, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>(topic, Avro.v1(v1Id, "fine", 2))).get(30, TimeUnit.SECONDS);
+        }
+        assertThat(read(topic, "modern", false, 2)).hasSize(2);
+        read(topic, "modern-again", false, 2); // a re-read must not copy the record twice
+        deadLetters.flush();
+
+        List<ConsumerRecord<byte[], byte[]>> dead = read(topic + ".dlq", "ops", true, 1);
+        assertThat(dead).hasSize(1);
+        assertThat(dead.get(0).value()).isEqualTo(bad);
+        assertThat(new String(dead.get(0).headers().lastHeader("rosetta.source.topic").value(), StandardCharsets.UTF_8)).isEqualTo(topic);
+        assertThat(new String(dead.get(0).headers().lastHeader("rosetta.error").value(), StandardCharsets.UTF_8)).contains("schema id 4242");
+        assertThat(count(topic, "dead_lettered")).isEqualTo(2); // counted per delivery, copied once
+        var end = admin.listOffsets(Map.of(new org.apache.kafka.common.TopicPartition(topic + ".dlq", 0), org.apache.kafka.clients.admin.OffsetSpec.latest()))
+                .all().get(30, TimeUnit.SECONDS);
+        assertThat(end.values().iterator().next().offset()).as("records in the dead-letter topic").isEqualTo(1);
+    }
+}
