@@ -122,7 +122,7 @@ public final class ConfigLoader {
         DistributionConfig distribution = bindDistribution(b, top.map("distribution"));
         AuditConfig audit = bindAudit(b, top.map("audit"));
         top.finish();
-        if (listener != null && admin != null && admin.enabled() && admin.port() == listener.bootstrapPort()
+        if (listener != null && admin != null && admin.enabled() && admin.port() != 0 && admin.port() == listener.bootstrapPort()
                 && admin.bindHost().equals(listener.bindHost())) {
             b.problem(top.lineOf("admin"), "admin.port", String.valueOf(admin.port()),
                     "is also listener.bootstrapPort; choose a different port");

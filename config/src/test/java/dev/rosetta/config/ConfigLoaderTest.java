@@ -120,6 +120,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void adminAndBootstrapMayBothPickAnyFreePort() {
+        RosettaConfig c = parse("listener:\n  bootstrapPort: 0\n  brokerPortBase: 0\nupstream:\n  bootstrapServers: k:9092\n"
+                + "admin:\n  port: 0\n");
+        assertThat(c.admin().port()).isZero();
+        assertThat(c.listener().bootstrapPort()).isZero();
+    }
+
+    @Test
     void auditLogCanBeTurnedOff() {
         RosettaConfig c = parse("upstream:\n  bootstrapServers: k:9092\naudit:\n  enabled: false\n");
         assertThat(c.audit().enabled()).isFalse();
