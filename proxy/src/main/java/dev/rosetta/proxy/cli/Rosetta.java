@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
                 RoutesCommand.class,
                 RolloutCommand.class,
                 RollbackCommand.class,
+                CheckCommand.class,
+                VerifyCommand.class,
                 CommandLine.HelpCommand.class
         },
         footer = {"", "Run 'rosetta help <subcommand>' for the options of a subcommand."})
