@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
+import org.apache.kafka.common.message.RequestHeaderData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.slf4j.Logger;
@@ -17,6 +18,8 @@ import dev.rosetta.proxy.protocol.InFlightRequest;
 import dev.rosetta.proxy.protocol.KafkaMessages;
 import dev.rosetta.proxy.protocol.ProduceRequests;
 import dev.rosetta.proxy.protocol.ProxyConnection;
+import dev.rosetta.proxy.protocol.RequestExchange;
+import dev.rosetta.proxy.protocol.RequestFilter;
 import dev.rosetta.proxy.protocol.RequestHeaderView;
 import dev.rosetta.proxy.protocol.ResponseExchange;
 import dev.rosetta.proxy.protocol.ResponseFilter;
@@ -52,6 +55,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
     private final ProxyRuntime runtime;
     private final Target target;
     private final ArrayDeque<InFlightRequest> inFlight = new ArrayDeque<>();
+    /** Requests not yet forwarded because a filter deferred one of them; forwarded strictly in order. */
+    private final ArrayDeque<PendingRequest> heldRequests = new ArrayDeque<>();
     /** Responses not yet written because an earlier one is deferred; written strictly in order. */
     private final ArrayDeque<CompletableFuture<ByteBuf>> heldResponses = new ArrayDeque<>();
     private ChannelHandlerContext clientCtx;
@@ -183,7 +188,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
         String clientId = null;
         try {
             clientId = clientId(frame);
-            if (apiKey == ApiKeys.API_VERSIONS && apiVersion > ApiKeys.API_VERSIONS.latestVersion()) {
+            if (apiKey == ApiKeys.API_VERSIONS && apiVersion > ApiKeys.API_VERSIONS.latestVersion()
+                    && inFlight.isEmpty() && heldRequests.isEmpty()) {
+                // answered here, which keeps order only with nothing in flight (ApiVersions comes first)
                 frame.release();
                 emit(ApiVersionsIntersection.unsupportedVersionResponse(ctx.alloc(), correlationId));
                 return;
@@ -197,13 +204,145 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
                     + " request header (correlation id " + correlationId + "): " + e.getMessage());
             return;
         }
-        if (expectResponse) {
-            inFlight.add(new InFlightRequest(correlationId, apiKey, apiVersion, clientId));
-        }
         runtime.metrics().bytesFromClient(frameBytes);
+        RequestFilter[] filters = apiKey == null ? RequestFilters.NONE : runtime.requestFilters().forRequest(apiKey, apiVersion);
+        if (filters.length == 0 && heldRequests.isEmpty()) {
+            forward(frame, expectResponse ? new InFlightRequest(correlationId, apiKey, apiVersion, clientId, null) : null);
+            return;
+        }
+        PendingRequest pending = new PendingRequest(frame, apiKey, apiVersion, correlationId, clientId, expectResponse, filters);
+        heldRequests.add(pending);
+        pending.run();
+        drainRequests();
+    }
+
+    /** Sends a request upstream; in-flight entries are added in exactly the order requests leave. */
+    private void forward(ByteBuf frame, InFlightRequest request) {
+        if (request != null) {
+            inFlight.add(request);
+        }
         upstream.write(frame, upstream.voidPromise());
         if (!upstream.isWritable()) {
-            ctx.channel().config().setAutoRead(false);
+            clientCtx.channel().config().setAutoRead(false);
+        }
+    }
+
+    /** Forwards the held requests that are ready, in order; stops reading from the client while any wait. */
+    private void drainRequests() {
+        boolean forwarded = false;
+        while (!heldRequests.isEmpty() && heldRequests.peek().out != null) {
+            PendingRequest ready = heldRequests.poll();
+            forward(ready.out, ready.expectResponse
+                    ? new InFlightRequest(ready.correlationId, ready.apiKey, ready.apiVersion, ready.clientId, ready.responseContext) : null);
+            forwarded = true;
+        }
+        if (forwarded) {
+            upstream.flush();
+        }
+        clientCtx.channel().config().setAutoRead(heldRequests.isEmpty() && upstream.isWritable());
+    }
+
+    /** A request going through the request filters; {@link #out} is set once it may be forwarded. */
+    private final class PendingRequest implements RequestExchange {
+        private final ByteBuf frame;
+        private final ApiKeys apiKey;
+        private final short apiVersion;
+        private final int correlationId;
+        private final String clientId;
+        private final boolean expectResponse;
+        private final RequestFilter[] filters;
+        private RequestHeaderData header;
+        private ApiMessage message;
+        private CompletionStage<?> deferral;
+        private int deferrals;
+        private Object attachment;
+        private Object responseContext;
+        ByteBuf out;
+
+        PendingRequest(ByteBuf frame, ApiKeys apiKey, short apiVersion, int correlationId, String clientId,
+                       boolean expectResponse, RequestFilter[] filters) {
+            this.frame = frame;
+            this.apiKey = apiKey;
+            this.apiVersion = apiVersion;
+            this.correlationId = correlationId;
+            this.clientId = clientId;
+            this.expectResponse = expectResponse;
+            this.filters = filters;
+        }
+
+        void run() {
+            if (filters.length == 0) {
+                out = frame; // only waiting behind an earlier held request
+                return;
+            }
+            try {
+                if (message == null) {
+                    header = KafkaMessages.decodeRequestHeader(frame, apiKey, apiVersion);
+                    message = KafkaMessages.decodeRequestBody(frame, apiKey, apiVersion);
+                }
+                boolean changed = false;
+                deferral = null;
+                for (RequestFilter filter : filters) {
+                    changed |= filter.onRequest(apiKey, apiVersion, header, message, this);
+                    if (deferral != null) {
+                        break;
+                    }
+                }
+                if (deferral != null) {
+                    if (++deferrals > MAX_DEFERRALS) {
+                        throw new IllegalStateException("request deferred " + MAX_DEFERRALS + " times without becoming ready");
+                    }
+                    deferral.whenComplete((ignored, error) -> clientCtx.channel().eventLoop().execute(() -> {
+                        if (closing) {
+                            frame.release();
+                            return;
+                        }
+                        run();
+                        if (!closing) {
+                            drainRequests();
+                        }
+                    }));
+                    return;
+                }
+                if (changed) {
+                    out = KafkaMessages.encodeRequest(clientCtx.alloc(), header, apiKey, apiVersion, message);
+                    frame.release();
+                } else {
+                    out = frame;
+                }
+            } catch (RuntimeException e) {
+                frame.release();
+                runtime.metrics().protocolError();
+                LOG.warn("Closing connection from {}: handling the {} v{} request (correlation id {}) failed: {}",
+                        clientCtx.channel().remoteAddress(), apiKey.name, apiVersion, correlationId, rootMessage(e), e);
+                heldRequests.remove(this);
+                closeBoth();
+            }
+        }
+
+        @Override
+        public ProxyConnection connection() {
+            return ClientConnection.this;
+        }
+
+        @Override
+        public void deferUntil(CompletionStage<?> stage) {
+            deferral = stage;
+        }
+
+        @Override
+        public Object attachment() {
+            return attachment;
+        }
+
+        @Override
+        public void attach(Object value) {
+            attachment = value;
+        }
+
+        @Override
+        public void setResponseContext(Object context) {
+            responseContext = context;
         }
     }
 
@@ -364,6 +503,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
             attachment = value;
         }
 
+        @Override
+        public Object requestContext() {
+            return request.context();
+        }
+
         void run() {
             boolean changed = false;
             deferral = null;
@@ -464,6 +608,15 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
     }
 
     private void releaseHeld() {
+        for (PendingRequest held : heldRequests) {
+            if (held.out != null) {
+                ReferenceCountUtil.release(held.out);
+            } else if (held.deferral == null) {
+                ReferenceCountUtil.release(held.frame);
+            }
+            // a deferred request releases its frame when its stage completes and sees the connection closing
+        }
+        heldRequests.clear();
         for (CompletableFuture<ByteBuf> held : heldResponses) {
             if (held.isDone() && !held.isCompletedExceptionally() && !held.isCancelled()) {
                 ReferenceCountUtil.release(held.join());
@@ -509,7 +662,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
 
         @Override
         public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-            clientCtx.channel().config().setAutoRead(ctx.channel().isWritable());
+            clientCtx.channel().config().setAutoRead(ctx.channel().isWritable() && heldRequests.isEmpty());
         }
 
         @Override

@@ -16,6 +16,7 @@ import dev.rosetta.config.UpstreamConfig;
 import dev.rosetta.proxy.metrics.ProxyMetrics;
 import dev.rosetta.proxy.protocol.ApiVersionsIntersection;
 import dev.rosetta.proxy.protocol.BrokerAddressRewriter;
+import dev.rosetta.proxy.protocol.RequestFilter;
 import dev.rosetta.proxy.protocol.ResponseFilter;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -45,6 +46,7 @@ public final class ProxyServer implements AutoCloseable {
     private final ListenerConfig listener;
     private final UpstreamConfig upstream;
     private final List<ResponseFilter> extraFilters;
+    private final List<RequestFilter> requestFilters;
     private final Transport transport;
     private final ProxyMetrics metrics;
     private final List<Channel> serverChannels = new CopyOnWriteArrayList<>();
@@ -57,9 +59,19 @@ public final class ProxyServer implements AutoCloseable {
      * @param extraFilters response filters run after the proxy's own (address rewriting, ApiVersions)
      */
     public ProxyServer(ListenerConfig listener, UpstreamConfig upstream, MeterRegistry registry, List<ResponseFilter> extraFilters) {
+        this(listener, upstream, registry, extraFilters, List.of());
+    }
+
+    /**
+     * @param responseFilters response filters run after the proxy's own (address rewriting, ApiVersions)
+     * @param requestFilters  request filters, in order
+     */
+    public ProxyServer(ListenerConfig listener, UpstreamConfig upstream, MeterRegistry registry,
+                       List<ResponseFilter> responseFilters, List<RequestFilter> requestFilters) {
         this.listener = listener;
         this.upstream = upstream;
-        this.extraFilters = List.copyOf(extraFilters);
+        this.extraFilters = List.copyOf(responseFilters);
+        this.requestFilters = List.copyOf(requestFilters);
         this.transport = Transport.best();
         this.metrics = new ProxyMetrics(registry);
     }
@@ -80,7 +92,7 @@ public final class ProxyServer implements AutoCloseable {
         filters.add(new BrokerAddressRewriter(endpoints));
         filters.addAll(extraFilters);
         List<InetSocketAddress> bootstrapServers = upstream.bootstrapServers().stream().map(ProxyServer::unresolved).toList();
-        runtime = new ProxyRuntime(transport, bootstrapServers, endpoints, new ResponseFilters(filters), metrics,
+        runtime = new ProxyRuntime(transport, bootstrapServers, endpoints, new ResponseFilters(filters), new RequestFilters(requestFilters), metrics,
                 clientTls, upstreamTls, listener.maxFrameBytes(), (int) upstream.connectTimeout().toMillis());
         try {
             Channel channel = bind(listener.bootstrapPort(), ClientConnection.Target.BOOTSTRAP).syncUninterruptibly().channel();

@@ -8,6 +8,7 @@ import org.apache.kafka.common.protocol.ApiKeys;
  *
  * @param apiKey {@code null} when the client used an api key this proxy does not know; such a
  *               response is forwarded untouched
+ * @param context what request filters left for the response filters, or null
  */
-public record InFlightRequest(int correlationId, ApiKeys apiKey, short apiVersion, String clientId) {
+public record InFlightRequest(int correlationId, ApiKeys apiKey, short apiVersion, String clientId, Object context) {
 }

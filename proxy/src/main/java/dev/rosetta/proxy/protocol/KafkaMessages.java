@@ -40,6 +40,35 @@ public final class KafkaMessages {
         return new RequestHeaderData(new ByteBufferAccessor(nio), key.requestHeaderVersion(version));
     }
 
+    /** Decodes the body of a request frame whose header is {@code headerVersion}. */
+    public static ApiMessage decodeRequestBody(ByteBuf frame, ApiKeys key, short version) {
+        ByteBuffer nio = frame.nioBuffer(frame.readerIndex() + 4, frame.readableBytes() - 4);
+        ByteBufferAccessor accessor = new ByteBufferAccessor(nio);
+        new RequestHeaderData(accessor, key.requestHeaderVersion(version));
+        ApiMessage body = ApiMessageType.fromApiKey(key.id).newRequest();
+        body.read(accessor, version);
+        return body;
+    }
+
+    /** Encodes a complete request frame: size prefix, request header (as the client sent it), body. */
+    public static ByteBuf encodeRequest(ByteBufAllocator alloc, RequestHeaderData header, ApiKeys key, short version, ApiMessage body) {
+        short headerVersion = key.requestHeaderVersion(version);
+        ObjectSerializationCache cache = new ObjectSerializationCache();
+        int size = header.size(cache, headerVersion) + body.size(cache, version);
+        ByteBuf out = alloc.ioBuffer(4 + size, 4 + size);
+        try {
+            out.writeInt(size);
+            ByteBufferAccessor writer = new ByteBufferAccessor(out.nioBuffer(4, size));
+            header.write(writer, cache, headerVersion);
+            body.write(writer, cache, version);
+            out.writerIndex(4 + size);
+            return out;
+        } catch (RuntimeException e) {
+            out.release();
+            throw e;
+        }
+    }
+
     /** Encodes a complete response frame: size prefix, response header, body. */
     public static ByteBuf encodeResponse(ByteBufAllocator alloc, int correlationId, ApiKeys key, short version, ApiMessage body) {
         return encodeResponse(alloc, correlationId, key.responseHeaderVersion(version), version, body);

@@ -22,4 +22,7 @@ public interface ResponseExchange {
     Object attachment();
 
     void attach(Object attachment);
+
+    /** What the request filters left for this response ({@link RequestExchange#setResponseContext}), or null. */
+    Object requestContext();
 }

@@ -67,8 +67,7 @@ public final class DeadLetters implements AutoCloseable {
      *
      * @param offset the record's offset in {@code topic}, or a negative value for a record being produced (not de-duplicated)
      */
-    void send(RouteConfig route, String topic, int partition, Record record, String error) {
-        long offset = record.offset();
+    void send(RouteConfig route, String topic, int partition, Record record, long offset, String error) {
         if (offset >= 0 && recentlyCopied.asMap().putIfAbsent(topic + "/" + partition + "/" + offset, Boolean.TRUE) != null) {
             return;
         }

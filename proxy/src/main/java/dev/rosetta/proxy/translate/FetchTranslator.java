@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -19,7 +18,6 @@ import org.apache.kafka.common.record.MemoryRecords;
 
 import dev.rosetta.config.RouteConfig;
 import dev.rosetta.config.routing.ClientRoutes;
-import dev.rosetta.config.routing.ConnectionRoutes;
 import dev.rosetta.config.routing.RouteTable;
 import dev.rosetta.config.routing.VersionDecision;
 import dev.rosetta.proxy.protocol.ResponseExchange;
@@ -37,8 +35,6 @@ import dev.rosetta.translators.TranslatorCache;
  * The route table is read once per response, so a rollback applies from the next fetch on.
  */
 public final class FetchTranslator implements ResponseFilter {
-    private static final Object ROUTES_KEY = new Object();
-
     private final Supplier<RouteTable> routes;
     private final TopicNames topicNames;
     private final TranslatorCache translators;
@@ -70,7 +66,7 @@ public final class FetchTranslator implements ResponseFilter {
         if (routes.get().isEmpty()) {
             return false;
         }
-        ClientRoutes client = clientRoutes(exchange);
+        ClientRoutes client = ConnectionRouting.current(exchange.connection(), routes, exchange.clientId());
         if (client.isEmpty()) {
             return false;
         }
@@ -138,13 +134,5 @@ public final class FetchTranslator implements ResponseFilter {
         }
         replacements.forEach(Runnable::run);
         return true;
-    }
-
-    private ClientRoutes clientRoutes(ResponseExchange exchange) {
-        ConnectionRoutes connection = exchange.connection().state(ROUTES_KEY, () -> new ConnectionRoutes(routes, exchange.clientId(), null));
-        if (!Objects.equals(connection.clientId(), exchange.clientId())) {
-            connection.identify(exchange.clientId(), connection.principal());
-        }
-        return connection.current();
     }
 }

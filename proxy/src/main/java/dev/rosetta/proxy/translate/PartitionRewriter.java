@@ -164,7 +164,7 @@ final class PartitionRewriter {
                         }
                         rejections.add(new Rejection(index, describe(failure, schemaId)));
                     } else if (mode == FailureMode.DEAD_LETTER) {
-                        deadLetters.send(route, topic, partition, record, describe(failure, schemaId));
+                        deadLetters.send(route, topic, partition, record, PRODUCE.equals(direction) ? -1 : record.offset(), describe(failure, schemaId));
                         counts.deadLettered++;
                         newHeaders = withHeader(record.headers(), route.failure().header(), describe(failure, schemaId));
                         changed = true;

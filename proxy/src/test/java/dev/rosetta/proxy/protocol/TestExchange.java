@@ -57,4 +57,9 @@ public final class TestExchange implements ResponseExchange, ProxyConnection {
     public void attach(Object value) {
         attachment = value;
     }
+
+    @Override
+    public Object requestContext() {
+        return null;
+    }
 }

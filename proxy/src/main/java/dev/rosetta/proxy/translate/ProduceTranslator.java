@@ -1,0 +1,193 @@
+package dev.rosetta.proxy.translate;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.message.RequestHeaderData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.MemoryRecords;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.rosetta.config.RouteConfig;
+import dev.rosetta.config.routing.ClientRoutes;
+import dev.rosetta.config.routing.RouteTable;
+import dev.rosetta.config.routing.VersionDecision;
+import dev.rosetta.proxy.protocol.RequestExchange;
+import dev.rosetta.proxy.protocol.RequestFilter;
+import dev.rosetta.proxy.protocol.ResponseExchange;
+import dev.rosetta.proxy.protocol.ResponseFilter;
+import dev.rosetta.translators.Translator;
+import dev.rosetta.translators.TranslatorCache;
+
+/**
+ * Translates records produced to routed topics into the version the topic stores (the produce
+ * side of the route, per rollout bucket) before they reach the broker.
+ *
+ * <p>Rebuilt batches keep their record count, base sequence, producer id and epoch and
+ * transactional flag, so idempotent and transactional producers work unchanged. Under the REJECT
+ * policy a partition holding a record that cannot be translated is not written: it is taken out
+ * of the request (the rest is forwarded as usual) and its answer is merged into the broker's
+ * response as INVALID_RECORD with a message per record, so responses stay in order.
+ */
+public final class ProduceTranslator implements RequestFilter, ResponseFilter {
+    private static final Logger LOG = LoggerFactory.getLogger(ProduceTranslator.class);
+
+    private final Supplier<RouteTable> routes;
+    private final TopicNames topicNames;
+    private final TranslatorCache translators;
+    private final TranslationMetrics metrics;
+    private final DeadLetters deadLetters;
+
+    public ProduceTranslator(Supplier<RouteTable> routes, TopicNames topicNames, TranslatorCache translators,
+                             TranslationMetrics metrics, DeadLetters deadLetters) {
+        this.routes = routes;
+        this.topicNames = topicNames;
+        this.translators = translators;
+        this.metrics = metrics;
+        this.deadLetters = deadLetters;
+    }
+
+    private static final class State {
+        final Map<PartitionRewriter.Lookup, CompletableFuture<Translator>> lookups = new HashMap<>();
+        boolean topicIdsResolved;
+    }
+
+    /** A partition the proxy refused; answered in the broker's response. */
+    private record Rejected(String topic, Uuid topicId, int partition, List<PartitionRewriter.Rejection> records) {
+    }
+
+    @Override
+    public boolean appliesTo(ApiKeys apiKey, short apiVersion) {
+        return apiKey == ApiKeys.PRODUCE && apiVersion >= 3; // record batches (magic 2) from Produce v3
+    }
+
+    @Override
+    public boolean onRequest(ApiKeys apiKey, short apiVersion, RequestHeaderData header, ApiMessage request, RequestExchange exchange) {
+        if (routes.get().isEmpty()) {
+            return false;
+        }
+        ClientRoutes client = ConnectionRouting.current(exchange.connection(), routes, header.clientId());
+        if (client.isEmpty()) {
+            return false;
+        }
+        ProduceRequestData data = (ProduceRequestData) request;
+        State state = (State) exchange.attachment();
+        if (state == null) {
+            state = new State();
+            exchange.attach(state);
+        }
+        boolean byId = apiVersion >= 13;
+        if (byId && !state.topicIdsResolved) {
+            Set<Uuid> unknown = new HashSet<>();
+            for (ProduceRequestData.TopicProduceData topic : data.topicData()) {
+                if (topicNames.name(topic.topicId()) == null) {
+                    unknown.add(topic.topicId());
+                }
+            }
+            if (!unknown.isEmpty()) {
+                state.topicIdsResolved = true;
+                exchange.deferUntil(topicNames.resolve(unknown));
+                return false;
+            }
+        }
+        PartitionRewriter rewriter = new PartitionRewriter(translators, metrics, deadLetters, PartitionRewriter.PRODUCE, state.lookups);
+        List<Runnable> changes = new ArrayList<>();
+        List<CompletableFuture<Translator>> pending = new ArrayList<>();
+        List<Rejected> rejected = new ArrayList<>();
+        for (ProduceRequestData.TopicProduceData topic : data.topicData()) {
+            String name = byId ? topicNames.name(topic.topicId()) : topic.name();
+            VersionDecision decision = name == null ? null : client.produce(name);
+            if (decision == null) {
+                continue;
+            }
+            RouteConfig route = client.route(name);
+            for (ProduceRequestData.PartitionProduceData partition : topic.partitionData()) {
+                if (!(partition.records() instanceof MemoryRecords records) || records.sizeInBytes() == 0) {
+                    continue;
+                }
+                PartitionRewriter.Result result = rewriter.rewrite(name, partition.index(), records, route, decision);
+                if (result.isPending()) {
+                    pending.addAll(result.pending());
+                } else if (result.isRejected()) {
+                    rejected.add(new Rejected(topic.name(), topic.topicId(), partition.index(), result.rejections()));
+                    changes.add(() -> topic.partitionData().remove(partition));
+                } else if (result.records() != null) {
+                    MemoryRecords rewritten = result.records();
+                    changes.add(() -> partition.setRecords(rewritten));
+                }
+            }
+        }
+        if (!pending.isEmpty()) {
+            exchange.deferUntil(CompletableFuture.allOf(pending.stream()
+                    .map(f -> f.handle((t, e) -> null)).toArray(CompletableFuture[]::new)));
+            return false;
+        }
+        if (changes.isEmpty()) {
+            return false;
+        }
+        changes.forEach(Runnable::run);
+        if (!rejected.isEmpty()) {
+            for (Iterator<ProduceRequestData.TopicProduceData> it = data.topicData().iterator(); it.hasNext(); ) {
+                if (it.next().partitionData().isEmpty()) {
+                    it.remove();
+                }
+            }
+            exchange.setResponseContext(List.copyOf(rejected));
+            for (Rejected r : rejected) {
+                LOG.warn("Rejected produce to {}-{} from client {} ({}): {} record(s) cannot be translated, first: {}",
+                        r.topic().isEmpty() ? r.topicId() : r.topic(), r.partition(), header.clientId(), exchange.connection().remoteAddress(),
+                        r.records().size(), r.records().get(0).message());
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public boolean onResponse(ApiKeys apiKey, short apiVersion, ApiMessage response, ResponseExchange exchange) {
+        if (!(exchange.requestContext() instanceof List<?> rejected) || rejected.isEmpty()) {
+            return false;
+        }
+        ProduceResponseData data = (ProduceResponseData) response;
+        for (Object item : rejected) {
+            Rejected r = (Rejected) item;
+            ProduceResponseData.TopicProduceResponse topic = null;
+            for (ProduceResponseData.TopicProduceResponse candidate : data.responses()) {
+                if (candidate.name().equals(r.topic()) && candidate.topicId().equals(r.topicId())) {
+                    topic = candidate;
+                }
+            }
+            if (topic == null) {
+                topic = new ProduceResponseData.TopicProduceResponse().setName(r.topic()).setTopicId(r.topicId());
+                data.responses().add(topic);
+            }
+            List<ProduceResponseData.BatchIndexAndErrorMessage> errors = new ArrayList<>();
+            for (PartitionRewriter.Rejection record : r.records()) {
+                errors.add(new ProduceResponseData.BatchIndexAndErrorMessage().setBatchIndex(record.batchIndex())
+                        .setBatchIndexErrorMessage(record.message()));
+            }
+            topic.partitionResponses().add(new ProduceResponseData.PartitionProduceResponse()
+                    .setIndex(r.partition())
+                    .setErrorCode(Errors.INVALID_RECORD.code())
+                    .setErrorMessage("Rosetta could not translate " + r.records().size() + " record(s) to the version this topic stores; first: "
+                            + r.records().get(0).message())
+                    .setBaseOffset(-1)
+                    .setLogAppendTimeMs(-1)
+                    .setLogStartOffset(-1)
+                    .setRecordErrors(errors));
+        }
+        return true;
+    }
+}

@@ -1,0 +1,225 @@
+package dev.rosetta.proxy.translate;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import dev.rosetta.config.ListenerConfig;
+import dev.rosetta.config.RouteConfig;
+import dev.rosetta.config.RouteConfig.FailureMode;
+import dev.rosetta.config.RouteConfig.FailurePolicy;
+import dev.rosetta.config.RouteConfig.ProduceConfig;
+import dev.rosetta.config.RouteConfig.RolloutConfig;
+import dev.rosetta.config.UpstreamConfig;
+import dev.rosetta.config.routing.RouteTable;
+import dev.rosetta.proxy.net.ProxyServer;
+import dev.rosetta.proxy.testing.Records;
+import dev.rosetta.translators.TranslatorCache;
+import dev.rosetta.translators.registry.StaticSchemaRegistry;
+import io.kroxylicious.testing.kafka.api.KafkaCluster;
+import io.kroxylicious.testing.kafka.common.BrokerCluster;
+import io.kroxylicious.testing.kafka.junit5ext.KafkaClusterExtension;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Producers on an old contract version write through the proxy; the topic stores the version its route says. */
+@ExtendWith(KafkaClusterExtension.class)
+class ProduceTranslationTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    @BrokerCluster(numBrokers = 1)
+    static KafkaCluster cluster;
+
+    static StaticSchemaRegistry registry = new StaticSchemaRegistry();
+    static int v1Id;
+    static int v2Id;
+    static AtomicReference<RouteTable> routes = new AtomicReference<>(RouteTable.EMPTY);
+    static SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    static TopicNames topicNames;
+    static DeadLetters deadLetters;
+    static ProxyServer proxy;
+    static Admin admin;
+
+    @BeforeAll
+    static void start() {
+        v1Id = registry.register("orders-value", Avro.V1);
+        v2Id = registry.register("orders-value", Avro.V2);
+        Map<String, Object> upstream = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, cluster.getBootstrapServers());
+        topicNames = new TopicNames(() -> Admin.create(upstream));
+        deadLetters = new DeadLetters(upstream, meters);
+        TranslatorCache translators = TranslatorCache.builder(registry).build();
+        TranslationMetrics metrics = new TranslationMetrics(meters);
+        ProduceTranslator produce = new ProduceTranslator(routes::get, topicNames, translators, metrics, deadLetters);
+        proxy = new ProxyServer(new ListenerConfig("127.0.0.1", 0, 0, "127.0.0.1", ListenerConfig.DEFAULT_MAX_FRAME_BYTES, null),
+                UpstreamConfig.defaults(List.of(cluster.getBootstrapServers().split(","))), meters,
+                List.of(topicNames, produce), List.of(produce)).start();
+        admin = Admin.create(upstream);
+    }
+
+    @AfterAll
+    static void stop() {
+        admin.close();
+        proxy.close();
+        topicNames.close();
+        deadLetters.close();
+    }
+
+    private static RouteConfig storeAs(String topic, ProduceConfig produce, FailurePolicy failure) {
+        return new RouteConfig(topic, "orders-value", null, null, produce, failure);
+    }
+
+    private static void route(RouteConfig... configs) throws Exception {
+        routes.set(RouteTable.of(List.of(configs)));
+        for (RouteConfig config : configs) {
+            admin.createTopics(List.of(new NewTopic(config.topic(), 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static Map<String, Object> producer(Map<String, Object> extra) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, proxy.bootstrapServers());
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        config.putAll(extra);
+        return config;
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> readDirect(String topic, int expected, boolean readCommitted) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, cluster.getBootstrapServers());
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        if (readCommitted) {
+            config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        }
+        return Records.readAll(config, topic, expected, TIMEOUT);
+    }
+
+    private static void sendAll(KafkaProducer<byte[], byte[]> producer, String topic, int count) throws Exception {
+        List<Future<?>> sent = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            sent.add(producer.send(new ProducerRecord<>(topic, i % 2, ("key-" + i).getBytes(StandardCharsets.UTF_8), Avro.v1(v1Id, "o" + i, i))));
+        }
+        for (Future<?> f : sent) {
+            f.get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void idempotentV1ProducerWritesV2RecordsInOrder() throws Exception {
+        route(storeAs("stored-v2", ProduceConfig.of(2), FailurePolicy.DEFAULT));
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producer(Map.of(
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4", ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5)))) {
+            sendAll(producer, "stored-v2", 1000);
+        }
+        List<ConsumerRecord<byte[], byte[]>> stored = readDirect("stored-v2", 1000, false);
+        assertThat(stored).hasSize(1000).allSatisfy(r -> {
+            assertThat(Avro.schemaId(r.value())).isEqualTo(v2Id);
+            assertThat(Avro.read(r.value(), Avro.SCHEMA_V2).get("currency").toString()).isEqualTo("EUR");
+        });
+        for (int p = 0; p < 2; p++) {
+            int partition = p;
+            List<Integer> amounts = stored.stream().filter(r -> r.partition() == partition)
+                    .sorted(java.util.Comparator.comparingLong(ConsumerRecord::offset))
+                    .map(r -> (Integer) Avro.read(r.value(), Avro.SCHEMA_V2).get("amount")).toList();
+            assertThat(amounts).hasSize(500).isSorted().doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
+    void transactionalProducerIsTranslatedAndAbortsStayInvisible() throws Exception {
+        route(storeAs("tx-stored", ProduceConfig.of(2), FailurePolicy.DEFAULT));
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producer(Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "rosetta-produce-tx")))) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            sendAll(producer, "tx-stored", 10);
+            producer.commitTransaction();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>("tx-stored", Avro.v1(v1Id, "aborted", -1)));
+            producer.flush();
+            producer.abortTransaction();
+        }
+        List<ConsumerRecord<byte[], byte[]>> committed = readDirect("tx-stored", 10, true);
+        assertThat(committed).hasSize(10).allSatisfy(r -> assertThat(Avro.schemaId(r.value())).isEqualTo(v2Id));
+    }
+
+    @Test
+    void acksZeroProducesAreTranslatedToo() throws Exception {
+        route(storeAs("fire-and-forget", ProduceConfig.of(2), FailurePolicy.DEFAULT));
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producer(Map.of(ProducerConfig.ACKS_CONFIG, "0",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false)))) {
+            sendAll(producer, "fire-and-forget", 100);
+            producer.flush();
+        }
+        assertThat(readDirect("fire-and-forget", 100, false)).hasSize(100).allSatisfy(r -> assertThat(Avro.schemaId(r.value())).isEqualTo(v2Id));
+    }
+
+    @Test
+    void rejectPolicyAnswersInvalidRecordWithTheReason() throws Exception {
+        route(storeAs("strict", ProduceConfig.of(2), new FailurePolicy(FailureMode.REJECT, null, null)));
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producer(Map.of(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
+                ProducerConfig.RETRIES_CONFIG, 0, ProducerConfig.LINGER_MS_CONFIG, 0)))) {
+            Future<?> bad = producer.send(new ProducerRecord<>("strict", 0, null, Avro.v1(777, "unknown id", 1)));
+            assertThatThrownBy(() -> bad.get(30, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class)
+                    .cause().isInstanceOf(InvalidRecordException.class)
+                    .hasMessageContaining("UNKNOWN_SCHEMA schema id 777");
+            producer.send(new ProducerRecord<>("strict", 1, null, Avro.v1(v1Id, "fine", 1))).get(30, TimeUnit.SECONDS);
+        }
+        List<ConsumerRecord<byte[], byte[]>> stored = readDirect("strict", 1, false);
+        assertThat(stored).hasSize(1);
+        assertThat(Avro.schemaId(stored.get(0).value())).isEqualTo(v2Id);
+        var rejected = meters.find("rosetta.records").tag("topic", "strict").tag("outcome", "rejected").counter();
+        assertThat(rejected).isNotNull();
+        assertThat(rejected.count()).isEqualTo(1);
+    }
+
+    @Test
+    void produceRolloutIsStickyPerKeyAndSplitsByPercentage() throws Exception {
+        route(storeAs("ramping", new ProduceConfig(1, new RolloutConfig(2, 50)), FailurePolicy.DEFAULT));
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producer(Map.of()))) {
+            for (int round = 0; round < 2; round++) {
+                for (int k = 0; k < 200; k++) {
+                    producer.send(new ProducerRecord<>("ramping", ("customer-" + k).getBytes(StandardCharsets.UTF_8), Avro.v1(v1Id, "r" + round, k)));
+                }
+            }
+            producer.flush();
+        }
+        List<ConsumerRecord<byte[], byte[]>> stored = readDirect("ramping", 400, false);
+        assertThat(stored).hasSize(400);
+        Map<String, List<Integer>> idsByKey = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : stored) {
+            idsByKey.computeIfAbsent(new String(r.key(), StandardCharsets.UTF_8), k -> new ArrayList<>()).add(Avro.schemaId(r.value()));
+        }
+        assertThat(idsByKey).hasSize(200).allSatisfy((key, ids) -> assertThat(ids).hasSize(2).containsOnly(ids.get(0)));
+        long canary = idsByKey.values().stream().filter(ids -> ids.get(0) == v2Id).count();
+        assertThat(canary).isBetween(60L, 140L); // 50% of 200 keys, murmur2-bucketed
+    }
+}
