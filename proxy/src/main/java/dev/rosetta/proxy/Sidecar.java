@@ -1,5 +1,13 @@
 package dev.rosetta.proxy;
 
+import java.util.HashMap;
+import java.util.Map;
+
+import org.apache.kafka.clients.CommonClientConfigs;
+
+import dev.rosetta.proxy.translate.RecordTranslation;
+import dev.rosetta.translators.registry.SchemaRegistry;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,6 +66,8 @@ public final class Sidecar implements AutoCloseable {
     private ConfigWatcher watcher;
     private ProxyServer proxy;
     private AdminServer admin;
+    private final SchemaRegistry givenSchemaRegistry;
+    private RecordTranslation translation;
 
     /** A sidecar from a configuration built in code: no hot reload. */
     public Sidecar(RosettaConfig config) {
@@ -71,8 +81,17 @@ public final class Sidecar implements AutoCloseable {
      * @param configFile the file {@code config} was loaded from, or null for no hot reload
      */
     public Sidecar(RosettaConfig config, Path configFile) {
+        this(config, configFile, null);
+    }
+
+    /**
+     * A sidecar that translates with {@code schemaRegistry} instead of a client for
+     * {@code registry.url} (embedded mode, tests).
+     */
+    public Sidecar(RosettaConfig config, Path configFile, SchemaRegistry schemaRegistry) {
         this.config = Objects.requireNonNull(config, "config");
         this.configFile = configFile;
+        this.givenSchemaRegistry = schemaRegistry;
     }
 
     /**
@@ -91,7 +110,10 @@ public final class Sidecar implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
         try {
             startRoutes();
-            proxy = new ProxyServer(config.listener(), config.upstream(), registry, List.of()).start();
+            startTranslation();
+            proxy = new ProxyServer(config.listener(), config.upstream(), registry,
+                    translation == null ? List.of() : translation.responseFilters(),
+                    translation == null ? List.of() : translation.requestFilters()).start();
             if (config.admin().enabled()) {
                 admin = new AdminServer(config.admin(), registry, routeChanges, readinessChecks()).start();
             }
@@ -140,9 +162,27 @@ public final class Sidecar implements AutoCloseable {
         }
     }
 
-    // The hook for further readiness conditions (the schema registry, once the proxy uses one).
+    private void startTranslation() {
+        SchemaRegistry schemas = givenSchemaRegistry != null ? givenSchemaRegistry : RecordTranslation.registryFor(config.registry());
+        if (schemas == null) {
+            if (!config.routes().isEmpty()) {
+                LOG.warn("{} route(s) configured but no schema registry (registry.url): records pass untranslated until one is configured",
+                        config.routes().size());
+            }
+            return;
+        }
+        Map<String, Object> clientProps = new HashMap<>();
+        clientProps.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, String.join(",", config.upstream().bootstrapServers()));
+        clientProps.putAll(UpstreamClientProperties.of(config.upstream()));
+        translation = new RecordTranslation(schemas, config.translators(), routeStore::table, clientProps, registry);
+    }
+
     private List<ReadinessCheck> readinessChecks() {
         List<ReadinessCheck> checks = new ArrayList<>();
+        if (translation != null) {
+            RecordTranslation t = translation;
+            checks.add(ReadinessCheck.of("registry", t::registryNotReadyReason));
+        }
         if (distribution != null) {
             String topic = config.distribution().topic();
             KafkaRouteDistribution dist = distribution;
@@ -203,6 +243,11 @@ public final class Sidecar implements AutoCloseable {
         return distribution == null ? CompletableFuture.completedFuture(routeStore.current()) : distribution.ready();
     }
 
+    /** Record translation (registry, translator cache, filters), or null when no registry is configured. */
+    public RecordTranslation translation() {
+        return translation;
+    }
+
     /** The configuration file being watched, or null. */
     public Path configFile() {
         return configFile;
@@ -225,6 +270,10 @@ public final class Sidecar implements AutoCloseable {
         if (proxy != null) {
             proxy.close();
             proxy = null;
+        }
+        if (translation != null) {
+            translation.close();
+            translation = null;
         }
         if (auditLog != null) {
             try {

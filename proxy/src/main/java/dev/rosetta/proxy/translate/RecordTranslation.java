@@ -1,0 +1,193 @@
+package dev.rosetta.proxy.translate;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.rosetta.config.ClientTlsConfig;
+import dev.rosetta.config.RegistryConfig;
+import dev.rosetta.config.TranslatorsConfig;
+import dev.rosetta.config.routing.RouteTable;
+import dev.rosetta.proxy.protocol.RequestFilter;
+import dev.rosetta.proxy.protocol.ResponseFilter;
+import dev.rosetta.translators.TranslatorCache;
+import dev.rosetta.translators.chain.StepCatalog;
+import dev.rosetta.translators.registry.CachingSchemaRegistry;
+import dev.rosetta.translators.registry.RegistryClient;
+import dev.rosetta.translators.registry.RegistryClientConfig;
+import dev.rosetta.translators.registry.RegistryHealth;
+import dev.rosetta.translators.registry.SchemaRegistry;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * Record translation for one sidecar: the schema registry (with its caches), the compiled
+ * translator cache, and the filters that translate Fetch responses and Produce requests of routed
+ * topics. Built from the configuration, or around a given {@link SchemaRegistry} (embedded mode).
+ *
+ * <p>Exposes registry health (for {@code /readyz}) and registers its meters. Thread-safe; close
+ * it after the proxy that uses its filters.
+ */
+public final class RecordTranslation implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RecordTranslation.class);
+
+    private final SchemaRegistry registry;
+    private final TranslatorCache translators;
+    private final TopicNames topicNames;
+    private final DeadLetters deadLetters;
+    private final FetchTranslator fetch;
+    private final ProduceTranslator produce;
+
+    /**
+     * @param upstreamClientProperties Kafka client settings reaching the upstream cluster (bootstrap servers, TLS),
+     *                                 for the topic-id look-ups and the dead-letter producer
+     */
+    public RecordTranslation(SchemaRegistry registry, TranslatorsConfig translatorsConfig, Supplier<RouteTable> routes,
+                             Map<String, Object> upstreamClientProperties, MeterRegistry meters) {
+        this.registry = registry;
+        StepCatalog.Builder catalog = StepCatalog.builder().serviceLoader(RecordTranslation.class.getClassLoader());
+        if (translatorsConfig != null && translatorsConfig.directory() != null) {
+            catalog.directory(translatorsConfig.directory());
+        }
+        this.translators = TranslatorCache.builder(registry).catalog(catalog.build()).build();
+        Map<String, Object> adminProps = new HashMap<>(upstreamClientProperties);
+        adminProps.putIfAbsent("client.id", "rosetta-topic-names");
+        this.topicNames = new TopicNames(() -> Admin.create(adminProps));
+        this.deadLetters = new DeadLetters(upstreamClientProperties, meters);
+        TranslationMetrics metrics = new TranslationMetrics(meters);
+        this.fetch = new FetchTranslator(routes, topicNames, translators, metrics, deadLetters);
+        this.produce = new ProduceTranslator(routes, topicNames, translators, metrics, deadLetters);
+        Gauge.builder("rosetta.translators.cached", translators, TranslatorCache::size)
+                .description("Compiled translators (and remembered compile failures) in the cache").register(meters);
+        Gauge.builder("rosetta.registry.up", this, t -> t.health().up() ? 1 : 0)
+                .description("1 when the schema registry answered the last request").register(meters);
+        Gauge.builder("rosetta.registry.consecutive.failures", this, t -> t.health().consecutiveFailures())
+                .description("Registry requests failed since the last success").register(meters);
+        Gauge.builder("rosetta.registry.served.from.cache.during.outage", this, t -> t.health().servedFromCacheDuringOutage())
+                .description("Schema look-ups answered from cache while the registry was unreachable").register(meters);
+    }
+
+    /** A registry client with caches for {@code config.url()}, or null when no URL is configured. */
+    public static SchemaRegistry registryFor(RegistryConfig config) {
+        if (config == null || config.url() == null) {
+            return null;
+        }
+        RegistryClientConfig.Builder builder = RegistryClientConfig.builder(config.url())
+                .connectTimeout(config.connectTimeout())
+                .requestTimeout(config.readTimeout())
+                .retries(3, Duration.ofMillis(100), Duration.ofSeconds(2));
+        if (config.username() != null) {
+            builder.basicAuth(config.username(), config.password());
+        }
+        if (config.bearerToken() != null) {
+            builder.bearerToken(config.bearerToken());
+        }
+        if (config.tls() != null) {
+            builder.sslContext(sslContext(config.tls()));
+        }
+        LOG.info("Schema registry at {}", config.url());
+        return new CachingSchemaRegistry(new RegistryClient(builder.build()));
+    }
+
+    private static SSLContext sslContext(ClientTlsConfig tls) {
+        if (tls.certificateChain() != null) {
+            throw new IllegalStateException("registry.tls.certificateChain (client certificates towards the registry) is not supported yet;"
+                    + " use registry.username/password or registry.bearerToken");
+        }
+        try {
+            TrustManager[] trust;
+            if (tls.insecureTrustAll()) {
+                trust = new TrustManager[] {new X509TrustManager() {
+                    @Override
+                    public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+                    }
+
+                    @Override
+                    public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+                    }
+
+                    @Override
+                    public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                        return new java.security.cert.X509Certificate[0];
+                    }
+                }};
+            } else if (tls.trustedCertificates() != null) {
+                KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+                store.load(null, null);
+                try (InputStream in = Files.newInputStream(tls.trustedCertificates())) {
+                    int i = 0;
+                    for (Certificate cert : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                        store.setCertificateEntry("ca-" + i++, cert);
+                    }
+                }
+                TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                factory.init(store);
+                trust = factory.getTrustManagers();
+            } else {
+                trust = null; // the JDK's default trust
+            }
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust, null);
+            return context;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("registry.tls: cannot load " + tls.trustedCertificates() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Filters to install on the proxy's responses: topic-id learning, fetch translation, produce rejections. */
+    public List<ResponseFilter> responseFilters() {
+        return List.of(topicNames, fetch, produce);
+    }
+
+    /** Filters to install on the proxy's requests: produce translation. */
+    public List<RequestFilter> requestFilters() {
+        return List.of(produce);
+    }
+
+    public RegistryHealth health() {
+        return registry.health();
+    }
+
+    /** Null when the registry is reachable (or every needed schema is cached), otherwise why it is not. */
+    public String registryNotReadyReason() {
+        RegistryHealth health = registry.health();
+        if (health.up()) {
+            return null;
+        }
+        return "schema registry unreachable (" + health.consecutiveFailures() + " failed requests, last: " + health.lastError()
+                + "); cached schemas keep translating, records with uncached schema ids follow their route's failure policy";
+    }
+
+    public TranslatorCache translators() {
+        return translators;
+    }
+
+    public DeadLetters deadLetters() {
+        return deadLetters;
+    }
+
+    @Override
+    public void close() {
+        deadLetters.close();
+        topicNames.close();
+    }
+}

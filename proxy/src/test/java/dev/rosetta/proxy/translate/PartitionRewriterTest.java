@@ -1,0 +1,165 @@
+package dev.rosetta.proxy.translate;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.record.DefaultRecordBatch;
+import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.MemoryRecordsBuilder;
+import org.apache.kafka.common.record.Record;
+import org.apache.kafka.common.record.RecordBatch;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.utils.Crc32C;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import dev.rosetta.config.RouteConfig;
+import dev.rosetta.config.RouteConfig.ConsumeConfig;
+import dev.rosetta.config.RouteConfig.FailurePolicy;
+import dev.rosetta.config.routing.RouteTable;
+import dev.rosetta.config.routing.VersionDecision;
+import dev.rosetta.translators.TranslatorCache;
+import dev.rosetta.translators.registry.StaticSchemaRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Batch-level guarantees of a rewrite, checked on the bytes. */
+class PartitionRewriterTest {
+    static StaticSchemaRegistry registry = new StaticSchemaRegistry();
+    static int v1Id = registry.register("orders-value", Avro.V1);
+    static int v2Id = registry.register("orders-value", Avro.V2);
+    static TranslatorCache translators = TranslatorCache.builder(registry).build();
+    static RouteConfig route = new RouteConfig("orders", null, null, ConsumeConfig.of(2), null, FailurePolicy.DEFAULT);
+    static VersionDecision toV2 = RouteTable.of(List.of(route)).forClient("c", null).consume("orders");
+
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+    private PartitionRewriter.Result rewrite(MemoryRecords records) {
+        DeadLetters deadLetters = new DeadLetters(Map.of("bootstrap.servers", "127.0.0.1:1"), meters);
+        Map<PartitionRewriter.Lookup, java.util.concurrent.CompletableFuture<dev.rosetta.translators.Translator>> lookups = new HashMap<>();
+        PartitionRewriter rewriter = new PartitionRewriter(translators, new TranslationMetrics(meters), deadLetters, PartitionRewriter.CONSUME, lookups);
+        PartitionRewriter.Result result = rewriter.rewrite("orders", 0, records, route, toV2);
+        if (result.isPending()) {
+            result.pending().forEach(java.util.concurrent.CompletableFuture::join);
+            result = rewriter.rewrite("orders", 0, records, route, toV2);
+        }
+        return result;
+    }
+
+    /** A transactional, idempotent batch at base offset 100 whose records sit at the given offset deltas. */
+    private static ByteBuffer batch(Compression compression, TimestampType type, int... deltas) {
+        ByteBuffer buffer = ByteBuffer.allocate(4096);
+        MemoryRecordsBuilder builder = new MemoryRecordsBuilder(buffer, RecordBatch.MAGIC_VALUE_V2, compression, type, 100L,
+                type == TimestampType.LOG_APPEND_TIME ? 1_700_000_009_999L : RecordBatch.NO_TIMESTAMP,
+                4242L, (short) 7, 55, true, false, 3, buffer.capacity());
+        for (int delta : deltas) {
+            builder.appendWithOffset(100L + delta, 1_700_000_000_000L + delta, ("k" + delta).getBytes(StandardCharsets.UTF_8),
+                    Avro.v1(v1Id, "o" + delta, delta), new Header[] {new RecordHeader("h", new byte[] {(byte) delta})});
+        }
+        return builder.build().buffer();
+    }
+
+    /** What compaction leaves: the same batch header (last offset delta 9, max timestamp of the removed record). */
+    private static MemoryRecords compacted(Compression compression) {
+        ByteBuffer b = batch(compression, TimestampType.CREATE_TIME, 0, 3, 5);
+        b.putInt(DefaultRecordBatch.LAST_OFFSET_DELTA_OFFSET, 9);
+        b.putLong(35, 1_700_000_000_009L);
+        b.putInt(DefaultRecordBatch.CRC_OFFSET, (int) Crc32C.compute(b, 21, b.limit() - 21));
+        MemoryRecords records = MemoryRecords.readableRecords(b);
+        records.batches().forEach(RecordBatch::ensureValid);
+        return records;
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = org.apache.kafka.common.record.CompressionType.class)
+    void aCompactedBatchKeepsItsHeaderFieldsAndLastOffset(org.apache.kafka.common.record.CompressionType codec) {
+        MemoryRecords original = compacted(Compression.of(codec).build());
+        RecordBatch before = original.batches().iterator().next();
+
+        PartitionRewriter.Result result = rewrite(original);
+
+        assertThat(result.records()).isNotNull();
+        List<RecordBatch> batches = new ArrayList<>();
+        result.records().batches().forEach(batches::add);
+        assertThat(batches).hasSize(1);
+        RecordBatch after = batches.get(0);
+        after.ensureValid(); // CRC recomputed over the patched header
+        assertThat(after.baseOffset()).isEqualTo(100);
+        assertThat(after.lastOffset()).isEqualTo(before.lastOffset()).isEqualTo(109);
+        assertThat(after.nextOffset()).isEqualTo(110);
+        assertThat(after.maxTimestamp()).isEqualTo(before.maxTimestamp());
+        assertThat(after.compressionType()).isEqualTo(codec);
+        assertThat(after.producerId()).isEqualTo(4242);
+        assertThat(after.producerEpoch()).isEqualTo((short) 7);
+        assertThat(after.baseSequence()).isEqualTo(55);
+        assertThat(after.isTransactional()).isTrue();
+        assertThat(after.partitionLeaderEpoch()).isEqualTo(3);
+        assertThat(after.countOrNull()).isEqualTo(3);
+        List<Long> offsets = new ArrayList<>();
+        for (Record r : after) {
+            offsets.add(r.offset());
+            assertThat(r.timestamp()).isEqualTo(1_700_000_000_000L + (r.offset() - 100));
+            assertThat(r.headers()).hasSize(1);
+            byte[] value = new byte[r.valueSize()];
+            r.value().get(value);
+            assertThat(Avro.schemaId(value)).isEqualTo(v2Id);
+        }
+        assertThat(offsets).containsExactly(100L, 103L, 105L);
+    }
+
+    @Test
+    void logAppendTimeBatchesKeepTheBrokerTimestamp() {
+        MemoryRecords original = MemoryRecords.readableRecords(batch(Compression.NONE, TimestampType.LOG_APPEND_TIME, 0, 1));
+        RecordBatch after = rewrite(original).records().batches().iterator().next();
+        assertThat(after.timestampType()).isEqualTo(TimestampType.LOG_APPEND_TIME);
+        assertThat(after.maxTimestamp()).isEqualTo(1_700_000_009_999L);
+        after.ensureValid();
+    }
+
+    @Test
+    void untouchedBatchesAndATrailingPartialBatchAreCopiedByteForByte() {
+        ByteBuffer alreadyV2 = ByteBuffer.allocate(1024);
+        MemoryRecordsBuilder builder = MemoryRecords.builder(alreadyV2, Compression.NONE, TimestampType.CREATE_TIME, 0L);
+        builder.append(1L, null, Avro.v2(v2Id, "x", 1, "USD"));
+        ByteBuffer first = builder.build().buffer();
+        ByteBuffer second = batch(Compression.NONE, TimestampType.CREATE_TIME, 0, 1);
+        byte[] partial = new byte[20];
+        second.duplicate().get(partial); // the start of another batch, cut off by the broker's size limit
+        ByteBuffer all = ByteBuffer.allocate(first.remaining() + second.remaining() + partial.length);
+        all.put(first.duplicate()).put(second.duplicate()).put(partial).flip();
+
+        MemoryRecords result = rewrite(MemoryRecords.readableRecords(all)).records();
+
+        ByteBuffer out = result.buffer();
+        byte[] firstOut = new byte[first.remaining()];
+        out.duplicate().get(firstOut);
+        byte[] firstIn = new byte[first.remaining()];
+        first.duplicate().get(firstIn);
+        assertThat(firstOut).isEqualTo(firstIn);
+        byte[] tail = new byte[partial.length];
+        ByteBuffer end = out.duplicate();
+        end.position(end.limit() - partial.length);
+        end.get(tail);
+        assertThat(tail).isEqualTo(partial);
+    }
+
+    @Test
+    void aPartitionWithNothingToChangeIsLeftAlone() {
+        ByteBuffer buffer = ByteBuffer.allocate(1024);
+        MemoryRecordsBuilder builder = MemoryRecords.builder(buffer, Compression.NONE, TimestampType.CREATE_TIME, 0L);
+        builder.append(1L, null, Avro.v2(v2Id, "x", 1, "USD"));
+        PartitionRewriter.Result result = rewrite(builder.build());
+        assertThat(result.records()).isNull();
+        assertThat(result.isPending()).isFalse();
+        assertThat(meters.find("rosetta.records").tag("outcome", "unchanged").counter().count()).isEqualTo(1);
+    }
+}
