@@ -364,8 +364,8 @@ public final class KafkaRouteDistribution implements RouteChanges, Closeable {
             // A re-published state: it only ever corrects a reader that started from an older
             // compacted record. When anything landed after the state it re-asserts, it is stale.
             if (basedOn == at.revision() && !stated.equals(current)) {
+                position = new Position(revision, stated); // before install: its listeners may submit at once
                 store.install(revision, parseTime(value.path("time").asText()), change, stated);
-                position = new Position(revision, stated);
             } else {
                 position = new Position(revision, current);
             }
@@ -396,8 +396,11 @@ public final class KafkaRouteDistribution implements RouteChanges, Closeable {
         // Every applied record is a revision on every sidecar, even when it changes nothing here,
         // so revision numbers and histories are the same across the fleet.
         Instant time = parseTime(value.path("time").asText());
-        RouteRevision applied = store.install(revision, time, change, next).orElse(store.current());
+        // The position moves before the store changes: a listener (or a caller woken by one) that
+        // submits at once must compute its change from this revision, or a rollback made right
+        // after a rollout would compare against the pre-rollout table, look like a no-op, and be lost.
         position = new Position(revision, next);
+        RouteRevision applied = store.install(revision, time, change, next).orElse(store.current());
         CompletableFuture<RouteRevision> mine = pending.remove(changeId);
         if (mine != null) {
             mine.complete(applied);

@@ -122,6 +122,33 @@ class KafkaRouteDistributionTest {
     }
 
     @Test
+    void aChangeSubmittedTheMomentARevisionIsSeenIsComputedFromThatRevision(TestInfo test) throws Exception {
+        String topic = topicFor(test);
+        KafkaRouteDistribution a = sidecar("a", topic, List.of(orders()));
+        a.ready().get(CONVERGE.toSeconds(), TimeUnit.SECONDS);
+        Await.until("the initial routes are published", CONVERGE, () -> a.store().current().number() > 0);
+        CompletableFuture<RouteRevision> rollback = new CompletableFuture<>();
+        a.store().addListener((previous, current) -> {
+            var rollout = current.table().route("orders").consume().rollout();
+            if (rollout != null && !rollback.isDone()) {
+                // as an operator's script would: roll back the instant the rollout is visible
+                a.submit(new RouteChange.Rollback("orders", "bot", "instant rollback")).whenComplete((r, e) -> {
+                    if (e != null) {
+                        rollback.completeExceptionally(e);
+                    } else {
+                        rollback.complete(r);
+                    }
+                });
+            }
+        });
+        a.submit(new RouteChange.Rollout("orders", Side.CONSUME, 2, 25, "alice", "ramp v2")).get(CONVERGE.toSeconds(), TimeUnit.SECONDS);
+        RouteRevision rolledBack = rollback.get(CONVERGE.toSeconds(), TimeUnit.SECONDS);
+        assertThat(rolledBack.actor()).isEqualTo("bot");
+        assertThat(rolledBack.table().route("orders").consume().rollout()).isNull();
+        Await.until("the rollback is in force", CONVERGE, () -> a.store().table().route("orders").consume().rollout() == null);
+    }
+
+    @Test
     void concurrentChangesFromTwoSidecarsResolveToOneOrder(TestInfo test) throws Exception {
         String topic = topicFor(test);
         KafkaRouteDistribution a = sidecar("a", topic, List.of(orders()));
