@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 ProxyCommand.class,
                 EmbeddedCommand.class,
+                DemoCommand.class,
                 RoutesCommand.class,
                 RolloutCommand.class,
                 RollbackCommand.class,

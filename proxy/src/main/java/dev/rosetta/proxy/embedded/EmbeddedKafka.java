@@ -41,6 +41,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final Path dataDir;
     private final KafkaRaftServer server;
     private final String bootstrapServers;
+    private boolean closed;
 
     private EmbeddedKafka(Path dataDir, KafkaRaftServer server, String bootstrapServers) {
         this.dataDir = dataDir;
@@ -126,7 +127,11 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         server.shutdown();
         server.awaitShutdown();
         deleteRecursively(dataDir);
