@@ -56,6 +56,12 @@ public final class RecordTranslation implements AutoCloseable {
     private final DeadLetters deadLetters;
     private final FetchTranslator fetch;
     private final ProduceTranslator produce;
+    /** Probes the registry while it is marked down: cached answers make no requests, so nothing else would notice it is back. */
+    private final java.util.concurrent.ScheduledExecutorService prober = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "rosetta-registry-probe");
+        t.setDaemon(true);
+        return t;
+    });
 
     /**
      * @param upstreamClientProperties Kafka client settings reaching the upstream cluster (bootstrap servers, TLS),
@@ -76,6 +82,17 @@ public final class RecordTranslation implements AutoCloseable {
         TranslationMetrics metrics = new TranslationMetrics(meters);
         this.fetch = new FetchTranslator(routes, topicNames, translators, metrics, deadLetters);
         this.produce = new ProduceTranslator(routes, topicNames, translators, metrics, deadLetters);
+        if (registry instanceof CachingSchemaRegistry caching) {
+            prober.scheduleWithFixedDelay(() -> {
+                if (!caching.health().up()) {
+                    caching.client().globalCompatibility().whenComplete((level, error) -> {
+                        if (error == null) {
+                            LOG.info("Schema registry {} answers again", caching.client().config().baseUrl());
+                        }
+                    });
+                }
+            }, 2, 2, java.util.concurrent.TimeUnit.SECONDS);
+        }
         Gauge.builder("rosetta.translators.cached", translators, TranslatorCache::size)
                 .description("Compiled translators (and remembered compile failures) in the cache").register(meters);
         Gauge.builder("rosetta.registry.up", this, t -> t.health().up() ? 1 : 0)
@@ -187,6 +204,7 @@ public final class RecordTranslation implements AutoCloseable {
 
     @Override
     public void close() {
+        prober.shutdownNow();
         deadLetters.close();
         topicNames.close();
     }
