@@ -57,7 +57,7 @@ public final class TranslatorCache {
         this.registry = b.registry;
         this.catalog = b.catalog;
         long failureNanos = b.failureRetention.toNanos();
-        this.cache = Caffeine.newBuilder().maximumSize(b.maximumSize).executor(b.executor)
+        this.cache = Caffeine.newBuilder().maximumSize(b.maximumSize).executor(b.executor).recordStats()
                 .expireAfter(new Expiry<Key, Outcome>() {
                     @Override
                     public long expireAfterCreate(Key key, Outcome value, long currentTime) {
@@ -165,6 +165,11 @@ public final class TranslatorCache {
     public CompletableFuture<TranslatorChain.Version> version(String subject, int version) {
         return registry.version(subject, version).thenCompose(rs -> parsed.get(rs.id())
                 .thenApply(schema -> new TranslatorChain.Version(version, rs.id(), schema, rs.ruleSet())));
+    }
+
+    /** Hits, misses and evictions of the translator cache (look-ups by the proxy's hot path included). */
+    public com.github.benmanes.caffeine.cache.stats.CacheStats stats() {
+        return cache.synchronous().stats();
     }
 
     /** Number of cached outcomes (successes and remembered failures). */

@@ -93,6 +93,18 @@ public final class RecordTranslation implements AutoCloseable {
                 }
             }, 2, 2, java.util.concurrent.TimeUnit.SECONDS);
         }
+        io.micrometer.core.instrument.FunctionCounter.builder("rosetta.translators.cache.hits", translators, t -> t.stats().hitCount())
+                .description("Translator look-ups answered by a compiled translator").register(meters);
+        io.micrometer.core.instrument.FunctionCounter.builder("rosetta.translators.cache.misses", translators, t -> t.stats().missCount())
+                .description("Translator look-ups that had to compile (or wait for) a translator").register(meters);
+        io.micrometer.core.instrument.FunctionCounter.builder("rosetta.translators.cache.evictions", translators, t -> t.stats().evictionCount())
+                .description("Translators evicted from the cache (size bound or expired failures)").register(meters);
+        if (registry instanceof CachingSchemaRegistry caching) {
+            io.micrometer.core.instrument.FunctionCounter.builder("rosetta.registry.requests", caching.client(), RegistryClient::answeredRequests)
+                    .tag("outcome", "answered").description("Requests to the schema registry").register(meters);
+            io.micrometer.core.instrument.FunctionCounter.builder("rosetta.registry.requests", caching.client(), RegistryClient::failedRequests)
+                    .tag("outcome", "failed").description("Requests to the schema registry").register(meters);
+        }
         Gauge.builder("rosetta.translators.cached", translators, TranslatorCache::size)
                 .description("Compiled translators (and remembered compile failures) in the cache").register(meters);
         Gauge.builder("rosetta.registry.up", this, t -> t.health().up() ? 1 : 0)

@@ -108,11 +108,11 @@ class MigrationEndToEndTest {
                 .withAdmin(new AdminConfig(true, "127.0.0.1", 0, null))
                 .withRegistry(new RegistryConfig(registry.url(), null, null, null, Duration.ofSeconds(2), Duration.ofSeconds(2), null))
                 .withTranslators(new TranslatorsConfig(TRANSLATORS))
-                .withRoutes(List.of(route("orders"), route("customers"), route("big"), route("outage")));
+                .withRoutes(List.of(route("orders"), route("customers"), route("big"), route("outage"), route("metered")));
         sidecar = new Sidecar(config).start();
         try (Admin admin = Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, cluster.getBootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic("orders", 3, (short) 1), new NewTopic("big", 1, (short) 1),
-                    new NewTopic("outage", 1, (short) 1),
+                    new NewTopic("outage", 1, (short) 1), new NewTopic("metered", 1, (short) 1),
                     new NewTopic("customers", 1, (short) 1).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))))
                     .all().get(30, TimeUnit.SECONDS);
         }
@@ -192,6 +192,25 @@ class MigrationEndToEndTest {
         assertThat(read("orders", "analytics", 200)).allSatisfy(r -> assertThat(Avro.schemaId(r.value())).isEqualTo(v1Id));
         post("/routes/orders/rollback", "{\"reason\":\"test\"}");
         assertThat(read("orders", "analytics", 200)).allSatisfy(r -> assertThat(Avro.schemaId(r.value())).isEqualTo(v2Id));
+    }
+
+    @Test
+    void metricsShowTranslationsRegistryCallsAndTheTranslatorCache() throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(client("legacy-metrics"))) {
+            producer.send(new ProducerRecord<>("metered", orderV1("m1", 1))).get(30, TimeUnit.SECONDS);
+        }
+        read("metered", "analytics-metrics", 1);
+        String metrics = http.send(HttpRequest.newBuilder(URI.create(sidecar.admin().baseUrl() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(positive(metrics, "rosetta_records_translated_total{direction=\"produce\",from_version=\"1\",to_version=\"2\",topic=\"metered\"}")).isTrue();
+        assertThat(positive(metrics, "rosetta_registry_requests_total{outcome=\"answered\"}")).isTrue();
+        assertThat(positive(metrics, "rosetta_translators_cache_hits_total")).isTrue();
+        assertThat(metrics).contains("rosetta_translators_cache_misses_total", "rosetta_translation_partition_time_seconds",
+                "rosetta_routes_revision", "rosetta_registry_up", "rosetta_proxy_bytes_total");
+    }
+
+    private static boolean positive(String metrics, String series) {
+        return metrics.lines().filter(l -> l.startsWith(series + " ")).anyMatch(l -> Double.parseDouble(l.substring(series.length() + 1)) > 0);
     }
 
     @Test

@@ -8,6 +8,8 @@ import java.util.concurrent.atomic.AtomicReference;
 final class HealthTracker {
     private final AtomicReference<RegistryHealth> state = new AtomicReference<>(RegistryHealth.unknown());
     private final AtomicLong servedFromCache = new AtomicLong();
+    private final AtomicLong answered = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
     private final Clock clock;
 
     HealthTracker(Clock clock) {
@@ -15,6 +17,7 @@ final class HealthTracker {
     }
 
     void success() {
+        answered.incrementAndGet();
         RegistryHealth h = state.get();
         if (h.up() && h.consecutiveFailures() == 0 && h.lastSuccess() != null
                 && clock.millis() - h.lastSuccess().toEpochMilli() < 1000) {
@@ -25,6 +28,7 @@ final class HealthTracker {
     }
 
     void failure(String error) {
+        failed.incrementAndGet();
         state.updateAndGet(o -> new RegistryHealth(false, o.lastSuccess(), clock.instant(), error,
                 o.consecutiveFailures() + 1, servedFromCache.get()));
     }
@@ -33,6 +37,16 @@ final class HealthTracker {
         if (!state.get().up()) {
             servedFromCache.incrementAndGet();
         }
+    }
+
+    /** Exchanges the registry answered (any HTTP answer, errors included). */
+    long answered() {
+        return answered.get();
+    }
+
+    /** Exchanges that got no answer (connection refused, timeout, 5xx after retries). */
+    long failed() {
+        return failed.get();
     }
 
     RegistryHealth snapshot() {

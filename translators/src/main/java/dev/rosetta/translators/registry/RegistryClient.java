@@ -79,6 +79,12 @@ public final class RegistryClient {
     /** Current reachability of the registry as seen by this client's requests. */
     public RegistryHealth health() { return health.snapshot(); }
 
+    /** Requests the registry answered so far (errors such as 404 included); for metrics. */
+    public long answeredRequests() { return health.answered(); }
+
+    /** Requests that got no answer (refused, timed out, 5xx after retries); for metrics. */
+    public long failedRequests() { return health.failed(); }
+
     HealthTracker healthTracker() { return health; }
 
     /** {@code GET /schemas/ids/{id}}: the schema (subject and version are unknown: null / -1). */
