@@ -98,7 +98,8 @@ final class PartitionRewriter {
     Result rewrite(String topic, int partition, MemoryRecords records, RouteConfig route, VersionDecision decision) {
         long started = System.nanoTime();
         String subject = route.valueSubject();
-        Counts counts = new Counts();
+        List<Counts> batchCounts = new ArrayList<>(); // parallel to staged; null for control batches
+        List<Runnable> deadLetterCopies = new ArrayList<>(); // sent only once the outcome is final
         List<CompletableFuture<Translator>> pending = null;
         List<Rejection> rejections = null;
         List<Object> output = null; // RecordBatch (unchanged) or ByteBuffer (rebuilt), in order
@@ -109,9 +110,12 @@ final class PartitionRewriter {
             consumedBytes += batch.sizeInBytes();
             if (batch.isControlBatch() || batch.magic() < RecordBatch.MAGIC_VALUE_V2) {
                 staged.add(batch);
+                batchCounts.add(null);
                 continue;
             }
             staged.add(batch);
+            Counts counts = new Counts();
+            batchCounts.add(counts);
             List<Record> kept = null;
             List<ByteBuffer> values = null;
             List<Header[]> headers = null;
@@ -164,7 +168,9 @@ final class PartitionRewriter {
                         }
                         rejections.add(new Rejection(index, describe(failure, schemaId)));
                     } else if (mode == FailureMode.DEAD_LETTER) {
-                        deadLetters.send(route, topic, partition, record, PRODUCE.equals(direction) ? -1 : record.offset(), describe(failure, schemaId));
+                        String reason = describe(failure, schemaId);
+                        long offset = PRODUCE.equals(direction) ? -1 : record.offset();
+                        deadLetterCopies.add(() -> deadLetters.send(route, topic, partition, record, offset, reason));
                         counts.deadLettered++;
                         newHeaders = withHeader(record.headers(), route.failure().header(), describe(failure, schemaId));
                         changed = true;
@@ -193,18 +199,36 @@ final class PartitionRewriter {
             return new Result(null, pending, List.of());
         }
         if (rejections != null) {
-            metrics.outcome(topic, direction, Outcome.REJECTED).increment(counts.total() + rejections.size());
+            int total = rejections.size();
+            for (Counts c : batchCounts) {
+                total += c == null ? 0 : c.total();
+            }
+            metrics.outcome(topic, direction, Outcome.REJECTED).increment(total);
             return new Result(null, List.of(), rejections);
         }
-        counts.report(metrics, topic, direction);
+        deadLetterCopies.forEach(Runnable::run);
         if (output == null) {
+            report(batchCounts, batchCounts.size(), topic);
             return Result.UNCHANGED;
         }
-        MemoryRecords rewritten = assemble(output, records, consumedBytes);
+        int limit = CONSUME.equals(direction) ? growthLimit(records.sizeInBytes()) : Integer.MAX_VALUE;
+        MemoryRecords rewritten = assemble(output, records, consumedBytes, limit);
+        report(batchCounts, output.size(), topic); // batches held back are counted when they are delivered
         metrics.bytes(direction, "before").increment(records.sizeInBytes());
         metrics.bytes(direction, "after").increment(rewritten.sizeInBytes());
         metrics.partitionTime(direction).record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
         return new Result(rewritten, List.of(), List.of());
+    }
+
+    private void report(List<Counts> batchCounts, int delivered, String topic) {
+        Counts sum = new Counts();
+        for (int i = 0; i < delivered; i++) {
+            Counts c = batchCounts.get(i);
+            if (c != null) {
+                sum.add(c);
+            }
+        }
+        sum.report(metrics, topic, direction);
     }
 
     /** The cached translator, or null after starting (or finding) the look-up; throws a remembered failure. */
@@ -301,12 +325,33 @@ final class PartitionRewriter {
         return built;
     }
 
-    private static MemoryRecords assemble(List<Object> parts, MemoryRecords original, int consumedBytes) {
+    /**
+     * The most a translated fetch partition may grow to: its original size plus 25% (at least
+     * 64 KiB). Translation can add bytes to every record; unbounded, a response could exceed what
+     * a client accepts (librdkafka's receive.message.max.bytes) or was promised (fetch.max.bytes).
+     */
+    static int growthLimit(int originalBytes) {
+        return (int) Math.min(Integer.MAX_VALUE, originalBytes + Math.max(64L * 1024, originalBytes / 4L));
+    }
+
+    private MemoryRecords assemble(List<Object> parts, MemoryRecords original, int consumedBytes, int limit) {
         int size = 0;
         for (Object part : parts) {
             size += part instanceof ByteBuffer b ? b.remaining() : ((RecordBatch) part).sizeInBytes();
         }
         int trailing = original.sizeInBytes() - consumedBytes;
+        if (size + trailing > limit) {
+            // Hold back whole trailing batches (never the first): the consumer advances only over
+            // batches it receives, so it fetches these again, and the response stays bounded.
+            trailing = 0;
+            int held = 0;
+            while (parts.size() > 1 && size > limit) {
+                Object last = parts.remove(parts.size() - 1);
+                size -= last instanceof ByteBuffer b ? b.remaining() : ((RecordBatch) last).sizeInBytes();
+                held++;
+            }
+            metrics.heldBack(direction).increment(held);
+        }
         ByteBuffer out = ByteBuffer.allocate(size + trailing);
         for (Object part : parts) {
             if (part instanceof ByteBuffer b) {
@@ -347,6 +392,13 @@ final class PartitionRewriter {
 
         void translated(Translator translator) {
             translated.computeIfAbsent(translator, t -> new int[1])[0]++;
+        }
+
+        void add(Counts other) {
+            unchanged += other.unchanged;
+            failedPassedThrough += other.failedPassedThrough;
+            deadLettered += other.deadLettered;
+            other.translated.forEach((t, n) -> translated.computeIfAbsent(t, k -> new int[1])[0] += n[0]);
         }
 
         int total() {

@@ -75,6 +75,13 @@ public final class TranslationMetrics {
                 .tag("direction", d).publishPercentiles(0.5, 0.99).register(registry));
     }
 
+    /** Batches left out of a translated fetch response to keep its growth bounded; the client fetches them again. */
+    public Counter heldBack(String direction) {
+        return counters.computeIfAbsent("h|" + direction, k -> Counter.builder("rosetta.translation.batches.held_back")
+                .description("Batches left out of a rewritten fetch response to keep its growth bounded (fetched again by the client)")
+                .tag("direction", direction).register(registry));
+    }
+
     /** Bytes of record data before and after rewriting (only partitions that were rewritten). */
     public Counter bytes(String direction, String stage) {
         return counters.computeIfAbsent("b|" + direction + "|" + stage, k -> Counter.builder("rosetta.translation.bytes")

@@ -153,6 +153,48 @@ class PartitionRewriterTest {
     }
 
     @Test
+    void aFetchResponseThatWouldGrowTooMuchHoldsBackTrailingBatchesAndCountsOnlyWhatItDelivers() {
+        StaticSchemaRegistry padded = new StaticSchemaRegistry();
+        int smallId = padded.register("padded-value", "{\"type\":\"record\",\"name\":\"P\",\"fields\":[{\"name\":\"id\",\"type\":\"int\"}]}");
+        padded.register("padded-value", "{\"type\":\"record\",\"name\":\"P\",\"fields\":[{\"name\":\"id\",\"type\":\"int\"},"
+                + "{\"name\":\"note\",\"type\":\"string\",\"default\":\"" + "n".repeat(1000) + "\"}]}");
+        RouteConfig paddedRoute = new RouteConfig("padded", null, null, ConsumeConfig.of(2), null, FailurePolicy.DEFAULT);
+        VersionDecision toPadded = RouteTable.of(List.of(paddedRoute)).forClient("c", null).consume("padded");
+        // 100 batches of 10 tiny records: about 10 KB of v1 that would become about 1 MB of v2
+        ByteBuffer all = ByteBuffer.allocate(100 * 1024);
+        for (int b = 0; b < 100; b++) {
+            MemoryRecordsBuilder builder = MemoryRecords.builder(all.slice(), Compression.NONE, TimestampType.CREATE_TIME, b * 10L);
+            for (int r = 0; r < 10; r++) {
+                builder.append(1L, null, new byte[] {0, 0, 0, 0, (byte) smallId, (byte) (r * 2)});
+            }
+            ByteBuffer batch = builder.build().buffer();
+            all.position(all.position() + batch.remaining());
+        }
+        all.flip();
+        MemoryRecords original = MemoryRecords.readableRecords(all);
+        TranslatorCache paddedTranslators = TranslatorCache.builder(padded).build();
+        Map<PartitionRewriter.Lookup, java.util.concurrent.CompletableFuture<dev.rosetta.translators.Translator>> lookups = new HashMap<>();
+        PartitionRewriter rewriter = new PartitionRewriter(paddedTranslators, new TranslationMetrics(meters),
+                new DeadLetters(Map.of("bootstrap.servers", "127.0.0.1:1"), meters), PartitionRewriter.CONSUME, lookups);
+        PartitionRewriter.Result result = rewriter.rewrite("padded", 0, original, paddedRoute, toPadded);
+        if (result.isPending()) {
+            result.pending().forEach(java.util.concurrent.CompletableFuture::join);
+            result = rewriter.rewrite("padded", 0, original, paddedRoute, toPadded);
+        }
+
+        MemoryRecords delivered = result.records();
+        assertThat(delivered.sizeInBytes()).isLessThanOrEqualTo(PartitionRewriter.growthLimit(original.sizeInBytes()));
+        List<RecordBatch> batches = new ArrayList<>();
+        delivered.batches().forEach(batches::add);
+        assertThat(batches).isNotEmpty().hasSizeLessThan(100);
+        assertThat(batches.get(0).baseOffset()).isZero(); // the consumer always makes progress
+        long deliveredRecords = batches.stream().mapToLong(b -> b.countOrNull()).sum();
+        assertThat(meters.find("rosetta.records").tag("topic", "padded").tag("outcome", "translated").counter().count())
+                .isEqualTo(deliveredRecords);
+        assertThat(meters.find("rosetta.translation.batches.held_back").counter().count()).isEqualTo(100 - batches.size());
+    }
+
+    @Test
     void aPartitionWithNothingToChangeIsLeftAlone() {
         ByteBuffer buffer = ByteBuffer.allocate(1024);
         MemoryRecordsBuilder builder = MemoryRecords.builder(buffer, Compression.NONE, TimestampType.CREATE_TIME, 0L);
