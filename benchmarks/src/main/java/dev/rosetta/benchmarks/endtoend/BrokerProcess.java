@@ -46,7 +46,16 @@ final class BrokerProcess implements Broker {
         this.bootstrapServers = bootstrapServers;
         this.jvmOptions = jvmOptions;
         this.relayedListenerPort = relayedListenerPort;
-        this.killOnExit = new Thread(process::destroyForcibly, "broker-kill-on-exit");
+        // an interrupted harness must not leave a broker running or gigabytes of topic data in /tmp
+        this.killOnExit = new Thread(() -> {
+            process.destroyForcibly();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            deleteRecursively(dir);
+        }, "broker-kill-on-exit");
         Runtime.getRuntime().addShutdownHook(killOnExit);
     }
 
@@ -206,6 +215,10 @@ final class BrokerProcess implements Broker {
         } catch (IllegalStateException shuttingDown) {
             // the hook runs anyway
         }
+        deleteRecursively(dir);
+    }
+
+    private static void deleteRecursively(Path dir) {
         try (var paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
