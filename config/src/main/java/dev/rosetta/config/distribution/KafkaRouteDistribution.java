@@ -298,6 +298,28 @@ public final class KafkaRouteDistribution implements RouteChanges, Closeable {
         }
     }
 
+    /**
+     * Describes the routes topic, retrying while the broker answering does not know it yet: a topic
+     * just created (by this sidecar or another starting at the same moment) reaches each broker's
+     * metadata a little after CreateTopics returns.
+     */
+    private TopicDescription describeWhenKnown(Admin admin) throws ExecutionException, InterruptedException,
+            java.util.concurrent.TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                LOG.debug("routes topic {} not yet known to the broker; describing it again", topic);
+                TimeUnit.MILLISECONDS.sleep(100); // back-off between metadata look-ups
+            }
+        }
+    }
+
     private void connect() throws ExecutionException, InterruptedException {
         if (createTopic) {
             Map<String, Object> adminProps = new HashMap<>(clientProperties);
@@ -313,8 +335,7 @@ public final class KafkaRouteDistribution implements RouteChanges, Closeable {
                         throw e;
                     }
                 }
-                TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
-                        .get(30, TimeUnit.SECONDS).get(topic);
+                TopicDescription description = describeWhenKnown(admin);
                 if (description.partitions().size() != 1) {
                     throw new IllegalStateException("routes topic " + topic + " has " + description.partitions().size()
                             + " partitions; it needs exactly one so every sidecar sees one order");
