@@ -86,6 +86,8 @@ public final class Demo implements AutoCloseable {
     private final Reader modern = new Reader("analytics", 2);
     private final Reader stored = new Reader("stored (read directly from the broker)", 0);
     private final AtomicLong produced = new AtomicLong();
+    /** The step records are produced in; stamped on each record so readers count by step, not by arrival time. */
+    private volatile int phase;
 
     public Demo(Options options, PrintStream out) {
         this.options = options;
@@ -157,12 +159,14 @@ public final class Demo implements AutoCloseable {
 
     private void phase(String title) throws InterruptedException {
         say(title);
+        phase++;
         observe();
     }
 
     private void phase(String admin, String title, String path, String body, String cli) throws InterruptedException {
         say(title);
         String answer = post(admin + path, body);
+        phase++; // only after the admin API confirmed the change: records of this step follow the new route
         say("   $ curl -X POST %s%s -d '%s'     (or: %s)", admin, path, body, cli);
         say("   -> %s", answer);
         observe();
@@ -170,16 +174,13 @@ public final class Demo implements AutoCloseable {
 
     /** Lets the phase run, then shows what each reader saw in it. */
     private void observe() throws InterruptedException {
-        legacy.resetPhase();
-        modern.resetPhase();
-        stored.resetPhase();
         long deadline = System.nanoTime() + options.phase().toNanos();
         while (System.nanoTime() < deadline && running.get()) {
             TimeUnit.MILLISECONDS.sleep(100); // the demo's own pace: let traffic flow for a while
         }
         say("   %-42s <- %s", legacy.name + " (reads v1)", legacy.lastSeen.get());
         say("   %-42s <- %s", modern.name + " (reads v2)", modern.lastSeen.get());
-        say("   %-42s    this phase: %s", "stored in the topic", stored.phaseVersions());
+        say("   %-42s    this phase: %s", "stored in the topic", stored.phaseVersions(phase));
         say("");
     }
 
@@ -220,7 +221,9 @@ public final class Demo implements AutoCloseable {
                 order.put("id", "o-" + n);
                 order.put("customer", customer);
                 order.put("amount", 1000 + (n * 37) % 9000);
-                producer.send(new ProducerRecord<>(TOPIC, customer.getBytes(StandardCharsets.UTF_8), frame(v1.id(), schema, order)));
+                ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(TOPIC, customer.getBytes(StandardCharsets.UTF_8), frame(v1.id(), schema, order));
+                record.headers().add("demo-phase", new byte[] {(byte) phase});
+                producer.send(record);
                 produced.incrementAndGet();
                 n++;
                 TimeUnit.MILLISECONDS.sleep(50); // about 20 orders per second
@@ -243,7 +246,8 @@ public final class Demo implements AutoCloseable {
             consumer.subscribe(List.of(TOPIC));
             while (running.get()) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    reader.saw(record.value());
+                    var stamp = record.headers().lastHeader("demo-phase");
+                    reader.saw(record.value(), stamp == null ? 0 : stamp.value()[0]);
                 }
             }
         } catch (WakeupException e) {
@@ -270,7 +274,7 @@ public final class Demo implements AutoCloseable {
         final String name;
         final int version;
         final Map<Integer, AtomicLong> byVersion = new ConcurrentHashMap<>();
-        final Map<Integer, AtomicLong> phaseByVersion = new ConcurrentHashMap<>();
+        final Map<Integer, Map<Integer, AtomicLong>> byPhaseAndVersion = new ConcurrentHashMap<>();
         final AtomicReference<String> lastSeen = new AtomicReference<>("(nothing yet)");
         final AtomicReference<KafkaConsumer<byte[], byte[]>> consumer = new AtomicReference<>();
 
@@ -279,11 +283,12 @@ public final class Demo implements AutoCloseable {
             this.version = version;
         }
 
-        void saw(byte[] value) {
+        void saw(byte[] value, int producedInPhase) {
             int id = value.length >= 5 && value[0] == 0 ? ByteBuffer.wrap(value, 1, 4).getInt() : -1;
             int v = versionById.getOrDefault(id, -1);
             byVersion.computeIfAbsent(v, k -> new AtomicLong()).incrementAndGet();
-            phaseByVersion.computeIfAbsent(v, k -> new AtomicLong()).incrementAndGet();
+            byPhaseAndVersion.computeIfAbsent(producedInPhase, p -> new ConcurrentHashMap<>())
+                    .computeIfAbsent(v, k -> new AtomicLong()).incrementAndGet();
             Schema schema = schemasById.get(id);
             if (schema != null) {
                 try {
@@ -294,10 +299,6 @@ public final class Demo implements AutoCloseable {
                     lastSeen.set("undecodable v" + v + " record: " + e.getMessage());
                 }
             }
-        }
-
-        void resetPhase() {
-            phaseByVersion.clear();
         }
 
         long count() {
@@ -316,18 +317,21 @@ public final class Demo implements AutoCloseable {
             return describe(byVersion);
         }
 
-        String phaseVersions() {
-            return describe(phaseByVersion);
+        /** Versions of the records produced during {@code phase}. */
+        String phaseVersions(int phase) {
+            return describe(byPhaseAndVersion.getOrDefault(phase, Map.of()));
         }
 
-        private String describe(Map<Integer, AtomicLong> counts) {
-            long total = counts.values().stream().mapToLong(AtomicLong::get).sum();
+        private String describe(Map<Integer, AtomicLong> live) {
+            Map<Integer, Long> counts = new java.util.TreeMap<>();
+            live.forEach((v, n) -> counts.put(v, n.get())); // one snapshot: the shares add up to 100%
+            long total = counts.values().stream().mapToLong(Long::longValue).sum();
             if (total == 0) {
                 return "no records yet";
             }
             StringBuilder text = new StringBuilder();
-            counts.keySet().stream().sorted().forEach(v -> text.append(text.length() == 0 ? "" : ", ")
-                    .append("v").append(v).append(" ").append(counts.get(v).get() * 100 / total).append("%"));
+            counts.forEach((v, n) -> text.append(text.length() == 0 ? "" : ", ")
+                    .append("v").append(v).append(" ").append(Math.round(n * 100.0 / total)).append("%"));
             return text.toString();
         }
     }
