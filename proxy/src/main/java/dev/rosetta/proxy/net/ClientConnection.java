@@ -437,7 +437,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
             return;
         }
         ResponseFilter[] filters = request.apiKey() == null ? ResponseFilters.NONE : runtime.filters().forResponse(request.apiKey(), request.apiVersion());
-        if (filters.length == 0) {
+        if (filters.length == 0 || !anyNeedsDecoding(filters, request, frame)) {
             runtime.metrics().responsePassedThrough();
             emit(frame);
             return;
@@ -455,6 +455,19 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
         }
         Exchange exchange = new Exchange(request, frame, message, filters);
         exchange.run();
+    }
+
+    private boolean anyNeedsDecoding(ResponseFilter[] filters, InFlightRequest request, ByteBuf frame) {
+        try {
+            for (ResponseFilter filter : filters) {
+                if (filter.needsDecoding(request.apiKey(), request.apiVersion(), frame, request.context())) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
+            return true; // the scan could not read it: let the full decoder report what is wrong
+        }
     }
 
     /**

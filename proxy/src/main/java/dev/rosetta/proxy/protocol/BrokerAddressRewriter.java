@@ -49,6 +49,15 @@ public final class BrokerAddressRewriter implements ResponseFilter {
         };
     }
 
+    /** Fetch responses are the bulk of traffic and almost never carry node endpoints: look before decoding. */
+    @Override
+    public boolean needsDecoding(ApiKeys apiKey, short apiVersion, io.netty.buffer.ByteBuf frame, Object requestContext) {
+        if (apiKey == ApiKeys.FETCH) {
+            return FetchResponseScan.hasTopLevelTag(frame, apiVersion, FetchResponseScan.NODE_ENDPOINTS_TAG);
+        }
+        return true;
+    }
+
     @Override
     public boolean onResponse(ApiKeys apiKey, short apiVersion, ApiMessage response, ResponseExchange exchange) {
         return switch (apiKey) {

@@ -3,6 +3,8 @@ package dev.rosetta.proxy.protocol;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 
+import io.netty.buffer.ByteBuf;
+
 /**
  * Inspects and may change one kind of broker response on its way to the client.
  *
@@ -22,6 +24,18 @@ public interface ResponseFilter {
 
     /** Cheap, pure predicate: does this filter want to see responses to {@code apiKey} at {@code apiVersion}? */
     boolean appliesTo(ApiKeys apiKey, short apiVersion);
+
+    /**
+     * Asked per response (for which {@link #appliesTo} holds) before anything is decoded: does this
+     * particular response need to be decoded for this filter? A response no applicable filter needs
+     * is forwarded as it came. Must be cheap and must not change the frame; the default says yes.
+     *
+     * @param frame          the whole response frame as received
+     * @param requestContext what request filters left for this response, or null
+     */
+    default boolean needsDecoding(ApiKeys apiKey, short apiVersion, ByteBuf frame, Object requestContext) {
+        return true;
+    }
 
     /**
      * Inspects or changes {@code response} in place.

@@ -62,6 +62,11 @@ public final class FetchTranslator implements ResponseFilter {
     }
 
     @Override
+    public boolean needsDecoding(ApiKeys apiKey, short apiVersion, io.netty.buffer.ByteBuf frame, Object requestContext) {
+        return !routes.get().isEmpty();
+    }
+
+    @Override
     public boolean onResponse(ApiKeys apiKey, short apiVersion, ApiMessage response, ResponseExchange exchange) {
         if (routes.get().isEmpty()) {
             return false;

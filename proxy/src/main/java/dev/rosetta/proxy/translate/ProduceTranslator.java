@@ -155,6 +155,12 @@ public final class ProduceTranslator implements RequestFilter, ResponseFilter {
         return true;
     }
 
+    /** Only a response to a request with refused partitions needs merging; the rest pass as they are. */
+    @Override
+    public boolean needsDecoding(ApiKeys apiKey, short apiVersion, io.netty.buffer.ByteBuf frame, Object requestContext) {
+        return requestContext != null;
+    }
+
     @Override
     public boolean onResponse(ApiKeys apiKey, short apiVersion, ApiMessage response, ResponseExchange exchange) {
         if (!(exchange.requestContext() instanceof List<?> rejected) || rejected.isEmpty()) {

@@ -65,8 +65,13 @@ class PassThroughTest {
         proxy.close();
     }
 
+    /** Creates a topic and waits until metadata from any broker shows it (brokers learn of new topics at their own pace). */
     private static void createTopic(String name, int partitions) throws Exception {
         admin.createTopics(List.of(new NewTopic(name, partitions, (short) 3))).all().get(30, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(name) && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
     }
 
     private static List<ProducerRecord<byte[], byte[]>> sampleRecords(String topic, int count, int partitions) {
