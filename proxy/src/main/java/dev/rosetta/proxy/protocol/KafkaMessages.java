@@ -8,6 +8,7 @@ import org.apache.kafka.common.message.ResponseHeaderData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
+import org.apache.kafka.common.protocol.Message;
 import org.apache.kafka.common.protocol.ObjectSerializationCache;
 
 import io.netty.buffer.ByteBuf;
@@ -40,7 +41,7 @@ public final class KafkaMessages {
         return new RequestHeaderData(new ByteBufferAccessor(nio), key.requestHeaderVersion(version));
     }
 
-    /** Decodes the body of a request frame whose header is {@code headerVersion}. */
+    /** Decodes the body of a request frame (size prefix included) sent as {@code key} at {@code version}. */
     public static ApiMessage decodeRequestBody(ByteBuf frame, ApiKeys key, short version) {
         ByteBuffer nio = frame.nioBuffer(frame.readerIndex() + 4, frame.readableBytes() - 4);
         ByteBufferAccessor accessor = new ByteBufferAccessor(nio);
@@ -52,21 +53,7 @@ public final class KafkaMessages {
 
     /** Encodes a complete request frame: size prefix, request header (as the client sent it), body. */
     public static ByteBuf encodeRequest(ByteBufAllocator alloc, RequestHeaderData header, ApiKeys key, short version, ApiMessage body) {
-        short headerVersion = key.requestHeaderVersion(version);
-        ObjectSerializationCache cache = new ObjectSerializationCache();
-        int size = header.size(cache, headerVersion) + body.size(cache, version);
-        ByteBuf out = alloc.ioBuffer(4 + size, 4 + size);
-        try {
-            out.writeInt(size);
-            ByteBufferAccessor writer = new ByteBufferAccessor(out.nioBuffer(4, size));
-            header.write(writer, cache, headerVersion);
-            body.write(writer, cache, version);
-            out.writerIndex(4 + size);
-            return out;
-        } catch (RuntimeException e) {
-            out.release();
-            throw e;
-        }
+        return encodeFrame(alloc, header, key.requestHeaderVersion(version), body, version);
     }
 
     /** Encodes a complete response frame: size prefix, response header, body. */
@@ -75,11 +62,13 @@ public final class KafkaMessages {
     }
 
     static ByteBuf encodeResponse(ByteBufAllocator alloc, int correlationId, short headerVersion, short version, ApiMessage body) {
-        ResponseHeaderData header = new ResponseHeaderData().setCorrelationId(correlationId);
+        return encodeFrame(alloc, new ResponseHeaderData().setCorrelationId(correlationId), headerVersion, body, version);
+    }
+
+    /** One buffer of exactly the frame's size: size prefix, header, body. */
+    private static ByteBuf encodeFrame(ByteBufAllocator alloc, Message header, short headerVersion, ApiMessage body, short version) {
         ObjectSerializationCache cache = new ObjectSerializationCache();
-        int headerSize = header.size(cache, headerVersion);
-        int bodySize = body.size(cache, version);
-        int size = headerSize + bodySize;
+        int size = header.size(cache, headerVersion) + body.size(cache, version);
         ByteBuf out = alloc.ioBuffer(4 + size, 4 + size);
         try {
             out.writeInt(size);

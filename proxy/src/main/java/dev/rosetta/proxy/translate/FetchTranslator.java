@@ -1,15 +1,10 @@
 package dev.rosetta.proxy.translate;
 
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
-import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
@@ -50,12 +45,6 @@ public final class FetchTranslator implements ResponseFilter {
         this.deadLetters = deadLetters;
     }
 
-    /** What one response waits for across runs. */
-    private static final class State {
-        final Map<PartitionRewriter.Lookup, CompletableFuture<Translator>> lookups = new HashMap<>();
-        boolean topicIdsResolved;
-    }
-
     @Override
     public boolean appliesTo(ApiKeys apiKey, short apiVersion) {
         return apiKey == ApiKeys.FETCH;
@@ -76,25 +65,13 @@ public final class FetchTranslator implements ResponseFilter {
             return false;
         }
         FetchResponseData data = (FetchResponseData) response;
-        State state = (State) exchange.attachment();
-        if (state == null) {
-            state = new State();
-            exchange.attach(state);
-        }
+        ExchangeState state = ExchangeState.of(exchange.attachment());
+        exchange.attach(state);
         boolean byId = apiVersion >= 13;
-        if (byId && !state.topicIdsResolved) {
-            Set<Uuid> unknown = null;
-            for (FetchResponseData.FetchableTopicResponse topic : data.responses()) {
-                if (topicNames.name(topic.topicId()) == null) {
-                    if (unknown == null) {
-                        unknown = new HashSet<>();
-                    }
-                    unknown.add(topic.topicId());
-                }
-            }
-            if (unknown != null) {
-                state.topicIdsResolved = true;
-                exchange.deferUntil(topicNames.resolve(unknown));
+        if (byId) {
+            CompletableFuture<Void> resolving = state.unknownTopicIds(data.responses(), FetchResponseData.FetchableTopicResponse::topicId, topicNames);
+            if (resolving != null) {
+                exchange.deferUntil(resolving);
                 return false;
             }
         }
@@ -130,8 +107,7 @@ public final class FetchTranslator implements ResponseFilter {
         }
         if (pending != null) {
             // nothing changed yet; run again once every look-up has an answer (success or failure)
-            exchange.deferUntil(CompletableFuture.allOf(pending.stream()
-                    .map(f -> f.handle((t, e) -> null)).toArray(CompletableFuture[]::new)));
+            exchange.deferUntil(ExchangeState.whenAnswered(pending));
             return false;
         }
         if (replacements == null) {

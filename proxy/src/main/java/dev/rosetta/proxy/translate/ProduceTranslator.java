@@ -1,12 +1,8 @@
 package dev.rosetta.proxy.translate;
 
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
@@ -60,11 +56,6 @@ public final class ProduceTranslator implements RequestFilter, ResponseFilter {
         this.deadLetters = deadLetters;
     }
 
-    private static final class State {
-        final Map<PartitionRewriter.Lookup, CompletableFuture<Translator>> lookups = new HashMap<>();
-        boolean topicIdsResolved;
-    }
-
     /** A partition the proxy refused; answered in the broker's response. */
     private record Rejected(String topic, Uuid topicId, int partition, List<PartitionRewriter.Rejection> records) {
     }
@@ -84,22 +75,13 @@ public final class ProduceTranslator implements RequestFilter, ResponseFilter {
             return false;
         }
         ProduceRequestData data = (ProduceRequestData) request;
-        State state = (State) exchange.attachment();
-        if (state == null) {
-            state = new State();
-            exchange.attach(state);
-        }
+        ExchangeState state = ExchangeState.of(exchange.attachment());
+        exchange.attach(state);
         boolean byId = apiVersion >= 13;
-        if (byId && !state.topicIdsResolved) {
-            Set<Uuid> unknown = new HashSet<>();
-            for (ProduceRequestData.TopicProduceData topic : data.topicData()) {
-                if (topicNames.name(topic.topicId()) == null) {
-                    unknown.add(topic.topicId());
-                }
-            }
-            if (!unknown.isEmpty()) {
-                state.topicIdsResolved = true;
-                exchange.deferUntil(topicNames.resolve(unknown));
+        if (byId) {
+            CompletableFuture<Void> resolving = state.unknownTopicIds(data.topicData(), ProduceRequestData.TopicProduceData::topicId, topicNames);
+            if (resolving != null) {
+                exchange.deferUntil(resolving);
                 return false;
             }
         }
@@ -131,8 +113,7 @@ public final class ProduceTranslator implements RequestFilter, ResponseFilter {
             }
         }
         if (!pending.isEmpty()) {
-            exchange.deferUntil(CompletableFuture.allOf(pending.stream()
-                    .map(f -> f.handle((t, e) -> null)).toArray(CompletableFuture[]::new)));
+            exchange.deferUntil(ExchangeState.whenAnswered(pending));
             return false;
         }
         if (changes.isEmpty()) {
