@@ -193,6 +193,41 @@ class FetchTranslationTest {
     }
 
     @Test
+    void readCommittedConsumersGetCommittedRecordsTranslatedAndNeverTheAbortedOnes() throws Exception {
+        String topic = "tx-orders";
+        routes.set(RouteTable.of(List.of(route(topic))));
+        admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        Map<String, Object> config = producer("lz4");
+        config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "fetch-translation-tx");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config)) {
+            producer.initTransactions();
+            for (String outcome : List.of("commit-a", "abort", "commit-b")) {
+                producer.beginTransaction();
+                for (int i = 0; i < 5; i++) {
+                    producer.send(new ProducerRecord<>(topic, Avro.v1(v1Id, outcome + "-" + i, i)));
+                }
+                producer.flush();
+                if (outcome.equals("abort")) {
+                    producer.abortTransaction();
+                } else {
+                    producer.commitTransaction();
+                }
+            }
+        }
+        Map<String, Object> readCommitted = consumer("modern-tx", false);
+        readCommitted.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<ConsumerRecord<byte[], byte[]>> committed = Records.readAll(readCommitted, topic, 10, TIMEOUT);
+        assertThat(committed).hasSize(10).allSatisfy(r -> {
+            assertThat(Avro.schemaId(r.value())).isEqualTo(v2Id);
+            assertThat(Avro.read(r.value(), Avro.SCHEMA_V2).get("id").toString()).startsWith("commit-");
+        });
+        // read_uncommitted sees the aborted data too, translated, at the same offsets as directly
+        List<ConsumerRecord<byte[], byte[]>> all = read(topic, "modern-uncommitted", false, 15);
+        assertThat(all).hasSize(15);
+        assertThat(withoutValues(all)).isEqualTo(withoutValues(read(topic, "direct-uncommitted", true, 15)));
+    }
+
+    @Test
     void replayingFromOffsetZeroReturnsTheSameBytes() throws Exception {
         produceMixed("ledger", "lz4");
         List<ConsumerRecord<byte[], byte[]>> first = read("ledger", "modern", false, 100);
