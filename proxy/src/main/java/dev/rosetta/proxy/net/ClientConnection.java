@@ -206,6 +206,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
         }
         runtime.metrics().bytesFromClient(frameBytes);
         RequestFilter[] filters = apiKey == null ? RequestFilters.NONE : runtime.requestFilters().forRequest(apiKey, apiVersion);
+        if (filters.length > 0 && !anyNeedsDecoding(filters, apiKey, apiVersion, frame)) {
+            filters = RequestFilters.NONE;
+        }
         if (filters.length == 0 && heldRequests.isEmpty()) {
             forward(frame, expectResponse ? new InFlightRequest(correlationId, apiKey, apiVersion, clientId, null) : null);
             return;
@@ -214,6 +217,15 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
         heldRequests.add(pending);
         pending.run();
         drainRequests();
+    }
+
+    private static boolean anyNeedsDecoding(RequestFilter[] filters, ApiKeys apiKey, short apiVersion, ByteBuf frame) {
+        for (RequestFilter filter : filters) {
+            if (filter.needsDecoding(apiKey, apiVersion, frame)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Sends a request upstream; in-flight entries are added in exactly the order requests leave. */

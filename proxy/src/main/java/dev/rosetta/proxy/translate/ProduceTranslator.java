@@ -66,6 +66,11 @@ public final class ProduceTranslator implements RequestFilter, ResponseFilter {
     }
 
     @Override
+    public boolean needsDecoding(ApiKeys apiKey, short apiVersion, io.netty.buffer.ByteBuf frame) {
+        return !routes.get().isEmpty();
+    }
+
+    @Override
     public boolean onRequest(ApiKeys apiKey, short apiVersion, RequestHeaderData header, ApiMessage request, RequestExchange exchange) {
         if (routes.get().isEmpty()) {
             return false;
