@@ -75,17 +75,18 @@ public final class ConfigWatcher implements Closeable {
         this.onReload = b.onReload;
         this.running = b.initial;
         WatchService ws = null;
-        try {
-            if (!b.fileEvents) {
-                throw new UnsupportedOperationException("file events disabled");
+        if (b.fileEvents) {
+            try {
+                ws = FileSystems.getDefault().newWatchService();
+                file.getParent().register(ws, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+                        StandardWatchEventKinds.ENTRY_DELETE);
+            } catch (IOException | UnsupportedOperationException e) { // e.g. a file system without watch support
+                LOG.info("no file events for {} ({}); polling every {}", file.getParent(), e.toString(), pollInterval);
+                closeQuietly(ws);
+                ws = null;
             }
-            ws = FileSystems.getDefault().newWatchService();
-            file.getParent().register(ws, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
-                    StandardWatchEventKinds.ENTRY_DELETE);
-        } catch (IOException | UnsupportedOperationException e) {
-            LOG.info("no file events for {} ({}); polling every {}", file.getParent(), e.toString(), pollInterval);
-            closeQuietly(ws);
-            ws = null;
+        } else {
+            LOG.info("file events turned off for {}; polling every {}", file.getParent(), pollInterval);
         }
         this.watchService = ws;
         snapshot();
