@@ -12,15 +12,15 @@ final class ClientSettings {
     private ClientSettings() {
     }
 
-    /** A realistic producer: acks=all (idempotent, the default), linger and batch size from the options, no compression. */
-    static Properties producer(Target target, Options options, String role) {
+    /** A realistic producer: acks=all (idempotent, the default), linger and batch size from the options, the payload's compression. */
+    static Properties producer(Target target, Options options, String role, Payload payload) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, target.bootstrapServers());
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "bench-" + role + "-" + target.name());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.LINGER_MS_CONFIG, String.valueOf(options.lingerMs()));
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(options.batchBytes()));
-        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, payload.compression());
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.putAll(options.producerOverrides());

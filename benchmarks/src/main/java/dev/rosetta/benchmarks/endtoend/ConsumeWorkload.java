@@ -10,6 +10,8 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * Consume throughput: one consumer reads a pre-filled topic from the beginning; the clock runs
  * from the first poll (connections and offsets already resolved) until the last record arrives.
+ * Bytes are those of the record values as delivered to the consumer (after translation, if any).
+ * The schema id of the last record is checked against the target's after the clock stops.
  */
 final class ConsumeWorkload {
     private ConsumeWorkload() {
@@ -29,6 +31,7 @@ final class ConsumeWorkload {
             long deadline = start + timeout.toNanos();
             long records = 0;
             long bytes = 0;
+            byte[] last = null;
             while (records < expected) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("consumer via " + target.name() + " read " + records + " of " + expected
@@ -37,9 +40,14 @@ final class ConsumeWorkload {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
                     records++;
                     bytes += record.value().length;
+                    last = record.value();
                 }
             }
             long nanos = System.nanoTime() - start;
+            if (target.readsSchemaId() >= 0 && Payload.schemaId(last) != target.readsSchemaId()) {
+                throw new IllegalStateException("consumer via " + target.name() + ": the last record of " + topic + " has schema id "
+                        + Payload.schemaId(last) + ", expected " + target.readsSchemaId());
+            }
             return new ThroughputResult(records, bytes, nanos,
                     ProduceWorkload.delta(proxyCpu, target.proxyCpu().cpuNanos()),
                     ProduceWorkload.delta(proxyUserCpu, target.proxyUserCpu().cpuNanos()),

@@ -1,9 +1,7 @@
 package dev.rosetta.benchmarks.endtoend;
 
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -26,19 +24,17 @@ final class LatencyWorkload {
     private LatencyWorkload() {
     }
 
-    static LatencyResult run(Target target, String topic, Duration duration, Duration warmup, Options options) {
+    static LatencyResult run(Target target, String topic, Duration duration, Duration warmup, Options options, Payload payload) {
         long interval = TimeUnit.SECONDS.toNanos(1) / options.latencyRate();
         int total = (int) (duration.toNanos() / interval);
         long[] latencies = new long[total];
         CountDownLatch ready = new CountDownLatch(1);
         AtomicReference<Throwable> consumerFailure = new AtomicReference<>();
         long[] received = new long[2]; // [0] received, [1] recorded; written by the consumer thread, read after join
-        Tail tail = new Tail(target, options, topic, ready, total, latencies, received, consumerFailure);
-        byte[] value = new byte[options.recordBytes()];
-        new SplittableRandom(7).nextBytes(value);
-        ByteBuffer stamp = ByteBuffer.wrap(value);
+        Tail tail = new Tail(target, options, payload, topic, ready, total, latencies, received, consumerFailure);
+        byte[] value = payload.latencyValue();
         long proxyCpuNanos;
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(ClientSettings.producer(target, options, "latency"))) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(ClientSettings.producer(target, options, "latency", payload))) {
             producer.partitionsFor(topic);
             tail.start();
             awaitQuietly(ready, Duration.ofSeconds(30), "the latency consumer via " + target.name() + " to start");
@@ -51,7 +47,7 @@ final class LatencyWorkload {
                 while ((wait = scheduled - System.nanoTime()) > 0) {
                     LockSupport.parkNanos(wait);
                 }
-                stamp.putLong(0, scheduled); // send() serializes and appends before returning: the array can be reused
+                payload.stamp(value, scheduled); // send() serializes and appends before returning: the array can be reused
                 producer.send(new ProducerRecord<>(topic, value));
             }
             producer.flush();
@@ -93,6 +89,7 @@ final class LatencyWorkload {
     private static final class Tail extends Thread {
         private final Target target;
         private final Options options;
+        private final Payload payload;
         private final String topic;
         private final CountDownLatch ready;
         private final int total;
@@ -102,11 +99,12 @@ final class LatencyWorkload {
         volatile long measureFrom = Long.MAX_VALUE;
         volatile boolean stop;
 
-        Tail(Target target, Options options, String topic, CountDownLatch ready, int total, long[] latencies, long[] received, AtomicReference<Throwable> failure) {
+        Tail(Target target, Options options, Payload payload, String topic, CountDownLatch ready, int total, long[] latencies, long[] received, AtomicReference<Throwable> failure) {
             super("latency-consumer-" + target.name());
             setDaemon(true);
             this.target = target;
             this.options = options;
+            this.payload = payload;
             this.topic = topic;
             this.ready = ready;
             this.total = total;
@@ -130,7 +128,11 @@ final class LatencyWorkload {
                 while (count < total && !stop) {
                     for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(50))) {
                         long now = System.nanoTime();
-                        long scheduled = ByteBuffer.wrap(record.value()).getLong(0);
+                        long scheduled = payload.stamp(record.value());
+                        if (target.readsSchemaId() >= 0 && Payload.schemaId(record.value()) != target.readsSchemaId()) {
+                            throw new IllegalStateException("latency consumer via " + target.name() + " read a record with schema id "
+                                    + Payload.schemaId(record.value()) + ", expected " + target.readsSchemaId());
+                        }
                         count++;
                         if (scheduled >= measureFrom && recorded < latencies.length) {
                             latencies[recorded++] = now - scheduled;

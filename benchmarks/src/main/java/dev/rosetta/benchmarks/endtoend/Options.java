@@ -22,6 +22,9 @@ import java.util.Map;
  * @param lingerMs         producer {@code linger.ms}
  * @param batchBytes       producer {@code batch.size}
  * @param relay            also measure a {@link TcpRelay} target (a cut-through byte pipe, the floor for any proxy)
+ * @param translating      also measure a proxy translating every record (Avro orders-value v1 -> v2); every target
+ *                         then sends and reads the same Avro v1 records in lz4 batches instead of random bytes
+ * @param examples         the {@code config/examples} folder: contracts and translators of the translating proxy
  * @param brokerInProcess  run the broker in this JVM ({@code EmbeddedKafka}) instead of its own JVM
  * @param brokerJvmOptions JVM options of the broker process
  * @param workloads        which workloads to run: produce, consume, latency
@@ -31,7 +34,7 @@ import java.util.Map;
 record Options(int records, int consumeRecords, int recordBytes, int partitions, int rounds,
                int latencyRounds, int latencyRate, Duration latencyDuration, Duration latencyWarmup,
                int lingerMs, int batchBytes,
-               boolean relay, boolean brokerInProcess, List<String> brokerJvmOptions,
+               boolean relay, boolean translating, java.nio.file.Path examples, boolean brokerInProcess, List<String> brokerJvmOptions,
                List<String> workloads, Map<String, String> producerOverrides, Map<String, String> consumerOverrides) {
 
     static final String USAGE = """
@@ -50,6 +53,10 @@ record Options(int records, int consumeRecords, int recordBytes, int partitions,
               --batch-bytes N         producer batch.size (default 65536)
               --relay                 also measure a third target: a cut-through TCP relay (no Kafka parsing),
                                       the cost of one more hop through a process (broker jvm only)
+              --translating           also measure a proxy translating every record (Avro orders-value v1 -> v2 on
+                                      consume and produce); every target then uses the same Avro v1 records of
+                                      --record-bytes in lz4-compressed batches instead of random uncompressed bytes
+              --examples DIR          contracts/ and translators/ of the translating proxy (default config/examples)
               --broker in-process|jvm where the broker runs (default jvm: its own JVM)
               --broker-jvm-opts "..." JVM options of the broker process (default "-Xms1g -Xmx1g -XX:+UseG1GC")
               --workloads a,b,c       subset of produce,consume,latency (default all)
@@ -71,6 +78,8 @@ record Options(int records, int consumeRecords, int recordBytes, int partitions,
         int batchBytes = 64 * 1024;
         boolean inProcess = false;
         boolean relay = false;
+        boolean translating = false;
+        java.nio.file.Path examples = java.nio.file.Path.of("config", "examples");
         List<String> brokerJvm = List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC");
         List<String> workloads = List.of("produce", "consume", "latency");
         Map<String, String> producer = new LinkedHashMap<>();
@@ -105,6 +114,8 @@ record Options(int records, int consumeRecords, int recordBytes, int partitions,
                     inProcess = where.equals("in-process");
                 }
                 case "--relay" -> relay = true;
+                case "--translating" -> translating = true;
+                case "--examples" -> examples = java.nio.file.Path.of(value(arg, args, ++i));
                 case "--broker-jvm-opts" -> brokerJvm = List.of(value(arg, args, ++i).trim().split("\\s+"));
                 case "--workloads" -> {
                     List<String> chosen = new ArrayList<>();
@@ -128,12 +139,15 @@ record Options(int records, int consumeRecords, int recordBytes, int partitions,
         if (relay && inProcess) {
             throw new IllegalArgumentException("--relay needs the broker in its own JVM (--broker jvm)");
         }
+        if (translating && recordBytes < 64) {
+            throw new IllegalArgumentException("--translating needs --record-bytes of at least 64 (an Avro order record)");
+        }
         if (latencyWarmupSeconds >= latencySeconds) {
             throw new IllegalArgumentException("--latency-warmup-seconds (" + latencyWarmupSeconds + ") must be below --latency-seconds (" + latencySeconds + ")");
         }
         return new Options(records, consumeRecords, recordBytes, partitions, rounds, latencyRounds, latencyRate,
                 Duration.ofSeconds(latencySeconds), Duration.ofSeconds(latencyWarmupSeconds),
-                lingerMs, batchBytes, relay, inProcess, brokerJvm, workloads, Map.copyOf(producer), Map.copyOf(consumer));
+                lingerMs, batchBytes, relay, translating, examples, inProcess, brokerJvm, workloads, Map.copyOf(producer), Map.copyOf(consumer));
     }
 
     private static void keyValue(String option, String raw, Map<String, String> into) {
@@ -169,6 +183,7 @@ record Options(int records, int consumeRecords, int recordBytes, int partitions,
         return "records per produce round=" + records + ", per consume round=" + consumeRecords + ", record=" + recordBytes + " B, partitions=" + partitions
                 + ", rounds=" + rounds + ", producer acks=all linger.ms=" + lingerMs + " batch.size=" + batchBytes
                 + ", latency " + latencyRounds + " rounds at " + latencyRate + " rec/s for " + latencyDuration.toSeconds() + " s (first " + latencyWarmup.toSeconds() + " s discarded)"
+                + (translating ? ", payload Avro orders-value v1 in lz4 batches, targets include a translating proxy" : ", payload random bytes, no compression")
                 + ", broker " + (brokerInProcess ? "in-process" : "own JVM " + String.join(" ", brokerJvmOptions))
                 + (producerOverrides.isEmpty() ? "" : ", producer " + producerOverrides)
                 + (consumerOverrides.isEmpty() ? "" : ", consumer " + consumerOverrides);

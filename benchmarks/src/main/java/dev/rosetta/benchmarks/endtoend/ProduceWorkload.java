@@ -1,6 +1,5 @@
 package dev.rosetta.benchmarks.endtoend;
 
-import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -16,19 +15,20 @@ final class ProduceWorkload {
     private ProduceWorkload() {
     }
 
-    static ThroughputResult run(Target target, Broker broker, String topic, int records, Options options) {
-        byte[] value = new byte[options.recordBytes()];
-        new SplittableRandom(42).nextBytes(value); // incompressible, though compression is off
+    static ThroughputResult run(Target target, Broker broker, String topic, int records, Options options, Payload payload) {
         AtomicLong failed = new AtomicLong();
         AtomicReference<Exception> firstFailure = new AtomicReference<>();
         ThroughputResult result;
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(ClientSettings.producer(target, options, "produce"))) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(ClientSettings.producer(target, options, "produce", payload))) {
             producer.partitionsFor(topic); // metadata before the clock starts
             long proxyCpu = target.proxyCpu().cpuNanos();
             long proxyUserCpu = target.proxyUserCpu().cpuNanos();
             long brokerCpu = broker.cpu().cpuNanos();
+            long bytes = 0;
             long start = System.nanoTime();
             for (int i = 0; i < records; i++) {
+                byte[] value = payload.value(i);
+                bytes += value.length;
                 producer.send(new ProducerRecord<>(topic, value), (metadata, error) -> {
                     if (error != null && failed.getAndIncrement() == 0) {
                         firstFailure.set(error);
@@ -37,7 +37,7 @@ final class ProduceWorkload {
             }
             producer.flush(); // bounded by delivery.timeout.ms
             long nanos = System.nanoTime() - start;
-            result = new ThroughputResult(records, (long) records * value.length, nanos,
+            result = new ThroughputResult(records, bytes, nanos,
                     delta(proxyCpu, target.proxyCpu().cpuNanos()), delta(proxyUserCpu, target.proxyUserCpu().cpuNanos()), delta(brokerCpu, broker.cpu().cpuNanos()),
                     ThroughputResult.clientMetric(producer.metrics(), "producer-metrics", "request-latency-avg"),
                     ThroughputResult.clientMetric(producer.metrics(), "producer-metrics", "request-size-avg"));
