@@ -3,7 +3,6 @@ package dev.rosetta.proxy.translate;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -259,10 +258,6 @@ final class PartitionRewriter {
         }
     }
 
-    static long key(int schemaId, int targetVersion) {
-        return ((long) schemaId << 32) | (targetVersion & 0xffffffffL);
-    }
-
     private static int schemaIdOrMinus(ByteBuffer value) {
         if (value == null || value.remaining() < 5 || value.get(value.position()) != 0) {
             return -1;
@@ -295,7 +290,8 @@ final class PartitionRewriter {
     }
 
     private static ByteBuffer rebuild(RecordBatch batch, List<Record> records, List<ByteBuffer> values, List<Header[]> headers) {
-        int estimate = Math.max(256, batch.sizeInBytes() * 2);
+        // about the batch's size plus growth; it grows if needed (2x the batch, as before, was a profiled allocation hot spot)
+        int estimate = Math.max(512, batch.sizeInBytes() + batch.sizeInBytes() / 4);
         ByteBufferOutputStream out = new ByteBufferOutputStream(estimate);
         long logAppendTime = batch.timestampType() == TimestampType.LOG_APPEND_TIME ? batch.maxTimestamp() : RecordBatch.NO_TIMESTAMP;
         MemoryRecordsBuilder builder = new MemoryRecordsBuilder(out, batch.magic(), Compression.of(batch.compressionType()).build(),
@@ -370,50 +366,89 @@ final class PartitionRewriter {
         return MemoryRecords.readableRecords(result);
     }
 
-    /** Translators used within one partition, by (schema id, target version); usually one or two. */
+    /**
+     * Translators used within one partition, by (schema id, target version): usually one or two, so
+     * a linear scan over primitive arrays; the profile showed boxed map keys on the per-record path.
+     */
     private static final class Memo {
-        private final Map<Long, Translator> byKey = new HashMap<>(4);
+        private int[] schemaIds = new int[4];
+        private int[] versions = new int[4];
+        private Translator[] translators = new Translator[4];
+        private int size;
 
         Translator get(int schemaId, int targetVersion) {
-            return byKey.get(key(schemaId, targetVersion));
+            for (int i = 0; i < size; i++) {
+                if (schemaIds[i] == schemaId && versions[i] == targetVersion) {
+                    return translators[i];
+                }
+            }
+            return null;
         }
 
         void put(int schemaId, int targetVersion, Translator translator) {
-            byKey.put(key(schemaId, targetVersion), translator);
+            if (size == schemaIds.length) {
+                schemaIds = java.util.Arrays.copyOf(schemaIds, size * 2);
+                versions = java.util.Arrays.copyOf(versions, size * 2);
+                translators = java.util.Arrays.copyOf(translators, size * 2);
+            }
+            schemaIds[size] = schemaId;
+            versions[size] = targetVersion;
+            translators[size] = translator;
+            size++;
         }
     }
 
-    /** Outcome counts of one partition, reported once. */
+    /** Outcome counts of one batch, reported once per partition. */
     private static final class Counts {
         int unchanged;
         int failedPassedThrough;
         int deadLettered;
-        final Map<Translator, int[]> translated = new HashMap<>(4);
+        /** Records translated per translator; one or two translators per batch, so parallel arrays. */
+        private Translator[] translators = new Translator[2];
+        private int[] translatedCounts = new int[2];
+        private int translatorCount;
 
         void translated(Translator translator) {
-            translated.computeIfAbsent(translator, t -> new int[1])[0]++;
+            translated(translator, 1);
+        }
+
+        private void translated(Translator translator, int n) {
+            for (int i = 0; i < translatorCount; i++) {
+                if (translators[i] == translator) {
+                    translatedCounts[i] += n;
+                    return;
+                }
+            }
+            if (translatorCount == translators.length) {
+                translators = java.util.Arrays.copyOf(translators, translatorCount * 2);
+                translatedCounts = java.util.Arrays.copyOf(translatedCounts, translatorCount * 2);
+            }
+            translators[translatorCount] = translator;
+            translatedCounts[translatorCount++] = n;
         }
 
         void add(Counts other) {
             unchanged += other.unchanged;
             failedPassedThrough += other.failedPassedThrough;
             deadLettered += other.deadLettered;
-            other.translated.forEach((t, n) -> translated.computeIfAbsent(t, k -> new int[1])[0] += n[0]);
+            for (int i = 0; i < other.translatorCount; i++) {
+                translated(other.translators[i], other.translatedCounts[i]);
+            }
         }
 
         int total() {
             int sum = unchanged + failedPassedThrough + deadLettered;
-            for (int[] n : translated.values()) {
-                sum += n[0];
+            for (int i = 0; i < translatorCount; i++) {
+                sum += translatedCounts[i];
             }
             return sum;
         }
 
         void report(TranslationMetrics metrics, String topic, String direction) {
             int translatedTotal = 0;
-            for (Map.Entry<Translator, int[]> e : translated.entrySet()) {
-                metrics.translated(topic, direction, e.getKey().sourceVersion(), e.getKey().targetVersion()).increment(e.getValue()[0]);
-                translatedTotal += e.getValue()[0];
+            for (int i = 0; i < translatorCount; i++) {
+                metrics.translated(topic, direction, translators[i].sourceVersion(), translators[i].targetVersion()).increment(translatedCounts[i]);
+                translatedTotal += translatedCounts[i];
             }
             add(metrics, topic, direction, Outcome.TRANSLATED, translatedTotal);
             add(metrics, topic, direction, Outcome.UNCHANGED, unchanged);
