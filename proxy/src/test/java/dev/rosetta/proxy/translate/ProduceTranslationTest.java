@@ -27,18 +27,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import dev.rosetta.config.ListenerConfig;
 import dev.rosetta.config.RouteConfig;
 import dev.rosetta.config.RouteConfig.FailureMode;
 import dev.rosetta.config.RouteConfig.FailurePolicy;
 import dev.rosetta.config.RouteConfig.ProduceConfig;
 import dev.rosetta.config.RouteConfig.RolloutConfig;
-import dev.rosetta.config.UpstreamConfig;
 import dev.rosetta.config.routing.RouteTable;
 import dev.rosetta.proxy.net.ProxyServer;
 import dev.rosetta.proxy.testing.Records;
-import dev.rosetta.translators.TranslatorCache;
-import dev.rosetta.translators.registry.StaticSchemaRegistry;
 import io.kroxylicious.testing.kafka.api.KafkaCluster;
 import io.kroxylicious.testing.kafka.common.BrokerCluster;
 import io.kroxylicious.testing.kafka.junit5ext.KafkaClusterExtension;
@@ -55,38 +51,30 @@ class ProduceTranslationTest {
     @BrokerCluster(numBrokers = 1)
     static KafkaCluster cluster;
 
-    static StaticSchemaRegistry registry = new StaticSchemaRegistry();
+    static TranslatingProxy fixture;
     static int v1Id;
     static int v2Id;
-    static AtomicReference<RouteTable> routes = new AtomicReference<>(RouteTable.EMPTY);
-    static SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    static TopicNames topicNames;
+    static AtomicReference<RouteTable> routes;
+    static SimpleMeterRegistry meters;
     static DeadLetters deadLetters;
     static ProxyServer proxy;
     static Admin admin;
 
     @BeforeAll
     static void start() {
-        v1Id = registry.register("orders-value", Avro.V1);
-        v2Id = registry.register("orders-value", Avro.V2);
-        Map<String, Object> upstream = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, cluster.getBootstrapServers());
-        topicNames = new TopicNames(() -> Admin.create(upstream));
-        deadLetters = new DeadLetters(upstream, meters);
-        TranslatorCache translators = TranslatorCache.builder(registry).build();
-        TranslationMetrics metrics = new TranslationMetrics(meters);
-        ProduceTranslator produce = new ProduceTranslator(routes::get, topicNames, translators, metrics, deadLetters);
-        proxy = new ProxyServer(new ListenerConfig("127.0.0.1", 0, 0, "127.0.0.1", ListenerConfig.DEFAULT_MAX_FRAME_BYTES, null),
-                UpstreamConfig.defaults(List.of(cluster.getBootstrapServers().split(","))), meters,
-                List.of(topicNames, produce), List.of(produce)).start();
-        admin = Admin.create(upstream);
+        fixture = new TranslatingProxy(cluster.getBootstrapServers());
+        v1Id = fixture.v1Id;
+        v2Id = fixture.v2Id;
+        routes = fixture.routes;
+        meters = fixture.meters;
+        deadLetters = fixture.deadLetters();
+        proxy = fixture.proxy;
+        admin = fixture.admin;
     }
 
     @AfterAll
     static void stop() {
-        admin.close();
-        proxy.close();
-        topicNames.close();
-        deadLetters.close();
+        fixture.close();
     }
 
     private static RouteConfig storeAs(String topic, ProduceConfig produce, FailurePolicy failure) {

@@ -1,0 +1,51 @@
+package dev.rosetta.proxy.translate;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+
+import dev.rosetta.config.ListenerConfig;
+import dev.rosetta.config.UpstreamConfig;
+import dev.rosetta.config.routing.RouteTable;
+import dev.rosetta.proxy.net.ProxyServer;
+import dev.rosetta.translators.registry.StaticSchemaRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+/**
+ * A proxy with the sidecar's record translation (the production {@link RecordTranslation}) in
+ * front of a test cluster, over an in-memory registry holding the orders contract (v1, v2), with
+ * routes a test sets directly.
+ */
+final class TranslatingProxy implements AutoCloseable {
+    final StaticSchemaRegistry registry = new StaticSchemaRegistry();
+    final int v1Id = registry.register("orders-value", Avro.V1);
+    final int v2Id = registry.register("orders-value", Avro.V2);
+    final AtomicReference<RouteTable> routes = new AtomicReference<>(RouteTable.EMPTY);
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    final RecordTranslation translation;
+    final ProxyServer proxy;
+    final Admin admin;
+
+    TranslatingProxy(String upstreamBootstrap) {
+        Map<String, Object> upstream = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, upstreamBootstrap);
+        translation = new RecordTranslation(registry, null, routes::get, upstream, meters);
+        proxy = new ProxyServer(new ListenerConfig("127.0.0.1", 0, 0, "127.0.0.1", ListenerConfig.DEFAULT_MAX_FRAME_BYTES, null),
+                UpstreamConfig.defaults(List.of(upstreamBootstrap.split(","))), meters,
+                translation.responseFilters(), translation.requestFilters()).start();
+        admin = Admin.create(upstream);
+    }
+
+    DeadLetters deadLetters() {
+        return translation.deadLetters();
+    }
+
+    @Override
+    public void close() {
+        admin.close();
+        proxy.close();
+        translation.close();
+    }
+}
