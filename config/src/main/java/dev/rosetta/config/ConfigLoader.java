@@ -6,6 +6,7 @@ import dev.rosetta.config.RouteConfig.ConsumeConfig;
 import dev.rosetta.config.RouteConfig.ConsumeOverride;
 import dev.rosetta.config.RouteConfig.FailureMode;
 import dev.rosetta.config.RouteConfig.FailurePolicy;
+import dev.rosetta.config.RouteConfig.KeyRoute;
 import dev.rosetta.config.RouteConfig.ProduceConfig;
 import dev.rosetta.config.RouteConfig.RolloutConfig;
 
@@ -423,6 +424,14 @@ public final class ConfigLoader {
         if (keySubject != null && keySubject.isBlank()) {
             m.invalid("keySubject", keySubject, "must be a subject name; omit it to leave keys untranslated");
         }
+        Map<Integer, Integer> keyVersions = bindKeyVersions(b, m.map("keyVersions"));
+        KeyProduce keyProduce = m.enumValue("produceKeys", KeyProduce.class, KeyProduce.KEEP);
+        if (keySubject == null && m.has("keyVersions")) {
+            m.invalid("keyVersions", null, "only applies with keySubject; set keySubject to translate keys");
+        }
+        if (keySubject == null && m.has("produceKeys")) {
+            m.invalid("produceKeys", null, "only applies with keySubject; set keySubject to translate keys");
+        }
         ConsumeConfig consume = bindConsume(b, m.map("consume"));
         ProduceConfig produce = bindProduce(b, m.map("produce"));
         FailurePolicy failure = bindFailure(b, m.map("failure"), topic);
@@ -430,10 +439,46 @@ public final class ConfigLoader {
         if (!m.has("consume") && !m.has("produce")) {
             b.problem(m.line(), m.path, null, "a route needs consume, produce or both; this one has neither");
         }
+        KeyRoute keys = null;
+        if (keySubject != null && !keySubject.isBlank() && keyVersions != null) {
+            keys = new KeyRoute(keySubject, keyVersions, keyProduce == KeyProduce.TRANSLATE);
+            String unmapped = b.problemCount() > before ? null : keys.unmappedVersion(consume, produce);
+            if (unmapped != null) {
+                b.problem(m.lineOf("keyVersions"), m.path("keyVersions"), null, unmapped);
+            }
+        }
         if (b.problemCount() > before) {
             return null;
         }
-        return new RouteConfig(topic, valueSubject, keySubject, consume, produce, failure);
+        return new RouteConfig(topic, valueSubject, keys, consume, produce, failure);
+    }
+
+    /** What {@code produceKeys} allows: keep the producer's key bytes (default) or rewrite them. */
+    private enum KeyProduce { KEEP, TRANSLATE }
+
+    /** {@code keyVersions}: contract version to key version, both >= 1; empty when absent, null on a problem. */
+    private static Map<Integer, Integer> bindKeyVersions(Binder b, MapReader m) {
+        Map<Integer, Integer> versions = new java.util.TreeMap<>();
+        if (m == null) {
+            return versions;
+        }
+        int before = b.problemCount();
+        for (String key : m.node.entries().keySet()) {
+            int contract;
+            try {
+                contract = Integer.parseInt(key.trim());
+            } catch (NumberFormatException e) {
+                contract = -1;
+            }
+            int keyVersion = m.integer(key, 1, 1, Integer.MAX_VALUE);
+            if (contract < 1) {
+                b.problem(m.node.entries().get(key).keyLine(), m.path(key), key,
+                        "keyVersions keys are contract versions (integers >= 1), e.g. '2: 1' = records read or stored as v2 have key v1");
+            }
+            versions.put(contract, keyVersion);
+        }
+        m.finish();
+        return b.problemCount() > before ? null : versions;
     }
 
     private static ConsumeConfig bindConsume(Binder b, MapReader m) {

@@ -13,12 +13,12 @@ import java.util.Objects;
  *
  * @param topic        the Kafka topic
  * @param valueSubject registry subject of the value schema (default TopicNameStrategy: {@code <topic>-value})
- * @param keySubject   registry subject of the key schema, or null when keys are not translated
+ * @param keys         how record keys are translated, or null when keys pass unchanged
  * @param consume      what consumers read; null means consumers get records as stored
  * @param produce      what records are stored as; null means records are stored as produced
  * @param failure      what to do with a record that cannot be translated (default PASS_THROUGH)
  */
-public record RouteConfig(String topic, String valueSubject, String keySubject, ConsumeConfig consume,
+public record RouteConfig(String topic, String valueSubject, KeyRoute keys, ConsumeConfig consume,
                           ProduceConfig produce, FailurePolicy failure) {
 
     public RouteConfig {
@@ -32,11 +32,14 @@ public record RouteConfig(String topic, String valueSubject, String keySubject, 
         if (valueSubject.isBlank()) {
             throw new IllegalArgumentException("valueSubject must not be blank");
         }
-        if (keySubject != null && keySubject.isBlank()) {
-            throw new IllegalArgumentException("keySubject must not be blank");
-        }
         if (consume == null && produce == null) {
             throw new IllegalArgumentException("route for '" + topic + "' has neither consume nor produce");
+        }
+        if (keys != null) {
+            String unmapped = keys.unmappedVersion(consume, produce);
+            if (unmapped != null) {
+                throw new IllegalArgumentException(unmapped);
+            }
         }
         if (failure == null) {
             failure = FailurePolicy.DEFAULT;
@@ -46,21 +49,26 @@ public record RouteConfig(String topic, String valueSubject, String keySubject, 
         }
     }
 
+    /** Registry subject of the key schema, or null when keys pass unchanged. */
+    public String keySubject() {
+        return keys == null ? null : keys.subject();
+    }
+
     /** A consume-only route on {@code <topic>-value} where every consumer reads {@code version}. */
     public static RouteConfig consumeOnly(String topic, int version) {
         return new RouteConfig(topic, null, null, ConsumeConfig.of(version), null, FailurePolicy.DEFAULT);
     }
 
     public RouteConfig withConsume(ConsumeConfig value) {
-        return new RouteConfig(topic, valueSubject, keySubject, value, produce, failure);
+        return new RouteConfig(topic, valueSubject, keys, value, produce, failure);
     }
 
     public RouteConfig withProduce(ProduceConfig value) {
-        return new RouteConfig(topic, valueSubject, keySubject, consume, value, failure);
+        return new RouteConfig(topic, valueSubject, keys, consume, value, failure);
     }
 
     public RouteConfig withFailure(FailurePolicy value) {
-        return new RouteConfig(topic, valueSubject, keySubject, consume, produce, value);
+        return new RouteConfig(topic, valueSubject, keys, consume, produce, value);
     }
 
     /** Null when {@code name} is a legal Kafka topic name, otherwise why not. */
@@ -73,6 +81,84 @@ public record RouteConfig(String topic, String valueSubject, String keySubject, 
             return null;
         } catch (InvalidTopicException e) {
             return e.getMessage();
+        }
+    }
+
+    /**
+     * Translation of record keys (Confluent-framed keys of {@code subject}). The route's versions
+     * are contract versions, decided per record exactly as for values; {@code versions} maps each
+     * to the key subject's version, so one decision gives a record's value and key shape together.
+     *
+     * <p>On fetch, keys are translated to the key version of the version the consumer reads. On
+     * produce they are stored as the producer sent them unless {@code translateOnProduce}: the
+     * producer chose the partition by hashing its own key bytes, so rewriting them makes stored
+     * keys uniform (compaction then groups a key written by old and new producers together) but
+     * the same logical key may sit in different partitions when producers of several versions
+     * write it.
+     *
+     * @param subject            registry subject of the key schema
+     * @param versions           contract version to key version; empty means the same number
+     * @param translateOnProduce whether produced keys are rewritten to the stored version's key version
+     */
+    public record KeyRoute(String subject, java.util.Map<Integer, Integer> versions, boolean translateOnProduce) {
+
+        public KeyRoute {
+            if (subject == null || subject.isBlank()) {
+                throw new IllegalArgumentException("keySubject must be a subject name");
+            }
+            versions = versions == null ? java.util.Map.of() : java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(versions));
+            for (var e : versions.entrySet()) {
+                checkVersion(e.getKey(), "keyVersions key");
+                checkVersion(e.getValue(), "keyVersions." + e.getKey());
+            }
+        }
+
+        /** Keys of {@code subject} in the version with the same number as the contract version. */
+        public static KeyRoute of(String subject) {
+            return new KeyRoute(subject, java.util.Map.of(), false);
+        }
+
+        /** The key subject's version for records read or stored as contract {@code version}. */
+        public int keyVersion(int version) {
+            if (versions.isEmpty()) {
+                return version;
+            }
+            Integer mapped = versions.get(version);
+            if (mapped == null) {
+                throw new IllegalStateException("keyVersions has no entry for version " + version); // prevented by RouteConfig
+            }
+            return mapped;
+        }
+
+        /** Null when every version the sides use has a key version, otherwise which one does not. */
+        String unmappedVersion(ConsumeConfig consume, ProduceConfig produce) {
+            if (versions.isEmpty()) {
+                return null;
+            }
+            java.util.List<String> missing = new java.util.ArrayList<>();
+            if (consume != null) {
+                missingKey(consume.version(), "consume.version", missing);
+                for (int i = 0; i < consume.overrides().size(); i++) {
+                    missingKey(consume.overrides().get(i).version(), "consume.overrides[" + i + "].version", missing);
+                }
+                if (consume.rollout() != null) {
+                    missingKey(consume.rollout().version(), "consume.rollout.version", missing);
+                }
+            }
+            if (produce != null) {
+                missingKey(produce.version(), "produce.version", missing);
+                if (produce.rollout() != null) {
+                    missingKey(produce.rollout().version(), "produce.rollout.version", missing);
+                }
+            }
+            return missing.isEmpty() ? null : "keyVersions maps versions " + versions.keySet() + " but not "
+                    + String.join(", ", missing) + "; add an entry (contract version: key version) for each";
+        }
+
+        private void missingKey(int version, String where, java.util.List<String> missing) {
+            if (!versions.containsKey(version)) {
+                missing.add(where + " " + version);
+            }
         }
     }
 

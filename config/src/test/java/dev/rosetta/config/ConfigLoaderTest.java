@@ -449,6 +449,8 @@ class ConfigLoaderTest {
                 routes:
                   - topic: orders
                     keySubject: orders-key
+                    keyVersions: {1: 1, 2: 1, 3: 2}
+                    produceKeys: translate
                     consume:
                       version: 1
                       overrides: [{clientId: "a-*", principal: "User:x", version: 2}]
@@ -460,6 +462,84 @@ class ConfigLoaderTest {
 
         assertThat(ConfigLoader.parseRoute(json, "PUT /routes/orders", "orders")).isEqualTo(route);
         assertThat(RouteJson.route(RouteJson.read(json))).isEqualTo(route);
+    }
+
+    @Test
+    void keySubjectAloneTranslatesKeysToTheSameVersionNumberAndKeepsProducedKeys() {
+        RouteConfig route = parse("""
+                upstream: {bootstrapServers: k:9092}
+                routes:
+                  - topic: orders
+                    keySubject: orders-key
+                    consume: {version: 3}
+                """).routes().get(0);
+
+        assertThat(route.keys()).isEqualTo(RouteConfig.KeyRoute.of("orders-key"));
+        assertThat(route.keys().keyVersion(3)).isEqualTo(3);
+        assertThat(route.keys().translateOnProduce()).isFalse();
+    }
+
+    @Test
+    void keyVersionsMapContractVersionsToKeyVersions() {
+        RouteConfig route = parse("""
+                upstream: {bootstrapServers: k:9092}
+                routes:
+                  - topic: orders
+                    keySubject: orders-key
+                    keyVersions: {1: 1, 2: 1, 3: 2}
+                    produceKeys: TRANSLATE
+                    consume: {version: 2, rollout: {version: 3, percent: 10}}
+                    produce: {version: 1}
+                """).routes().get(0);
+
+        assertThat(route.keys().keyVersion(1)).isEqualTo(1);
+        assertThat(route.keys().keyVersion(2)).isEqualTo(1);
+        assertThat(route.keys().keyVersion(3)).isEqualTo(2);
+        assertThat(route.keys().translateOnProduce()).isTrue();
+    }
+
+    @Test
+    void keyVersionsMustCoverEveryVersionTheRouteUses() {
+        ConfigException e = catchConfig("""
+                upstream: {bootstrapServers: k:9092}
+                routes:
+                  - topic: orders
+                    keySubject: orders-key
+                    keyVersions: {1: 1}
+                    consume: {version: 1, rollout: {version: 2, percent: 10}}
+                """);
+
+        assertThat(e.problems()).hasSize(1);
+        assertThat(e.problems().get(0).line()).isEqualTo(5);
+        assertThat(e.problems().get(0).path()).isEqualTo("routes[0].keyVersions");
+        assertThat(e.getMessage()).contains("consume.rollout.version 2");
+        assertThatThrownBy(() -> new RouteConfig("orders", null, new RouteConfig.KeyRoute("orders-key", Map.of(1, 1), false),
+                RouteConfig.ConsumeConfig.of(1), RouteConfig.ProduceConfig.of(2), null))
+                .hasMessageContaining("produce.version 2");
+    }
+
+    @Test
+    void keyVersionsAndProduceKeysNeedKeySubjectAndValidValues() {
+        ConfigException e = catchConfig("""
+                upstream: {bootstrapServers: k:9092}
+                routes:
+                  - topic: orders
+                    keyVersions: {1: 1}
+                    produceKeys: translate
+                    consume: {version: 1}
+                  - topic: ledger
+                    keySubject: ledger-key
+                    keyVersions: {one: 1, 2: 0}
+                    produceKeys: sometimes
+                    consume: {version: 2}
+                """);
+
+        assertThat(e.getMessage())
+                .contains(":4: routes[0].keyVersions: only applies with keySubject")
+                .contains(":5: routes[0].produceKeys: only applies with keySubject")
+                .contains(":9: routes[1].keyVersions.one = 'one': keyVersions keys are contract versions (integers >= 1)")
+                .contains(":9: routes[1].keyVersions.2 = '0'")
+                .contains(":10: routes[1].produceKeys = 'sometimes': must be one of KEEP, TRANSLATE");
     }
 
     private ConfigException catchConfig(String yaml) {

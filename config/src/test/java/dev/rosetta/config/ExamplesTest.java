@@ -54,6 +54,7 @@ class ExamplesTest {
         assertThat(orders.consume().overrides()).hasSize(3);
         assertThat(orders.consume().rollout().percent()).isEqualTo(12.5);
         assertThat(orders.produce().rollout().percent()).isEqualTo(5);
+        assertThat(orders.keys()).isEqualTo(new RouteConfig.KeyRoute("orders-key", java.util.Map.of(1, 1, 2, 1), false));
         assertThat(c.routes().get(1).failure().mode()).isEqualTo(FailureMode.DEAD_LETTER);
     }
 }

@@ -171,12 +171,6 @@ public final class Sidecar implements AutoCloseable {
             }
             return;
         }
-        List<String> keyed = config.routes().stream().filter(r -> r.keySubject() != null).map(r -> r.topic()).toList();
-        if (!keyed.isEmpty()) {
-            // Translating keys changes the bytes producers hashed to pick a partition and that compaction
-            // groups by, so it needs its own design; until then keys pass unchanged, and we say so.
-            LOG.warn("routes for {} set keySubject, but record keys are not translated yet: keys pass unchanged, values are translated", keyed);
-        }
         Map<String, Object> clientProps = new HashMap<>();
         clientProps.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, String.join(",", config.upstream().bootstrapServers()));
         clientProps.putAll(UpstreamClientProperties.of(config.upstream()));

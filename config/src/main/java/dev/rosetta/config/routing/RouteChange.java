@@ -184,14 +184,23 @@ public sealed interface RouteChange {
                 throw invalid(r, "side", "consume", "topic '" + r.topic() + "' has no consume side; add one first");
             }
             RolloutConfig next = r.version() == c.version() ? null : new RolloutConfig(r.version(), r.percent());
-            return route.withConsume(c.withRollout(next));
+            return checked(r, () -> route.withConsume(c.withRollout(next)));
         }
         ProduceConfig pc = route.produce();
         if (pc == null) {
             throw invalid(r, "side", "produce", "topic '" + r.topic() + "' has no produce side; add one first");
         }
         RolloutConfig next = r.version() == pc.version() ? null : new RolloutConfig(r.version(), r.percent());
-        return route.withProduce(pc.withRollout(next));
+        return checked(r, () -> route.withProduce(pc.withRollout(next)));
+    }
+
+    /** The changed route, or the reason the route refuses it (e.g. a version its keyVersions does not map) as a ConfigException. */
+    private static RouteConfig checked(Rollout r, java.util.function.Supplier<RouteConfig> change) {
+        try {
+            return change.get();
+        } catch (IllegalArgumentException e) {
+            throw invalid(r, "version", String.valueOf(r.version()), e.getMessage());
+        }
     }
 
     /** A {@link ConfigException} naming this change as the source, e.g. for an admin API 400 body. */

@@ -39,8 +39,13 @@ public final class RouteJson {
         ObjectNode n = NODES.objectNode();
         n.put("topic", r.topic());
         n.put("valueSubject", r.valueSubject());
-        if (r.keySubject() != null) {
-            n.put("keySubject", r.keySubject());
+        if (r.keys() != null) {
+            n.put("keySubject", r.keys().subject());
+            if (!r.keys().versions().isEmpty()) {
+                ObjectNode kv = n.putObject("keyVersions");
+                r.keys().versions().forEach((contract, key) -> kv.put(String.valueOf(contract), key));
+            }
+            n.put("produceKeys", r.keys().translateOnProduce() ? "TRANSLATE" : "KEEP");
         }
         if (r.consume() != null) {
             ObjectNode c = n.putObject("consume");
@@ -110,7 +115,35 @@ public final class RouteJson {
             failure = new FailurePolicy(FailureMode.valueOf(f.path("mode").asText("PASS_THROUGH")),
                     text(f, "header"), text(f, "deadLetterTopic"));
         }
-        return new RouteConfig(text(n, "topic"), text(n, "valueSubject"), text(n, "keySubject"), consume, produce, failure);
+        RouteConfig.KeyRoute keys = null;
+        String keySubject = text(n, "keySubject");
+        if (keySubject != null) {
+            java.util.Map<Integer, Integer> versions = new java.util.TreeMap<>();
+            JsonNode kv = n.get("keyVersions");
+            if (kv != null && kv.isObject()) {
+                for (var it = kv.fields(); it.hasNext(); ) {
+                    var e = it.next();
+                    int contract;
+                    try {
+                        contract = Integer.parseInt(e.getKey());
+                    } catch (NumberFormatException ex) {
+                        throw new IllegalArgumentException("keyVersions keys are contract versions (integers), got '" + e.getKey() + "'");
+                    }
+                    if (!e.getValue().canConvertToInt()) {
+                        throw new IllegalArgumentException("keyVersions." + e.getKey() + " must be a key schema version, got " + e.getValue());
+                    }
+                    versions.put(contract, e.getValue().intValue());
+                }
+            } else if (kv != null && !kv.isNull()) {
+                throw new IllegalArgumentException("keyVersions must be an object of contract version to key version, got " + kv);
+            }
+            String produceKeys = n.path("produceKeys").asText("KEEP").toUpperCase(java.util.Locale.ROOT);
+            if (!produceKeys.equals("KEEP") && !produceKeys.equals("TRANSLATE")) {
+                throw new IllegalArgumentException("produceKeys must be KEEP or TRANSLATE, got '" + produceKeys + "'");
+            }
+            keys = new RouteConfig.KeyRoute(keySubject, versions, produceKeys.equals("TRANSLATE"));
+        }
+        return new RouteConfig(text(n, "topic"), text(n, "valueSubject"), keys, consume, produce, failure);
     }
 
     public static List<RouteConfig> routes(JsonNode array) {

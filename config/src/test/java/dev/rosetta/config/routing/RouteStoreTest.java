@@ -159,7 +159,7 @@ class RouteStoreTest {
             RouteStore store = RouteStore.builder().routes(List.of(orders(1))).auditLog(audit).build();
             made.add(store.current());
             made.add(store.apply(rollout("orders", 2, 12.5, "alice")));
-            made.add(store.apply(new RouteChange.Put(new RouteConfig("payments", "pay-v", "pay-k", null,
+            made.add(store.apply(new RouteChange.Put(new RouteConfig("payments", "pay-v", new RouteConfig.KeyRoute("pay-k", java.util.Map.of(3, 1, 4, 2), true), null,
                     new ProduceConfig(3, new RolloutConfig(4, 0.125)), new RouteConfig.FailurePolicy(
                     RouteConfig.FailureMode.DEAD_LETTER, "x-err", "payments.dlq")), "bob", "new topic")));
             made.add(store.rollback("orders", "carol", "bad"));

@@ -44,7 +44,17 @@ final class RouteText {
         sb.append('\n');
         sb.append("  value subject: ").append(route.path("valueSubject").asText()).append('\n');
         if (route.hasNonNull("keySubject")) {
-            sb.append("  key subject:   ").append(route.get("keySubject").asText()).append('\n');
+            sb.append("  key subject:   ").append(route.get("keySubject").asText());
+            JsonNode keyVersions = route.path("keyVersions");
+            if (keyVersions.isObject() && !keyVersions.isEmpty()) {
+                StringBuilder map = new StringBuilder();
+                keyVersions.fields().forEachRemaining(e -> map.append(map.length() == 0 ? "" : ", ")
+                        .append('v').append(e.getKey()).append(" -> key v").append(e.getValue().asText()));
+                sb.append(" (").append(map).append(')');
+            } else {
+                sb.append(" (same version numbers as values)");
+            }
+            sb.append(", produced keys: ").append("TRANSLATE".equals(route.path("produceKeys").asText()) ? "translated" : "kept").append('\n');
         }
         sb.append("  consume:       ").append(side(route.get("consume"))).append('\n');
         for (JsonNode o : route.path("consume").path("overrides")) {

@@ -21,6 +21,7 @@ import org.apache.kafka.common.utils.Crc32C;
 
 import dev.rosetta.config.RouteConfig;
 import dev.rosetta.config.RouteConfig.FailureMode;
+import dev.rosetta.config.RouteConfig.KeyRoute;
 import dev.rosetta.config.routing.VersionDecision;
 import dev.rosetta.proxy.translate.TranslationMetrics.Outcome;
 import dev.rosetta.translators.TranslationException;
@@ -53,6 +54,8 @@ final class PartitionRewriter {
     private final DeadLetters deadLetters;
     private final String direction;
     private final Map<Lookup, CompletableFuture<Translator>> lookups;
+    /** Look-ups the partition being rewritten waits for; null when none. */
+    private List<CompletableFuture<Translator>> pending;
 
     /**
      * @param lookups translator look-ups started by earlier runs of the same exchange; consulted when
@@ -97,12 +100,19 @@ final class PartitionRewriter {
     Result rewrite(String topic, int partition, MemoryRecords records, RouteConfig route, VersionDecision decision) {
         long started = System.nanoTime();
         String subject = route.valueSubject();
+        KeyRoute keyRoute = route.keys();
+        boolean translateKeys = keyRoute != null && (CONSUME.equals(direction) || keyRoute.translateOnProduce());
+        // contract version -> key version, looked up once per partition for the decision's two versions
+        int keyStable = translateKeys ? keyRoute.keyVersion(decision.stableVersion()) : -1;
+        int keyCanary = translateKeys ? keyRoute.keyVersion(decision.canaryVersion()) : -1;
         List<Counts> batchCounts = new ArrayList<>(); // parallel to staged; null for control batches
         List<Runnable> deadLetterCopies = new ArrayList<>(); // sent only once the outcome is final
-        List<CompletableFuture<Translator>> pending = null;
+        List<TranslationException.Reason> failures = new ArrayList<>(); // counted only once the outcome is final
+        pending = null;
         List<Rejection> rejections = null;
         List<Object> output = null; // RecordBatch (unchanged) or ByteBuffer (rebuilt), in order
         Memo memo = new Memo();
+        Memo keyMemo = translateKeys ? new Memo() : null;
         int consumedBytes = 0;
         List<Object> staged = new ArrayList<>();
         for (RecordBatch batch : records.batches()) {
@@ -116,86 +126,129 @@ final class PartitionRewriter {
             Counts counts = new Counts();
             batchCounts.add(counts);
             List<Record> kept = null;
+            List<ByteBuffer> keys = null;
             List<ByteBuffer> values = null;
             List<Header[]> headers = null;
             boolean changed = false;
             int index = 0;
             for (Record record : batch) {
-                ByteBuffer newValue = record.value();
-                Header[] newHeaders = record.headers();
                 ByteBuffer value = record.value();
+                ByteBuffer key = record.key();
+                ByteBuffer newValue = value;
+                ByteBuffer newKey = key;
+                Header[] newHeaders = record.headers();
                 TranslationException failure = null;
+                boolean failedInKey = false;
                 int schemaId = schemaIdOrMinus(value);
+                int failedSchemaId = schemaId;
                 if (schemaId < 0) {
                     failure = new TranslationException(TranslationException.Reason.CORRUPT_PAYLOAD,
                             value == null ? "record has no value, so no Confluent schema id (topic " + topic + ")"
                                     : "value is not in the Confluent wire format (magic byte 0 + 4-byte schema id)",
                             "", subject, -1, -1, null);
                 } else {
-                    int targetVersion = decision.version(record.key(), partition, record.offset());
-                    Translator translator;
+                    int targetVersion = decision.version(key, partition, record.offset());
+                    Translator valueTranslator = null;
                     try {
-                        translator = memo.get(schemaId, targetVersion);
-                        if (translator == null) {
-                            translator = lookup(subject, schemaId, targetVersion);
-                            if (translator != null) {
-                                memo.put(schemaId, targetVersion, translator);
-                            }
-                        }
-                        if (translator == null) {
-                            if (pending == null) {
-                                pending = new ArrayList<>();
-                            }
-                            pending.add(lookups.get(new Lookup(subject, schemaId, targetVersion)));
-                        } else if (translator.sourceId() != translator.targetId()) {
-                            newValue = translate(translator, value);
-                            counts.translated(translator);
-                            changed = true;
-                        } else {
-                            counts.unchanged++;
-                        }
+                        valueTranslator = translator(memo, subject, schemaId, targetVersion);
                     } catch (TranslationException e) {
                         failure = e;
                     }
+                    Translator keyTranslator = null;
+                    if (failure == null && translateKeys && key != null) {
+                        int keySchemaId = schemaIdOrMinus(key);
+                        try {
+                            if (keySchemaId < 0) {
+                                throw new TranslationException(TranslationException.Reason.CORRUPT_PAYLOAD,
+                                        "key is not in the Confluent wire format (magic byte 0 + 4-byte schema id), but the route translates keys of "
+                                                + keyRoute.subject(), "", keyRoute.subject(), -1, -1, null);
+                            }
+                            keyTranslator = translator(keyMemo, keyRoute.subject(), keySchemaId,
+                                    targetVersion == decision.stableVersion() ? keyStable : keyCanary);
+                        } catch (TranslationException e) {
+                            failure = e;
+                            failedInKey = true;
+                            failedSchemaId = keySchemaId;
+                        }
+                    }
+                    if (failure == null && valueTranslator != null && (keyTranslator != null || !translateKeys || key == null)) {
+                        // translate both parts before changing anything: a record is translated whole or not at all
+                        try {
+                            boolean keyChanges = keyTranslator != null && keyTranslator.sourceId() != keyTranslator.targetId();
+                            if (keyChanges) {
+                                try {
+                                    newKey = translate(keyTranslator, key);
+                                } catch (TranslationException e) {
+                                    failedInKey = true;
+                                    failedSchemaId = keyTranslator.sourceId();
+                                    throw e;
+                                }
+                            }
+                            if (valueTranslator.sourceId() != valueTranslator.targetId()) {
+                                newValue = translate(valueTranslator, value);
+                                counts.translated(valueTranslator);
+                                changed = true;
+                            } else if (keyChanges) {
+                                counts.keyOnly++;
+                            } else {
+                                counts.unchanged++;
+                            }
+                            if (keyChanges) {
+                                counts.keyTranslated(keyTranslator);
+                                changed = true;
+                            }
+                        } catch (TranslationException e) {
+                            failure = e;
+                            newKey = key;
+                            newValue = value;
+                        }
+                    }
                 }
                 if (failure != null) {
-                    metrics.failure(topic, direction, failure.reason()).increment();
+                    failures.add(failure.reason());
                     FailureMode mode = route.failure().mode();
+                    String reason = describe(failure, failedSchemaId, failedInKey);
                     if (mode == FailureMode.REJECT && PRODUCE.equals(direction)) {
                         if (rejections == null) {
                             rejections = new ArrayList<>();
                         }
-                        rejections.add(new Rejection(index, describe(failure, schemaId)));
+                        rejections.add(new Rejection(index, reason));
                     } else if (mode == FailureMode.DEAD_LETTER) {
-                        String reason = describe(failure, schemaId);
                         long offset = PRODUCE.equals(direction) ? -1 : record.offset();
                         deadLetterCopies.add(() -> deadLetters.send(route, topic, partition, record, offset, reason));
                         counts.deadLettered++;
-                        newHeaders = withHeader(record.headers(), route.failure().header(), describe(failure, schemaId));
+                        newHeaders = withHeader(record.headers(), route.failure().header(), reason);
                         changed = true;
                     } else {
                         counts.failedPassedThrough++;
-                        newHeaders = withHeader(record.headers(), route.failure().header(), describe(failure, schemaId));
+                        newHeaders = withHeader(record.headers(), route.failure().header(), reason);
                         changed = true;
                     }
                 }
                 if (kept == null) {
                     kept = new ArrayList<>();
+                    keys = new ArrayList<>();
                     values = new ArrayList<>();
                     headers = new ArrayList<>();
                 }
                 kept.add(record);
+                keys.add(newKey);
                 values.add(newValue);
                 headers.add(newHeaders);
                 index++;
             }
             if (changed && pending == null && rejections == null) {
-                staged.set(staged.size() - 1, rebuild(batch, kept, values, headers));
+                staged.set(staged.size() - 1, rebuild(batch, kept, keys, values, headers));
                 output = staged;
             }
         }
+        List<CompletableFuture<Translator>> pending = this.pending;
+        this.pending = null;
         if (pending != null) {
-            return new Result(null, pending, List.of());
+            return new Result(null, pending, List.of()); // runs again: nothing counted yet
+        }
+        for (TranslationException.Reason reason : failures) {
+            metrics.failure(topic, direction, reason).increment();
         }
         if (rejections != null) {
             int total = rejections.size();
@@ -228,6 +281,27 @@ final class PartitionRewriter {
             }
         }
         sum.report(metrics, topic, direction);
+    }
+
+    /**
+     * The translator for records of {@code subject} written with {@code schemaId}, read as
+     * {@code targetVersion}; null when its look-up is still running (then added to {@link #pending}).
+     * Throws a remembered failure.
+     */
+    private Translator translator(Memo memo, String subject, int schemaId, int targetVersion) {
+        Translator translator = memo.get(schemaId, targetVersion);
+        if (translator == null) {
+            translator = lookup(subject, schemaId, targetVersion);
+            if (translator != null) {
+                memo.put(schemaId, targetVersion, translator);
+            } else {
+                if (pending == null) {
+                    pending = new ArrayList<>();
+                }
+                pending.add(lookups.get(new Lookup(subject, schemaId, targetVersion)));
+            }
+        }
+        return translator;
     }
 
     /** The cached translator, or null after starting (or finding) the look-up; throws a remembered failure. */
@@ -272,7 +346,15 @@ final class PartitionRewriter {
     }
 
     static String describe(TranslationException failure, int schemaId) {
+        return describe(failure, schemaId, false);
+    }
+
+    /** {@code inKey}: the record's key failed (its value may have been fine). */
+    static String describe(TranslationException failure, int schemaId, boolean inKey) {
         StringBuilder text = new StringBuilder(failure.reason().name());
+        if (inKey) {
+            text.append(" in key");
+        }
         if (schemaId >= 0) {
             text.append(" schema id ").append(schemaId);
         }
@@ -289,7 +371,8 @@ final class PartitionRewriter {
         return result;
     }
 
-    private static ByteBuffer rebuild(RecordBatch batch, List<Record> records, List<ByteBuffer> values, List<Header[]> headers) {
+    private static ByteBuffer rebuild(RecordBatch batch, List<Record> records, List<ByteBuffer> keys, List<ByteBuffer> values,
+                                      List<Header[]> headers) {
         // about the batch's size plus growth; it grows if needed (2x the batch, as before, was a profiled allocation hot spot)
         int estimate = Math.max(512, batch.sizeInBytes() + batch.sizeInBytes() / 4);
         ByteBufferOutputStream out = new ByteBufferOutputStream(estimate);
@@ -299,7 +382,7 @@ final class PartitionRewriter {
                 batch.baseSequence(), batch.isTransactional(), false, batch.partitionLeaderEpoch(), Integer.MAX_VALUE);
         for (int i = 0; i < records.size(); i++) {
             Record record = records.get(i);
-            builder.appendWithOffset(record.offset(), record.timestamp(), record.key(), values.get(i), headers.get(i));
+            builder.appendWithOffset(record.offset(), record.timestamp(), keys.get(i), values.get(i), headers.get(i));
         }
         ByteBuffer built = builder.build().buffer();
         // A batch thinned by compaction (or emptied) must still end at its original last offset, or
@@ -401,8 +484,33 @@ final class PartitionRewriter {
     /** Outcome counts of one batch, reported once per partition. */
     private static final class Counts {
         int unchanged;
+        /** Translated records whose value was already in the right version: only the key changed. */
+        int keyOnly;
         int failedPassedThrough;
         int deadLettered;
+        /** Keys translated per key translator. */
+        private Translator[] keyTranslators = new Translator[1];
+        private int[] keyCounts = new int[1];
+        private int keyTranslatorCount;
+
+        void keyTranslated(Translator translator) {
+            keyTranslated(translator, 1);
+        }
+
+        private void keyTranslated(Translator translator, int n) {
+            for (int i = 0; i < keyTranslatorCount; i++) {
+                if (keyTranslators[i] == translator) {
+                    keyCounts[i] += n;
+                    return;
+                }
+            }
+            if (keyTranslatorCount == keyTranslators.length) {
+                keyTranslators = java.util.Arrays.copyOf(keyTranslators, keyTranslatorCount * 2);
+                keyCounts = java.util.Arrays.copyOf(keyCounts, keyTranslatorCount * 2);
+            }
+            keyTranslators[keyTranslatorCount] = translator;
+            keyCounts[keyTranslatorCount++] = n;
+        }
         /** Records translated per translator; one or two translators per batch, so parallel arrays. */
         private Translator[] translators = new Translator[2];
         private int[] translatedCounts = new int[2];
@@ -429,15 +537,19 @@ final class PartitionRewriter {
 
         void add(Counts other) {
             unchanged += other.unchanged;
+            keyOnly += other.keyOnly;
             failedPassedThrough += other.failedPassedThrough;
             deadLettered += other.deadLettered;
             for (int i = 0; i < other.translatorCount; i++) {
                 translated(other.translators[i], other.translatedCounts[i]);
             }
+            for (int i = 0; i < other.keyTranslatorCount; i++) {
+                keyTranslated(other.keyTranslators[i], other.keyCounts[i]);
+            }
         }
 
         int total() {
-            int sum = unchanged + failedPassedThrough + deadLettered;
+            int sum = unchanged + keyOnly + failedPassedThrough + deadLettered;
             for (int i = 0; i < translatorCount; i++) {
                 sum += translatedCounts[i];
             }
@@ -450,7 +562,10 @@ final class PartitionRewriter {
                 metrics.translated(topic, direction, translators[i].sourceVersion(), translators[i].targetVersion()).increment(translatedCounts[i]);
                 translatedTotal += translatedCounts[i];
             }
-            add(metrics, topic, direction, Outcome.TRANSLATED, translatedTotal);
+            for (int i = 0; i < keyTranslatorCount; i++) {
+                metrics.keysTranslated(topic, direction, keyTranslators[i].sourceVersion(), keyTranslators[i].targetVersion()).increment(keyCounts[i]);
+            }
+            add(metrics, topic, direction, Outcome.TRANSLATED, translatedTotal + keyOnly);
             add(metrics, topic, direction, Outcome.UNCHANGED, unchanged);
             add(metrics, topic, direction, Outcome.FAILED_PASSED_THROUGH, failedPassedThrough);
             add(metrics, topic, direction, Outcome.DEAD_LETTERED, deadLettered);

@@ -61,6 +61,14 @@ public final class TranslationMetrics {
                 .tag("from_version", Integer.toString(fromVersion)).tag("to_version", Integer.toString(toVersion)).register(registry));
     }
 
+    /** Record keys of {@code topic} translated from one key-subject version to another (the record's outcome is counted by value). */
+    public Counter keysTranslated(String topic, String direction, int fromVersion, int toVersion) {
+        return counters.computeIfAbsent("k|" + topic + "|" + direction + "|" + fromVersion + "|" + toVersion, k -> Counter.builder("rosetta.records.keys.translated")
+                .description("Record keys translated, by key-subject versions")
+                .tag("topic", topic).tag("direction", direction)
+                .tag("from_version", Integer.toString(fromVersion)).tag("to_version", Integer.toString(toVersion)).register(registry));
+    }
+
     /** Failed translations by reason. */
     public Counter failure(String topic, String direction, TranslationException.Reason reason) {
         return counters.computeIfAbsent("f|" + topic + "|" + direction + "|" + reason, k -> Counter.builder("rosetta.translation.failures")

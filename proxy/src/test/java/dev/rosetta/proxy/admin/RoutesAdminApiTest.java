@@ -173,6 +173,23 @@ class RoutesAdminApiTest {
     }
 
     @Test
+    void aRolloutToAVersionWithoutAKeyVersionIsRejected() {
+        AdminHttp.Answer put = http.put("/routes/keyed",
+                "{\"keySubject\": \"keyed-key\", \"keyVersions\": {\"1\": 1}, \"produceKeys\": \"translate\", \"consume\": {\"version\": 1}}");
+        assertThat(put.status()).as(put.body()).isEqualTo(200);
+        assertThat(put.json().path("route").path("keyVersions").path("1").asInt()).isEqualTo(1);
+        assertThat(put.json().path("route").path("produceKeys").asText()).isEqualTo("TRANSLATE");
+        long before = store().current().number();
+
+        AdminHttp.Answer rollout = http.post("/routes/keyed/rollout", "{\"side\": \"consume\", \"version\": 2, \"percent\": 5}");
+
+        assertThat(rollout.status()).isEqualTo(400);
+        assertThat(rollout.body()).contains("keyVersions", "consume.rollout.version 2");
+        assertThat(store().current().number()).isEqualTo(before);
+        assertThat(store().table().route("keyed").consume().rollout()).isNull();
+    }
+
+    @Test
     void badRolloutRequestsNameTheirProblemAndChangeNothing() {
         long before = store().current().number();
 

@@ -42,7 +42,7 @@ class RouteCommandsTest {
     @BeforeAll
     static void start() throws Exception {
         List<RouteConfig> routes = List.of(
-                new RouteConfig("orders", null, null,
+                new RouteConfig("orders", null, RouteConfig.KeyRoute.of("orders-key"),
                         new ConsumeConfig(1, List.of(new ConsumeOverride("billing-*", null, 2)), null), ProduceConfig.of(1), null),
                 new RouteConfig("payments", null, null, null, ProduceConfig.of(3), null));
         sidecar = new Sidecar(RouteSidecars.config(cluster.getBootstrapServers(), "_rosetta_routes_cli", "cli-1", null, null, routes))
@@ -94,6 +94,7 @@ class RouteCommandsTest {
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("orders (routes revision ", "value subject: orders-value",
+                "key subject:   orders-key (same version numbers as values), produced keys: kept",
                 "clientId billing-* -> v2", "on failure:    PASS_THROUGH (header " + RouteConfig.FailurePolicy.DEFAULT_HEADER + ")");
     }
 

@@ -25,6 +25,16 @@ final class Avro {
               {"name":"id","type":"string"},
               {"name":"amount","type":"int"},
               {"name":"currency","type":"string","default":"EUR"}]}""";
+    /** The key contract "orders-key": v1 {id}, v2 adds region (default "eu"). */
+    static final String KEY_V1 = """
+            {"type":"record","name":"OrderKey","namespace":"demo","fields":[
+              {"name":"id","type":"string"}]}""";
+    static final String KEY_V2 = """
+            {"type":"record","name":"OrderKey","namespace":"demo","fields":[
+              {"name":"id","type":"string"},
+              {"name":"region","type":"string","default":"eu"}]}""";
+    static final Schema KEY_SCHEMA_V1 = new Schema.Parser().parse(KEY_V1);
+    static final Schema KEY_SCHEMA_V2 = new Schema.Parser().parse(KEY_V2);
     static final Schema SCHEMA_V1 = new Schema.Parser().parse(V1);
     static final Schema SCHEMA_V2 = new Schema.Parser().parse(V2);
 
@@ -44,6 +54,19 @@ final class Avro {
         r.put("amount", amount);
         r.put("currency", currency);
         return frame(schemaId, SCHEMA_V2, r);
+    }
+
+    static byte[] keyV1(int schemaId, String id) {
+        GenericRecord r = new GenericData.Record(KEY_SCHEMA_V1);
+        r.put("id", id);
+        return frame(schemaId, KEY_SCHEMA_V1, r);
+    }
+
+    static byte[] keyV2(int schemaId, String id, String region) {
+        GenericRecord r = new GenericData.Record(KEY_SCHEMA_V2);
+        r.put("id", id);
+        r.put("region", region);
+        return frame(schemaId, KEY_SCHEMA_V2, r);
     }
 
     static byte[] frame(int schemaId, Schema schema, GenericRecord record) {

@@ -134,6 +134,39 @@ class FetchTranslationTest {
     }
 
     @Test
+    void keysAreTranslatedWithTheirValuesToEachConsumersVersion() throws Exception {
+        routes.set(RouteTable.of(List.of(new RouteConfig("keyed", "orders-value", RouteConfig.KeyRoute.of("orders-key"),
+                new ConsumeConfig(2, List.of(new ConsumeOverride("legacy-*", null, 1)), null), null, FailurePolicy.DEFAULT))));
+        admin.createTopics(List.of(new NewTopic("keyed", 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        List<byte[]> keys = new ArrayList<>();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producer("snappy"))) {
+            for (int i = 0; i < 40; i++) {
+                byte[] key = Avro.keyV1(fixture.keyV1Id, "order-" + i);
+                keys.add(key);
+                producer.send(new ProducerRecord<>("keyed", i % 2, key, Avro.v1(v1Id, "order-" + i, i)));
+            }
+            producer.flush();
+        }
+
+        List<ConsumerRecord<byte[], byte[]>> current = read("keyed", "reporting", false, 40);
+        List<ConsumerRecord<byte[], byte[]>> legacy = read("keyed", "legacy-billing", false, 40);
+
+        assertThat(current).hasSize(40).allSatisfy(r -> {
+            assertThat(Avro.schemaId(r.key())).isEqualTo(fixture.keyV2Id);
+            var key = Avro.read(r.key(), Avro.KEY_SCHEMA_V2);
+            var value = Avro.read(r.value(), Avro.SCHEMA_V2);
+            assertThat(key.get("id")).hasToString(value.get("id").toString());
+            assertThat(key.get("region")).hasToString("eu");
+        });
+        assertThat(legacy).hasSize(40).allSatisfy(r -> {
+            int i = (Integer) Avro.read(r.value(), Avro.SCHEMA_V1).get("amount");
+            assertThat(r.key()).isEqualTo(keys.get(i));
+        });
+        assertThat(meters.find("rosetta.records.keys.translated").tags("topic", "keyed", "from_version", "1", "to_version", "2")
+                .counter().count()).isEqualTo(40);
+    }
+
+    @Test
     void eachConsumerReadsItsOwnVersionOfTheSameRecords() throws Exception {
         List<byte[]> produced = produceMixed("orders", "none");
 

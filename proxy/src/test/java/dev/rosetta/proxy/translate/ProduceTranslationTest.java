@@ -142,6 +142,50 @@ class ProduceTranslationTest {
     }
 
     @Test
+    void keysAreStoredAsProducedUnlessTheRouteTranslatesThemAndAV1ClientReadsBackWhatItWrote() throws Exception {
+        int keyV1Id = fixture.keyV1Id;
+        int keyV2Id = fixture.keyV2Id;
+        RouteConfig.ConsumeConfig readV1 = RouteConfig.ConsumeConfig.of(1);
+        route(new RouteConfig("keys-translated", "orders-value", new RouteConfig.KeyRoute("orders-key", Map.of(), true), readV1,
+                        ProduceConfig.of(2), FailurePolicy.DEFAULT),
+                new RouteConfig("keys-kept", "orders-value", RouteConfig.KeyRoute.of("orders-key"), null, ProduceConfig.of(2), FailurePolicy.DEFAULT));
+        List<byte[]> keys = new ArrayList<>();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producer(Map.of(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd")))) {
+            List<Future<?>> sent = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                byte[] key = Avro.keyV1(keyV1Id, "o" + i);
+                keys.add(key);
+                sent.add(producer.send(new ProducerRecord<>("keys-translated", i % 2, key, Avro.v1(v1Id, "o" + i, i))));
+                sent.add(producer.send(new ProducerRecord<>("keys-kept", i % 2, key, Avro.v1(v1Id, "o" + i, i))));
+            }
+            for (Future<?> f : sent) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        }
+
+        assertThat(readDirect("keys-translated", 50, false)).hasSize(50).allSatisfy(r -> {
+            assertThat(Avro.schemaId(r.key())).isEqualTo(keyV2Id);
+            assertThat(Avro.read(r.key(), Avro.KEY_SCHEMA_V2).get("region")).hasToString("eu");
+            assertThat(Avro.schemaId(r.value())).isEqualTo(v2Id);
+        });
+        assertThat(readDirect("keys-kept", 50, false)).hasSize(50).allSatisfy(r -> {
+            assertThat(Avro.schemaId(r.key())).as("partitioning and compaction keep the producer's key bytes").isEqualTo(keyV1Id);
+            assertThat(Avro.schemaId(r.value())).isEqualTo(v2Id);
+        });
+        Map<String, Object> throughProxy = new HashMap<>();
+        throughProxy.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, proxy.bootstrapServers());
+        throughProxy.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        throughProxy.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        List<ConsumerRecord<byte[], byte[]>> readBack = Records.readAll(throughProxy, "keys-translated", 50, TIMEOUT);
+        assertThat(readBack).hasSize(50);
+        for (ConsumerRecord<byte[], byte[]> r : readBack) {
+            int i = (Integer) Avro.read(r.value(), Avro.SCHEMA_V1).get("amount");
+            assertThat(r.key()).as("key of record %d, v1 -> v2 stored -> v1 read", i).isEqualTo(keys.get(i));
+            assertThat(r.value()).isEqualTo(Avro.v1(v1Id, "o" + i, i));
+        }
+    }
+
+    @Test
     void transactionalProducerIsTranslatedAndAbortsStayInvisible() throws Exception {
         route(storeAs("tx-stored", ProduceConfig.of(2), FailurePolicy.DEFAULT));
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producer(Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "rosetta-produce-tx")))) {

@@ -16,13 +16,15 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * A proxy with the sidecar's record translation (the production {@link RecordTranslation}) in
- * front of a test cluster, over an in-memory registry holding the orders contract (v1, v2), with
+ * front of a test cluster, over an in-memory registry holding the orders contract (v1, v2) and its key contract (orders-key v1, v2), with
  * routes a test sets directly.
  */
 final class TranslatingProxy implements AutoCloseable {
     final StaticSchemaRegistry registry = new StaticSchemaRegistry();
     final int v1Id = registry.register("orders-value", Avro.V1);
     final int v2Id = registry.register("orders-value", Avro.V2);
+    final int keyV1Id = registry.register("orders-key", Avro.KEY_V1);
+    final int keyV2Id = registry.register("orders-key", Avro.KEY_V2);
     final AtomicReference<RouteTable> routes = new AtomicReference<>(RouteTable.EMPTY);
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     final RecordTranslation translation;
