@@ -14,6 +14,15 @@ interface CpuMeter {
     /** Cumulative CPU nanoseconds so far, or a negative value when not measurable. */
     long cpuNanos();
 
+    /** The CPU of both meters; not measurable when either is not. */
+    static CpuMeter sum(CpuMeter a, CpuMeter b) {
+        return () -> {
+            long x = a.cpuNanos();
+            long y = b.cpuNanos();
+            return x < 0 || y < 0 ? -1 : x + y;
+        };
+    }
+
     /** Nothing to measure (the direct path has no proxy). */
     CpuMeter NONE = () -> -1;
 

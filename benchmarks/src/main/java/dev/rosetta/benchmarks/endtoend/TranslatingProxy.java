@@ -83,8 +83,9 @@ final class TranslatingProxy implements AutoCloseable {
             Sidecar sidecar = new Sidecar(config).start();
             int after = CpuMeter.nettyPoolNumber();
             Target target = new Target("translating", sidecar.proxy().bootstrapServers(),
-                    CpuMeter.threadsOfPools("rosetta-io", before + 1, after - 1, false),
-                    CpuMeter.threadsOfPools("rosetta-io", before + 1, after - 1, true),
+                    // event loops plus the translation workers (only this sidecar translates, so only it has them)
+                    CpuMeter.sum(CpuMeter.threadsOfPools("rosetta-io", before + 1, after - 1, false), CpuMeter.threadsNamed("rosetta-translate-", false)),
+                    CpuMeter.sum(CpuMeter.threadsOfPools("rosetta-io", before + 1, after - 1, true), CpuMeter.threadsNamed("rosetta-translate-", true)),
                     Report.TRANSLATING_THROUGHPUT_TARGET, Double.NaN, Report.TRANSLATING_MB_PER_CORE_TARGET, s2.id(), s2.id());
             return new TranslatingProxy(registry, sidecar, new Schema.Parser().parse(s1.schema()), new Schema.Parser().parse(s2.schema()),
                     s1.id(), s2.id(), target, before);

@@ -1,7 +1,6 @@
 package dev.rosetta.proxy.translate;
 
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -17,10 +16,12 @@ import dev.rosetta.translators.Translator;
  * What one fetch response or produce request waits for across the runs of its translator: the
  * translator look-ups it started, and whether unknown topic ids were already asked for (once; an id
  * still unknown after that is a topic that no longer exists, and its records pass as they are).
- * Confined to the connection's event loop.
+ * Used on the connection's event loop, except {@link #lookups}, which translation workers share.
  */
 final class ExchangeState {
-    final Map<PartitionRewriter.Lookup, CompletableFuture<Translator>> lookups = new HashMap<>();
+    final Map<PartitionRewriter.Lookup, CompletableFuture<Translator>> lookups = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Partitions being rewritten by the translation workers; the exchange is deferred until this completes. */
+    CompletableFuture<? extends List<?>> running;
     private boolean topicIdsAsked;
 
     /** The state attached to an exchange, or a new one for the caller to attach. */

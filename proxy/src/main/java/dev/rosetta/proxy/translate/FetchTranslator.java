@@ -35,9 +35,12 @@ public final class FetchTranslator implements ResponseFilter {
     private final TranslatorCache translators;
     private final TranslationMetrics metrics;
     private final DeadLetters deadLetters;
+    private final java.util.concurrent.Executor workers;
 
+    /** @param workers where large responses are rewritten, a partition per task; null to rewrite everything on the event loop */
     public FetchTranslator(Supplier<RouteTable> routes, TopicNames topicNames, TranslatorCache translators,
-                           TranslationMetrics metrics, DeadLetters deadLetters) {
+                           TranslationMetrics metrics, DeadLetters deadLetters, java.util.concurrent.Executor workers) {
+        this.workers = workers;
         this.routes = routes;
         this.topicNames = topicNames;
         this.translators = translators;
@@ -75,9 +78,10 @@ public final class FetchTranslator implements ResponseFilter {
                 return false;
             }
         }
-        PartitionRewriter rewriter = new PartitionRewriter(translators, metrics, deadLetters, PartitionRewriter.CONSUME, state.lookups);
-        List<Runnable> replacements = null;
-        List<CompletableFuture<Translator>> pending = null;
+        if (state.running != null) {
+            return apply(PartitionJobs.finished(state), exchange);
+        }
+        List<PartitionJobs.Job<FetchResponseData.PartitionData>> jobs = new ArrayList<>();
         for (FetchResponseData.FetchableTopicResponse topic : data.responses()) {
             String name = byId ? topicNames.name(topic.topicId()) : topic.topic();
             VersionDecision decision = name == null ? null : client.consume(name);
@@ -90,30 +94,36 @@ public final class FetchTranslator implements ResponseFilter {
                         || records.sizeInBytes() == 0) {
                     continue;
                 }
-                PartitionRewriter.Result result = rewriter.rewrite(name, partition.partitionIndex(), records, route, decision);
-                if (result.isPending()) {
-                    if (pending == null) {
-                        pending = new ArrayList<>();
-                    }
-                    pending.addAll(result.pending());
-                } else if (result.records() != null) {
-                    if (replacements == null) {
-                        replacements = new ArrayList<>();
-                    }
-                    MemoryRecords rewritten = result.records();
-                    replacements.add(() -> partition.setRecords(rewritten));
-                }
+                jobs.add(new PartitionJobs.Job<>(name, partition.partitionIndex(), records, route, decision, partition));
             }
         }
+        if (jobs.isEmpty()) {
+            return false;
+        }
+        List<PartitionJobs.Done<FetchResponseData.PartitionData>> done = PartitionJobs.run(jobs, workers,
+                () -> new PartitionRewriter(translators, metrics, deadLetters, PartitionRewriter.CONSUME, state.lookups), state,
+                metrics.offloaded(PartitionRewriter.CONSUME));
+        if (done == null) {
+            exchange.deferUntil(state.running); // the workers have it; the next run applies their results
+            return false;
+        }
+        return apply(done, exchange);
+    }
+
+    private static boolean apply(List<PartitionJobs.Done<FetchResponseData.PartitionData>> done, ResponseExchange exchange) {
+        List<CompletableFuture<Translator>> pending = PartitionJobs.pending(done);
         if (pending != null) {
             // nothing changed yet; run again once every look-up has an answer (success or failure)
             exchange.deferUntil(ExchangeState.whenAnswered(pending));
             return false;
         }
-        if (replacements == null) {
-            return false;
+        boolean changed = false;
+        for (PartitionJobs.Done<FetchResponseData.PartitionData> d : done) {
+            if (d.result().records() != null) {
+                d.job().target().setRecords(d.result().records());
+                changed = true;
+            }
         }
-        replacements.forEach(Runnable::run);
-        return true;
+        return changed;
     }
 }

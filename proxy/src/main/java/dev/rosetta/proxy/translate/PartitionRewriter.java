@@ -313,7 +313,7 @@ final class PartitionRewriter {
         Lookup key = new Lookup(subject, schemaId, targetVersion);
         CompletableFuture<Translator> lookup = lookups.get(key);
         if (lookup == null) {
-            lookups.put(key, translators.translator(subject, schemaId, targetVersion));
+            lookups.putIfAbsent(key, translators.translator(subject, schemaId, targetVersion)); // the cache starts one compile per key
             return null;
         }
         if (!lookup.isDone()) {

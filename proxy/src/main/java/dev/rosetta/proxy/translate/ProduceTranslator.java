@@ -46,14 +46,21 @@ public final class ProduceTranslator implements RequestFilter, ResponseFilter {
     private final TranslatorCache translators;
     private final TranslationMetrics metrics;
     private final DeadLetters deadLetters;
+    private final java.util.concurrent.Executor workers;
 
+    /** @param workers where large requests are rewritten, a partition per task; null to rewrite everything on the event loop */
     public ProduceTranslator(Supplier<RouteTable> routes, TopicNames topicNames, TranslatorCache translators,
-                             TranslationMetrics metrics, DeadLetters deadLetters) {
+                             TranslationMetrics metrics, DeadLetters deadLetters, java.util.concurrent.Executor workers) {
+        this.workers = workers;
         this.routes = routes;
         this.topicNames = topicNames;
         this.translators = translators;
         this.metrics = metrics;
         this.deadLetters = deadLetters;
+    }
+
+    /** A partition of the request being translated. */
+    private record Partition(ProduceRequestData.TopicProduceData topic, ProduceRequestData.PartitionProduceData partition) {
     }
 
     /** A partition the proxy refused; answered in the broker's response. */
@@ -90,36 +97,54 @@ public final class ProduceTranslator implements RequestFilter, ResponseFilter {
                 return false;
             }
         }
-        PartitionRewriter rewriter = new PartitionRewriter(translators, metrics, deadLetters, PartitionRewriter.PRODUCE, state.lookups);
-        List<Runnable> changes = new ArrayList<>();
-        List<CompletableFuture<Translator>> pending = new ArrayList<>();
-        List<Rejected> rejected = new ArrayList<>();
-        for (ProduceRequestData.TopicProduceData topic : data.topicData()) {
-            String name = byId ? topicNames.name(topic.topicId()) : topic.name();
-            VersionDecision decision = name == null ? null : client.produce(name);
-            if (decision == null) {
-                continue;
-            }
-            RouteConfig route = client.route(name);
-            for (ProduceRequestData.PartitionProduceData partition : topic.partitionData()) {
-                if (!(partition.records() instanceof MemoryRecords records) || records.sizeInBytes() == 0) {
+        List<PartitionJobs.Done<Partition>> done;
+        if (state.running != null) {
+            done = PartitionJobs.finished(state);
+        } else {
+            List<PartitionJobs.Job<Partition>> jobs = new ArrayList<>();
+            for (ProduceRequestData.TopicProduceData topic : data.topicData()) {
+                String name = byId ? topicNames.name(topic.topicId()) : topic.name();
+                VersionDecision decision = name == null ? null : client.produce(name);
+                if (decision == null) {
                     continue;
                 }
-                PartitionRewriter.Result result = rewriter.rewrite(name, partition.index(), records, route, decision);
-                if (result.isPending()) {
-                    pending.addAll(result.pending());
-                } else if (result.isRejected()) {
-                    rejected.add(new Rejected(topic.name(), topic.topicId(), partition.index(), result.rejections()));
-                    changes.add(() -> topic.partitionData().remove(partition));
-                } else if (result.records() != null) {
-                    MemoryRecords rewritten = result.records();
-                    changes.add(() -> partition.setRecords(rewritten));
+                RouteConfig route = client.route(name);
+                for (ProduceRequestData.PartitionProduceData partition : topic.partitionData()) {
+                    if (!(partition.records() instanceof MemoryRecords records) || records.sizeInBytes() == 0) {
+                        continue;
+                    }
+                    jobs.add(new PartitionJobs.Job<>(name, partition.index(), records, route, decision, new Partition(topic, partition)));
                 }
             }
+            if (jobs.isEmpty()) {
+                return false;
+            }
+            done = PartitionJobs.run(jobs, workers,
+                    () -> new PartitionRewriter(translators, metrics, deadLetters, PartitionRewriter.PRODUCE, state.lookups), state,
+                metrics.offloaded(PartitionRewriter.PRODUCE));
+            if (done == null) {
+                exchange.deferUntil(state.running); // the workers have it; the next run applies their results
+                return false;
+            }
         }
-        if (!pending.isEmpty()) {
+        List<CompletableFuture<Translator>> pending = PartitionJobs.pending(done);
+        if (pending != null) {
             exchange.deferUntil(ExchangeState.whenAnswered(pending));
             return false;
+        }
+        List<Runnable> changes = new ArrayList<>();
+        List<Rejected> rejected = new ArrayList<>();
+        for (PartitionJobs.Done<Partition> d : done) {
+            ProduceRequestData.TopicProduceData topic = d.job().target().topic();
+            ProduceRequestData.PartitionProduceData partition = d.job().target().partition();
+            PartitionRewriter.Result result = d.result();
+            if (result.isRejected()) {
+                rejected.add(new Rejected(topic.name(), topic.topicId(), partition.index(), result.rejections()));
+                changes.add(() -> topic.partitionData().remove(partition));
+            } else if (result.records() != null) {
+                MemoryRecords rewritten = result.records();
+                changes.add(() -> partition.setRecords(rewritten));
+            }
         }
         if (changes.isEmpty()) {
             return false;

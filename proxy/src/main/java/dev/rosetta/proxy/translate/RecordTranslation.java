@@ -56,6 +56,8 @@ public final class RecordTranslation implements AutoCloseable {
     private final DeadLetters deadLetters;
     private final FetchTranslator fetch;
     private final ProduceTranslator produce;
+    /** Rewrites the partitions of large fetch responses and produce requests off the event loops, in parallel. */
+    private final java.util.concurrent.ExecutorService workers;
     /** Probes the registry while it is marked down: cached answers make no requests, so nothing else would notice it is back. */
     private final java.util.concurrent.ScheduledExecutorService prober = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "rosetta-registry-probe");
@@ -80,8 +82,15 @@ public final class RecordTranslation implements AutoCloseable {
         this.topicNames = new TopicNames(() -> Admin.create(adminProps));
         this.deadLetters = new DeadLetters(upstreamClientProperties, meters);
         TranslationMetrics metrics = new TranslationMetrics(meters);
-        this.fetch = new FetchTranslator(routes, topicNames, translators, metrics, deadLetters);
-        this.produce = new ProduceTranslator(routes, topicNames, translators, metrics, deadLetters);
+        int threads = Runtime.getRuntime().availableProcessors();
+        java.util.concurrent.atomic.AtomicInteger threadNumber = new java.util.concurrent.atomic.AtomicInteger();
+        this.workers = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "rosetta-translate-" + threadNumber.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.fetch = new FetchTranslator(routes, topicNames, translators, metrics, deadLetters, workers);
+        this.produce = new ProduceTranslator(routes, topicNames, translators, metrics, deadLetters, workers);
         if (registry instanceof CachingSchemaRegistry caching) {
             prober.scheduleWithFixedDelay(() -> {
                 if (!caching.health().up()) {
@@ -217,6 +226,7 @@ public final class RecordTranslation implements AutoCloseable {
     @Override
     public void close() {
         prober.shutdownNow();
+        workers.shutdown(); // after the proxy closed: no new work; what runs finishes on its own
         deadLetters.close();
         topicNames.close();
     }

@@ -90,6 +90,13 @@ public final class TranslationMetrics {
                 .tag("direction", direction).register(registry));
     }
 
+    /** Fetch responses or produce requests large enough to be rewritten by the translation workers instead of the event loop. */
+    public Counter offloaded(String direction) {
+        return counters.computeIfAbsent("w|" + direction, k -> Counter.builder("rosetta.translation.offloaded")
+                .description("Messages whose partitions were rewritten in parallel by the translation workers (the rest are rewritten on the event loop)")
+                .tag("direction", direction).register(registry));
+    }
+
     /** Bytes of record data before and after rewriting (only partitions that were rewritten). */
     public Counter bytes(String direction, String stage) {
         return counters.computeIfAbsent("b|" + direction + "|" + stage, k -> Counter.builder("rosetta.translation.bytes")

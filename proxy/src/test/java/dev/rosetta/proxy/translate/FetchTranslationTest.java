@@ -215,6 +215,37 @@ class FetchTranslationTest {
     }
 
     @Test
+    void largeResponsesAreRewrittenByTheWorkersPartitionsInParallelInOrder() throws Exception {
+        routes.set(RouteTable.of(List.of(route("bulk"))));
+        admin.createTopics(List.of(new NewTopic("bulk", 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        java.util.Random random = new java.util.Random(42); // random ids, so lz4 batches stay about as large as the records
+        int count = 3000; // ~3 MB: fetch responses far above PartitionJobs.INLINE_BYTES
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producer("lz4"))) {
+            for (int i = 0; i < count; i++) {
+                producer.send(new ProducerRecord<>("bulk", i % 3, ("key-" + i).getBytes(StandardCharsets.UTF_8),
+                        Avro.v1(v1Id, randomText(random, 1000), i)));
+            }
+            producer.flush();
+        }
+        double offloadedBefore = meters.counter("rosetta.translation.offloaded", "direction", "consume").count();
+
+        List<ConsumerRecord<byte[], byte[]>> read = read("bulk", "bulk-reader", false, count);
+
+        assertThat(read).hasSize(count).allSatisfy(r -> assertThat(Avro.schemaId(r.value())).isEqualTo(v2Id));
+        for (int p = 0; p < 3; p++) {
+            int partition = p;
+            List<Long> offsets = read.stream().filter(r -> r.partition() == partition).map(ConsumerRecord::offset).toList();
+            assertThat(offsets).as("partition %d in offset order, none missing", p).hasSize(count / 3).isSorted()
+                    .containsExactlyElementsOf(java.util.stream.LongStream.range(0, count / 3).boxed().toList());
+            List<Integer> amounts = read.stream().filter(r -> r.partition() == partition)
+                    .map(r -> (Integer) Avro.read(r.value(), Avro.SCHEMA_V2).get("amount")).toList();
+            assertThat(amounts).isSorted().allSatisfy(a -> assertThat(a % 3).isEqualTo(partition));
+        }
+        assertThat(meters.counter("rosetta.translation.offloaded", "direction", "consume").count())
+                .as("at least one response went to the translation workers").isGreaterThan(offloadedBefore);
+    }
+
+    @Test
     void readCommittedConsumersGetCommittedRecordsTranslatedAndNeverTheAbortedOnes() throws Exception {
         String topic = "tx-orders";
         routes.set(RouteTable.of(List.of(route(topic))));
@@ -342,5 +373,9 @@ class FetchTranslationTest {
         var end = admin.listOffsets(Map.of(new org.apache.kafka.common.TopicPartition(topic + ".dlq", 0), org.apache.kafka.clients.admin.OffsetSpec.latest()))
                 .all().get(30, TimeUnit.SECONDS);
         assertThat(end.values().iterator().next().offset()).as("records in the dead-letter topic").isEqualTo(1);
+    }
+
+    private static String randomText(java.util.Random random, int length) {
+        return random.ints(length, 'a', 'z' + 1).collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
     }
 }

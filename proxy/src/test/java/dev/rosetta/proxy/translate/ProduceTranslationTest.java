@@ -186,6 +186,37 @@ class ProduceTranslationTest {
     }
 
     @Test
+    void largeProduceRequestsAreRewrittenByTheWorkersAndStayInOrder() throws Exception {
+        route(storeAs("bulk-stored", ProduceConfig.of(2), FailurePolicy.DEFAULT));
+        double offloadedBefore = fixture.meters.counter("rosetta.translation.offloaded", "direction", "produce").count();
+        java.util.Random random = new java.util.Random(42); // random ids, so lz4 batches stay about as large as the records
+        int count = 2000;
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producer(Map.of(
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 50,
+                ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4")))) {
+            List<Future<?>> sent = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                sent.add(producer.send(new ProducerRecord<>("bulk-stored", i % 2, null, Avro.v1(v1Id, randomText(random, 1000), i))));
+            }
+            for (Future<?> f : sent) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        }
+
+        List<ConsumerRecord<byte[], byte[]>> stored = readDirect("bulk-stored", count, false);
+        assertThat(stored).hasSize(count).allSatisfy(r -> assertThat(Avro.schemaId(r.value())).isEqualTo(v2Id));
+        for (int p = 0; p < 2; p++) {
+            int partition = p;
+            List<Integer> amounts = stored.stream().filter(r -> r.partition() == partition)
+                    .sorted(java.util.Comparator.comparingLong(ConsumerRecord::offset))
+                    .map(r -> (Integer) Avro.read(r.value(), Avro.SCHEMA_V2).get("amount")).toList();
+            assertThat(amounts).hasSize(count / 2).isSorted().doesNotHaveDuplicates();
+        }
+        assertThat(fixture.meters.counter("rosetta.translation.offloaded", "direction", "produce").count())
+                .as("at least one request went to the translation workers").isGreaterThan(offloadedBefore);
+    }
+
+    @Test
     void transactionalProducerIsTranslatedAndAbortsStayInvisible() throws Exception {
         route(storeAs("tx-stored", ProduceConfig.of(2), FailurePolicy.DEFAULT));
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producer(Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "rosetta-produce-tx")))) {
@@ -253,5 +284,9 @@ class ProduceTranslationTest {
         assertThat(idsByKey).hasSize(200).allSatisfy((key, ids) -> assertThat(ids).hasSize(2).containsOnly(ids.get(0)));
         long canary = idsByKey.values().stream().filter(ids -> ids.get(0) == v2Id).count();
         assertThat(canary).isBetween(60L, 140L); // 50% of 200 keys, murmur2-bucketed
+    }
+
+    private static String randomText(java.util.Random random, int length) {
+        return random.ints(length, 'a', 'z' + 1).collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
     }
 }
