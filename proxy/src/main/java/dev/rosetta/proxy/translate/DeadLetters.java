@@ -63,14 +63,18 @@ public final class DeadLetters implements AutoCloseable {
     }
 
     /**
-     * Copies {@code record} (as stored: original key, value and headers) to the route's dead-letter topic.
+     * A dead-letter copy of one record, taken at once (the record's buffers may be reused after the
+     * caller moves on) and sent later with {@link #send(Copy)}, once the record's outcome is final.
+     */
+    public record Copy(String sourceTopic, int partition, long offset, ProducerRecord<byte[], byte[]> record) {
+    }
+
+    /**
+     * Copies {@code record} (as stored: original key, value and headers) for the route's dead-letter topic.
      *
      * @param offset the record's offset in {@code topic}, or a negative value for a record being produced (not de-duplicated)
      */
-    void send(RouteConfig route, String topic, int partition, Record record, long offset, String error) {
-        if (offset >= 0 && recentlyCopied.asMap().putIfAbsent(topic + "/" + partition + "/" + offset, Boolean.TRUE) != null) {
-            return;
-        }
+    Copy copy(RouteConfig route, String topic, int partition, Record record, long offset, String error) {
         List<Header> headers = new ArrayList<>(List.of(record.headers()));
         headers.add(new RecordHeader("rosetta.error", error.getBytes(StandardCharsets.UTF_8)));
         headers.add(new RecordHeader("rosetta.source.topic", topic.getBytes(StandardCharsets.UTF_8)));
@@ -78,8 +82,20 @@ public final class DeadLetters implements AutoCloseable {
         headers.add(new RecordHeader("rosetta.source.offset", Long.toString(offset).getBytes(StandardCharsets.UTF_8)));
         byte[] key = record.key() == null ? null : Utils.toArray(record.key());
         byte[] value = record.value() == null ? null : Utils.toArray(record.value());
-        String deadLetterTopic = route.failure().deadLetterTopic();
-        ProducerRecord<byte[], byte[]> copy = new ProducerRecord<>(deadLetterTopic, null, record.timestamp(), key, value, headers);
+        return new Copy(topic, partition, offset,
+                new ProducerRecord<>(route.failure().deadLetterTopic(), null, record.timestamp(), key, value, headers));
+    }
+
+    /** Sends a copy to its dead-letter topic, unless the same stored record was copied recently (a consumer re-reading it). */
+    void send(Copy c) {
+        String topic = c.sourceTopic();
+        int partition = c.partition();
+        long offset = c.offset();
+        if (offset >= 0 && recentlyCopied.asMap().putIfAbsent(topic + "/" + partition + "/" + offset, Boolean.TRUE) != null) {
+            return;
+        }
+        ProducerRecord<byte[], byte[]> copy = c.record();
+        String deadLetterTopic = copy.topic();
         try {
             sender.execute(() -> {
                 try {

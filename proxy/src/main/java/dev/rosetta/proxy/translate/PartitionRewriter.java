@@ -106,7 +106,7 @@ final class PartitionRewriter {
         int keyStable = translateKeys ? keyRoute.keyVersion(decision.stableVersion()) : -1;
         int keyCanary = translateKeys ? keyRoute.keyVersion(decision.canaryVersion()) : -1;
         List<Counts> batchCounts = new ArrayList<>(); // parallel to staged; null for control batches
-        List<Runnable> deadLetterCopies = new ArrayList<>(); // sent only once the outcome is final
+        List<DeadLetters.Copy> deadLetterCopies = new ArrayList<>(); // sent only once the outcome is final
         List<TranslationException.Reason> failures = new ArrayList<>(); // counted only once the outcome is final
         pending = null;
         List<Rejection> rejections = null;
@@ -215,7 +215,7 @@ final class PartitionRewriter {
                         rejections.add(new Rejection(index, reason));
                     } else if (mode == FailureMode.DEAD_LETTER) {
                         long offset = PRODUCE.equals(direction) ? -1 : record.offset();
-                        deadLetterCopies.add(() -> deadLetters.send(route, topic, partition, record, offset, reason));
+                        deadLetterCopies.add(deadLetters.copy(route, topic, partition, record, offset, reason)); // copied now: buffers get reused
                         counts.deadLettered++;
                         newHeaders = withHeader(record.headers(), route.failure().header(), reason);
                         changed = true;
@@ -258,7 +258,7 @@ final class PartitionRewriter {
             metrics.outcome(topic, direction, Outcome.REJECTED).increment(total);
             return new Result(null, List.of(), rejections);
         }
-        deadLetterCopies.forEach(Runnable::run);
+        deadLetterCopies.forEach(deadLetters::send);
         if (output == null) {
             report(batchCounts, batchCounts.size(), topic);
             return Result.UNCHANGED;
