@@ -1,0 +1,452 @@
+package dev.rosetta.proxy.translate;
+
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.record.CompressionType;
+import org.apache.kafka.common.record.DefaultRecord;
+import org.apache.kafka.common.record.DefaultRecordBatch;
+import org.apache.kafka.common.record.Record;
+import org.apache.kafka.common.record.RecordBatch;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.utils.BufferSupplier;
+import org.apache.kafka.common.utils.ByteBufferOutputStream;
+
+/**
+ * Reads and rebuilds magic v2 record batches with reusable buffers: what Kafka's own
+ * {@code for (Record r : batch)} plus {@code MemoryRecordsBuilder} do, without their per-batch and
+ * per-record allocations (profiled as most of the cost of a translated fetch or produce).
+ *
+ * <ul>
+ *   <li>{@link #read} decompresses a batch's records section once into a pooled array and parses
+ *       the records in place with Kafka's {@link DefaultRecord#readFrom(ByteBuffer, long, long, int, Long)}
+ *       (keys, values and header values are slices, not copies). Kafka's iterator instead copies
+ *       every record out of the decompression stream into a fresh buffer.</li>
+ *   <li>{@link #rebuild} writes the records with Kafka's {@code DefaultRecord.writeTo} into a pooled
+ *       scratch array, compresses it into a second pooled array (LZ4 frames are written here, with
+ *       lz4-java's fast compressor, byte for byte what Kafka's {@code Lz4BlockOutputStream} writes
+ *       for magic v2; the other codecs go through Kafka's own {@code Compression} streams), writes
+ *       the header with {@link DefaultRecordBatch#writeHeader} (which computes the CRC32C) and
+ *       returns one exact-size copy.</li>
+ * </ul>
+ *
+ * <p><b>Not thread-safe</b>: one instance per thread (e.g. per event loop). Buffers grow as needed
+ * and are kept for the next batch; an array grown beyond {@value #RETAINED_LIMIT} bytes is let go
+ * once the batch that needed it is done (for the decompression array: at the next {@code read}),
+ * so one huge batch does not pin memory for good.
+ *
+ * <p><b>Validity</b>: the records returned by {@link #read} for a compressed batch, with their
+ * keys, values and headers, point into this codec's decompression array and are valid only until
+ * the next {@code read} on this codec; copy what must outlive that (e.g. a record kept for a later
+ * dead-letter send). {@link #rebuild} does not touch that array, so reading a batch and rebuilding
+ * it from its own records is fine. Records of an uncompressed batch are slices of the batch's own
+ * buffer (Kafka parses those in place already) and live as long as it does.
+ */
+public final class BatchCodec {
+    /** Arrays larger than this are released after use instead of kept for the next batch. */
+    static final int RETAINED_LIMIT = 8 << 20;
+    private static final int INITIAL_SIZE = 64 << 10;
+    private static final int HEADER_SIZE = DefaultRecordBatch.RECORD_BATCH_OVERHEAD;
+    /** The smallest v2 record: length, attributes, timestamp delta, offset delta, key and value lengths, header count. */
+    private static final int MIN_RECORD_SIZE = 7;
+
+    /** Decompression buffers of Kafka's input streams (LZ4 block buffer, chunking buffer), reused. */
+    private final BufferSupplier decompressionBuffers = BufferSupplier.create();
+    private final Map<CompressionType, Compression> codecs = new EnumMap<>(CompressionType.class);
+    /** Decompressed records of the last batch read; the records handed out point into it. */
+    private byte[] decompressed = new byte[INITIAL_SIZE];
+    /** Uncompressed records section of the batch being rebuilt. */
+    private final Scratch raw = new Scratch();
+    private final DataOutputStream recordsOut = new DataOutputStream(raw);
+    /** The batch being rebuilt: header, then the (compressed) records section. */
+    private byte[] batch = new byte[INITIAL_SIZE];
+
+    /**
+     * The records of a magic v2, non-control batch, in order, with their absolute offsets, their
+     * timestamps (the batch's max timestamp for {@code LOG_APPEND_TIME}), keys, values and headers,
+     * exactly as Kafka's own iteration yields them. A compacted batch yields the records it still
+     * holds (its offsets may have gaps); an empty batch yields none.
+     *
+     * <p>The list is the caller's; for a compressed batch the records (and their buffers) are valid
+     * only until the next {@code read} on this codec (see the class comment).
+     *
+     * @throws IllegalArgumentException for a control batch, a batch older than magic v2 or a
+     *                                  compressed batch that is not a {@link DefaultRecordBatch}
+     * @throws InvalidRecordException   when the records do not match the header (corrupt or truncated)
+     * @throws KafkaException           when the compressed data cannot be decompressed
+     */
+    public List<Record> read(RecordBatch batch) {
+        checkReadable(batch);
+        Integer declared = batch.countOrNull();
+        int count = declared == null ? -1 : declared;
+        if (count < 0) {
+            throw new InvalidRecordException("Found invalid record count " + count + " in magic v" + batch.magic() + " batch");
+        }
+        if (count == 0) {
+            return new ArrayList<>(0); // like Kafka: the records section is not looked at
+        }
+        if (batch.compressionType() == CompressionType.NONE) {
+            return readUncompressed(batch, count);
+        }
+        if (!(batch instanceof DefaultRecordBatch defaultBatch)) {
+            throw new IllegalArgumentException("not a DefaultRecordBatch: " + batch.getClass().getName());
+        }
+        int size = decompress(defaultBatch);
+        if ((long) count * MIN_RECORD_SIZE > size) {
+            throw new InvalidRecordException("Batch at offset " + batch.baseOffset() + " declares " + count
+                    + " records but its records section decompresses to only " + size + " bytes");
+        }
+        ByteBuffer in = ByteBuffer.wrap(decompressed, 0, size);
+        long baseOffset = batch.baseOffset();
+        long baseTimestamp = defaultBatch.baseTimestamp();
+        int baseSequence = batch.baseSequence();
+        Long logAppendTime = batch.timestampType() == TimestampType.LOG_APPEND_TIME ? batch.maxTimestamp() : null;
+        List<Record> result = new ArrayList<>(count);
+        try {
+            for (int i = 0; i < count; i++) {
+                if (!in.hasRemaining()) {
+                    throw new InvalidRecordException("Batch at offset " + baseOffset + " declares " + count
+                            + " records but its records section ends after " + i);
+                }
+                result.add(DefaultRecord.readFrom(in, baseOffset, baseTimestamp, baseSequence, logAppendTime));
+            }
+        } catch (BufferUnderflowException | IllegalArgumentException e) {
+            throw new InvalidRecordException("Found invalid record structure in the batch at offset " + baseOffset, e);
+        }
+        if (in.hasRemaining()) {
+            throw new InvalidRecordException("Incorrect declared batch size, records still remaining in file (batch at offset "
+                    + baseOffset + ": " + in.remaining() + " bytes after " + count + " records)");
+        }
+        return result;
+    }
+
+    private static void checkReadable(RecordBatch batch) {
+        if (batch.magic() < RecordBatch.MAGIC_VALUE_V2) {
+            throw new IllegalArgumentException("only magic v2 batches, not v" + batch.magic());
+        }
+        if (batch.isControlBatch()) {
+            throw new IllegalArgumentException("control batches are passed through, not read (offset " + batch.baseOffset() + ")");
+        }
+    }
+
+    /** Kafka parses an uncompressed batch in place (records are slices of the batch buffer); only errors are made uniform. */
+    private static List<Record> readUncompressed(RecordBatch batch, int count) {
+        int bytes = batch.sizeInBytes() - HEADER_SIZE;
+        if ((long) count * MIN_RECORD_SIZE > bytes) {
+            throw new InvalidRecordException("Batch at offset " + batch.baseOffset() + " declares " + count
+                    + " records but has only " + bytes + " bytes of records");
+        }
+        List<Record> result = new ArrayList<>(count);
+        try {
+            Iterator<Record> it = batch.iterator();
+            while (it.hasNext()) {
+                result.add(it.next());
+            }
+        } catch (BufferUnderflowException | IllegalArgumentException e) {
+            throw new InvalidRecordException("Found invalid record structure in the batch at offset " + batch.baseOffset(), e);
+        }
+        if (result.size() != count) {
+            throw new InvalidRecordException("Batch at offset " + batch.baseOffset() + " declares " + count
+                    + " records but holds " + result.size());
+        }
+        return result;
+    }
+
+    /** Decompresses the whole records section into {@link #decompressed}; returns its length. */
+    private int decompress(DefaultRecordBatch batch) {
+        byte[] out = decompressed;
+        if (out.length > RETAINED_LIMIT) { // the last batch was huge; its records are no longer valid anyway
+            out = new byte[(int) Math.min(RETAINED_LIMIT, Math.max(INITIAL_SIZE, batch.sizeInBytes() * 4L))];
+        }
+        int size = 0;
+        int emptyReads = 0; // a stream must consume input to return nothing; bounded so a corrupt one cannot spin
+        try (InputStream in = batch.recordInputStream(decompressionBuffers)) {
+            while (true) {
+                if (size == out.length) {
+                    // a further byte? (avoids growing when the data ends exactly at the array's end)
+                    int next = in.read();
+                    if (next < 0) {
+                        break;
+                    }
+                    out = grow(out, size, size + 1);
+                    out[size++] = (byte) next;
+                    continue;
+                }
+                int n = in.read(out, size, out.length - size);
+                if (n < 0) {
+                    break;
+                }
+                if (n == 0 && ++emptyReads > batch.sizeInBytes()) {
+                    throw new InvalidRecordException("The " + batch.compressionType() + " records of the batch at offset "
+                            + batch.baseOffset() + " make no progress when decompressed");
+                }
+                size += n;
+            }
+        } catch (InvalidRecordException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) { // the codecs' own exception types, Kafka's wrapping of them, underflows
+            throw new KafkaException("Failed to decompress the " + batch.compressionType() + " records of the batch at offset "
+                    + batch.baseOffset() + ": " + e, e);
+        } finally {
+            decompressed = out;
+        }
+        return size;
+    }
+
+    /**
+     * A new batch with {@code records}' offsets, timestamps and keys, the given values and headers,
+     * and every batch-level field of {@code original}: base offset, last offset (so a batch thinned
+     * by compaction still ends where it did), max timestamp, codec, timestamp type, producer id and
+     * epoch, base sequence, transactional flag, partition leader epoch and delete horizon. The base
+     * timestamp is what Kafka's {@code MemoryRecordsBuilder} writes: the first record's timestamp
+     * (for {@code LOG_APPEND_TIME} batches read by Kafka or {@link #read} that is the log append
+     * time), or the delete horizon when the original has one; an empty batch keeps the original's.
+     *
+     * @param records the records to keep, with strictly increasing offsets within the original's
+     *                offset range; typically (a subset of) what {@link #read} returned for {@code original}
+     * @param values  the value of each record (null for none), read from position to limit, not consumed
+     * @param headers the headers of each record; a null list or a null element keeps the record's own
+     * @return an exact-size buffer at position 0, owned by the caller (nothing of this codec's)
+     */
+    public ByteBuffer rebuild(RecordBatch original, List<? extends Record> records, List<ByteBuffer> values, List<Header[]> headers) {
+        checkReadable(original);
+        int n = records.size();
+        if (values.size() != n || (headers != null && headers.size() != n)) {
+            throw new IllegalArgumentException(n + " records but " + values.size() + " values and "
+                    + (headers == null ? "their own" : headers.size()) + " headers");
+        }
+        long baseOffset = original.baseOffset();
+        long lastOffsetDelta = original.lastOffset() - baseOffset;
+        java.util.OptionalLong horizon = original.deleteHorizonMs();
+        boolean deleteHorizon = horizon.isPresent();
+        long baseTimestamp = deleteHorizon ? horizon.getAsLong()
+                : n > 0 ? records.get(0).timestamp()
+                : original instanceof DefaultRecordBatch d ? d.baseTimestamp() : original.maxTimestamp();
+        try {
+            raw.reset();
+            long previous = baseOffset - 1;
+            for (int i = 0; i < n; i++) {
+                Record record = records.get(i);
+                long offset = record.offset();
+                if (offset <= previous || offset - baseOffset > lastOffsetDelta) {
+                    throw new IllegalArgumentException("record offset " + offset + " out of order or outside the batch's offsets "
+                            + baseOffset + ".." + original.lastOffset());
+                }
+                previous = offset;
+                Header[] h = headers == null ? null : headers.get(i);
+                DefaultRecord.writeTo(recordsOut, (int) (offset - baseOffset), record.timestamp() - baseTimestamp, record.key(),
+                        values.get(i), h == null ? record.headers() : h);
+            }
+            int size = compress(original.compressionType());
+            ByteBuffer header = ByteBuffer.wrap(batch, 0, size);
+            DefaultRecordBatch.writeHeader(header, baseOffset, (int) lastOffsetDelta, size, RecordBatch.MAGIC_VALUE_V2,
+                    original.compressionType(), original.timestampType(), baseTimestamp, original.maxTimestamp(),
+                    original.producerId(), original.producerEpoch(), original.baseSequence(), original.isTransactional(),
+                    false, deleteHorizon, original.partitionLeaderEpoch(), n);
+            return ByteBuffer.wrap(Arrays.copyOf(batch, size));
+        } catch (IOException e) {
+            throw new KafkaException("Failed to rebuild the batch at offset " + baseOffset, e); // in-memory streams; not expected
+        } finally {
+            raw.release();
+            if (batch.length > RETAINED_LIMIT) {
+                batch = new byte[INITIAL_SIZE];
+            }
+        }
+    }
+
+    /** Compresses {@link #raw} into {@link #batch} after the header space; returns the batch size. */
+    private int compress(CompressionType type) throws IOException {
+        int length = raw.size;
+        if (type == CompressionType.NONE) {
+            ensureBatchCapacity(HEADER_SIZE + length);
+            System.arraycopy(raw.buf, 0, batch, HEADER_SIZE, length);
+            return HEADER_SIZE + length;
+        }
+        if (type == CompressionType.LZ4 && Lz4Frame.AVAILABLE) {
+            ensureBatchCapacity(HEADER_SIZE + Lz4Frame.maxFrameSize(length));
+            return HEADER_SIZE + Lz4Frame.write(raw.buf, length, batch, HEADER_SIZE);
+        }
+        ensureBatchCapacity(HEADER_SIZE + length / 2 + 1024); // the stream grows it when compression does worse
+        ByteBuffer target = ByteBuffer.wrap(batch);
+        target.position(HEADER_SIZE);
+        ByteBufferOutputStream out = new ByteBufferOutputStream(target);
+        try (OutputStream compressing = codec(type).wrapForOutput(out, RecordBatch.MAGIC_VALUE_V2)) {
+            compressing.write(raw.buf, 0, length);
+        }
+        ByteBuffer written = out.buffer();
+        if (written.array() != batch) {
+            batch = written.array(); // it grew: keep the bigger array
+        }
+        return written.position();
+    }
+
+    private Compression codec(CompressionType type) {
+        return codecs.computeIfAbsent(type, t -> Compression.of(t).build());
+    }
+
+    private void ensureBatchCapacity(int needed) {
+        if (batch.length < needed) {
+            batch = new byte[Math.max(needed, (int) Math.min(Integer.MAX_VALUE - 8, batch.length * 2L))];
+        }
+    }
+
+    private static byte[] grow(byte[] array, int used, int needed) {
+        long size = Math.max(needed, array.length * 2L);
+        if (size > Integer.MAX_VALUE - 8) {
+            if (needed > Integer.MAX_VALUE - 8) {
+                throw new InvalidRecordException("records section of a batch larger than 2 GiB");
+            }
+            size = Integer.MAX_VALUE - 8;
+        }
+        return Arrays.copyOf(array, (int) size);
+    }
+
+    /** A growable byte array as an output stream, reused from batch to batch. */
+    private static final class Scratch extends OutputStream {
+        byte[] buf = new byte[INITIAL_SIZE];
+        int size;
+
+        void reset() {
+            size = 0;
+        }
+
+        void release() {
+            if (buf.length > RETAINED_LIMIT) {
+                buf = new byte[INITIAL_SIZE];
+            }
+        }
+
+        @Override
+        public void write(int b) {
+            if (size == buf.length) {
+                buf = grow(buf, size, size + 1);
+            }
+            buf[size++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            if (len > buf.length - size) {
+                buf = grow(buf, size, size + len);
+            }
+            System.arraycopy(b, off, buf, size, len);
+            size += len;
+        }
+    }
+
+    /**
+     * The LZ4 frame Kafka's {@code Lz4BlockOutputStream} writes for magic v2 batches, from reusable
+     * arrays: magic {@code 0x184D2204} (little-endian), FLG {@code 0x60} (version 1, independent
+     * blocks, no block or content checksum, no content size), BD {@code 0x40} (64 KiB blocks), the
+     * header checksum (second byte of XXH32 over FLG and BD, seed 0); then the input in 64 KiB
+     * blocks, each a little-endian length and the fast compressor's output, or the block as it is
+     * with the length's high bit set when compressing does not make it smaller; then a zero length
+     * as end mark. No content checksum.
+     *
+     * <p>lz4-java is only a runtime dependency of kafka-clients, so it is called through method
+     * handles resolved once; should that fail, LZ4 goes through Kafka's own stream instead.
+     */
+    static final class Lz4Frame {
+        static final int BLOCK_SIZE = 64 << 10;
+        private static final int MAGIC = 0x184D2204;
+        private static final byte FLG = 0x60;
+        private static final byte BD = 0x40;
+        private static final int INCOMPRESSIBLE = 0x80000000;
+        static final boolean AVAILABLE;
+        private static final MethodHandle COMPRESS; // (byte[] src, int off, int len, byte[] dst, int dstOff, int maxDstLen) -> int
+        private static final byte HC;
+
+        static {
+            MethodHandle compress = null;
+            byte hc = 0;
+            boolean available = false;
+            try {
+                MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+                ClassLoader loader = BatchCodec.class.getClassLoader();
+                Class<?> lz4Factory = Class.forName("net.jpountz.lz4.LZ4Factory", true, loader);
+                Class<?> lz4Compressor = Class.forName("net.jpountz.lz4.LZ4Compressor", true, loader);
+                Object factory = lookup.findStatic(lz4Factory, "fastestInstance", MethodType.methodType(lz4Factory)).invoke();
+                // Kafka's choice at its default LZ4 level (the only level a batch can be rebuilt with: it does not record one)
+                Object compressor = lookup.findVirtual(lz4Factory, "fastCompressor", MethodType.methodType(lz4Compressor)).invoke(factory);
+                compress = lookup.findVirtual(lz4Compressor, "compress", MethodType.methodType(int.class, byte[].class, int.class,
+                        int.class, byte[].class, int.class, int.class)).bindTo(compressor);
+                Class<?> xxFactory = Class.forName("net.jpountz.xxhash.XXHashFactory", true, loader);
+                Class<?> xxHash32 = Class.forName("net.jpountz.xxhash.XXHash32", true, loader);
+                Object xx = lookup.findStatic(xxFactory, "fastestInstance", MethodType.methodType(xxFactory)).invoke();
+                Object hash32 = lookup.findVirtual(xxFactory, "hash32", MethodType.methodType(xxHash32)).invoke(xx);
+                MethodHandle hash = lookup.findVirtual(xxHash32, "hash", MethodType.methodType(int.class, byte[].class, int.class,
+                        int.class, int.class));
+                int h = (int) hash.invoke(hash32, new byte[] {FLG, BD}, 0, 2, 0);
+                hc = (byte) ((h >> 8) & 0xFF);
+                available = true;
+            } catch (Throwable e) {
+                compress = null;
+            }
+            COMPRESS = compress;
+            HC = hc;
+            AVAILABLE = available;
+        }
+
+        private Lz4Frame() {
+        }
+
+        /** An upper bound of the frame size for {@code len} bytes of input. */
+        static int maxFrameSize(int len) {
+            int blocks = (len + BLOCK_SIZE - 1) / BLOCK_SIZE;
+            return 7 + blocks * 4 + len + len / 255 + blocks * 16 + 4;
+        }
+
+        /** Writes the frame of {@code src[0, len)} at {@code dst[off]}; returns its length. */
+        static int write(byte[] src, int len, byte[] dst, int off) {
+            int p = off;
+            putIntLE(dst, p, MAGIC);
+            dst[p + 4] = FLG;
+            dst[p + 5] = BD;
+            dst[p + 6] = HC;
+            p += 7;
+            for (int start = 0; start < len; start += BLOCK_SIZE) {
+                int n = Math.min(BLOCK_SIZE, len - start);
+                int compressed;
+                try {
+                    compressed = (int) COMPRESS.invokeExact(src, start, n, dst, p + 4, n + n / 255 + 16);
+                } catch (Throwable e) {
+                    throw new KafkaException("LZ4 compression failed", e);
+                }
+                if (compressed >= n) {
+                    putIntLE(dst, p, n | INCOMPRESSIBLE);
+                    System.arraycopy(src, start, dst, p + 4, n);
+                    p += 4 + n;
+                } else {
+                    putIntLE(dst, p, compressed);
+                    p += 4 + compressed;
+                }
+            }
+            putIntLE(dst, p, 0);
+            return p + 4 - off;
+        }
+
+        private static void putIntLE(byte[] b, int at, int v) {
+            b[at] = (byte) v;
+            b[at + 1] = (byte) (v >>> 8);
+            b[at + 2] = (byte) (v >>> 16);
+            b[at + 3] = (byte) (v >>> 24);
+        }
+    }
+}
