@@ -4,9 +4,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -28,6 +25,10 @@ import org.apache.kafka.common.record.RecordBatch;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.utils.BufferSupplier;
 import org.apache.kafka.common.utils.ByteBufferOutputStream;
+
+import net.jpountz.lz4.LZ4Compressor;
+import net.jpountz.lz4.LZ4Factory;
+import net.jpountz.xxhash.XXHashFactory;
 
 /**
  * Reads and rebuilds magic v2 record batches with reusable buffers: what Kafka's own
@@ -226,9 +227,20 @@ public final class BatchCodec {
      * @return an exact-size buffer at position 0, owned by the caller (nothing of this codec's)
      */
     public ByteBuffer rebuild(RecordBatch original, List<? extends Record> records, List<ByteBuffer> values, List<Header[]> headers) {
+        return rebuild(original, records, null, values, headers);
+    }
+
+    /**
+     * {@link #rebuild(RecordBatch, List, List, List)} with new keys too.
+     *
+     * @param keys the key of each record (null for none), read from position to limit, not consumed;
+     *             a null list keeps the records' own keys
+     */
+    public ByteBuffer rebuild(RecordBatch original, List<? extends Record> records, List<ByteBuffer> keys, List<ByteBuffer> values,
+                              List<Header[]> headers) {
         checkReadable(original);
         int n = records.size();
-        if (values.size() != n || (headers != null && headers.size() != n)) {
+        if (values.size() != n || (headers != null && headers.size() != n) || (keys != null && keys.size() != n)) {
             throw new IllegalArgumentException(n + " records but " + values.size() + " values and "
                     + (headers == null ? "their own" : headers.size()) + " headers");
         }
@@ -251,7 +263,8 @@ public final class BatchCodec {
                 }
                 previous = offset;
                 Header[] h = headers == null ? null : headers.get(i);
-                DefaultRecord.writeTo(recordsOut, (int) (offset - baseOffset), record.timestamp() - baseTimestamp, record.key(),
+                DefaultRecord.writeTo(recordsOut, (int) (offset - baseOffset), record.timestamp() - baseTimestamp,
+                        keys == null ? record.key() : keys.get(i),
                         values.get(i), h == null ? record.headers() : h);
             }
             int size = compress(original.compressionType());
@@ -279,7 +292,7 @@ public final class BatchCodec {
             System.arraycopy(raw.buf, 0, batch, HEADER_SIZE, length);
             return HEADER_SIZE + length;
         }
-        if (type == CompressionType.LZ4 && Lz4Frame.AVAILABLE) {
+        if (type == CompressionType.LZ4) {
             ensureBatchCapacity(HEADER_SIZE + Lz4Frame.maxFrameSize(length));
             return HEADER_SIZE + Lz4Frame.write(raw.buf, length, batch, HEADER_SIZE);
         }
@@ -360,8 +373,8 @@ public final class BatchCodec {
      * with the length's high bit set when compressing does not make it smaller; then a zero length
      * as end mark. No content checksum.
      *
-     * <p>lz4-java is only a runtime dependency of kafka-clients, so it is called through method
-     * handles resolved once; should that fail, LZ4 goes through Kafka's own stream instead.
+     * <p>Uses the same lz4-java as kafka-clients, and its fast compressor: Kafka's choice at the
+     * default LZ4 level, the only level a batch can be rebuilt with (a batch does not record one).
      */
     static final class Lz4Frame {
         static final int BLOCK_SIZE = 64 << 10;
@@ -369,40 +382,9 @@ public final class BatchCodec {
         private static final byte FLG = 0x60;
         private static final byte BD = 0x40;
         private static final int INCOMPRESSIBLE = 0x80000000;
-        static final boolean AVAILABLE;
-        private static final MethodHandle COMPRESS; // (byte[] src, int off, int len, byte[] dst, int dstOff, int maxDstLen) -> int
-        private static final byte HC;
-
-        static {
-            MethodHandle compress = null;
-            byte hc = 0;
-            boolean available = false;
-            try {
-                MethodHandles.Lookup lookup = MethodHandles.publicLookup();
-                ClassLoader loader = BatchCodec.class.getClassLoader();
-                Class<?> lz4Factory = Class.forName("net.jpountz.lz4.LZ4Factory", true, loader);
-                Class<?> lz4Compressor = Class.forName("net.jpountz.lz4.LZ4Compressor", true, loader);
-                Object factory = lookup.findStatic(lz4Factory, "fastestInstance", MethodType.methodType(lz4Factory)).invoke();
-                // Kafka's choice at its default LZ4 level (the only level a batch can be rebuilt with: it does not record one)
-                Object compressor = lookup.findVirtual(lz4Factory, "fastCompressor", MethodType.methodType(lz4Compressor)).invoke(factory);
-                compress = lookup.findVirtual(lz4Compressor, "compress", MethodType.methodType(int.class, byte[].class, int.class,
-                        int.class, byte[].class, int.class, int.class)).bindTo(compressor);
-                Class<?> xxFactory = Class.forName("net.jpountz.xxhash.XXHashFactory", true, loader);
-                Class<?> xxHash32 = Class.forName("net.jpountz.xxhash.XXHash32", true, loader);
-                Object xx = lookup.findStatic(xxFactory, "fastestInstance", MethodType.methodType(xxFactory)).invoke();
-                Object hash32 = lookup.findVirtual(xxFactory, "hash32", MethodType.methodType(xxHash32)).invoke(xx);
-                MethodHandle hash = lookup.findVirtual(xxHash32, "hash", MethodType.methodType(int.class, byte[].class, int.class,
-                        int.class, int.class));
-                int h = (int) hash.invoke(hash32, new byte[] {FLG, BD}, 0, 2, 0);
-                hc = (byte) ((h >> 8) & 0xFF);
-                available = true;
-            } catch (Throwable e) {
-                compress = null;
-            }
-            COMPRESS = compress;
-            HC = hc;
-            AVAILABLE = available;
-        }
+        private static final LZ4Compressor COMPRESSOR = LZ4Factory.fastestInstance().fastCompressor();
+        /** Header checksum: the second byte of XXH32 (seed 0) over FLG and BD. */
+        private static final byte HC = (byte) ((XXHashFactory.fastestInstance().hash32().hash(new byte[] {FLG, BD}, 0, 2, 0) >> 8) & 0xFF);
 
         private Lz4Frame() {
         }
@@ -423,12 +405,7 @@ public final class BatchCodec {
             p += 7;
             for (int start = 0; start < len; start += BLOCK_SIZE) {
                 int n = Math.min(BLOCK_SIZE, len - start);
-                int compressed;
-                try {
-                    compressed = (int) COMPRESS.invokeExact(src, start, n, dst, p + 4, n + n / 255 + 16);
-                } catch (Throwable e) {
-                    throw new KafkaException("LZ4 compression failed", e);
-                }
+                int compressed = COMPRESSOR.compress(src, start, n, dst, p + 4, n + n / 255 + 16);
                 if (compressed >= n) {
                     putIntLE(dst, p, n | INCOMPRESSIBLE);
                     System.arraycopy(src, start, dst, p + 4, n);

@@ -7,17 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
-import org.apache.kafka.common.record.DefaultRecordBatch;
 import org.apache.kafka.common.record.MemoryRecords;
-import org.apache.kafka.common.record.MemoryRecordsBuilder;
 import org.apache.kafka.common.record.Record;
 import org.apache.kafka.common.record.RecordBatch;
-import org.apache.kafka.common.record.TimestampType;
-import org.apache.kafka.common.utils.ByteBufferOutputStream;
-import org.apache.kafka.common.utils.Crc32C;
 
 import dev.rosetta.config.RouteConfig;
 import dev.rosetta.config.RouteConfig.FailureMode;
@@ -29,21 +23,22 @@ import dev.rosetta.translators.Translator;
 import dev.rosetta.translators.TranslatorCache;
 
 /**
- * Rewrites the record batches of one partition so that each record's value is in the version the
- * route decides for it. Shared by the fetch path (the version a client reads) and the produce path
+ * Rewrites the record batches of one partition so that each record's value (and key, when the
+ * route covers keys) is in the version the route decides for it. Shared by the fetch path (the version a client reads) and the produce path
  * (the version a topic stores).
  *
  * <p>Only batches that contain a record to change are rebuilt; the others are copied as they are,
  * and a partition with nothing to change is left untouched (the caller keeps the original bytes).
  * A rebuilt batch keeps its base offset and every record's offset, timestamp, key and headers, the
  * producer id, epoch and base sequence, the transactional flag, the partition leader epoch, the
- * codec, and its last offset and max timestamp (patched back after building, with the CRC
- * recomputed, so a batch thinned by compaction still ends where it did). Control batches and a
- * trailing partial batch pass through untouched.
+ * codec, and its last offset and max timestamp (so a batch thinned by compaction still ends where
+ * it did); see {@link BatchCodec}, which decodes and encodes batches with per-thread buffers.
+ * Control batches and a trailing partial batch pass through untouched.
  *
  * <p>Never blocks: translators come from the cache or are requested and reported as
  * {@link Result#pending()}, in which case nothing is rewritten and the caller retries later.
- * Not thread-safe; one instance per exchange.
+ * Not thread-safe; one instance per thread at a time (an exchange's partitions may run on several
+ * translation workers, each with its own instance).
  */
 final class PartitionRewriter {
     static final String CONSUME = "consume";
@@ -54,6 +49,8 @@ final class PartitionRewriter {
     private final DeadLetters deadLetters;
     private final String direction;
     private final Map<Lookup, CompletableFuture<Translator>> lookups;
+    /** Batch decoding and encoding buffers, one set per thread (event loops and translation workers). */
+    private static final ThreadLocal<BatchCodec> CODECS = ThreadLocal.withInitial(BatchCodec::new);
     /** Look-ups the partition being rewritten waits for; null when none. */
     private List<CompletableFuture<Translator>> pending;
 
@@ -115,6 +112,7 @@ final class PartitionRewriter {
         Memo keyMemo = translateKeys ? new Memo() : null;
         int consumedBytes = 0;
         List<Object> staged = new ArrayList<>();
+        BatchCodec codec = CODECS.get();
         for (RecordBatch batch : records.batches()) {
             consumedBytes += batch.sizeInBytes();
             if (batch.isControlBatch() || batch.magic() < RecordBatch.MAGIC_VALUE_V2) {
@@ -131,7 +129,7 @@ final class PartitionRewriter {
             List<Header[]> headers = null;
             boolean changed = false;
             int index = 0;
-            for (Record record : batch) {
+            for (Record record : codec.read(batch)) {
                 ByteBuffer value = record.value();
                 ByteBuffer key = record.key();
                 ByteBuffer newValue = value;
@@ -238,7 +236,7 @@ final class PartitionRewriter {
                 index++;
             }
             if (changed && pending == null && rejections == null) {
-                staged.set(staged.size() - 1, rebuild(batch, kept, keys, values, headers));
+                staged.set(staged.size() - 1, codec.rebuild(batch, kept, translateKeys ? keys : null, values, headers));
                 output = staged;
             }
         }
@@ -369,39 +367,6 @@ final class PartitionRewriter {
         Header[] result = java.util.Arrays.copyOf(headers, headers.length + 1);
         result[headers.length] = new RecordHeader(key, value.getBytes(StandardCharsets.UTF_8));
         return result;
-    }
-
-    private static ByteBuffer rebuild(RecordBatch batch, List<Record> records, List<ByteBuffer> keys, List<ByteBuffer> values,
-                                      List<Header[]> headers) {
-        // about the batch's size plus growth; it grows if needed (2x the batch, as before, was a profiled allocation hot spot)
-        int estimate = Math.max(512, batch.sizeInBytes() + batch.sizeInBytes() / 4);
-        ByteBufferOutputStream out = new ByteBufferOutputStream(estimate);
-        long logAppendTime = batch.timestampType() == TimestampType.LOG_APPEND_TIME ? batch.maxTimestamp() : RecordBatch.NO_TIMESTAMP;
-        MemoryRecordsBuilder builder = new MemoryRecordsBuilder(out, batch.magic(), Compression.of(batch.compressionType()).build(),
-                batch.timestampType(), batch.baseOffset(), logAppendTime, batch.producerId(), batch.producerEpoch(),
-                batch.baseSequence(), batch.isTransactional(), false, batch.partitionLeaderEpoch(), Integer.MAX_VALUE);
-        for (int i = 0; i < records.size(); i++) {
-            Record record = records.get(i);
-            builder.appendWithOffset(record.offset(), record.timestamp(), keys.get(i), values.get(i), headers.get(i));
-        }
-        ByteBuffer built = builder.build().buffer();
-        // A batch thinned by compaction (or emptied) must still end at its original last offset, or
-        // the consumer's next fetch lands inside it again; max timestamp kept for the same fidelity.
-        int lastOffsetDelta = (int) (batch.lastOffset() - batch.baseOffset());
-        int base = built.position();
-        boolean patch = built.getInt(base + DefaultRecordBatch.LAST_OFFSET_DELTA_OFFSET) != lastOffsetDelta
-                || built.getLong(base + 35) != batch.maxTimestamp();
-        if (patch) {
-            ByteBuffer copy = ByteBuffer.allocate(built.remaining());
-            copy.put(built.duplicate()).flip();
-            copy.putInt(DefaultRecordBatch.LAST_OFFSET_DELTA_OFFSET, lastOffsetDelta);
-            copy.putLong(35, batch.maxTimestamp()); // MAX_TIMESTAMP_OFFSET
-            int attributes = 21; // ATTRIBUTES_OFFSET: the CRC covers attributes to the end
-            long crc = Crc32C.compute(copy, attributes, copy.limit() - attributes);
-            copy.putInt(DefaultRecordBatch.CRC_OFFSET, (int) crc);
-            return copy;
-        }
-        return built;
     }
 
     /**
