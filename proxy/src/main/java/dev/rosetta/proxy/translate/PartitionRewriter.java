@@ -446,6 +446,42 @@ final class PartitionRewriter {
         }
     }
 
+    /** Records per translator; one or two translators per batch, so parallel arrays (no boxing, no hashing). */
+    private static final class Tally {
+        private Translator[] translators = new Translator[2];
+        private int[] counts = new int[2];
+        private int size;
+
+        void add(Translator translator, int n) {
+            for (int i = 0; i < size; i++) {
+                if (translators[i] == translator) {
+                    counts[i] += n;
+                    return;
+                }
+            }
+            if (size == translators.length) {
+                translators = java.util.Arrays.copyOf(translators, size * 2);
+                counts = java.util.Arrays.copyOf(counts, size * 2);
+            }
+            translators[size] = translator;
+            counts[size++] = n;
+        }
+
+        void addAll(Tally other) {
+            for (int i = 0; i < other.size; i++) {
+                add(other.translators[i], other.counts[i]);
+            }
+        }
+
+        int total() {
+            int sum = 0;
+            for (int i = 0; i < size; i++) {
+                sum += counts[i];
+            }
+            return sum;
+        }
+    }
+
     /** Outcome counts of one batch, reported once per partition. */
     private static final class Counts {
         int unchanged;
@@ -453,51 +489,17 @@ final class PartitionRewriter {
         int keyOnly;
         int failedPassedThrough;
         int deadLettered;
-        /** Keys translated per key translator. */
-        private Translator[] keyTranslators = new Translator[1];
-        private int[] keyCounts = new int[1];
-        private int keyTranslatorCount;
-
-        void keyTranslated(Translator translator) {
-            keyTranslated(translator, 1);
-        }
-
-        private void keyTranslated(Translator translator, int n) {
-            for (int i = 0; i < keyTranslatorCount; i++) {
-                if (keyTranslators[i] == translator) {
-                    keyCounts[i] += n;
-                    return;
-                }
-            }
-            if (keyTranslatorCount == keyTranslators.length) {
-                keyTranslators = java.util.Arrays.copyOf(keyTranslators, keyTranslatorCount * 2);
-                keyCounts = java.util.Arrays.copyOf(keyCounts, keyTranslatorCount * 2);
-            }
-            keyTranslators[keyTranslatorCount] = translator;
-            keyCounts[keyTranslatorCount++] = n;
-        }
-        /** Records translated per translator; one or two translators per batch, so parallel arrays. */
-        private Translator[] translators = new Translator[2];
-        private int[] translatedCounts = new int[2];
-        private int translatorCount;
+        /** Records whose value was translated, per translator. */
+        private final Tally values = new Tally();
+        /** Keys translated, per key translator (the record's outcome is counted by its value, or as keyOnly). */
+        private final Tally keys = new Tally();
 
         void translated(Translator translator) {
-            translated(translator, 1);
+            values.add(translator, 1);
         }
 
-        private void translated(Translator translator, int n) {
-            for (int i = 0; i < translatorCount; i++) {
-                if (translators[i] == translator) {
-                    translatedCounts[i] += n;
-                    return;
-                }
-            }
-            if (translatorCount == translators.length) {
-                translators = java.util.Arrays.copyOf(translators, translatorCount * 2);
-                translatedCounts = java.util.Arrays.copyOf(translatedCounts, translatorCount * 2);
-            }
-            translators[translatorCount] = translator;
-            translatedCounts[translatorCount++] = n;
+        void keyTranslated(Translator translator) {
+            keys.add(translator, 1);
         }
 
         void add(Counts other) {
@@ -505,32 +507,24 @@ final class PartitionRewriter {
             keyOnly += other.keyOnly;
             failedPassedThrough += other.failedPassedThrough;
             deadLettered += other.deadLettered;
-            for (int i = 0; i < other.translatorCount; i++) {
-                translated(other.translators[i], other.translatedCounts[i]);
-            }
-            for (int i = 0; i < other.keyTranslatorCount; i++) {
-                keyTranslated(other.keyTranslators[i], other.keyCounts[i]);
-            }
+            values.addAll(other.values);
+            keys.addAll(other.keys);
         }
 
         int total() {
-            int sum = unchanged + keyOnly + failedPassedThrough + deadLettered;
-            for (int i = 0; i < translatorCount; i++) {
-                sum += translatedCounts[i];
-            }
-            return sum;
+            return unchanged + keyOnly + failedPassedThrough + deadLettered + values.total();
         }
 
         void report(TranslationMetrics metrics, String topic, String direction) {
-            int translatedTotal = 0;
-            for (int i = 0; i < translatorCount; i++) {
-                metrics.translated(topic, direction, translators[i].sourceVersion(), translators[i].targetVersion()).increment(translatedCounts[i]);
-                translatedTotal += translatedCounts[i];
+            for (int i = 0; i < values.size; i++) {
+                Translator t = values.translators[i];
+                metrics.translated(topic, direction, t.sourceVersion(), t.targetVersion()).increment(values.counts[i]);
             }
-            for (int i = 0; i < keyTranslatorCount; i++) {
-                metrics.keysTranslated(topic, direction, keyTranslators[i].sourceVersion(), keyTranslators[i].targetVersion()).increment(keyCounts[i]);
+            for (int i = 0; i < keys.size; i++) {
+                Translator t = keys.translators[i];
+                metrics.keysTranslated(topic, direction, t.sourceVersion(), t.targetVersion()).increment(keys.counts[i]);
             }
-            add(metrics, topic, direction, Outcome.TRANSLATED, translatedTotal + keyOnly);
+            add(metrics, topic, direction, Outcome.TRANSLATED, values.total() + keyOnly);
             add(metrics, topic, direction, Outcome.UNCHANGED, unchanged);
             add(metrics, topic, direction, Outcome.FAILED_PASSED_THROUGH, failedPassedThrough);
             add(metrics, topic, direction, Outcome.DEAD_LETTERED, deadLettered);
