@@ -18,7 +18,6 @@ import dev.rosetta.config.routing.VersionDecision;
 import dev.rosetta.proxy.protocol.ResponseExchange;
 import dev.rosetta.proxy.protocol.ResponseFilter;
 import dev.rosetta.translators.Translator;
-import dev.rosetta.translators.TranslatorCache;
 
 /**
  * Translates the records of routed topics in Fetch responses to the version the route table picks
@@ -32,20 +31,12 @@ import dev.rosetta.translators.TranslatorCache;
 public final class FetchTranslator implements ResponseFilter {
     private final Supplier<RouteTable> routes;
     private final TopicNames topicNames;
-    private final TranslatorCache translators;
-    private final TranslationMetrics metrics;
-    private final DeadLetters deadLetters;
-    private final java.util.concurrent.Executor workers;
+    private final PartitionJobs partitionJobs;
 
-    /** @param workers where large responses are rewritten, a partition per task; null to rewrite everything on the event loop */
-    public FetchTranslator(Supplier<RouteTable> routes, TopicNames topicNames, TranslatorCache translators,
-                           TranslationMetrics metrics, DeadLetters deadLetters, java.util.concurrent.Executor workers) {
-        this.workers = workers;
+    FetchTranslator(Supplier<RouteTable> routes, TopicNames topicNames, PartitionJobs partitionJobs) {
+        this.partitionJobs = partitionJobs;
         this.routes = routes;
         this.topicNames = topicNames;
-        this.translators = translators;
-        this.metrics = metrics;
-        this.deadLetters = deadLetters;
     }
 
     @Override
@@ -100,9 +91,7 @@ public final class FetchTranslator implements ResponseFilter {
         if (jobs.isEmpty()) {
             return false;
         }
-        List<PartitionJobs.Done<FetchResponseData.PartitionData>> done = PartitionJobs.run(jobs, workers,
-                () -> new PartitionRewriter(translators, metrics, deadLetters, PartitionRewriter.CONSUME, state.lookups), state,
-                metrics.offloaded(PartitionRewriter.CONSUME));
+        List<PartitionJobs.Done<FetchResponseData.PartitionData>> done = partitionJobs.run(PartitionRewriter.CONSUME, jobs, state);
         if (done == null) {
             exchange.deferUntil(state.running); // the workers have it; the next run applies their results
             return false;

@@ -11,6 +11,7 @@ import org.apache.kafka.common.record.MemoryRecords;
 import dev.rosetta.config.RouteConfig;
 import dev.rosetta.config.routing.VersionDecision;
 import dev.rosetta.translators.Translator;
+import dev.rosetta.translators.TranslatorCache;
 
 /**
  * Rewrites the routed partitions of one fetch response or produce request. Small messages are
@@ -24,7 +25,17 @@ final class PartitionJobs {
     /** Below this many record bytes in routed partitions a message is rewritten on the event loop. */
     static final int INLINE_BYTES = 256 * 1024;
 
-    private PartitionJobs() {
+    private final TranslatorCache translators;
+    private final TranslationMetrics metrics;
+    private final DeadLetters deadLetters;
+    private final Executor workers;
+
+    /** @param workers where large messages are rewritten, a partition per task; null to rewrite everything on the event loop */
+    PartitionJobs(TranslatorCache translators, TranslationMetrics metrics, DeadLetters deadLetters, Executor workers) {
+        this.translators = translators;
+        this.metrics = metrics;
+        this.deadLetters = deadLetters;
+        this.workers = workers;
     }
 
     /** One partition to rewrite; {@code target} is the caller's handle on the partition in its message. */
@@ -36,11 +47,12 @@ final class PartitionJobs {
     }
 
     /**
-     * Rewrites {@code jobs}: returns the results when done inline, or null after handing them to
-     * {@code workers} and recording the stage in {@code state.running} (null workers: always inline).
+     * Rewrites {@code jobs} in {@code direction} ({@link PartitionRewriter#CONSUME} or
+     * {@link PartitionRewriter#PRODUCE}): returns the results when done inline, or null after handing
+     * them to the workers and recording the stage in {@code state.running}.
      */
-    static <T> List<Done<T>> run(List<Job<T>> jobs, Executor workers, Supplier<PartitionRewriter> rewriters, ExchangeState state,
-                                 io.micrometer.core.instrument.Counter offloaded) {
+    <T> List<Done<T>> run(String direction, List<Job<T>> jobs, ExchangeState state) {
+        Supplier<PartitionRewriter> rewriters = () -> new PartitionRewriter(translators, metrics, deadLetters, direction, state.lookups);
         long bytes = 0;
         for (Job<T> job : jobs) {
             bytes += job.records().sizeInBytes();
@@ -53,7 +65,7 @@ final class PartitionJobs {
             }
             return done;
         }
-        offloaded.increment();
+        metrics.offloaded(direction).increment();
         List<CompletableFuture<Done<T>>> tasks = new ArrayList<>(jobs.size());
         for (Job<T> job : jobs) {
             // a rewriter per task: rewriters are single-threaded; the exchange's look-up map is shared and concurrent

@@ -225,18 +225,20 @@ final class PartitionRewriter {
                 }
                 if (kept == null) {
                     kept = new ArrayList<>();
-                    keys = new ArrayList<>();
+                    keys = translateKeys ? new ArrayList<>() : null; // null: the records keep their own keys
                     values = new ArrayList<>();
                     headers = new ArrayList<>();
                 }
                 kept.add(record);
-                keys.add(newKey);
+                if (keys != null) {
+                    keys.add(newKey);
+                }
                 values.add(newValue);
                 headers.add(newHeaders);
                 index++;
             }
             if (changed && pending == null && rejections == null) {
-                staged.set(staged.size() - 1, codec.rebuild(batch, kept, translateKeys ? keys : null, values, headers));
+                staged.set(staged.size() - 1, codec.rebuild(batch, kept, keys, values, headers));
                 output = staged;
             }
         }

@@ -26,7 +26,6 @@ import dev.rosetta.proxy.protocol.RequestFilter;
 import dev.rosetta.proxy.protocol.ResponseExchange;
 import dev.rosetta.proxy.protocol.ResponseFilter;
 import dev.rosetta.translators.Translator;
-import dev.rosetta.translators.TranslatorCache;
 
 /**
  * Translates records produced to routed topics into the version the topic stores (the produce
@@ -43,20 +42,12 @@ public final class ProduceTranslator implements RequestFilter, ResponseFilter {
 
     private final Supplier<RouteTable> routes;
     private final TopicNames topicNames;
-    private final TranslatorCache translators;
-    private final TranslationMetrics metrics;
-    private final DeadLetters deadLetters;
-    private final java.util.concurrent.Executor workers;
+    private final PartitionJobs partitionJobs;
 
-    /** @param workers where large requests are rewritten, a partition per task; null to rewrite everything on the event loop */
-    public ProduceTranslator(Supplier<RouteTable> routes, TopicNames topicNames, TranslatorCache translators,
-                             TranslationMetrics metrics, DeadLetters deadLetters, java.util.concurrent.Executor workers) {
-        this.workers = workers;
+    ProduceTranslator(Supplier<RouteTable> routes, TopicNames topicNames, PartitionJobs partitionJobs) {
+        this.partitionJobs = partitionJobs;
         this.routes = routes;
         this.topicNames = topicNames;
-        this.translators = translators;
-        this.metrics = metrics;
-        this.deadLetters = deadLetters;
     }
 
     /** A partition of the request being translated. */
@@ -119,9 +110,7 @@ public final class ProduceTranslator implements RequestFilter, ResponseFilter {
             if (jobs.isEmpty()) {
                 return false;
             }
-            done = PartitionJobs.run(jobs, workers,
-                    () -> new PartitionRewriter(translators, metrics, deadLetters, PartitionRewriter.PRODUCE, state.lookups), state,
-                metrics.offloaded(PartitionRewriter.PRODUCE));
+            done = partitionJobs.run(PartitionRewriter.PRODUCE, jobs, state);
             if (done == null) {
                 exchange.deferUntil(state.running); // the workers have it; the next run applies their results
                 return false;

@@ -89,8 +89,9 @@ public final class RecordTranslation implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.fetch = new FetchTranslator(routes, topicNames, translators, metrics, deadLetters, workers);
-        this.produce = new ProduceTranslator(routes, topicNames, translators, metrics, deadLetters, workers);
+        PartitionJobs jobs = new PartitionJobs(translators, metrics, deadLetters, workers);
+        this.fetch = new FetchTranslator(routes, topicNames, jobs);
+        this.produce = new ProduceTranslator(routes, topicNames, jobs);
         if (registry instanceof CachingSchemaRegistry caching) {
             prober.scheduleWithFixedDelay(() -> {
                 if (!caching.health().up()) {
