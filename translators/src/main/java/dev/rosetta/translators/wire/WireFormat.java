@@ -62,6 +62,18 @@ public final class WireFormat {
         return payload.getInt(p + 1); // ByteBuffer reads big-endian unless told otherwise
     }
 
+    /**
+     * The schema id at the buffer's position, or {@code -1} when {@code payload} is null, shorter
+     * than the header or has another magic byte. For hot paths that treat "not Confluent framed"
+     * as an outcome rather than an error: no exception, no allocation, the position does not move.
+     */
+    public static int schemaIdOrMinusOne(ByteBuffer payload) {
+        if (payload == null || payload.remaining() < HEADER_SIZE || payload.get(payload.position()) != MAGIC) {
+            return -1;
+        }
+        return payload.getInt(payload.position() + 1);
+    }
+
     /** Writes magic byte and id at {@code dst[offset, offset + 5)}. */
     public static void writeHeader(byte[] dst, int offset, int schemaId) {
         dst[offset] = MAGIC;
