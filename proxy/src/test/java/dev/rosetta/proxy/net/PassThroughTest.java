@@ -65,9 +65,13 @@ class PassThroughTest {
         proxy.close();
     }
 
-    /** Creates a topic and waits until metadata from any broker shows it (brokers learn of new topics at their own pace). */
+    /**
+     * Creates a topic and waits until metadata from any broker shows it (brokers learn of new topics at their own pace).
+     * Without retention: the sample records carry 2023 timestamps, and a retention check on a slow run would delete them.
+     */
     private static void createTopic(String name, int partitions) throws Exception {
-        admin.createTopics(List.of(new NewTopic(name, partitions, (short) 3))).all().get(30, TimeUnit.SECONDS);
+        admin.createTopics(List.of(new NewTopic(name, partitions, (short) 3).configs(Map.of("retention.ms", "-1"))))
+                .all().get(30, TimeUnit.SECONDS);
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(name) && System.nanoTime() < deadline) {
             Thread.onSpinWait();

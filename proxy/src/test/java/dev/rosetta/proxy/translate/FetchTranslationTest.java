@@ -108,9 +108,9 @@ class FetchTranslationTest {
         return config;
     }
 
-    /** 60 v1 records then 40 v2 records, keyed, with a header, written straight to the broker. */
+    /** 60 v1 records then 40 v2 records, keyed, with a header, written straight to the broker (no retention: the timestamps are of 2023). */
     private static List<byte[]> produceMixed(String topic, String compression) throws Exception {
-        admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1).configs(Map.of("retention.ms", "-1")))).all().get(30, TimeUnit.SECONDS);
         List<byte[]> values = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producer(compression))) {
             for (int i = 0; i < 100; i++) {
