@@ -4,18 +4,22 @@ import java.net.InetSocketAddress;
 import java.util.List;
 
 import dev.rosetta.proxy.metrics.ProxyMetrics;
+import dev.rosetta.proxy.protocol.RequestFilter;
+import dev.rosetta.proxy.protocol.ResponseFilter;
 
 import io.netty.handler.ssl.SslContext;
 
-/** What every connection of one proxy shares; immutable apart from the thread-safe parts it points to. */
-record ProxyRuntime(Transport transport,
-                    List<InetSocketAddress> upstreamBootstrap,
+/**
+ * What every connection of one proxy shares; immutable apart from the thread-safe parts it points to.
+ *
+ * @param clientTls TLS towards clients, or null for plaintext
+ */
+record ProxyRuntime(List<InetSocketAddress> upstreamBootstrap,
+                    UpstreamConnector upstreamConnector,
                     BrokerListeners endpoints,
-                    ResponseFilters filters,
-                    RequestFilters requestFilters,
+                    FilterTable<ResponseFilter> responseFilters,
+                    FilterTable<RequestFilter> requestFilters,
                     ProxyMetrics metrics,
                     SslContext clientTls,
-                    SslContext upstreamTls,
-                    int maxFrameBytes,
-                    int connectTimeoutMillis) {
+                    int maxFrameBytes) {
 }

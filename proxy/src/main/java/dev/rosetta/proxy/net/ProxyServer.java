@@ -92,15 +92,16 @@ public final class ProxyServer implements AutoCloseable {
         filters.add(new BrokerAddressRewriter(endpoints));
         filters.addAll(extraFilters);
         List<InetSocketAddress> bootstrapServers = upstream.bootstrapServers().stream().map(ProxyServer::unresolved).toList();
-        runtime = new ProxyRuntime(transport, bootstrapServers, endpoints, new ResponseFilters(filters), new RequestFilters(requestFilters), metrics,
-                clientTls, upstreamTls, listener.maxFrameBytes(), (int) upstream.connectTimeout().toMillis());
+        UpstreamConnector connector = new TcpUpstreamConnector(transport, upstreamTls, (int) upstream.connectTimeout().toMillis(), metrics);
+        runtime = new ProxyRuntime(bootstrapServers, connector, endpoints, new FilterTable<>(filters, ResponseFilter[]::new),
+                new FilterTable<>(requestFilters, RequestFilter[]::new), metrics, clientTls, listener.maxFrameBytes());
         try {
-            Channel channel = bind(listener.bootstrapPort(), ClientConnection.Target.BOOTSTRAP).syncUninterruptibly().channel();
+            Channel channel = bind(listener.bootstrapPort(), UpstreamTarget.BOOTSTRAP).syncUninterruptibly().channel();
             bootstrapAddress = (InetSocketAddress) channel.localAddress();
         } catch (RuntimeException e) {
             close();
             throw new IllegalStateException("cannot listen on " + listener.bindHost() + ":" + listener.bootstrapPort()
-                    + " (listener.bindHost / listener.bootstrapPort): " + ClientConnection.rootMessage(e), e);
+                    + " (listener.bindHost / listener.bootstrapPort): " + Failures.rootMessage(e), e);
         }
         LOG.info("Rosetta proxy listening on {} (bootstrap, advertised as {}:{}), upstream {}, transport {}, {} I/O threads, TLS to clients {}, TLS upstream {}",
                 bootstrapAddress, listener.advertisedHost(), bootstrapAddress.getPort(), upstream.bootstrapServers(), transport.name(), threads,
@@ -116,20 +117,20 @@ public final class ProxyServer implements AutoCloseable {
                     + " (listener.brokerPortBase " + listener.brokerPortBase() + " + node id), outside 0..65535"));
             return bound;
         }
-        bind(port, new ClientConnection.Target(nodeId)).addListener((ChannelFuture future) -> {
+        bind(port, new UpstreamTarget(nodeId)).addListener((ChannelFuture future) -> {
             if (future.isSuccess()) {
                 int actual = ((InetSocketAddress) future.channel().localAddress()).getPort();
                 LOG.info("Listening for broker {} on {}:{} (advertised as {}:{})", nodeId, listener.bindHost(), actual, listener.advertisedHost(), actual);
                 bound.complete(actual);
             } else {
-                LOG.error("Cannot listen for broker {} on {}:{}: {}", nodeId, listener.bindHost(), port, ClientConnection.rootMessage(future.cause()));
+                LOG.error("Cannot listen for broker {} on {}:{}: {}", nodeId, listener.bindHost(), port, Failures.rootMessage(future.cause()));
                 bound.completeExceptionally(future.cause());
             }
         });
         return bound;
     }
 
-    private ChannelFuture bind(int port, ClientConnection.Target target) {
+    private ChannelFuture bind(int port, UpstreamTarget target) {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptors, workers)
                 .channel(transport.serverChannelType())

@@ -29,7 +29,7 @@ final class TlsContexts {
             return builder.build();
         } catch (SSLException | IllegalArgumentException e) {
             throw new IllegalStateException("listener.tls: cannot load certificate chain " + tls.certificateChain()
-                    + " / private key " + tls.privateKey() + ": " + ClientConnection.rootMessage(e), e);
+                    + " / private key " + tls.privateKey() + ": " + Failures.rootMessage(e), e);
         }
     }
 
@@ -53,7 +53,7 @@ final class TlsContexts {
             }
             return builder.build();
         } catch (SSLException | IllegalArgumentException e) {
-            throw new IllegalStateException("upstream.tls: cannot load " + tls + ": " + ClientConnection.rootMessage(e), e);
+            throw new IllegalStateException("upstream.tls: cannot load " + tls + ": " + Failures.rootMessage(e), e);
         }
     }
 }

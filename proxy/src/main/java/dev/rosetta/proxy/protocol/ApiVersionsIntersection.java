@@ -23,7 +23,7 @@ public final class ApiVersionsIntersection implements ResponseFilter {
     }
 
     @Override
-    public boolean onResponse(ApiKeys apiKey, short apiVersion, ApiMessage response, ResponseExchange exchange) {
+    public FilterResult onResponse(ApiKeys apiKey, short apiVersion, ApiMessage response, ResponseExchange exchange) {
         ApiVersionsResponseData data = (ApiVersionsResponseData) response;
         ApiVersionCollection narrowed = new ApiVersionCollection(data.apiKeys().size());
         boolean changed = false;
@@ -45,7 +45,7 @@ public final class ApiVersionsIntersection implements ResponseFilter {
         if (changed) {
             data.setApiKeys(narrowed);
         }
-        return changed;
+        return FilterResult.changedIf(changed);
     }
 
     /**

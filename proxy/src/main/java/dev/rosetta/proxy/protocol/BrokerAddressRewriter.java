@@ -18,6 +18,8 @@ import org.apache.kafka.common.message.ShareFetchResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 
+import io.netty.buffer.ByteBuf;
+
 /**
  * Replaces every upstream broker address a client could connect to with the proxy's own
  * address for that broker, so clients never bypass the proxy.
@@ -51,7 +53,7 @@ public final class BrokerAddressRewriter implements ResponseFilter {
 
     /** Fetch responses are the bulk of traffic and almost never carry node endpoints: look before decoding. */
     @Override
-    public boolean needsDecoding(ApiKeys apiKey, short apiVersion, io.netty.buffer.ByteBuf frame, Object requestContext) {
+    public boolean needsDecoding(ApiKeys apiKey, short apiVersion, ByteBuf frame, Attachments fromRequest) {
         if (apiKey == ApiKeys.FETCH) {
             return FetchResponseScan.hasTopLevelTag(frame, apiVersion, FetchResponseScan.NODE_ENDPOINTS_TAG);
         }
@@ -59,44 +61,44 @@ public final class BrokerAddressRewriter implements ResponseFilter {
     }
 
     @Override
-    public boolean onResponse(ApiKeys apiKey, short apiVersion, ApiMessage response, ResponseExchange exchange) {
+    public FilterResult onResponse(ApiKeys apiKey, short apiVersion, ApiMessage response, ResponseExchange exchange) {
         return switch (apiKey) {
-            case METADATA -> rewrite(((MetadataResponseData) response).brokers(), exchange,
+            case METADATA -> rewrite(((MetadataResponseData) response).brokers(),
                     MetadataResponseData.MetadataResponseBroker::nodeId, MetadataResponseData.MetadataResponseBroker::host,
                     MetadataResponseData.MetadataResponseBroker::port, (b, h) -> b.setHost(h), (b, p) -> b.setPort(p));
             case DESCRIBE_CLUSTER -> {
                 DescribeClusterResponseData data = (DescribeClusterResponseData) response;
                 if (data.endpointType() == CONTROLLER_ENDPOINTS) {
-                    yield false;
+                    yield FilterResult.UNCHANGED;
                 }
-                yield rewrite(data.brokers(), exchange,
+                yield rewrite(data.brokers(),
                         DescribeClusterResponseData.DescribeClusterBroker::brokerId, DescribeClusterResponseData.DescribeClusterBroker::host,
                         DescribeClusterResponseData.DescribeClusterBroker::port, (b, h) -> b.setHost(h), (b, p) -> b.setPort(p));
             }
-            case FIND_COORDINATOR -> rewriteCoordinator((FindCoordinatorResponseData) response, apiVersion, exchange);
-            case PRODUCE -> rewrite(((ProduceResponseData) response).nodeEndpoints(), exchange,
+            case FIND_COORDINATOR -> rewriteCoordinator((FindCoordinatorResponseData) response, apiVersion);
+            case PRODUCE -> rewrite(((ProduceResponseData) response).nodeEndpoints(),
                     ProduceResponseData.NodeEndpoint::nodeId, ProduceResponseData.NodeEndpoint::host,
                     ProduceResponseData.NodeEndpoint::port, (b, h) -> b.setHost(h), (b, p) -> b.setPort(p));
-            case FETCH -> rewrite(((FetchResponseData) response).nodeEndpoints(), exchange,
+            case FETCH -> rewrite(((FetchResponseData) response).nodeEndpoints(),
                     FetchResponseData.NodeEndpoint::nodeId, FetchResponseData.NodeEndpoint::host,
                     FetchResponseData.NodeEndpoint::port, (b, h) -> b.setHost(h), (b, p) -> b.setPort(p));
-            case SHARE_FETCH -> rewrite(((ShareFetchResponseData) response).nodeEndpoints(), exchange,
+            case SHARE_FETCH -> rewrite(((ShareFetchResponseData) response).nodeEndpoints(),
                     ShareFetchResponseData.NodeEndpoint::nodeId, ShareFetchResponseData.NodeEndpoint::host,
                     ShareFetchResponseData.NodeEndpoint::port, (b, h) -> b.setHost(h), (b, p) -> b.setPort(p));
-            case SHARE_ACKNOWLEDGE -> rewrite(((ShareAcknowledgeResponseData) response).nodeEndpoints(), exchange,
+            case SHARE_ACKNOWLEDGE -> rewrite(((ShareAcknowledgeResponseData) response).nodeEndpoints(),
                     ShareAcknowledgeResponseData.NodeEndpoint::nodeId, ShareAcknowledgeResponseData.NodeEndpoint::host,
                     ShareAcknowledgeResponseData.NodeEndpoint::port, (b, h) -> b.setHost(h), (b, p) -> b.setPort(p));
-            default -> false;
+            default -> FilterResult.UNCHANGED;
         };
     }
 
-    private boolean rewriteCoordinator(FindCoordinatorResponseData data, short apiVersion, ResponseExchange exchange) {
+    private FilterResult rewriteCoordinator(FindCoordinatorResponseData data, short apiVersion) {
         if (apiVersion >= 4) {
-            return rewrite(data.coordinators(), exchange,
+            return rewrite(data.coordinators(),
                     FindCoordinatorResponseData.Coordinator::nodeId, FindCoordinatorResponseData.Coordinator::host,
                     FindCoordinatorResponseData.Coordinator::port, (c, h) -> c.setHost(h), (c, p) -> c.setPort(p));
         }
-        return rewrite(List.of(data), exchange,
+        return rewrite(List.of(data),
                 FindCoordinatorResponseData::nodeId, FindCoordinatorResponseData::host,
                 FindCoordinatorResponseData::port, (d, h) -> d.setHost(h), (d, p) -> d.setPort(p));
     }
@@ -105,7 +107,7 @@ public final class BrokerAddressRewriter implements ResponseFilter {
      * Two passes: learn every upstream address and make sure the proxy listens for every node; only
      * when all are ready, rewrite. If one is not, defer without touching the message.
      */
-    private <T> boolean rewrite(Iterable<T> items, ResponseExchange exchange,
+    private <T> FilterResult rewrite(Iterable<T> items,
                                 ToIntFunction<T> nodeId, Function<T, String> host, ToIntFunction<T> port,
                                 BiConsumer<T, String> setHost, ObjIntConsumer<T> setPort) {
         List<Integer> missing = null;
@@ -126,8 +128,7 @@ public final class BrokerAddressRewriter implements ResponseFilter {
             CompletableFuture<?>[] stages = missing.stream()
                     .map(id -> endpoints.expose(id).toCompletableFuture())
                     .toArray(CompletableFuture[]::new);
-            exchange.deferUntil(CompletableFuture.allOf(stages));
-            return false;
+            return FilterResult.deferUntil(CompletableFuture.allOf(stages));
         }
         boolean changed = false;
         String advertisedHost = endpoints.advertisedHost();
@@ -140,6 +141,6 @@ public final class BrokerAddressRewriter implements ResponseFilter {
             setPort.accept(item, endpoints.advertisedPort(id));
             changed = true;
         }
-        return changed;
+        return FilterResult.changedIf(changed);
     }
 }

@@ -6,9 +6,10 @@ import org.apache.kafka.common.protocol.ApiKeys;
  * A request forwarded to the broker whose response has not yet arrived. Only the request carries
  * the api key and version, so the proxy needs this to interpret the response.
  *
- * @param apiKey {@code null} when the client used an api key this proxy does not know; such a
- *               response is forwarded untouched
- * @param context what request filters left for the response filters, or null
+ * @param apiKey      {@code null} when the client used an api key this proxy does not know; such a
+ *                    response is forwarded untouched
+ * @param clientId    the request header's client id, or null
+ * @param forResponse what request filters left for the response filters; {@link Attachments#NONE} when none
  */
-public record InFlightRequest(int correlationId, ApiKeys apiKey, short apiVersion, String clientId, Object context) {
+public record InFlightRequest(int correlationId, ApiKeys apiKey, short apiVersion, String clientId, Attachments forResponse) {
 }

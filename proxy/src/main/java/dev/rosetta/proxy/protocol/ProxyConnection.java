@@ -1,7 +1,6 @@
 package dev.rosetta.proxy.protocol;
 
 import java.net.SocketAddress;
-import java.util.function.Supplier;
 
 /**
  * One client connection as filters see it. Confined to the connection's event loop: call only
@@ -15,9 +14,6 @@ public interface ProxyConnection {
     /** The client id of the most recent request on this connection, or {@code null}. */
     String clientId();
 
-    /**
-     * Per-connection state of a filter, created on first use. {@code key} identifies the filter
-     * (use a constant object); the value lives as long as the connection.
-     */
-    <T> T state(Object key, Supplier<T> create);
+    /** Per-connection state of filters (use keys held in constants); it lives as long as the connection. */
+    Attachments state();
 }

@@ -8,14 +8,12 @@ import io.netty.buffer.ByteBuf;
 
 /**
  * Inspects and may change one kind of client request on its way to the broker; the request-side
- * twin of {@link ResponseFilter}, with the same contract: a cheap, cached {@link #appliesTo}; one
- * decode shared by all applicable filters; re-encoding only on change; and deferral (the
- * connection's later requests wait, in order) for anything not yet available, without changing
- * the message first.
+ * twin of {@link ResponseFilter}, with the same contract: a cheap, cached {@link #appliesTo}, a
+ * per-message {@link #needsDecoding}, one decode shared by all applicable filters, re-encoding only
+ * on change, and {@link FilterResult#deferUntil deferral} (the connection's later requests wait,
+ * in order) for anything not yet available.
  */
-public interface RequestFilter {
-
-    boolean appliesTo(ApiKeys apiKey, short apiVersion);
+public interface RequestFilter extends MessageFilter {
 
     /**
      * Asked per request (for which {@link #appliesTo} holds) before anything is decoded: does this
@@ -25,6 +23,6 @@ public interface RequestFilter {
         return true;
     }
 
-    /** @return {@code true} if {@code request} was changed and must be re-encoded */
-    boolean onRequest(ApiKeys apiKey, short apiVersion, RequestHeaderData header, ApiMessage request, RequestExchange exchange);
+    /** Inspects or changes {@code request} in place; runs on the connection's event loop and must not block. */
+    FilterResult onRequest(ApiKeys apiKey, short apiVersion, RequestHeaderData header, ApiMessage request, RequestExchange exchange);
 }

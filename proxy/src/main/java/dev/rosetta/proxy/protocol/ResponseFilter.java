@@ -10,37 +10,31 @@ import io.netty.buffer.ByteBuf;
  *
  * <p>The proxy asks {@link #appliesTo} once per (api key, version) and caches the answer, so a
  * response no filter wants is never decoded: it is forwarded as a slice of the bytes the broker
- * sent. When at least one filter applies, the response is decoded once, every applicable filter
- * sees the same message in registration order, and the message is re-encoded only if a filter
- * reports a change.
+ * sent. When at least one filter applies and {@link #needsDecoding needs} it, the response is
+ * decoded once, every applicable filter sees the same message in registration order, and the
+ * message is re-encoded only if a filter answers {@link FilterResult#CHANGED}.
  *
  * <p>Filters run on the connection's event loop and must not block. A filter that needs
- * something not yet available (a port not yet bound, a schema not yet fetched) calls
- * {@link ResponseExchange#deferUntil} <em>without changing the message</em> and returns; the
- * proxy runs the whole filter chain again on the same message once the stage completes, while
- * keeping responses in order. Filters must therefore be safe to run again on an unchanged message.
+ * something not yet available (a port not yet bound, a schema not yet fetched) returns
+ * {@link FilterResult#deferUntil} <em>without changing the message</em>; the proxy keeps the
+ * connection's responses in order and, once the stage completes, runs that same filter again
+ * (and the ones after it), not the ones before it. What the filter needs to remember between the
+ * runs goes in {@link ResponseExchange#attachments()}.
  */
-public interface ResponseFilter {
-
-    /** Cheap, pure predicate: does this filter want to see responses to {@code apiKey} at {@code apiVersion}? */
-    boolean appliesTo(ApiKeys apiKey, short apiVersion);
+public interface ResponseFilter extends MessageFilter {
 
     /**
      * Asked per response (for which {@link #appliesTo} holds) before anything is decoded: does this
      * particular response need to be decoded for this filter? A response no applicable filter needs
      * is forwarded as it came. Must be cheap and must not change the frame; the default says yes.
      *
-     * @param frame          the whole response frame as received
-     * @param requestContext what request filters left for this response, or null
+     * @param frame       the whole response frame as received
+     * @param fromRequest what request filters left for this response ({@link RequestExchange#forResponse()})
      */
-    default boolean needsDecoding(ApiKeys apiKey, short apiVersion, ByteBuf frame, Object requestContext) {
+    default boolean needsDecoding(ApiKeys apiKey, short apiVersion, ByteBuf frame, Attachments fromRequest) {
         return true;
     }
 
-    /**
-     * Inspects or changes {@code response} in place.
-     *
-     * @return {@code true} if the message was changed and must be re-encoded
-     */
-    boolean onResponse(ApiKeys apiKey, short apiVersion, ApiMessage response, ResponseExchange exchange);
+    /** Inspects or changes {@code response} in place. */
+    FilterResult onResponse(ApiKeys apiKey, short apiVersion, ApiMessage response, ResponseExchange exchange);
 }

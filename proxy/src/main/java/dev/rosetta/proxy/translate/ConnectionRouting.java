@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 import dev.rosetta.config.routing.ClientRoutes;
 import dev.rosetta.config.routing.ConnectionRoutes;
 import dev.rosetta.config.routing.RouteTable;
+import dev.rosetta.proxy.protocol.AttachmentKey;
 import dev.rosetta.proxy.protocol.ProxyConnection;
 
 /**
@@ -14,13 +15,13 @@ import dev.rosetta.proxy.protocol.ProxyConnection;
  * revision on every call (one volatile read), so a rollback applies to the next request.
  */
 final class ConnectionRouting {
-    private static final Object KEY = new Object();
+    private static final AttachmentKey<ConnectionRoutes> KEY = AttachmentKey.named("connection routes");
 
     private ConnectionRouting() {
     }
 
     static ClientRoutes current(ProxyConnection connection, Supplier<RouteTable> routes, String clientId) {
-        ConnectionRoutes state = connection.state(KEY, () -> new ConnectionRoutes(routes, clientId, null));
+        ConnectionRoutes state = connection.state().computeIfAbsent(KEY, () -> new ConnectionRoutes(routes, clientId, null));
         if (!Objects.equals(state.clientId(), clientId)) {
             state.identify(clientId, state.principal());
         }

@@ -11,13 +11,16 @@ import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.MemoryRecords;
 
-import dev.rosetta.config.RouteConfig;
 import dev.rosetta.config.routing.ClientRoutes;
 import dev.rosetta.config.routing.RouteTable;
 import dev.rosetta.config.routing.VersionDecision;
+import dev.rosetta.proxy.protocol.AttachmentKey;
+import dev.rosetta.proxy.protocol.Attachments;
+import dev.rosetta.proxy.protocol.FilterResult;
 import dev.rosetta.proxy.protocol.ResponseExchange;
 import dev.rosetta.proxy.protocol.ResponseFilter;
-import dev.rosetta.translators.Translator;
+
+import io.netty.buffer.ByteBuf;
 
 /**
  * Translates the records of routed topics in Fetch responses to the version the route table picks
@@ -29,6 +32,8 @@ import dev.rosetta.translators.Translator;
  * The route table is read once per response, so a rollback applies from the next fetch on.
  */
 public final class FetchTranslator implements ResponseFilter {
+    private static final AttachmentKey<ExchangeState<FetchResponseData.PartitionData>> STATE = AttachmentKey.named("fetch translation");
+
     private final Supplier<RouteTable> routes;
     private final TopicNames topicNames;
     private final PartitionJobs partitionJobs;
@@ -45,33 +50,32 @@ public final class FetchTranslator implements ResponseFilter {
     }
 
     @Override
-    public boolean needsDecoding(ApiKeys apiKey, short apiVersion, io.netty.buffer.ByteBuf frame, Object requestContext) {
+    public boolean needsDecoding(ApiKeys apiKey, short apiVersion, ByteBuf frame, Attachments fromRequest) {
         return !routes.get().isEmpty();
     }
 
     @Override
-    public boolean onResponse(ApiKeys apiKey, short apiVersion, ApiMessage response, ResponseExchange exchange) {
+    public FilterResult onResponse(ApiKeys apiKey, short apiVersion, ApiMessage response, ResponseExchange exchange) {
         if (routes.get().isEmpty()) {
-            return false;
+            return FilterResult.UNCHANGED;
         }
         ClientRoutes client = ConnectionRouting.current(exchange.connection(), routes, exchange.clientId());
         if (client.isEmpty()) {
-            return false;
+            return FilterResult.UNCHANGED;
         }
         FetchResponseData data = (FetchResponseData) response;
-        ExchangeState state = ExchangeState.of(exchange.attachment());
-        exchange.attach(state);
+        ExchangeState<FetchResponseData.PartitionData> state = exchange.attachments().computeIfAbsent(STATE, ExchangeState::new);
         boolean byId = apiVersion >= 13;
         if (byId) {
             CompletableFuture<Void> resolving = state.unknownTopicIds(data.responses(), FetchResponseData.FetchableTopicResponse::topicId, topicNames);
             if (resolving != null) {
-                exchange.deferUntil(resolving);
-                return false;
+                return FilterResult.deferUntil(resolving);
             }
         }
-        if (state.running != null) {
-            return apply(PartitionJobs.finished(state), exchange);
-        }
+        return partitionJobs.translate(Direction.CONSUME, state, () -> jobs(data, client, byId), FetchTranslator::apply);
+    }
+
+    private List<PartitionJobs.Job<FetchResponseData.PartitionData>> jobs(FetchResponseData data, ClientRoutes client, boolean byId) {
         List<PartitionJobs.Job<FetchResponseData.PartitionData>> jobs = new ArrayList<>();
         for (FetchResponseData.FetchableTopicResponse topic : data.responses()) {
             String name = byId ? topicNames.name(topic.topicId()) : topic.topic();
@@ -79,33 +83,16 @@ public final class FetchTranslator implements ResponseFilter {
             if (decision == null) {
                 continue;
             }
-            RouteConfig route = client.route(name);
             for (FetchResponseData.PartitionData partition : topic.partitions()) {
-                if (partition.errorCode() != Errors.NONE.code() || !(partition.records() instanceof MemoryRecords records)
-                        || records.sizeInBytes() == 0) {
-                    continue;
+                if (partition.errorCode() == Errors.NONE.code() && partition.records() instanceof MemoryRecords records && records.sizeInBytes() > 0) {
+                    jobs.add(new PartitionJobs.Job<>(name, partition.partitionIndex(), records, client.route(name), decision, partition));
                 }
-                jobs.add(new PartitionJobs.Job<>(name, partition.partitionIndex(), records, route, decision, partition));
             }
         }
-        if (jobs.isEmpty()) {
-            return false;
-        }
-        List<PartitionJobs.Done<FetchResponseData.PartitionData>> done = partitionJobs.run(PartitionRewriter.CONSUME, jobs, state);
-        if (done == null) {
-            exchange.deferUntil(state.running); // the workers have it; the next run applies their results
-            return false;
-        }
-        return apply(done, exchange);
+        return jobs;
     }
 
-    private static boolean apply(List<PartitionJobs.Done<FetchResponseData.PartitionData>> done, ResponseExchange exchange) {
-        List<CompletableFuture<Translator>> pending = PartitionJobs.pending(done);
-        if (pending != null) {
-            // nothing changed yet; run again once every look-up has an answer (success or failure)
-            exchange.deferUntil(ExchangeState.whenAnswered(pending));
-            return false;
-        }
+    private static FilterResult apply(List<PartitionJobs.Done<FetchResponseData.PartitionData>> done) {
         boolean changed = false;
         for (PartitionJobs.Done<FetchResponseData.PartitionData> d : done) {
             if (d.result().records() != null) {
@@ -113,6 +100,6 @@ public final class FetchTranslator implements ResponseFilter {
                 changed = true;
             }
         }
-        return changed;
+        return FilterResult.changedIf(changed);
     }
 }

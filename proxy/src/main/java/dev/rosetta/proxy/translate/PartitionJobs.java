@@ -3,23 +3,28 @@ package dev.rosetta.proxy.translate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import org.apache.kafka.common.record.MemoryRecords;
 
 import dev.rosetta.config.RouteConfig;
 import dev.rosetta.config.routing.VersionDecision;
+import dev.rosetta.proxy.protocol.FilterResult;
 import dev.rosetta.translators.Translator;
 import dev.rosetta.translators.TranslatorCache;
 
 /**
- * Rewrites the routed partitions of one fetch response or produce request. Small messages are
- * rewritten right away on the event loop (a hop to another thread would cost more than the work);
- * larger ones go to the translation workers, one task per partition, so the partitions of one big
- * response are rewritten in parallel and the event loop keeps serving its other connections. The
- * caller then defers the message until {@link ExchangeState#running} completes and applies the
- * results on its next run.
+ * Rewrites the routed partitions of one fetch response or produce request, and is the part of
+ * the fetch and produce translators they share: rewrite, wait, apply.
+ *
+ * <p>Small messages are rewritten right away on the event loop (a hop to another thread would
+ * cost more than the work); larger ones go to the translation workers, one task per partition, so
+ * the partitions of one big response are rewritten in parallel and the event loop keeps serving
+ * its other connections. Then the message waits (the filter defers) until the workers are done
+ * and until every translator look-up has an answer, and the results are applied on a later run.
  */
 final class PartitionJobs {
     /** Below this many record bytes in routed partitions a message is rewritten on the event loop. */
@@ -47,12 +52,45 @@ final class PartitionJobs {
     }
 
     /**
-     * Rewrites {@code jobs} in {@code direction} ({@link PartitionRewriter#CONSUME} or
-     * {@link PartitionRewriter#PRODUCE}): returns the results when done inline, or null after handing
-     * them to the workers and recording the stage in {@code state.running}.
+     * One run of a translating filter over its message, after the filter found the client's
+     * routes and the message's topic names.
+     *
+     * @param jobs  the partitions to rewrite; asked again on each run that rewrites
+     * @param apply changes the message with the final results (none pending), on the event loop
+     * @return {@code apply}'s answer, {@link FilterResult#UNCHANGED} when no partition is routed, or
+     *         a deferral until the workers are done or every look-up has an answer
      */
-    <T> List<Done<T>> run(String direction, List<Job<T>> jobs, ExchangeState state) {
-        Supplier<PartitionRewriter> rewriters = () -> new PartitionRewriter(translators, metrics, deadLetters, direction, state.lookups);
+    <T> FilterResult translate(Direction direction, ExchangeState<T> state, Supplier<List<Job<T>>> jobs, Function<List<Done<T>>, FilterResult> apply) {
+        List<Done<T>> done;
+        if (state.running != null) {
+            done = finished(state.running);
+            state.running = null;
+        } else {
+            List<Job<T>> todo = jobs.get();
+            if (todo.isEmpty()) {
+                return FilterResult.UNCHANGED;
+            }
+            CompletableFuture<List<Done<T>>> rewrite = rewrite(direction, todo, state);
+            if (!rewrite.isDone()) {
+                state.running = rewrite; // the workers have it; the next run applies their results
+                return FilterResult.deferUntil(rewrite);
+            }
+            done = finished(rewrite);
+        }
+        List<CompletableFuture<Translator>> pending = new ArrayList<>();
+        for (Done<T> d : done) {
+            pending.addAll(d.result().pending());
+        }
+        if (!pending.isEmpty()) {
+            // nothing changed yet; run again once every look-up has an answer (success or failure)
+            return FilterResult.deferUntil(CompletableFuture.allOf(pending.stream().map(f -> f.handle((t, e) -> null)).toArray(CompletableFuture[]::new)));
+        }
+        return apply.apply(done);
+    }
+
+    /** Rewrites {@code jobs}: done already when small enough to rewrite here, else running on the workers. */
+    private <T> CompletableFuture<List<Done<T>>> rewrite(Direction direction, List<Job<T>> jobs, ExchangeState<T> state) {
+        Supplier<PartitionRewriter> rewriters = () -> new PartitionRewriter(translators, metrics, deadLetters, direction.tag(), state.lookups);
         long bytes = 0;
         for (Job<T> job : jobs) {
             bytes += job.records().sizeInBytes();
@@ -61,48 +99,30 @@ final class PartitionJobs {
             PartitionRewriter rewriter = rewriters.get();
             List<Done<T>> done = new ArrayList<>(jobs.size());
             for (Job<T> job : jobs) {
-                done.add(new Done<>(job, rewriter.rewrite(job.topic(), job.partition(), job.records(), job.route(), job.decision())));
+                done.add(rewrite(rewriter, job));
             }
-            return done;
+            return CompletableFuture.completedFuture(done);
         }
-        metrics.offloaded(direction).increment();
+        metrics.offloaded(direction.tag()).increment();
         List<CompletableFuture<Done<T>>> tasks = new ArrayList<>(jobs.size());
         for (Job<T> job : jobs) {
             // a rewriter per task: rewriters are single-threaded; the exchange's look-up map is shared and concurrent
-            tasks.add(CompletableFuture.supplyAsync(() -> new Done<>(job,
-                    rewriters.get().rewrite(job.topic(), job.partition(), job.records(), job.route(), job.decision())), workers));
+            tasks.add(CompletableFuture.supplyAsync(() -> rewrite(rewriters.get(), job), workers));
         }
-        state.running = CompletableFuture.allOf(tasks.toArray(CompletableFuture[]::new))
+        return CompletableFuture.allOf(tasks.toArray(CompletableFuture[]::new))
                 .thenApply(ignored -> tasks.stream().map(CompletableFuture::join).toList());
-        return null;
     }
 
-    /**
-     * The results of the work {@code state.running} stood for, after the deferral it caused; clears it.
-     * A task that threw rethrows here, on the event loop, where the exchange's failure handling runs.
-     */
-    @SuppressWarnings("unchecked")
-    static <T> List<Done<T>> finished(ExchangeState state) {
-        CompletableFuture<? extends List<?>> running = state.running;
-        state.running = null;
+    private static <T> Done<T> rewrite(PartitionRewriter rewriter, Job<T> job) {
+        return new Done<>(job, rewriter.rewrite(job.topic(), job.partition(), job.records(), job.route(), job.decision()));
+    }
+
+    /** The results of finished work; a task that threw rethrows here, on the event loop, where the exchange's failure handling runs. */
+    private static <T> List<Done<T>> finished(CompletableFuture<List<Done<T>>> rewrite) {
         try {
-            return (List<Done<T>>) running.join();
-        } catch (java.util.concurrent.CompletionException e) {
+            return rewrite.join();
+        } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }
-    }
-
-    /** Every look-up some result waits for, or null when all results are final. */
-    static <T> List<CompletableFuture<Translator>> pending(List<Done<T>> done) {
-        List<CompletableFuture<Translator>> pending = null;
-        for (Done<T> d : done) {
-            if (d.result().isPending()) {
-                if (pending == null) {
-                    pending = new ArrayList<>();
-                }
-                pending.addAll(d.result().pending());
-            }
-        }
-        return pending;
     }
 }

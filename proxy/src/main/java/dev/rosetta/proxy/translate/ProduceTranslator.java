@@ -1,7 +1,6 @@
 package dev.rosetta.proxy.translate;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -17,15 +16,18 @@ import org.apache.kafka.common.record.MemoryRecords;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.rosetta.config.RouteConfig;
 import dev.rosetta.config.routing.ClientRoutes;
 import dev.rosetta.config.routing.RouteTable;
 import dev.rosetta.config.routing.VersionDecision;
+import dev.rosetta.proxy.protocol.AttachmentKey;
+import dev.rosetta.proxy.protocol.Attachments;
+import dev.rosetta.proxy.protocol.FilterResult;
 import dev.rosetta.proxy.protocol.RequestExchange;
 import dev.rosetta.proxy.protocol.RequestFilter;
 import dev.rosetta.proxy.protocol.ResponseExchange;
 import dev.rosetta.proxy.protocol.ResponseFilter;
-import dev.rosetta.translators.Translator;
+
+import io.netty.buffer.ByteBuf;
 
 /**
  * Translates records produced to routed topics into the version the topic stores (the produce
@@ -39,6 +41,9 @@ import dev.rosetta.translators.Translator;
  */
 public final class ProduceTranslator implements RequestFilter, ResponseFilter {
     private static final Logger LOG = LoggerFactory.getLogger(ProduceTranslator.class);
+    private static final AttachmentKey<ExchangeState<Partition>> STATE = AttachmentKey.named("produce translation");
+    /** Partitions refused under the REJECT policy, left by the request for its response. */
+    private static final AttachmentKey<List<Rejected>> REJECTED = AttachmentKey.named("rejected partitions");
 
     private final Supplier<RouteTable> routes;
     private final TopicNames topicNames;
@@ -64,64 +69,51 @@ public final class ProduceTranslator implements RequestFilter, ResponseFilter {
     }
 
     @Override
-    public boolean needsDecoding(ApiKeys apiKey, short apiVersion, io.netty.buffer.ByteBuf frame) {
+    public boolean needsDecoding(ApiKeys apiKey, short apiVersion, ByteBuf frame) {
         return !routes.get().isEmpty();
     }
 
     @Override
-    public boolean onRequest(ApiKeys apiKey, short apiVersion, RequestHeaderData header, ApiMessage request, RequestExchange exchange) {
+    public FilterResult onRequest(ApiKeys apiKey, short apiVersion, RequestHeaderData header, ApiMessage request, RequestExchange exchange) {
         if (routes.get().isEmpty()) {
-            return false;
+            return FilterResult.UNCHANGED;
         }
         ClientRoutes client = ConnectionRouting.current(exchange.connection(), routes, header.clientId());
         if (client.isEmpty()) {
-            return false;
+            return FilterResult.UNCHANGED;
         }
         ProduceRequestData data = (ProduceRequestData) request;
-        ExchangeState state = ExchangeState.of(exchange.attachment());
-        exchange.attach(state);
+        ExchangeState<Partition> state = exchange.attachments().computeIfAbsent(STATE, ExchangeState::new);
         boolean byId = apiVersion >= 13;
         if (byId) {
             CompletableFuture<Void> resolving = state.unknownTopicIds(data.topicData(), ProduceRequestData.TopicProduceData::topicId, topicNames);
             if (resolving != null) {
-                exchange.deferUntil(resolving);
-                return false;
+                return FilterResult.deferUntil(resolving);
             }
         }
-        List<PartitionJobs.Done<Partition>> done;
-        if (state.running != null) {
-            done = PartitionJobs.finished(state);
-        } else {
-            List<PartitionJobs.Job<Partition>> jobs = new ArrayList<>();
-            for (ProduceRequestData.TopicProduceData topic : data.topicData()) {
-                String name = byId ? topicNames.name(topic.topicId()) : topic.name();
-                VersionDecision decision = name == null ? null : client.produce(name);
-                if (decision == null) {
-                    continue;
-                }
-                RouteConfig route = client.route(name);
-                for (ProduceRequestData.PartitionProduceData partition : topic.partitionData()) {
-                    if (!(partition.records() instanceof MemoryRecords records) || records.sizeInBytes() == 0) {
-                        continue;
-                    }
-                    jobs.add(new PartitionJobs.Job<>(name, partition.index(), records, route, decision, new Partition(topic, partition)));
+        return partitionJobs.translate(Direction.PRODUCE, state, () -> jobs(data, client, byId), done -> apply(data, done, header, exchange));
+    }
+
+    private List<PartitionJobs.Job<Partition>> jobs(ProduceRequestData data, ClientRoutes client, boolean byId) {
+        List<PartitionJobs.Job<Partition>> jobs = new ArrayList<>();
+        for (ProduceRequestData.TopicProduceData topic : data.topicData()) {
+            String name = byId ? topicNames.name(topic.topicId()) : topic.name();
+            VersionDecision decision = name == null ? null : client.produce(name);
+            if (decision == null) {
+                continue;
+            }
+            for (ProduceRequestData.PartitionProduceData partition : topic.partitionData()) {
+                if (partition.records() instanceof MemoryRecords records && records.sizeInBytes() > 0) {
+                    jobs.add(new PartitionJobs.Job<>(name, partition.index(), records, client.route(name), decision, new Partition(topic, partition)));
                 }
             }
-            if (jobs.isEmpty()) {
-                return false;
-            }
-            done = partitionJobs.run(PartitionRewriter.PRODUCE, jobs, state);
-            if (done == null) {
-                exchange.deferUntil(state.running); // the workers have it; the next run applies their results
-                return false;
-            }
         }
-        List<CompletableFuture<Translator>> pending = PartitionJobs.pending(done);
-        if (pending != null) {
-            exchange.deferUntil(ExchangeState.whenAnswered(pending));
-            return false;
-        }
-        List<Runnable> changes = new ArrayList<>();
+        return jobs;
+    }
+
+    /** Puts the rewritten batches in the request, and takes refused partitions out of it (answered in the response). */
+    private FilterResult apply(ProduceRequestData data, List<PartitionJobs.Done<Partition>> done, RequestHeaderData header, RequestExchange exchange) {
+        boolean changed = false;
         List<Rejected> rejected = new ArrayList<>();
         for (PartitionJobs.Done<Partition> d : done) {
             ProduceRequestData.TopicProduceData topic = d.job().target().topic();
@@ -129,46 +121,39 @@ public final class ProduceTranslator implements RequestFilter, ResponseFilter {
             PartitionRewriter.Result result = d.result();
             if (result.isRejected()) {
                 rejected.add(new Rejected(topic.name(), topic.topicId(), partition.index(), result.rejections()));
-                changes.add(() -> topic.partitionData().remove(partition));
+                topic.partitionData().remove(partition);
+                changed = true;
             } else if (result.records() != null) {
-                MemoryRecords rewritten = result.records();
-                changes.add(() -> partition.setRecords(rewritten));
+                partition.setRecords(result.records());
+                changed = true;
             }
         }
-        if (changes.isEmpty()) {
-            return false;
-        }
-        changes.forEach(Runnable::run);
         if (!rejected.isEmpty()) {
-            for (Iterator<ProduceRequestData.TopicProduceData> it = data.topicData().iterator(); it.hasNext(); ) {
-                if (it.next().partitionData().isEmpty()) {
-                    it.remove();
-                }
-            }
-            exchange.setResponseContext(List.copyOf(rejected));
+            data.topicData().removeIf(topic -> topic.partitionData().isEmpty());
+            exchange.forResponse().put(REJECTED, List.copyOf(rejected));
             for (Rejected r : rejected) {
                 LOG.warn("Rejected produce to {}-{} from client {} ({}): {} record(s) cannot be translated, first: {}",
                         r.topic().isEmpty() ? r.topicId() : r.topic(), r.partition(), header.clientId(), exchange.connection().remoteAddress(),
                         r.records().size(), r.records().get(0).message());
             }
         }
-        return true;
+        return FilterResult.changedIf(changed);
     }
 
     /** Only a response to a request with refused partitions needs merging; the rest pass as they are. */
     @Override
-    public boolean needsDecoding(ApiKeys apiKey, short apiVersion, io.netty.buffer.ByteBuf frame, Object requestContext) {
-        return requestContext != null;
+    public boolean needsDecoding(ApiKeys apiKey, short apiVersion, ByteBuf frame, Attachments fromRequest) {
+        return fromRequest.get(REJECTED) != null;
     }
 
     @Override
-    public boolean onResponse(ApiKeys apiKey, short apiVersion, ApiMessage response, ResponseExchange exchange) {
-        if (!(exchange.requestContext() instanceof List<?> rejected) || rejected.isEmpty()) {
-            return false;
+    public FilterResult onResponse(ApiKeys apiKey, short apiVersion, ApiMessage response, ResponseExchange exchange) {
+        List<Rejected> rejected = exchange.fromRequest().get(REJECTED);
+        if (rejected == null || rejected.isEmpty()) {
+            return FilterResult.UNCHANGED;
         }
         ProduceResponseData data = (ProduceResponseData) response;
-        for (Object item : rejected) {
-            Rejected r = (Rejected) item;
+        for (Rejected r : rejected) {
             ProduceResponseData.TopicProduceResponse topic = null;
             for (ProduceResponseData.TopicProduceResponse candidate : data.responses()) {
                 if (candidate.name().equals(r.topic()) && candidate.topicId().equals(r.topicId())) {
@@ -194,6 +179,6 @@ public final class ProduceTranslator implements RequestFilter, ResponseFilter {
                     .setLogStartOffset(-1)
                     .setRecordErrors(errors));
         }
-        return true;
+        return FilterResult.CHANGED;
     }
 }

@@ -15,6 +15,7 @@ import org.apache.kafka.common.protocol.ApiMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.rosetta.proxy.protocol.FilterResult;
 import dev.rosetta.proxy.protocol.ResponseExchange;
 import dev.rosetta.proxy.protocol.ResponseFilter;
 
@@ -82,13 +83,13 @@ public final class TopicNames implements ResponseFilter, AutoCloseable {
     }
 
     @Override
-    public boolean onResponse(ApiKeys apiKey, short apiVersion, ApiMessage response, ResponseExchange exchange) {
+    public FilterResult onResponse(ApiKeys apiKey, short apiVersion, ApiMessage response, ResponseExchange exchange) {
         for (MetadataResponseData.MetadataResponseTopic topic : ((MetadataResponseData) response).topics()) {
             if (topic.name() != null && topic.topicId() != null && !Uuid.ZERO_UUID.equals(topic.topicId())) {
                 names.put(topic.topicId(), topic.name());
             }
         }
-        return false;
+        return FilterResult.UNCHANGED;
     }
 
     @Override

@@ -22,9 +22,9 @@ class ApiVersionsIntersectionTest {
         broker.apiKeys().add(new ApiVersion().setApiKey(ApiKeys.METADATA.id).setMinVersion((short) 0).setMaxVersion((short) 1));
         broker.apiKeys().add(new ApiVersion().setApiKey((short) 31000).setMinVersion((short) 0).setMaxVersion((short) 3));
 
-        boolean changed = new ApiVersionsIntersection().onResponse(ApiKeys.API_VERSIONS, (short) 3, broker, NO_EXCHANGE);
+        FilterResult result = new ApiVersionsIntersection().onResponse(ApiKeys.API_VERSIONS, (short) 3, broker, NO_EXCHANGE);
 
-        assertThat(changed).isTrue();
+        assertThat(result).isEqualTo(FilterResult.CHANGED);
         assertThat(broker.apiKeys()).hasSize(2);
         ApiVersion fetch = broker.apiKeys().find(ApiKeys.FETCH.id);
         assertThat(fetch.minVersion()).isEqualTo(ApiKeys.FETCH.oldestVersion());
@@ -38,7 +38,7 @@ class ApiVersionsIntersectionTest {
         ApiVersionsResponseData broker = new ApiVersionsResponseData();
         broker.apiKeys().add(new ApiVersion().setApiKey(ApiKeys.PRODUCE.id)
                 .setMinVersion(ApiKeys.PRODUCE.oldestVersion()).setMaxVersion(ApiKeys.PRODUCE.latestVersion()));
-        assertThat(new ApiVersionsIntersection().onResponse(ApiKeys.API_VERSIONS, (short) 3, broker, NO_EXCHANGE)).isFalse();
+        assertThat(new ApiVersionsIntersection().onResponse(ApiKeys.API_VERSIONS, (short) 3, broker, NO_EXCHANGE)).isEqualTo(FilterResult.UNCHANGED);
     }
 
     @Test

@@ -68,16 +68,15 @@ class BrokerAddressRewriterTest {
         MetadataResponseData data = metadata();
         TestExchange exchange = new TestExchange();
 
-        assertThat(rewriter.onResponse(ApiKeys.METADATA, (short) 12, data, exchange)).isFalse();
-        assertThat(exchange.deferredUntil).isNotNull();
+        FilterResult first = rewriter.onResponse(ApiKeys.METADATA, (short) 12, data, exchange);
+        assertThat(first).isInstanceOf(FilterResult.Deferred.class);
         assertThat(data.brokers()).allSatisfy(b -> assertThat(b.host()).startsWith("kafka-"));
         assertThat(endpoints.upstream).containsEntry(2, "kafka-2:9092");
 
         endpoints.finishBinding();
-        assertThat(exchange.deferredUntil.toCompletableFuture()).isDone();
+        assertThat(((FilterResult.Deferred) first).until().toCompletableFuture()).isDone();
         TestExchange again = new TestExchange();
-        assertThat(rewriter.onResponse(ApiKeys.METADATA, (short) 12, data, again)).isTrue();
-        assertThat(again.deferredUntil).isNull();
+        assertThat(rewriter.onResponse(ApiKeys.METADATA, (short) 12, data, again)).isEqualTo(FilterResult.CHANGED);
         assertThat(data.brokers()).allSatisfy(b -> {
             assertThat(b.host()).isEqualTo("proxy.local");
             assertThat(b.port()).isEqualTo(30000 + b.nodeId());
@@ -107,14 +106,14 @@ class BrokerAddressRewriterTest {
         BrokerAddressRewriter rewriter = new BrokerAddressRewriter(endpoints);
 
         FindCoordinatorResponseData v3 = new FindCoordinatorResponseData().setNodeId(1).setHost("kafka-1").setPort(9092);
-        assertThat(rewriter.onResponse(ApiKeys.FIND_COORDINATOR, (short) 3, v3, new TestExchange())).isTrue();
+        assertThat(rewriter.onResponse(ApiKeys.FIND_COORDINATOR, (short) 3, v3, new TestExchange())).isEqualTo(FilterResult.CHANGED);
         assertThat(v3.host()).isEqualTo("proxy.local");
         assertThat(v3.port()).isEqualTo(30001);
 
         FindCoordinatorResponseData v4 = new FindCoordinatorResponseData();
         v4.coordinators().add(new FindCoordinatorResponseData.Coordinator().setKey("g").setNodeId(1).setHost("kafka-1").setPort(9092));
         v4.coordinators().add(new FindCoordinatorResponseData.Coordinator().setKey("h").setNodeId(-1).setHost("").setPort(-1).setErrorCode((short) 15));
-        assertThat(rewriter.onResponse(ApiKeys.FIND_COORDINATOR, (short) 6, v4, new TestExchange())).isTrue();
+        assertThat(rewriter.onResponse(ApiKeys.FIND_COORDINATOR, (short) 6, v4, new TestExchange())).isEqualTo(FilterResult.CHANGED);
         assertThat(v4.coordinators().get(0).port()).isEqualTo(30001);
         assertThat(v4.coordinators().get(1).host()).isEmpty();
     }
@@ -124,7 +123,7 @@ class BrokerAddressRewriterTest {
         FakeEndpoints endpoints = new FakeEndpoints();
         DescribeClusterResponseData controllers = new DescribeClusterResponseData().setEndpointType((byte) 2);
         controllers.brokers().add(new DescribeClusterResponseData.DescribeClusterBroker().setBrokerId(5).setHost("ctrl").setPort(9093));
-        assertThat(new BrokerAddressRewriter(endpoints).onResponse(ApiKeys.DESCRIBE_CLUSTER, (short) 1, controllers, new TestExchange())).isFalse();
+        assertThat(new BrokerAddressRewriter(endpoints).onResponse(ApiKeys.DESCRIBE_CLUSTER, (short) 1, controllers, new TestExchange())).isEqualTo(FilterResult.UNCHANGED);
         assertThat(controllers.brokers().find(5).host()).isEqualTo("ctrl");
     }
 
@@ -134,12 +133,12 @@ class BrokerAddressRewriterTest {
         BrokerAddressRewriter rewriter = new BrokerAddressRewriter(endpoints);
         assertThat(rewriter.appliesTo(ApiKeys.FETCH, (short) 15)).isFalse();
         assertThat(rewriter.appliesTo(ApiKeys.FETCH, (short) 16)).isTrue();
-        assertThat(rewriter.onResponse(ApiKeys.FETCH, (short) 17, new FetchResponseData(), new TestExchange())).isFalse();
+        assertThat(rewriter.onResponse(ApiKeys.FETCH, (short) 17, new FetchResponseData(), new TestExchange())).isEqualTo(FilterResult.UNCHANGED);
 
         FetchResponseData moved = new FetchResponseData();
         moved.nodeEndpoints().add(new FetchResponseData.NodeEndpoint().setNodeId(2).setHost("kafka-2").setPort(9092));
         endpoints.ports.put(2, 30002);
-        assertThat(rewriter.onResponse(ApiKeys.FETCH, (short) 17, moved, new TestExchange())).isTrue();
+        assertThat(rewriter.onResponse(ApiKeys.FETCH, (short) 17, moved, new TestExchange())).isEqualTo(FilterResult.CHANGED);
         assertThat(moved.nodeEndpoints().find(2).port()).isEqualTo(30002);
     }
 }

@@ -2,17 +2,12 @@ package dev.rosetta.proxy.protocol;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.concurrent.CompletionStage;
-import java.util.function.Supplier;
 
-/** A {@link ResponseExchange} for filter unit tests: records deferrals, keeps attachments and connection state. */
+/** A {@link ResponseExchange} for filter unit tests: keeps attachments and connection state. */
 public final class TestExchange implements ResponseExchange, ProxyConnection {
-    public CompletionStage<?> deferredUntil;
-    private Object attachment;
+    private final Attachments attachments = new Attachments();
+    private final Attachments state = new Attachments();
     private final String clientId;
-    private final Map<Object, Object> state = new HashMap<>();
 
     public TestExchange(String clientId) {
         this.clientId = clientId;
@@ -38,28 +33,17 @@ public final class TestExchange implements ResponseExchange, ProxyConnection {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
-    public <T> T state(Object key, Supplier<T> create) {
-        return (T) state.computeIfAbsent(key, k -> create.get());
+    public Attachments state() {
+        return state;
     }
 
     @Override
-    public void deferUntil(CompletionStage<?> stage) {
-        deferredUntil = stage;
+    public Attachments attachments() {
+        return attachments;
     }
 
     @Override
-    public Object attachment() {
-        return attachment;
-    }
-
-    @Override
-    public void attach(Object value) {
-        attachment = value;
-    }
-
-    @Override
-    public Object requestContext() {
-        return null;
+    public Attachments fromRequest() {
+        return Attachments.NONE;
     }
 }

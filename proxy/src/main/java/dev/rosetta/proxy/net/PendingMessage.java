@@ -1,0 +1,127 @@
+package dev.rosetta.proxy.net;
+
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+
+import dev.rosetta.proxy.protocol.Attachments;
+import dev.rosetta.proxy.protocol.FilterResult;
+import dev.rosetta.proxy.protocol.MessageFilter;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * A request or response on its way through the filters that want it, from the frame read to the
+ * bytes to send. Runs its filters in order; a filter that defers suspends it, and it resumes at
+ * that same filter once the stage completes (the filters before it keep their verdict). It ends
+ * {@link #isReady() ready} (with the original frame, or a re-encoding when a filter changed the
+ * message) or failed (the connection closes).
+ *
+ * <p>Owns {@link #frame} until it is ready (the decoded message may point into it), then owns
+ * {@link #out()} until the connection sends or releases it. A message abandoned while deferred
+ * (the connection closed) releases its frame when its stage completes. Confined to the
+ * connection's event loop.
+ *
+ * @param <F> the filter type: {@code RequestFilter} or {@code ResponseFilter}
+ */
+abstract class PendingMessage<F extends MessageFilter> {
+    /** How many times one message may be deferred before the proxy gives up on it (and the connection). */
+    static final int MAX_DEFERRALS = 8;
+
+    final ClientConnection connection;
+    final ApiKeys apiKey;
+    final short apiVersion;
+    final int correlationId;
+    final ByteBuf frame;
+    private final F[] filters;
+    private final ApiMessage message;
+    private Attachments attachments;
+    /** The filter to run next: where a deferred message resumes. */
+    private int next;
+    private boolean changed;
+    private int deferrals;
+    private ByteBuf out;
+
+    /** @param message the decoded frame, or null when no filter runs ({@code filters} empty) */
+    PendingMessage(ClientConnection connection, ApiKeys apiKey, short apiVersion, int correlationId, ByteBuf frame, F[] filters, ApiMessage message) {
+        this.connection = connection;
+        this.apiKey = apiKey;
+        this.apiVersion = apiVersion;
+        this.correlationId = correlationId;
+        this.frame = frame;
+        this.filters = filters;
+        this.message = message;
+        if (filters.length == 0) {
+            out = frame;
+        }
+    }
+
+    /** Runs one filter on the message. */
+    abstract FilterResult apply(F filter, ApiMessage message);
+
+    /** The message as a complete frame, after a filter changed it. */
+    abstract ByteBuf encode(ApiMessage message);
+
+    /** Called once when the message became ready (after a deferral: on the event loop, later). */
+    abstract void ready(boolean resumed);
+
+    /** What this message is, for log lines: e.g. {@code the FETCH v17 response (correlation id 9)}. */
+    abstract String describe();
+
+    /** Filters' state across the runs of this message. */
+    public final Attachments attachments() {
+        if (attachments == null) {
+            attachments = new Attachments();
+        }
+        return attachments;
+    }
+
+    final boolean isReady() {
+        return out != null;
+    }
+
+    /** The bytes to send; only once {@link #isReady()}. */
+    final ByteBuf out() {
+        return out;
+    }
+
+    /** Runs the filters from where the message stands; ends ready, deferred, or failed (the connection then closes). */
+    final void run() {
+        boolean resumed = deferrals > 0;
+        try {
+            while (next < filters.length) {
+                FilterResult result = apply(filters[next], message);
+                if (result instanceof FilterResult.Deferred deferred) {
+                    defer(deferred);
+                    return;
+                }
+                changed |= result == FilterResult.CHANGED;
+                next++;
+            }
+            if (changed) {
+                out = encode(message);
+                frame.release();
+            } else {
+                out = frame;
+            }
+        } catch (RuntimeException e) {
+            frame.release();
+            connection.failed(describe(), e);
+            return;
+        }
+        ready(resumed);
+    }
+
+    private void defer(FilterResult.Deferred deferred) {
+        if (++deferrals > MAX_DEFERRALS) {
+            throw new IllegalStateException(describe() + " was deferred " + MAX_DEFERRALS + " times without becoming ready");
+        }
+        // also after a failed stage: the filter reads the outcome it waited for
+        deferred.until().whenComplete((ignored, error) -> connection.eventLoop().execute(() -> {
+            if (connection.isClosing()) {
+                frame.release();
+            } else {
+                run();
+            }
+        }));
+    }
+}

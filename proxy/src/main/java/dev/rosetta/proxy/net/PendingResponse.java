@@ -1,0 +1,66 @@
+package dev.rosetta.proxy.net;
+
+import org.apache.kafka.common.protocol.ApiMessage;
+
+import dev.rosetta.proxy.protocol.Attachments;
+import dev.rosetta.proxy.protocol.FilterResult;
+import dev.rosetta.proxy.protocol.InFlightRequest;
+import dev.rosetta.proxy.protocol.KafkaMessages;
+import dev.rosetta.proxy.protocol.ProxyConnection;
+import dev.rosetta.proxy.protocol.ResponseExchange;
+import dev.rosetta.proxy.protocol.ResponseFilter;
+
+import io.netty.buffer.ByteBuf;
+
+/** A broker response on its way to the client while a response filter works on it or an earlier response waits. */
+final class PendingResponse extends PendingMessage<ResponseFilter> implements ResponseExchange {
+    static final ResponseFilter[] NO_FILTERS = new ResponseFilter[0];
+
+    private final InFlightRequest request;
+
+    /**
+     * Decodes {@code frame} when a filter will run on it.
+     *
+     * @throws RuntimeException when the frame cannot be decoded; the caller still owns the frame then
+     */
+    PendingResponse(ClientConnection connection, InFlightRequest request, ByteBuf frame, ResponseFilter[] filters) {
+        super(connection, request.apiKey(), request.apiVersion(), request.correlationId(), frame, filters,
+                filters.length == 0 ? null : KafkaMessages.decodeResponse(frame, request.apiKey(), request.apiVersion()));
+        this.request = request;
+    }
+
+    @Override
+    FilterResult apply(ResponseFilter filter, ApiMessage message) {
+        return filter.onResponse(apiKey, apiVersion, message, this);
+    }
+
+    @Override
+    ByteBuf encode(ApiMessage message) {
+        return KafkaMessages.encodeResponse(connection.alloc(), correlationId, apiKey, apiVersion, message);
+    }
+
+    @Override
+    void ready(boolean resumed) {
+        connection.responseReady(out() != frame, resumed);
+    }
+
+    @Override
+    String describe() {
+        return "the " + apiKey.name + " v" + apiVersion + " response (correlation id " + correlationId + ")";
+    }
+
+    @Override
+    public String clientId() {
+        return request.clientId();
+    }
+
+    @Override
+    public ProxyConnection connection() {
+        return connection;
+    }
+
+    @Override
+    public Attachments fromRequest() {
+        return request.forResponse();
+    }
+}

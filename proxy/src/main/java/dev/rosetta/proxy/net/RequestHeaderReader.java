@@ -1,0 +1,96 @@
+package dev.rosetta.proxy.net;
+
+import java.nio.charset.StandardCharsets;
+
+import org.apache.kafka.common.protocol.ApiKeys;
+
+import dev.rosetta.proxy.protocol.Attachments;
+import dev.rosetta.proxy.protocol.InFlightRequest;
+import dev.rosetta.proxy.protocol.ProduceRequests;
+import dev.rosetta.proxy.protocol.RequestHeaderView;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * Reads what the proxy needs from every request's header straight from the frame, without
+ * decoding it: api key and version, correlation id, client id, and whether a response will come.
+ * One per connection: it remembers the last client id, so a client that sends the same id on every
+ * request (all of them do) costs a comparison, not a new string. Confined to the connection's event loop.
+ */
+final class RequestHeaderReader {
+    /** Size prefix, api key, api version, correlation id, client id length: the least a request header has. */
+    private static final int MIN_REQUEST_FRAME = 12;
+
+    private String lastClientId;
+    /** {@link #lastClientId} as UTF-8, to compare with the next request's bytes without decoding them. */
+    private byte[] lastClientIdBytes;
+    private boolean expectsResponse;
+
+    /** A request the proxy cannot read; the connection is closed with this message. */
+    static final class MalformedRequestException extends Exception {
+        MalformedRequestException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** The client id of the most recent request, or null. */
+    String lastClientId() {
+        return lastClientId;
+    }
+
+    /**
+     * The request's header as it will be remembered until its response, with no filter context yet.
+     *
+     * @throws MalformedRequestException naming what is wrong, when the frame cannot hold the header it claims
+     */
+    InFlightRequest read(ByteBuf frame) throws MalformedRequestException {
+        if (frame.readableBytes() < MIN_REQUEST_FRAME) {
+            throw new MalformedRequestException("request of " + (frame.readableBytes() - 4) + " bytes is too short to hold a request header");
+        }
+        short apiKeyId = RequestHeaderView.apiKey(frame);
+        short apiVersion = RequestHeaderView.apiVersion(frame);
+        int correlationId = RequestHeaderView.correlationId(frame);
+        ApiKeys apiKey = ApiKeys.hasId(apiKeyId) ? ApiKeys.forId(apiKeyId) : null;
+        try {
+            InFlightRequest header = new InFlightRequest(correlationId, apiKey, apiVersion, clientId(frame), Attachments.NONE);
+            expectsResponse = apiKey != ApiKeys.PRODUCE || apiVersion < 0 || ProduceRequests.acks(frame, apiVersion) != 0;
+            return header;
+        } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
+            throw new MalformedRequestException("malformed " + (apiKey == null ? "api key " + apiKeyId : apiKey.name) + " v" + apiVersion
+                    + " request header (correlation id " + correlationId + "): " + e.getMessage());
+        }
+    }
+
+    /** Whether the broker answers the request last {@link #read}: every request does except a produce with acks=0. */
+    boolean expectsResponse() {
+        return expectsResponse;
+    }
+
+    /** An ApiVersions request newer than the proxy knows, which the proxy answers itself (as a broker would). */
+    static boolean isTooNewApiVersions(InFlightRequest header) {
+        return header.apiKey() == ApiKeys.API_VERSIONS && header.apiVersion() > ApiKeys.API_VERSIONS.latestVersion();
+    }
+
+    private String clientId(ByteBuf frame) {
+        int offset = frame.readerIndex() + 12;
+        short length = frame.getShort(offset);
+        if (length < 0) {
+            return null;
+        }
+        if (lastClientIdBytes != null && lastClientIdBytes.length == length && sameBytes(frame, offset + 2, lastClientIdBytes)) {
+            return lastClientId;
+        }
+        lastClientId = RequestHeaderView.clientId(frame);
+        lastClientIdBytes = lastClientId.getBytes(StandardCharsets.UTF_8);
+        return lastClientId;
+    }
+
+    private static boolean sameBytes(ByteBuf frame, int offset, byte[] bytes) {
+        for (int i = 0; i < bytes.length; i++) {
+            if (frame.getByte(offset + i) != bytes[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
