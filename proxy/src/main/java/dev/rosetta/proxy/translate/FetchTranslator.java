@@ -91,7 +91,7 @@ public final class FetchTranslator implements ResponseFilter {
         if (jobs.isEmpty()) {
             return false;
         }
-        List<PartitionJobs.Done<FetchResponseData.PartitionData>> done = partitionJobs.run(PartitionRewriter.CONSUME, jobs, state);
+        List<PartitionJobs.Done<FetchResponseData.PartitionData>> done = partitionJobs.run(Direction.CONSUME, jobs, state);
         if (done == null) {
             exchange.deferUntil(state.running); // the workers have it; the next run applies their results
             return false;

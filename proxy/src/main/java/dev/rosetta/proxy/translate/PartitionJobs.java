@@ -47,11 +47,10 @@ final class PartitionJobs {
     }
 
     /**
-     * Rewrites {@code jobs} in {@code direction} ({@link PartitionRewriter#CONSUME} or
-     * {@link PartitionRewriter#PRODUCE}): returns the results when done inline, or null after handing
-     * them to the workers and recording the stage in {@code state.running}.
+     * Rewrites {@code jobs} in {@code direction}: returns the results when done inline, or null
+     * after handing them to the workers and recording the stage in {@code state.running}.
      */
-    <T> List<Done<T>> run(String direction, List<Job<T>> jobs, ExchangeState state) {
+    <T> List<Done<T>> run(Direction direction, List<Job<T>> jobs, ExchangeState state) {
         Supplier<PartitionRewriter> rewriters = () -> new PartitionRewriter(translators, metrics, deadLetters, direction, state.lookups);
         long bytes = 0;
         for (Job<T> job : jobs) {

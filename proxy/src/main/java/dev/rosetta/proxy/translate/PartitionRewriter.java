@@ -18,6 +18,7 @@ import dev.rosetta.config.RouteConfig.FailureMode;
 import dev.rosetta.config.RouteConfig.KeyRoute;
 import dev.rosetta.config.routing.VersionDecision;
 import dev.rosetta.proxy.translate.TranslationMetrics.Outcome;
+import dev.rosetta.proxy.translate.TranslationMetrics.Stage;
 import dev.rosetta.translators.TranslationException;
 import dev.rosetta.translators.Translator;
 import dev.rosetta.translators.TranslatorCache;
@@ -41,13 +42,10 @@ import dev.rosetta.translators.TranslatorCache;
  * translation workers, each with its own instance).
  */
 final class PartitionRewriter {
-    static final String CONSUME = "consume";
-    static final String PRODUCE = "produce";
-
     private final TranslatorCache translators;
     private final TranslationMetrics metrics;
     private final DeadLetters deadLetters;
-    private final String direction;
+    private final Direction direction;
     private final Map<Lookup, CompletableFuture<Translator>> lookups;
     /** Batch decoding and encoding buffers, one set per thread (event loops and translation workers). */
     private static final ThreadLocal<BatchCodec> CODECS = ThreadLocal.withInitial(BatchCodec::new);
@@ -58,7 +56,7 @@ final class PartitionRewriter {
      * @param lookups translator look-ups started by earlier runs of the same exchange; consulted when
      *                the cache still has no answer (e.g. the look-up failed)
      */
-    PartitionRewriter(TranslatorCache translators, TranslationMetrics metrics, DeadLetters deadLetters, String direction,
+    PartitionRewriter(TranslatorCache translators, TranslationMetrics metrics, DeadLetters deadLetters, Direction direction,
                       Map<Lookup, CompletableFuture<Translator>> lookups) {
         this.translators = translators;
         this.metrics = metrics;
@@ -98,7 +96,7 @@ final class PartitionRewriter {
         long started = System.nanoTime();
         String subject = route.valueSubject();
         KeyRoute keyRoute = route.keys();
-        boolean translateKeys = keyRoute != null && (CONSUME.equals(direction) || keyRoute.translateOnProduce());
+        boolean translateKeys = keyRoute != null && (direction == Direction.CONSUME || keyRoute.translateOnProduce());
         // contract version -> key version, looked up once per partition for the decision's two versions
         int keyStable = translateKeys ? keyRoute.keyVersion(decision.stableVersion()) : -1;
         int keyCanary = translateKeys ? keyRoute.keyVersion(decision.canaryVersion()) : -1;
@@ -206,13 +204,13 @@ final class PartitionRewriter {
                     failures.add(failure.reason());
                     FailureMode mode = route.failure().mode();
                     String reason = describe(failure, failedSchemaId, failedInKey);
-                    if (mode == FailureMode.REJECT && PRODUCE.equals(direction)) {
+                    if (mode == FailureMode.REJECT && direction == Direction.PRODUCE) {
                         if (rejections == null) {
                             rejections = new ArrayList<>();
                         }
                         rejections.add(new Rejection(index, reason));
                     } else if (mode == FailureMode.DEAD_LETTER) {
-                        long offset = PRODUCE.equals(direction) ? -1 : record.offset();
+                        long offset = direction == Direction.PRODUCE ? -1 : record.offset();
                         deadLetterCopies.add(deadLetters.copy(route, topic, partition, record, offset, reason)); // copied now: buffers get reused
                         counts.deadLettered++;
                         newHeaders = withHeader(record.headers(), route.failure().header(), reason);
@@ -263,11 +261,11 @@ final class PartitionRewriter {
             report(batchCounts, batchCounts.size(), topic);
             return Result.UNCHANGED;
         }
-        int limit = CONSUME.equals(direction) ? growthLimit(records.sizeInBytes()) : Integer.MAX_VALUE;
+        int limit = direction == Direction.CONSUME ? growthLimit(records.sizeInBytes()) : Integer.MAX_VALUE;
         MemoryRecords rewritten = assemble(output, records, consumedBytes, limit);
         report(batchCounts, output.size(), topic); // batches held back are counted when they are delivered
-        metrics.bytes(direction, "before").increment(records.sizeInBytes());
-        metrics.bytes(direction, "after").increment(rewritten.sizeInBytes());
+        metrics.bytes(direction, Stage.BEFORE).increment(records.sizeInBytes());
+        metrics.bytes(direction, Stage.AFTER).increment(rewritten.sizeInBytes());
         metrics.partitionTime(direction).record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
         return new Result(rewritten, List.of(), List.of());
     }
@@ -517,7 +515,7 @@ final class PartitionRewriter {
             return unchanged + keyOnly + failedPassedThrough + deadLettered + values.total();
         }
 
-        void report(TranslationMetrics metrics, String topic, String direction) {
+        void report(TranslationMetrics metrics, String topic, Direction direction) {
             for (int i = 0; i < values.size; i++) {
                 Translator t = values.translators[i];
                 metrics.translated(topic, direction, t.sourceVersion(), t.targetVersion()).increment(values.counts[i]);
@@ -532,7 +530,7 @@ final class PartitionRewriter {
             add(metrics, topic, direction, Outcome.DEAD_LETTERED, deadLettered);
         }
 
-        private static void add(TranslationMetrics metrics, String topic, String direction, Outcome outcome, int n) {
+        private static void add(TranslationMetrics metrics, String topic, Direction direction, Outcome outcome, int n) {
             if (n > 0) {
                 metrics.outcome(topic, direction, outcome).increment(n);
             }

@@ -110,7 +110,7 @@ public final class ProduceTranslator implements RequestFilter, ResponseFilter {
             if (jobs.isEmpty()) {
                 return false;
             }
-            done = partitionJobs.run(PartitionRewriter.PRODUCE, jobs, state);
+            done = partitionJobs.run(Direction.PRODUCE, jobs, state);
             if (done == null) {
                 exchange.deferUntil(state.running); // the workers have it; the next run applies their results
                 return false;

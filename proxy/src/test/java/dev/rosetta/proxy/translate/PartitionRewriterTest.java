@@ -46,7 +46,7 @@ class PartitionRewriterTest {
     private PartitionRewriter.Result rewrite(MemoryRecords records) {
         DeadLetters deadLetters = new DeadLetters(Map.of("bootstrap.servers", "127.0.0.1:1"), meters);
         Map<PartitionRewriter.Lookup, java.util.concurrent.CompletableFuture<dev.rosetta.translators.Translator>> lookups = new HashMap<>();
-        PartitionRewriter rewriter = new PartitionRewriter(translators, new TranslationMetrics(meters), deadLetters, PartitionRewriter.CONSUME, lookups);
+        PartitionRewriter rewriter = new PartitionRewriter(translators, new TranslationMetrics(meters), deadLetters, Direction.CONSUME, lookups);
         PartitionRewriter.Result result = rewriter.rewrite("orders", 0, records, route, toV2);
         if (result.isPending()) {
             result.pending().forEach(java.util.concurrent.CompletableFuture::join);
@@ -175,7 +175,7 @@ class PartitionRewriterTest {
         TranslatorCache paddedTranslators = TranslatorCache.builder(padded).build();
         Map<PartitionRewriter.Lookup, java.util.concurrent.CompletableFuture<dev.rosetta.translators.Translator>> lookups = new HashMap<>();
         PartitionRewriter rewriter = new PartitionRewriter(paddedTranslators, new TranslationMetrics(meters),
-                new DeadLetters(Map.of("bootstrap.servers", "127.0.0.1:1"), meters), PartitionRewriter.CONSUME, lookups);
+                new DeadLetters(Map.of("bootstrap.servers", "127.0.0.1:1"), meters), Direction.CONSUME, lookups);
         PartitionRewriter.Result result = rewriter.rewrite("padded", 0, original, paddedRoute, toPadded);
         if (result.isPending()) {
             result.pending().forEach(java.util.concurrent.CompletableFuture::join);
