@@ -186,7 +186,7 @@ public final class BatchCodec {
                     if (next < 0) {
                         break;
                     }
-                    out = grow(out, size, size + 1);
+                    out = grow(out, size + 1);
                     out[size++] = (byte) next;
                     continue;
                 }
@@ -320,7 +320,7 @@ public final class BatchCodec {
         }
     }
 
-    private static byte[] grow(byte[] array, int used, int needed) {
+    private static byte[] grow(byte[] array, int needed) {
         long size = Math.max(needed, array.length * 2L);
         if (size > Integer.MAX_VALUE - 8) {
             if (needed > Integer.MAX_VALUE - 8) {
@@ -349,7 +349,7 @@ public final class BatchCodec {
         @Override
         public void write(int b) {
             if (size == buf.length) {
-                buf = grow(buf, size, size + 1);
+                buf = grow(buf, size + 1);
             }
             buf[size++] = (byte) b;
         }
@@ -357,7 +357,7 @@ public final class BatchCodec {
         @Override
         public void write(byte[] b, int off, int len) {
             if (len > buf.length - size) {
-                buf = grow(buf, size, size + len);
+                buf = grow(buf, size + len);
             }
             System.arraycopy(b, off, buf, size, len);
             size += len;

@@ -22,6 +22,7 @@ import dev.rosetta.proxy.translate.TranslationMetrics.Stage;
 import dev.rosetta.translators.TranslationException;
 import dev.rosetta.translators.Translator;
 import dev.rosetta.translators.TranslatorCache;
+import dev.rosetta.translators.wire.WireFormat;
 
 /**
  * Rewrites the record batches of one partition so that each record's value (and key, when the
@@ -135,7 +136,7 @@ final class PartitionRewriter {
                 Header[] newHeaders = record.headers();
                 TranslationException failure = null;
                 boolean failedInKey = false;
-                int schemaId = schemaIdOrMinus(value);
+                int schemaId = WireFormat.schemaIdOrMinusOne(value);
                 int failedSchemaId = schemaId;
                 if (schemaId < 0) {
                     failure = new TranslationException(TranslationException.Reason.CORRUPT_PAYLOAD,
@@ -152,7 +153,7 @@ final class PartitionRewriter {
                     }
                     Translator keyTranslator = null;
                     if (failure == null && translateKeys && key != null) {
-                        int keySchemaId = schemaIdOrMinus(key);
+                        int keySchemaId = WireFormat.schemaIdOrMinusOne(key);
                         try {
                             if (keySchemaId < 0) {
                                 throw new TranslationException(TranslationException.Reason.CORRUPT_PAYLOAD,
@@ -330,21 +331,10 @@ final class PartitionRewriter {
         }
     }
 
-    private static int schemaIdOrMinus(ByteBuffer value) {
-        if (value == null || value.remaining() < 5 || value.get(value.position()) != 0) {
-            return -1;
-        }
-        return value.getInt(value.position() + 1);
-    }
-
     private static ByteBuffer translate(Translator translator, ByteBuffer value) {
         byte[][] out = new byte[1][];
         translator.translate(value, (bytes, off, len) -> out[0] = java.util.Arrays.copyOfRange(bytes, off, off + len));
         return ByteBuffer.wrap(out[0]);
-    }
-
-    static String describe(TranslationException failure, int schemaId) {
-        return describe(failure, schemaId, false);
     }
 
     /** {@code inKey}: the record's key failed (its value may have been fine). */
