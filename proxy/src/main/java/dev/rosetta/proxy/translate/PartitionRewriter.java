@@ -101,14 +101,14 @@ final class PartitionRewriter {
         // contract version -> key version, looked up once per partition for the decision's two versions
         int keyStable = translateKeys ? keyRoute.keyVersion(decision.stableVersion()) : -1;
         int keyCanary = translateKeys ? keyRoute.keyVersion(decision.canaryVersion()) : -1;
-        List<Counts> batchCounts = new ArrayList<>(); // parallel to staged; null for control batches
+        List<RecordOutcomes> batchCounts = new ArrayList<>(); // parallel to staged; null for control batches
         List<DeadLetters.Copy> deadLetterCopies = new ArrayList<>(); // sent only once the outcome is final
         List<TranslationException.Reason> failures = new ArrayList<>(); // counted only once the outcome is final
         pending = null;
         List<Rejection> rejections = null;
         List<Object> output = null; // RecordBatch (unchanged) or ByteBuffer (rebuilt), in order
-        Memo memo = new Memo();
-        Memo keyMemo = translateKeys ? new Memo() : null;
+        TranslatorMemo memo = new TranslatorMemo();
+        TranslatorMemo keyMemo = translateKeys ? new TranslatorMemo() : null;
         int consumedBytes = 0;
         List<Object> staged = new ArrayList<>();
         BatchCodec codec = CODECS.get();
@@ -120,7 +120,7 @@ final class PartitionRewriter {
                 continue;
             }
             staged.add(batch);
-            Counts counts = new Counts();
+            RecordOutcomes counts = new RecordOutcomes();
             batchCounts.add(counts);
             List<Record> kept = null;
             List<ByteBuffer> keys = null;
@@ -186,9 +186,9 @@ final class PartitionRewriter {
                                 counts.translated(valueTranslator);
                                 changed = true;
                             } else if (keyChanges) {
-                                counts.keyOnly++;
+                                counts.keyOnly();
                             } else {
-                                counts.unchanged++;
+                                counts.unchanged();
                             }
                             if (keyChanges) {
                                 counts.keyTranslated(keyTranslator);
@@ -213,11 +213,11 @@ final class PartitionRewriter {
                     } else if (mode == FailureMode.DEAD_LETTER) {
                         long offset = direction == Direction.PRODUCE ? -1 : record.offset();
                         deadLetterCopies.add(deadLetters.copy(route, topic, partition, record, offset, reason)); // copied now: buffers get reused
-                        counts.deadLettered++;
+                        counts.deadLettered();
                         newHeaders = withHeader(record.headers(), route.failure().header(), reason);
                         changed = true;
                     } else {
-                        counts.failedPassedThrough++;
+                        counts.failedPassedThrough();
                         newHeaders = withHeader(record.headers(), route.failure().header(), reason);
                         changed = true;
                     }
@@ -251,7 +251,7 @@ final class PartitionRewriter {
         }
         if (rejections != null) {
             int total = rejections.size();
-            for (Counts c : batchCounts) {
+            for (RecordOutcomes c : batchCounts) {
                 total += c == null ? 0 : c.total();
             }
             metrics.outcome(topic, direction, Outcome.REJECTED).increment(total);
@@ -271,10 +271,10 @@ final class PartitionRewriter {
         return new Result(rewritten, List.of(), List.of());
     }
 
-    private void report(List<Counts> batchCounts, int delivered, String topic) {
-        Counts sum = new Counts();
+    private void report(List<RecordOutcomes> batchCounts, int delivered, String topic) {
+        RecordOutcomes sum = new RecordOutcomes();
         for (int i = 0; i < delivered; i++) {
-            Counts c = batchCounts.get(i);
+            RecordOutcomes c = batchCounts.get(i);
             if (c != null) {
                 sum.add(c);
             }
@@ -287,7 +287,7 @@ final class PartitionRewriter {
      * {@code targetVersion}; null when its look-up is still running (then added to {@link #pending}).
      * Throws a remembered failure.
      */
-    private Translator translator(Memo memo, String subject, int schemaId, int targetVersion) {
+    private Translator translator(TranslatorMemo memo, String subject, int schemaId, int targetVersion) {
         Translator translator = memo.get(schemaId, targetVersion);
         if (translator == null) {
             translator = lookup(subject, schemaId, targetVersion);
@@ -402,128 +402,5 @@ final class PartitionRewriter {
         }
         ByteBuffer result = out.flip();
         return MemoryRecords.readableRecords(result);
-    }
-
-    /**
-     * Translators used within one partition, by (schema id, target version): usually one or two, so
-     * a linear scan over primitive arrays; the profile showed boxed map keys on the per-record path.
-     */
-    private static final class Memo {
-        private int[] schemaIds = new int[4];
-        private int[] versions = new int[4];
-        private Translator[] translators = new Translator[4];
-        private int size;
-
-        Translator get(int schemaId, int targetVersion) {
-            for (int i = 0; i < size; i++) {
-                if (schemaIds[i] == schemaId && versions[i] == targetVersion) {
-                    return translators[i];
-                }
-            }
-            return null;
-        }
-
-        void put(int schemaId, int targetVersion, Translator translator) {
-            if (size == schemaIds.length) {
-                schemaIds = java.util.Arrays.copyOf(schemaIds, size * 2);
-                versions = java.util.Arrays.copyOf(versions, size * 2);
-                translators = java.util.Arrays.copyOf(translators, size * 2);
-            }
-            schemaIds[size] = schemaId;
-            versions[size] = targetVersion;
-            translators[size] = translator;
-            size++;
-        }
-    }
-
-    /** Records per translator; one or two translators per batch, so parallel arrays (no boxing, no hashing). */
-    private static final class Tally {
-        private Translator[] translators = new Translator[2];
-        private int[] counts = new int[2];
-        private int size;
-
-        void add(Translator translator, int n) {
-            for (int i = 0; i < size; i++) {
-                if (translators[i] == translator) {
-                    counts[i] += n;
-                    return;
-                }
-            }
-            if (size == translators.length) {
-                translators = java.util.Arrays.copyOf(translators, size * 2);
-                counts = java.util.Arrays.copyOf(counts, size * 2);
-            }
-            translators[size] = translator;
-            counts[size++] = n;
-        }
-
-        void addAll(Tally other) {
-            for (int i = 0; i < other.size; i++) {
-                add(other.translators[i], other.counts[i]);
-            }
-        }
-
-        int total() {
-            int sum = 0;
-            for (int i = 0; i < size; i++) {
-                sum += counts[i];
-            }
-            return sum;
-        }
-    }
-
-    /** Outcome counts of one batch, reported once per partition. */
-    private static final class Counts {
-        int unchanged;
-        /** Translated records whose value was already in the right version: only the key changed. */
-        int keyOnly;
-        int failedPassedThrough;
-        int deadLettered;
-        /** Records whose value was translated, per translator. */
-        private final Tally values = new Tally();
-        /** Keys translated, per key translator (the record's outcome is counted by its value, or as keyOnly). */
-        private final Tally keys = new Tally();
-
-        void translated(Translator translator) {
-            values.add(translator, 1);
-        }
-
-        void keyTranslated(Translator translator) {
-            keys.add(translator, 1);
-        }
-
-        void add(Counts other) {
-            unchanged += other.unchanged;
-            keyOnly += other.keyOnly;
-            failedPassedThrough += other.failedPassedThrough;
-            deadLettered += other.deadLettered;
-            values.addAll(other.values);
-            keys.addAll(other.keys);
-        }
-
-        int total() {
-            return unchanged + keyOnly + failedPassedThrough + deadLettered + values.total();
-        }
-
-        void report(TranslationMetrics metrics, String topic, Direction direction) {
-            for (int i = 0; i < values.size; i++) {
-                Translator t = values.translators[i];
-                metrics.translated(topic, direction, t.sourceVersion(), t.targetVersion()).increment(values.counts[i]);
-            }
-            for (int i = 0; i < keys.size; i++) {
-                Translator t = keys.translators[i];
-                metrics.keysTranslated(topic, direction, t.sourceVersion(), t.targetVersion()).increment(keys.counts[i]);
-            }
-            add(metrics, topic, direction, Outcome.TRANSLATED, values.total() + keyOnly);
-            add(metrics, topic, direction, Outcome.UNCHANGED, unchanged);
-            add(metrics, topic, direction, Outcome.FAILED_PASSED_THROUGH, failedPassedThrough);
-            add(metrics, topic, direction, Outcome.DEAD_LETTERED, deadLettered);
-        }
-
-        private static void add(TranslationMetrics metrics, String topic, Direction direction, Outcome outcome, int n) {
-            if (n > 0) {
-                metrics.outcome(topic, direction, outcome).increment(n);
-            }
-        }
     }
 }
