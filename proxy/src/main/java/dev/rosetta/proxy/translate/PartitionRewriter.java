@@ -175,6 +175,7 @@ final class PartitionRewriter {
                     }
                     changed |= edit.changed();
                 }
+                // pending or rejected, the partition will not be delivered rewritten: building batches is wasted work
                 if (!changed || translator.isPending() || rejections != null) {
                     return new Kept(batch, outcomes);
                 }
@@ -218,7 +219,10 @@ final class PartitionRewriter {
         RecordOutcomes outcomes();
     }
 
-    /** A batch delivered byte for byte as it arrived: nothing in it changed, or it is a control or pre-v2 batch. */
+    /**
+     * A batch delivered byte for byte as it arrived: nothing in it changed, it is a control or
+     * pre-v2 batch, or the partition will not be delivered rewritten (pending, rejected).
+     */
     private record Kept(RecordBatch batch, RecordOutcomes outcomes) implements BatchPart {
         @Override
         public int sizeInBytes() {
