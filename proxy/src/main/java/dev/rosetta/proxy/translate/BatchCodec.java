@@ -78,6 +78,8 @@ public final class BatchCodec {
     private final DataOutputStream recordsOut = new DataOutputStream(raw);
     /** The batch being rebuilt: header, then the (compressed) records section. */
     private byte[] batch = new byte[INITIAL_SIZE];
+    /** The list form of {@code rebuild} as edits, reused so that it allocates no holder per record. */
+    private final RecordEdits listEdits = new RecordEdits();
 
     /**
      * The records of a magic v2, non-control batch, in order, with their absolute offsets, their
@@ -186,7 +188,7 @@ public final class BatchCodec {
                     if (next < 0) {
                         break;
                     }
-                    out = grow(out, size, size + 1);
+                    out = grow(out, size + 1);
                     out[size++] = (byte) next;
                     continue;
                 }
@@ -227,45 +229,51 @@ public final class BatchCodec {
      * @return an exact-size buffer at position 0, owned by the caller (nothing of this codec's)
      */
     public ByteBuffer rebuild(RecordBatch original, List<? extends Record> records, List<ByteBuffer> values, List<Header[]> headers) {
-        return rebuild(original, records, null, values, headers);
-    }
-
-    /**
-     * {@link #rebuild(RecordBatch, List, List, List)} with new keys too.
-     *
-     * @param keys the key of each record (null for none), read from position to limit, not consumed;
-     *             a null list keeps the records' own keys
-     */
-    public ByteBuffer rebuild(RecordBatch original, List<? extends Record> records, List<ByteBuffer> keys, List<ByteBuffer> values,
-                              List<Header[]> headers) {
-        checkReadable(original);
         int n = records.size();
-        if (values.size() != n || (headers != null && headers.size() != n) || (keys != null && keys.size() != n)) {
+        if (values.size() != n || (headers != null && headers.size() != n)) {
             throw new IllegalArgumentException(n + " records but " + values.size() + " values and "
                     + (headers == null ? "their own" : headers.size()) + " headers");
         }
+        try {
+            for (int i = 0; i < n; i++) {
+                listEdits.add(records.get(i), values.get(i), headers == null ? null : headers.get(i));
+            }
+            return rebuild(original, listEdits);
+        } finally {
+            listEdits.clear();
+        }
+    }
+
+    /**
+     * {@link #rebuild(RecordBatch, List, List, List)} with each record's key, value and headers taken
+     * from its edit (the rewriter's form: it may change keys too).
+     *
+     * @param edits the records to keep, in the order and within the offsets the list form requires
+     */
+    ByteBuffer rebuild(RecordBatch original, RecordEdits edits) {
+        checkReadable(original);
+        int n = edits.size();
         long baseOffset = original.baseOffset();
         long lastOffsetDelta = original.lastOffset() - baseOffset;
         java.util.OptionalLong horizon = original.deleteHorizonMs();
         boolean deleteHorizon = horizon.isPresent();
         long baseTimestamp = deleteHorizon ? horizon.getAsLong()
-                : n > 0 ? records.get(0).timestamp()
+                : n > 0 ? edits.get(0).record().timestamp()
                 : original instanceof DefaultRecordBatch d ? d.baseTimestamp() : original.maxTimestamp();
         try {
             raw.reset();
             long previous = baseOffset - 1;
             for (int i = 0; i < n; i++) {
-                Record record = records.get(i);
+                RecordEdits.Edit edit = edits.get(i);
+                Record record = edit.record();
                 long offset = record.offset();
                 if (offset <= previous || offset - baseOffset > lastOffsetDelta) {
                     throw new IllegalArgumentException("record offset " + offset + " out of order or outside the batch's offsets "
                             + baseOffset + ".." + original.lastOffset());
                 }
                 previous = offset;
-                Header[] h = headers == null ? null : headers.get(i);
                 DefaultRecord.writeTo(recordsOut, (int) (offset - baseOffset), record.timestamp() - baseTimestamp,
-                        keys == null ? record.key() : keys.get(i),
-                        values.get(i), h == null ? record.headers() : h);
+                        edit.key(), edit.value(), edit.headers());
             }
             int size = compress(original.compressionType());
             ByteBuffer header = ByteBuffer.wrap(batch, 0, size);
@@ -320,7 +328,7 @@ public final class BatchCodec {
         }
     }
 
-    private static byte[] grow(byte[] array, int used, int needed) {
+    private static byte[] grow(byte[] array, int needed) {
         long size = Math.max(needed, array.length * 2L);
         if (size > Integer.MAX_VALUE - 8) {
             if (needed > Integer.MAX_VALUE - 8) {
@@ -349,7 +357,7 @@ public final class BatchCodec {
         @Override
         public void write(int b) {
             if (size == buf.length) {
-                buf = grow(buf, size, size + 1);
+                buf = grow(buf, size + 1);
             }
             buf[size++] = (byte) b;
         }
@@ -357,7 +365,7 @@ public final class BatchCodec {
         @Override
         public void write(byte[] b, int off, int len) {
             if (len > buf.length - size) {
-                buf = grow(buf, size, size + len);
+                buf = grow(buf, size + len);
             }
             System.arraycopy(b, off, buf, size, len);
             size += len;

@@ -90,7 +90,7 @@ final class PartitionJobs {
 
     /** Rewrites {@code jobs}: done already when small enough to rewrite here, else running on the workers. */
     private <T> CompletableFuture<List<Done<T>>> rewrite(Direction direction, List<Job<T>> jobs, ExchangeState<T> state) {
-        Supplier<PartitionRewriter> rewriters = () -> new PartitionRewriter(translators, metrics, deadLetters, direction.tag(), state.lookups);
+        Supplier<PartitionRewriter> rewriters = () -> new PartitionRewriter(translators, metrics, deadLetters, direction, state.lookups);
         long bytes = 0;
         for (Job<T> job : jobs) {
             bytes += job.records().sizeInBytes();
@@ -103,7 +103,7 @@ final class PartitionJobs {
             }
             return CompletableFuture.completedFuture(done);
         }
-        metrics.offloaded(direction.tag()).increment();
+        metrics.offloaded(direction).increment();
         List<CompletableFuture<Done<T>>> tasks = new ArrayList<>(jobs.size());
         for (Job<T> job : jobs) {
             // a rewriter per task: rewriters are single-threaded; the exchange's look-up map is shared and concurrent

@@ -1,31 +1,32 @@
 package dev.rosetta.proxy.translate;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.Record;
 import org.apache.kafka.common.record.RecordBatch;
 
 import dev.rosetta.config.RouteConfig;
 import dev.rosetta.config.RouteConfig.FailureMode;
-import dev.rosetta.config.RouteConfig.KeyRoute;
 import dev.rosetta.config.routing.VersionDecision;
 import dev.rosetta.proxy.translate.TranslationMetrics.Outcome;
+import dev.rosetta.proxy.translate.TranslationMetrics.Stage;
 import dev.rosetta.translators.TranslationException;
 import dev.rosetta.translators.Translator;
 import dev.rosetta.translators.TranslatorCache;
 
 /**
  * Rewrites the record batches of one partition so that each record's value (and key, when the
- * route covers keys) is in the version the route decides for it. Shared by the fetch path (the version a client reads) and the produce path
- * (the version a topic stores).
+ * route covers keys) is in the version the route decides for it. Shared by the fetch path (the
+ * version a client reads) and the produce path (the version a topic stores). A record is translated
+ * whole, key and value, or not at all ({@link RecordTranslator}); one that cannot be translated
+ * follows the route's failure policy: delivered as it is with an explanatory header, also copied
+ * to the dead-letter topic, or, on produce, refused with its whole partition.
  *
  * <p>Only batches that contain a record to change are rebuilt; the others are copied as they are,
  * and a partition with nothing to change is left untouched (the caller keeps the original bytes).
@@ -41,24 +42,21 @@ import dev.rosetta.translators.TranslatorCache;
  * translation workers, each with its own instance).
  */
 final class PartitionRewriter {
-    static final String CONSUME = "consume";
-    static final String PRODUCE = "produce";
-
     private final TranslatorCache translators;
     private final TranslationMetrics metrics;
     private final DeadLetters deadLetters;
-    private final String direction;
+    private final Direction direction;
     private final Map<Lookup, CompletableFuture<Translator>> lookups;
     /** Batch decoding and encoding buffers, one set per thread (event loops and translation workers). */
     private static final ThreadLocal<BatchCodec> CODECS = ThreadLocal.withInitial(BatchCodec::new);
-    /** Look-ups the partition being rewritten waits for; null when none. */
-    private List<CompletableFuture<Translator>> pending;
+    /** The edits of the batch being rewritten, one set per thread, reused from batch to batch. */
+    private static final ThreadLocal<RecordEdits> EDITS = ThreadLocal.withInitial(RecordEdits::new);
 
     /**
      * @param lookups translator look-ups started by earlier runs of the same exchange; consulted when
      *                the cache still has no answer (e.g. the look-up failed)
      */
-    PartitionRewriter(TranslatorCache translators, TranslationMetrics metrics, DeadLetters deadLetters, String direction,
+    PartitionRewriter(TranslatorCache translators, TranslationMetrics metrics, DeadLetters deadLetters, Direction direction,
                       Map<Lookup, CompletableFuture<Translator>> lookups) {
         this.translators = translators;
         this.metrics = metrics;
@@ -71,7 +69,7 @@ final class PartitionRewriter {
     record Lookup(String subject, int schemaId, int targetVersion) {
     }
 
-    /** A record that failed on the produce path under the REJECT policy. */
+    /** A record that failed on the produce path under the REJECT policy: its index in its batch, and why. */
     record Rejection(int batchIndex, String message) {
     }
 
@@ -94,259 +92,168 @@ final class PartitionRewriter {
         }
     }
 
+    /**
+     * Rewrites one partition's records for {@code decision}. Only a final outcome (rewritten,
+     * unchanged or rejected, not pending) counts the records, each in exactly one outcome, and
+     * sends the dead-letter copies of the records that failed.
+     */
     Result rewrite(String topic, int partition, MemoryRecords records, RouteConfig route, VersionDecision decision) {
         long started = System.nanoTime();
-        String subject = route.valueSubject();
-        KeyRoute keyRoute = route.keys();
-        boolean translateKeys = keyRoute != null && (CONSUME.equals(direction) || keyRoute.translateOnProduce());
-        // contract version -> key version, looked up once per partition for the decision's two versions
-        int keyStable = translateKeys ? keyRoute.keyVersion(decision.stableVersion()) : -1;
-        int keyCanary = translateKeys ? keyRoute.keyVersion(decision.canaryVersion()) : -1;
-        List<Counts> batchCounts = new ArrayList<>(); // parallel to staged; null for control batches
-        List<DeadLetters.Copy> deadLetterCopies = new ArrayList<>(); // sent only once the outcome is final
-        List<TranslationException.Reason> failures = new ArrayList<>(); // counted only once the outcome is final
-        pending = null;
-        List<Rejection> rejections = null;
-        List<Object> output = null; // RecordBatch (unchanged) or ByteBuffer (rebuilt), in order
-        Memo memo = new Memo();
-        Memo keyMemo = translateKeys ? new Memo() : null;
+        Run run = new Run(topic, partition, route,
+                new RecordTranslator(translators, lookups, direction, topic, partition, route, decision));
+        List<BatchPart> parts = new ArrayList<>();
         int consumedBytes = 0;
-        List<Object> staged = new ArrayList<>();
-        BatchCodec codec = CODECS.get();
         for (RecordBatch batch : records.batches()) {
             consumedBytes += batch.sizeInBytes();
-            if (batch.isControlBatch() || batch.magic() < RecordBatch.MAGIC_VALUE_V2) {
-                staged.add(batch);
-                batchCounts.add(null);
-                continue;
-            }
-            staged.add(batch);
-            Counts counts = new Counts();
-            batchCounts.add(counts);
-            List<Record> kept = null;
-            List<ByteBuffer> keys = null;
-            List<ByteBuffer> values = null;
-            List<Header[]> headers = null;
-            boolean changed = false;
-            int index = 0;
-            for (Record record : codec.read(batch)) {
-                ByteBuffer value = record.value();
-                ByteBuffer key = record.key();
-                ByteBuffer newValue = value;
-                ByteBuffer newKey = key;
-                Header[] newHeaders = record.headers();
-                TranslationException failure = null;
-                boolean failedInKey = false;
-                int schemaId = schemaIdOrMinus(value);
-                int failedSchemaId = schemaId;
-                if (schemaId < 0) {
-                    failure = new TranslationException(TranslationException.Reason.CORRUPT_PAYLOAD,
-                            value == null ? "record has no value, so no Confluent schema id (topic " + topic + ")"
-                                    : "value is not in the Confluent wire format (magic byte 0 + 4-byte schema id)",
-                            "", subject, -1, -1, null);
-                } else {
-                    int targetVersion = decision.version(key, partition, record.offset());
-                    Translator valueTranslator = null;
-                    try {
-                        valueTranslator = translator(memo, subject, schemaId, targetVersion);
-                    } catch (TranslationException e) {
-                        failure = e;
-                    }
-                    Translator keyTranslator = null;
-                    if (failure == null && translateKeys && key != null) {
-                        int keySchemaId = schemaIdOrMinus(key);
-                        try {
-                            if (keySchemaId < 0) {
-                                throw new TranslationException(TranslationException.Reason.CORRUPT_PAYLOAD,
-                                        "key is not in the Confluent wire format (magic byte 0 + 4-byte schema id), but the route translates keys of "
-                                                + keyRoute.subject(), "", keyRoute.subject(), -1, -1, null);
-                            }
-                            keyTranslator = translator(keyMemo, keyRoute.subject(), keySchemaId,
-                                    targetVersion == decision.stableVersion() ? keyStable : keyCanary);
-                        } catch (TranslationException e) {
-                            failure = e;
-                            failedInKey = true;
-                            failedSchemaId = keySchemaId;
-                        }
-                    }
-                    if (failure == null && valueTranslator != null && (keyTranslator != null || !translateKeys || key == null)) {
-                        // translate both parts before changing anything: a record is translated whole or not at all
-                        try {
-                            boolean keyChanges = keyTranslator != null && keyTranslator.sourceId() != keyTranslator.targetId();
-                            if (keyChanges) {
-                                try {
-                                    newKey = translate(keyTranslator, key);
-                                } catch (TranslationException e) {
-                                    failedInKey = true;
-                                    failedSchemaId = keyTranslator.sourceId();
-                                    throw e;
-                                }
-                            }
-                            if (valueTranslator.sourceId() != valueTranslator.targetId()) {
-                                newValue = translate(valueTranslator, value);
-                                counts.translated(valueTranslator);
-                                changed = true;
-                            } else if (keyChanges) {
-                                counts.keyOnly++;
-                            } else {
-                                counts.unchanged++;
-                            }
-                            if (keyChanges) {
-                                counts.keyTranslated(keyTranslator);
-                                changed = true;
-                            }
-                        } catch (TranslationException e) {
-                            failure = e;
-                            newKey = key;
-                            newValue = value;
-                        }
-                    }
-                }
-                if (failure != null) {
-                    failures.add(failure.reason());
-                    FailureMode mode = route.failure().mode();
-                    String reason = describe(failure, failedSchemaId, failedInKey);
-                    if (mode == FailureMode.REJECT && PRODUCE.equals(direction)) {
-                        if (rejections == null) {
-                            rejections = new ArrayList<>();
-                        }
-                        rejections.add(new Rejection(index, reason));
-                    } else if (mode == FailureMode.DEAD_LETTER) {
-                        long offset = PRODUCE.equals(direction) ? -1 : record.offset();
-                        deadLetterCopies.add(deadLetters.copy(route, topic, partition, record, offset, reason)); // copied now: buffers get reused
-                        counts.deadLettered++;
-                        newHeaders = withHeader(record.headers(), route.failure().header(), reason);
-                        changed = true;
-                    } else {
-                        counts.failedPassedThrough++;
-                        newHeaders = withHeader(record.headers(), route.failure().header(), reason);
-                        changed = true;
-                    }
-                }
-                if (kept == null) {
-                    kept = new ArrayList<>();
-                    keys = translateKeys ? new ArrayList<>() : null; // null: the records keep their own keys
-                    values = new ArrayList<>();
-                    headers = new ArrayList<>();
-                }
-                kept.add(record);
-                if (keys != null) {
-                    keys.add(newKey);
-                }
-                values.add(newValue);
-                headers.add(newHeaders);
-                index++;
-            }
-            if (changed && pending == null && rejections == null) {
-                staged.set(staged.size() - 1, codec.rebuild(batch, kept, keys, values, headers));
-                output = staged;
-            }
+            parts.add(run.rewrite(batch));
         }
-        List<CompletableFuture<Translator>> pending = this.pending;
-        this.pending = null;
-        if (pending != null) {
-            return new Result(null, pending, List.of()); // runs again: nothing counted yet
+        if (run.translator.isPending()) {
+            return new Result(null, run.translator.pending(), List.of()); // runs again: nothing counted yet
         }
-        for (TranslationException.Reason reason : failures) {
+        for (TranslationException.Reason reason : run.failures) {
             metrics.failure(topic, direction, reason).increment();
         }
-        if (rejections != null) {
-            int total = rejections.size();
-            for (Counts c : batchCounts) {
-                total += c == null ? 0 : c.total();
-            }
-            metrics.outcome(topic, direction, Outcome.REJECTED).increment(total);
-            return new Result(null, List.of(), rejections);
+        if (run.rejections != null) {
+            int counted = outcomes(parts).total();
+            metrics.outcome(topic, direction, Outcome.REJECTED).increment(run.rejections.size() + counted);
+            return new Result(null, List.of(), run.rejections);
         }
-        deadLetterCopies.forEach(deadLetters::send);
-        if (output == null) {
-            report(batchCounts, batchCounts.size(), topic);
+        run.deadLetterCopies.forEach(deadLetters::send);
+        if (!run.rebuiltAny) {
+            outcomes(parts).report(metrics, topic, direction);
             return Result.UNCHANGED;
         }
-        int limit = CONSUME.equals(direction) ? growthLimit(records.sizeInBytes()) : Integer.MAX_VALUE;
-        MemoryRecords rewritten = assemble(output, records, consumedBytes, limit);
-        report(batchCounts, output.size(), topic); // batches held back are counted when they are delivered
-        metrics.bytes(direction, "before").increment(records.sizeInBytes());
-        metrics.bytes(direction, "after").increment(rewritten.sizeInBytes());
-        metrics.partitionTime(direction).record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+        int limit = direction == Direction.CONSUME ? growthLimit(records.sizeInBytes()) : Integer.MAX_VALUE;
+        MemoryRecords rewritten = assemble(parts, records, consumedBytes, limit);
+        outcomes(parts).report(metrics, topic, direction); // batches held back are counted when they are delivered
+        metrics.bytes(direction, Stage.BEFORE).increment(records.sizeInBytes());
+        metrics.bytes(direction, Stage.AFTER).increment(rewritten.sizeInBytes());
+        metrics.partitionTime(direction).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         return new Result(rewritten, List.of(), List.of());
     }
 
-    private void report(List<Counts> batchCounts, int delivered, String topic) {
-        Counts sum = new Counts();
-        for (int i = 0; i < delivered; i++) {
-            Counts c = batchCounts.get(i);
-            if (c != null) {
-                sum.add(c);
+    /**
+     * One run of {@link #rewrite} over a partition's batches. A run that meets a look-up still in
+     * progress goes on to the end, so that every look-up the partition needs starts now, but builds
+     * no more batches: its result is pending and the partition runs again.
+     */
+    private final class Run {
+        private final String topic;
+        private final int partition;
+        private final RouteConfig route;
+        private final RecordTranslator translator;
+        private final BatchCodec codec = CODECS.get();
+        private final RecordEdits edits = EDITS.get();
+        /** Copied when a record fails, sent only once the outcome is final. */
+        private final List<DeadLetters.Copy> deadLetterCopies = new ArrayList<>();
+        /** Counted only once the outcome is final. */
+        private final List<TranslationException.Reason> failures = new ArrayList<>();
+        /** Null until a record is rejected. */
+        private List<Rejection> rejections;
+        private boolean rebuiltAny;
+
+        Run(String topic, int partition, RouteConfig route, RecordTranslator translator) {
+            this.topic = topic;
+            this.partition = partition;
+            this.route = route;
+            this.translator = translator;
+        }
+
+        /** The batch as it is delivered: kept as it is, or rebuilt when a record in it changed. */
+        BatchPart rewrite(RecordBatch batch) {
+            RecordOutcomes outcomes = new RecordOutcomes();
+            if (batch.isControlBatch() || batch.magic() < RecordBatch.MAGIC_VALUE_V2) {
+                return new Kept(batch, outcomes);
+            }
+            try {
+                boolean changed = false;
+                for (Record record : codec.read(batch)) {
+                    RecordEdits.Edit edit = edits.add(record);
+                    RecordTranslator.Failure failure = translator.translate(edit, outcomes);
+                    if (failure != null) {
+                        fail(edit, edits.size() - 1, failure, outcomes);
+                    }
+                    changed |= edit.changed();
+                }
+                // pending or rejected, the partition will not be delivered rewritten: building batches is wasted work
+                if (!changed || translator.isPending() || rejections != null) {
+                    return new Kept(batch, outcomes);
+                }
+                rebuiltAny = true;
+                return new Rebuilt(codec.rebuild(batch, edits), outcomes);
+            } finally {
+                edits.clear();
             }
         }
-        sum.report(metrics, topic, direction);
+
+        /** Applies the route's failure policy to a record that could not be translated, the {@code index}th of its batch. */
+        private void fail(RecordEdits.Edit edit, int index, RecordTranslator.Failure failure, RecordOutcomes outcomes) {
+            failures.add(failure.cause().reason());
+            FailureMode mode = route.failure().mode();
+            String reason = describe(failure.cause(), failure.schemaId(), failure.inKey());
+            if (mode == FailureMode.REJECT && direction == Direction.PRODUCE) {
+                if (rejections == null) {
+                    rejections = new ArrayList<>();
+                }
+                rejections.add(new Rejection(index, reason));
+                return;
+            }
+            if (mode == FailureMode.DEAD_LETTER) {
+                long offset = direction == Direction.PRODUCE ? -1 : edit.record().offset();
+                // copied now: the record's buffers are reused once the codec reads the next batch
+                deadLetterCopies.add(deadLetters.copy(route, topic, partition, edit.record(), offset, reason));
+                outcomes.deadLettered();
+            } else {
+                outcomes.failedPassedThrough();
+            }
+            edit.explain(route.failure().header(), reason);
+        }
+    }
+
+    /** One batch of the partition as it is delivered, with how its records ended (counted only if it is delivered). */
+    private sealed interface BatchPart permits Kept, Rebuilt {
+        int sizeInBytes();
+
+        void writeTo(ByteBuffer out);
+
+        RecordOutcomes outcomes();
     }
 
     /**
-     * The translator for records of {@code subject} written with {@code schemaId}, read as
-     * {@code targetVersion}; null when its look-up is still running (then added to {@link #pending}).
-     * Throws a remembered failure.
+     * A batch delivered byte for byte as it arrived: nothing in it changed, it is a control or
+     * pre-v2 batch, or the partition will not be delivered rewritten (pending, rejected).
      */
-    private Translator translator(Memo memo, String subject, int schemaId, int targetVersion) {
-        Translator translator = memo.get(schemaId, targetVersion);
-        if (translator == null) {
-            translator = lookup(subject, schemaId, targetVersion);
-            if (translator != null) {
-                memo.put(schemaId, targetVersion, translator);
-            } else {
-                if (pending == null) {
-                    pending = new ArrayList<>();
-                }
-                pending.add(lookups.get(new Lookup(subject, schemaId, targetVersion)));
-            }
+    private record Kept(RecordBatch batch, RecordOutcomes outcomes) implements BatchPart {
+        @Override
+        public int sizeInBytes() {
+            return batch.sizeInBytes();
         }
-        return translator;
-    }
 
-    /** The cached translator, or null after starting (or finding) the look-up; throws a remembered failure. */
-    private Translator lookup(String subject, int schemaId, int targetVersion) {
-        Translator cached = translators.cachedOrNull(subject, schemaId, targetVersion);
-        if (cached != null) {
-            return cached;
-        }
-        Lookup key = new Lookup(subject, schemaId, targetVersion);
-        CompletableFuture<Translator> lookup = lookups.get(key);
-        if (lookup == null) {
-            lookups.putIfAbsent(key, translators.translator(subject, schemaId, targetVersion)); // the cache starts one compile per key
-            return null;
-        }
-        if (!lookup.isDone()) {
-            return null;
-        }
-        try {
-            return lookup.join(); // compiled but already evicted from the cache: still usable
-        } catch (java.util.concurrent.CompletionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof TranslationException te) {
-                throw te;
-            }
-            throw new TranslationException(TranslationException.Reason.UNKNOWN_SCHEMA,
-                    "cannot get a translator for schema id " + schemaId + " to version " + targetVersion + ": " + cause,
-                    "", subject, schemaId, -1, cause);
+        @Override
+        public void writeTo(ByteBuffer out) {
+            batch.writeTo(out);
         }
     }
 
-    private static int schemaIdOrMinus(ByteBuffer value) {
-        if (value == null || value.remaining() < 5 || value.get(value.position()) != 0) {
-            return -1;
+    /** A batch rebuilt with its records' edits; the buffer is the rewriter's own (from {@link BatchCodec#rebuild}). */
+    private record Rebuilt(ByteBuffer bytes, RecordOutcomes outcomes) implements BatchPart {
+        @Override
+        public int sizeInBytes() {
+            return bytes.remaining();
         }
-        return value.getInt(value.position() + 1);
+
+        @Override
+        public void writeTo(ByteBuffer out) {
+            out.put(bytes.duplicate());
+        }
     }
 
-    private static ByteBuffer translate(Translator translator, ByteBuffer value) {
-        byte[][] out = new byte[1][];
-        translator.translate(value, (bytes, off, len) -> out[0] = java.util.Arrays.copyOfRange(bytes, off, off + len));
-        return ByteBuffer.wrap(out[0]);
-    }
-
-    static String describe(TranslationException failure, int schemaId) {
-        return describe(failure, schemaId, false);
+    private static RecordOutcomes outcomes(List<BatchPart> parts) {
+        RecordOutcomes sum = new RecordOutcomes();
+        for (BatchPart part : parts) {
+            sum.add(part.outcomes());
+        }
+        return sum;
     }
 
     /** {@code inKey}: the record's key failed (its value may have been fine). */
@@ -365,12 +272,6 @@ final class PartitionRewriter {
         return text.toString();
     }
 
-    private static Header[] withHeader(Header[] headers, String key, String value) {
-        Header[] result = java.util.Arrays.copyOf(headers, headers.length + 1);
-        result[headers.length] = new RecordHeader(key, value.getBytes(StandardCharsets.UTF_8));
-        return result;
-    }
-
     /**
      * The most a translated fetch partition may grow to: its original size plus 25% (at least
      * 64 KiB). Translation can add bytes to every record; unbounded, a response could exceed what
@@ -380,10 +281,14 @@ final class PartitionRewriter {
         return (int) Math.min(Integer.MAX_VALUE, originalBytes + Math.max(64L * 1024, originalBytes / 4L));
     }
 
-    private MemoryRecords assemble(List<Object> parts, MemoryRecords original, int consumedBytes, int limit) {
+    /**
+     * The partition's new records: the parts, then the trailing partial batch. When that exceeds
+     * {@code limit}, trailing parts are held back (and removed from {@code parts}) instead.
+     */
+    private MemoryRecords assemble(List<BatchPart> parts, MemoryRecords original, int consumedBytes, int limit) {
         int size = 0;
-        for (Object part : parts) {
-            size += part instanceof ByteBuffer b ? b.remaining() : ((RecordBatch) part).sizeInBytes();
+        for (BatchPart part : parts) {
+            size += part.sizeInBytes();
         }
         int trailing = original.sizeInBytes() - consumedBytes;
         if (size + trailing > limit) {
@@ -392,19 +297,14 @@ final class PartitionRewriter {
             trailing = 0;
             int held = 0;
             while (parts.size() > 1 && size > limit) {
-                Object last = parts.remove(parts.size() - 1);
-                size -= last instanceof ByteBuffer b ? b.remaining() : ((RecordBatch) last).sizeInBytes();
+                size -= parts.remove(parts.size() - 1).sizeInBytes();
                 held++;
             }
             metrics.heldBack(direction).increment(held);
         }
         ByteBuffer out = ByteBuffer.allocate(size + trailing);
-        for (Object part : parts) {
-            if (part instanceof ByteBuffer b) {
-                out.put(b.duplicate());
-            } else {
-                ((RecordBatch) part).writeTo(out);
-            }
+        for (BatchPart part : parts) {
+            part.writeTo(out);
         }
         if (trailing > 0) {
             // a partial batch at the end (the broker cut at the size limit): the client ignores it as it would
@@ -412,130 +312,6 @@ final class PartitionRewriter {
             tail.position(tail.position() + consumedBytes);
             out.put(tail);
         }
-        ByteBuffer result = out.flip();
-        return MemoryRecords.readableRecords(result);
-    }
-
-    /**
-     * Translators used within one partition, by (schema id, target version): usually one or two, so
-     * a linear scan over primitive arrays; the profile showed boxed map keys on the per-record path.
-     */
-    private static final class Memo {
-        private int[] schemaIds = new int[4];
-        private int[] versions = new int[4];
-        private Translator[] translators = new Translator[4];
-        private int size;
-
-        Translator get(int schemaId, int targetVersion) {
-            for (int i = 0; i < size; i++) {
-                if (schemaIds[i] == schemaId && versions[i] == targetVersion) {
-                    return translators[i];
-                }
-            }
-            return null;
-        }
-
-        void put(int schemaId, int targetVersion, Translator translator) {
-            if (size == schemaIds.length) {
-                schemaIds = java.util.Arrays.copyOf(schemaIds, size * 2);
-                versions = java.util.Arrays.copyOf(versions, size * 2);
-                translators = java.util.Arrays.copyOf(translators, size * 2);
-            }
-            schemaIds[size] = schemaId;
-            versions[size] = targetVersion;
-            translators[size] = translator;
-            size++;
-        }
-    }
-
-    /** Records per translator; one or two translators per batch, so parallel arrays (no boxing, no hashing). */
-    private static final class Tally {
-        private Translator[] translators = new Translator[2];
-        private int[] counts = new int[2];
-        private int size;
-
-        void add(Translator translator, int n) {
-            for (int i = 0; i < size; i++) {
-                if (translators[i] == translator) {
-                    counts[i] += n;
-                    return;
-                }
-            }
-            if (size == translators.length) {
-                translators = java.util.Arrays.copyOf(translators, size * 2);
-                counts = java.util.Arrays.copyOf(counts, size * 2);
-            }
-            translators[size] = translator;
-            counts[size++] = n;
-        }
-
-        void addAll(Tally other) {
-            for (int i = 0; i < other.size; i++) {
-                add(other.translators[i], other.counts[i]);
-            }
-        }
-
-        int total() {
-            int sum = 0;
-            for (int i = 0; i < size; i++) {
-                sum += counts[i];
-            }
-            return sum;
-        }
-    }
-
-    /** Outcome counts of one batch, reported once per partition. */
-    private static final class Counts {
-        int unchanged;
-        /** Translated records whose value was already in the right version: only the key changed. */
-        int keyOnly;
-        int failedPassedThrough;
-        int deadLettered;
-        /** Records whose value was translated, per translator. */
-        private final Tally values = new Tally();
-        /** Keys translated, per key translator (the record's outcome is counted by its value, or as keyOnly). */
-        private final Tally keys = new Tally();
-
-        void translated(Translator translator) {
-            values.add(translator, 1);
-        }
-
-        void keyTranslated(Translator translator) {
-            keys.add(translator, 1);
-        }
-
-        void add(Counts other) {
-            unchanged += other.unchanged;
-            keyOnly += other.keyOnly;
-            failedPassedThrough += other.failedPassedThrough;
-            deadLettered += other.deadLettered;
-            values.addAll(other.values);
-            keys.addAll(other.keys);
-        }
-
-        int total() {
-            return unchanged + keyOnly + failedPassedThrough + deadLettered + values.total();
-        }
-
-        void report(TranslationMetrics metrics, String topic, String direction) {
-            for (int i = 0; i < values.size; i++) {
-                Translator t = values.translators[i];
-                metrics.translated(topic, direction, t.sourceVersion(), t.targetVersion()).increment(values.counts[i]);
-            }
-            for (int i = 0; i < keys.size; i++) {
-                Translator t = keys.translators[i];
-                metrics.keysTranslated(topic, direction, t.sourceVersion(), t.targetVersion()).increment(keys.counts[i]);
-            }
-            add(metrics, topic, direction, Outcome.TRANSLATED, values.total() + keyOnly);
-            add(metrics, topic, direction, Outcome.UNCHANGED, unchanged);
-            add(metrics, topic, direction, Outcome.FAILED_PASSED_THROUGH, failedPassedThrough);
-            add(metrics, topic, direction, Outcome.DEAD_LETTERED, deadLettered);
-        }
-
-        private static void add(TranslationMetrics metrics, String topic, String direction, Outcome outcome, int n) {
-            if (n > 0) {
-                metrics.outcome(topic, direction, outcome).increment(n);
-            }
-        }
+        return MemoryRecords.readableRecords(out.flip());
     }
 }

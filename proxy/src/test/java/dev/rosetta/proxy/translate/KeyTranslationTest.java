@@ -54,12 +54,12 @@ class KeyTranslationTest {
         return builder.build();
     }
 
-    private PartitionRewriter.Result rewrite(String direction, RouteConfig route, MemoryRecords records) {
+    private PartitionRewriter.Result rewrite(Direction direction, RouteConfig route, MemoryRecords records) {
         DeadLetters deadLetters = new DeadLetters(Map.of("bootstrap.servers", "127.0.0.1:1"), meters);
         Map<PartitionRewriter.Lookup, CompletableFuture<Translator>> lookups = new HashMap<>();
         PartitionRewriter rewriter = new PartitionRewriter(translators, new TranslationMetrics(meters), deadLetters, direction, lookups);
         var client = RouteTable.of(List.of(route)).forClient("c", null);
-        var decision = PartitionRewriter.CONSUME.equals(direction) ? client.consume("orders") : client.produce("orders");
+        var decision = direction == Direction.CONSUME ? client.consume("orders") : client.produce("orders");
         PartitionRewriter.Result result = rewriter.rewrite("orders", 0, records, route, decision);
         while (result.isPending()) {
             result.pending().forEach(f -> f.exceptionally(e -> null).join());
@@ -95,7 +95,7 @@ class KeyTranslationTest {
     void aConsumerReadingV2GetsKeyV2AndValueV2() {
         byte[] key = Avro.keyV1(keyV1Id, "o0");
 
-        List<Record> read = out(rewrite(PartitionRewriter.CONSUME, consumeV2(KeyRoute.of("orders-key")), records(key, null)));
+        List<Record> read = out(rewrite(Direction.CONSUME, consumeV2(KeyRoute.of("orders-key")), records(key, null)));
 
         assertThat(read).hasSize(2);
         byte[] newKey = bytes(read.get(0).key());
@@ -115,7 +115,7 @@ class KeyTranslationTest {
         byte[] key = Avro.keyV1(keyV1Id, "o0");
         KeyRoute keys = new KeyRoute("orders-key", Map.of(1, 1, 2, 1), false); // contract v2 still has key v1
 
-        List<Record> read = out(rewrite(PartitionRewriter.CONSUME, consumeV2(keys), records(key)));
+        List<Record> read = out(rewrite(Direction.CONSUME, consumeV2(keys), records(key)));
 
         assertThat(bytes(read.get(0).key())).isEqualTo(key);
         assertThat(Avro.schemaId(bytes(read.get(0).value()))).isEqualTo(v2Id);
@@ -126,7 +126,7 @@ class KeyTranslationTest {
     void aKeyThatIsNotConfluentFramedFailsTheWholeRecordWhichPassesUnchangedWithAnExplanation() {
         byte[] plain = "order-7".getBytes(StandardCharsets.UTF_8);
 
-        List<Record> read = out(rewrite(PartitionRewriter.CONSUME, consumeV2(KeyRoute.of("orders-key")), records(plain)));
+        List<Record> read = out(rewrite(Direction.CONSUME, consumeV2(KeyRoute.of("orders-key")), records(plain)));
 
         Record record = read.get(0);
         assertThat(bytes(record.key())).isEqualTo(plain);
@@ -142,7 +142,7 @@ class KeyTranslationTest {
     void aKeyWithAnUnknownSchemaIdFollowsThePolicyAndNamesTheId() {
         byte[] unknown = Avro.keyV1(999, "o0");
 
-        List<Record> read = out(rewrite(PartitionRewriter.CONSUME, consumeV2(KeyRoute.of("orders-key")), records(unknown)));
+        List<Record> read = out(rewrite(Direction.CONSUME, consumeV2(KeyRoute.of("orders-key")), records(unknown)));
 
         assertThat(bytes(read.get(0).key())).isEqualTo(unknown);
         assertThat(Avro.schemaId(bytes(read.get(0).value()))).isEqualTo(v1Id);
@@ -156,8 +156,8 @@ class KeyTranslationTest {
         RouteConfig translate = new RouteConfig("orders", "orders-value", new KeyRoute("orders-key", Map.of(), true), null,
                 ProduceConfig.of(2), FailurePolicy.DEFAULT);
 
-        List<Record> kept = out(rewrite(PartitionRewriter.PRODUCE, keep, records(key)));
-        List<Record> translated = out(rewrite(PartitionRewriter.PRODUCE, translate, records(key)));
+        List<Record> kept = out(rewrite(Direction.PRODUCE, keep, records(key)));
+        List<Record> translated = out(rewrite(Direction.PRODUCE, translate, records(key)));
 
         assertThat(bytes(kept.get(0).key())).as("partitioning and compaction see the producer's key bytes").isEqualTo(key);
         assertThat(Avro.schemaId(bytes(kept.get(0).value()))).isEqualTo(v2Id);
@@ -171,7 +171,7 @@ class KeyTranslationTest {
         ByteBuffer buffer = ByteBuffer.allocate(4096);
         MemoryRecordsBuilder builder = MemoryRecords.builder(buffer, Compression.NONE, TimestampType.CREATE_TIME, 0L);
         builder.append(1L, Avro.keyV1(keyV1Id, "o0"), Avro.v2(v2Id, "o0", 1, "USD"));
-        List<Record> read = out(rewrite(PartitionRewriter.CONSUME, consumeV2(KeyRoute.of("orders-key")), builder.build()));
+        List<Record> read = out(rewrite(Direction.CONSUME, consumeV2(KeyRoute.of("orders-key")), builder.build()));
 
         assertThat(Avro.schemaId(bytes(read.get(0).key()))).isEqualTo(keyV2Id);
         assertThat(Avro.schemaId(bytes(read.get(0).value()))).isEqualTo(v2Id);

@@ -46,7 +46,7 @@ class PartitionRewriterTest {
     private PartitionRewriter.Result rewrite(MemoryRecords records) {
         DeadLetters deadLetters = new DeadLetters(Map.of("bootstrap.servers", "127.0.0.1:1"), meters);
         Map<PartitionRewriter.Lookup, java.util.concurrent.CompletableFuture<dev.rosetta.translators.Translator>> lookups = new HashMap<>();
-        PartitionRewriter rewriter = new PartitionRewriter(translators, new TranslationMetrics(meters), deadLetters, PartitionRewriter.CONSUME, lookups);
+        PartitionRewriter rewriter = new PartitionRewriter(translators, new TranslationMetrics(meters), deadLetters, Direction.CONSUME, lookups);
         PartitionRewriter.Result result = rewriter.rewrite("orders", 0, records, route, toV2);
         if (result.isPending()) {
             result.pending().forEach(java.util.concurrent.CompletableFuture::join);
@@ -175,7 +175,7 @@ class PartitionRewriterTest {
         TranslatorCache paddedTranslators = TranslatorCache.builder(padded).build();
         Map<PartitionRewriter.Lookup, java.util.concurrent.CompletableFuture<dev.rosetta.translators.Translator>> lookups = new HashMap<>();
         PartitionRewriter rewriter = new PartitionRewriter(paddedTranslators, new TranslationMetrics(meters),
-                new DeadLetters(Map.of("bootstrap.servers", "127.0.0.1:1"), meters), PartitionRewriter.CONSUME, lookups);
+                new DeadLetters(Map.of("bootstrap.servers", "127.0.0.1:1"), meters), Direction.CONSUME, lookups);
         PartitionRewriter.Result result = rewriter.rewrite("padded", 0, original, paddedRoute, toPadded);
         if (result.isPending()) {
             result.pending().forEach(java.util.concurrent.CompletableFuture::join);
@@ -203,5 +203,67 @@ class PartitionRewriterTest {
         assertThat(result.records()).isNull();
         assertThat(result.isPending()).isFalse();
         assertThat(meters.find("rosetta.records").tag("outcome", "unchanged").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void aPartitionWaitingForATranslatorIsNotRewrittenAndCountsNothingUntilItRunsAgain() {
+        TranslatorCache cold = TranslatorCache.builder(registry).build();
+        PartitionRewriter rewriter = new PartitionRewriter(cold, new TranslationMetrics(meters),
+                new DeadLetters(Map.of("bootstrap.servers", "127.0.0.1:1"), meters), Direction.CONSUME, new HashMap<>());
+        MemoryRecords original = MemoryRecords.readableRecords(batch(Compression.NONE, TimestampType.CREATE_TIME, 0, 1, 2));
+
+        PartitionRewriter.Result waiting = rewriter.rewrite("orders", 0, original, route, toV2);
+
+        assertThat(waiting.isPending()).isTrue();
+        assertThat(waiting.records()).isNull();
+        assertThat(meters.find("rosetta.records").counters()).isEmpty();
+
+        waiting.pending().forEach(java.util.concurrent.CompletableFuture::join);
+        PartitionRewriter.Result done = rewriter.rewrite("orders", 0, original, route, toV2);
+
+        assertThat(done.isPending()).isFalse();
+        assertThat(done.records()).isNotNull();
+        assertThat(meters.find("rosetta.records").tag("outcome", "translated").counter().count()).isEqualTo(3);
+    }
+
+    @Test
+    void aRecordThatFailsIsDeliveredWithItsReasonAndTheOtherRecordsAndBatchesAreTranslated() {
+        ByteBuffer first = ByteBuffer.allocate(4096);
+        MemoryRecordsBuilder builder = MemoryRecords.builder(first, Compression.lz4().build(), TimestampType.CREATE_TIME, 0L);
+        builder.append(1L, null, Avro.v1(v1Id, "a", 1));
+        builder.append(2L, null, Avro.v1(4242, "b", 2)); // no such schema id
+        builder.append(3L, null, Avro.v1(v1Id, "c", 3));
+        ByteBuffer firstBatch = builder.build().buffer();
+        builder = MemoryRecords.builder(ByteBuffer.allocate(1024), Compression.NONE, TimestampType.CREATE_TIME, 3L);
+        builder.append(4L, null, Avro.v1(v1Id, "d", 4));
+        ByteBuffer secondBatch = builder.build().buffer();
+        ByteBuffer all = ByteBuffer.allocate(firstBatch.remaining() + secondBatch.remaining());
+        all.put(firstBatch).put(secondBatch).flip();
+        Map<PartitionRewriter.Lookup, java.util.concurrent.CompletableFuture<dev.rosetta.translators.Translator>> lookups = new HashMap<>();
+        PartitionRewriter rewriter = new PartitionRewriter(translators, new TranslationMetrics(meters),
+                new DeadLetters(Map.of("bootstrap.servers", "127.0.0.1:1"), meters), Direction.CONSUME, lookups);
+        MemoryRecords original = MemoryRecords.readableRecords(all);
+        PartitionRewriter.Result result = rewriter.rewrite("orders", 0, original, route, toV2);
+        while (result.isPending()) {
+            result.pending().forEach(f -> f.exceptionally(e -> null).join());
+            result = rewriter.rewrite("orders", 0, original, route, toV2);
+        }
+
+        List<Record> delivered = new ArrayList<>();
+        result.records().batches().forEach(b -> {
+            b.ensureValid();
+            b.forEach(delivered::add);
+        });
+        assertThat(delivered).extracting(Record::offset).containsExactly(0L, 1L, 2L, 3L);
+        for (int i : new int[] {0, 2, 3}) {
+            assertThat(Avro.schemaId(org.apache.kafka.common.utils.Utils.toArray(delivered.get(i).value()))).isEqualTo(v2Id);
+            assertThat(delivered.get(i).headers()).isEmpty();
+        }
+        Record failed = delivered.get(1);
+        assertThat(org.apache.kafka.common.utils.Utils.toArray(failed.value())).isEqualTo(Avro.v1(4242, "b", 2));
+        assertThat(failed.headers()).hasSize(1);
+        assertThat(new String(failed.headers()[0].value(), StandardCharsets.UTF_8)).contains("schema id 4242");
+        assertThat(meters.find("rosetta.records").tag("outcome", "translated").counter().count()).isEqualTo(3);
+        assertThat(meters.find("rosetta.records").tag("outcome", "failed_passed_through").counter().count()).isEqualTo(1);
     }
 }

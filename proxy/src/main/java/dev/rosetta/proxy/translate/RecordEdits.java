@@ -1,0 +1,117 @@
+package dev.rosetta.proxy.translate;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.record.Record;
+
+/**
+ * The records of one batch being rewritten, in order, each with the key, value and headers it is to
+ * be written with; what {@link BatchCodec#rebuild(org.apache.kafka.common.record.RecordBatch, RecordEdits)}
+ * takes. The {@link Edit} holders are reused from batch to batch, so rewriting a record allocates no
+ * holder; {@link #clear()} drops the references to the records and their buffers, so an instance
+ * kept per thread does not keep a batch alive. Not thread-safe.
+ */
+final class RecordEdits {
+    private Edit[] edits = new Edit[16];
+    private int size;
+
+    /** Adds {@code record} as it is: its own key, value and headers, until a change is made to the returned edit. */
+    Edit add(Record record) {
+        return next().reset(record, record.key(), record.value(), null);
+    }
+
+    /** Adds {@code record} with another value and, unless null, other headers. */
+    Edit add(Record record, ByteBuffer value, Header[] headers) {
+        return next().reset(record, record.key(), value, headers);
+    }
+
+    private Edit next() {
+        if (size == edits.length) {
+            edits = Arrays.copyOf(edits, size * 2);
+        }
+        Edit edit = edits[size];
+        if (edit == null) {
+            edit = new Edit();
+            edits[size] = edit;
+        }
+        size++;
+        return edit;
+    }
+
+    int size() {
+        return size;
+    }
+
+    Edit get(int index) {
+        return edits[index];
+    }
+
+    void clear() {
+        for (int i = 0; i < size; i++) {
+            edits[i].reset(null, null, null, null);
+        }
+        size = 0;
+    }
+
+    /** One record and what it becomes. Keys and values are read from position to limit, never consumed. */
+    static final class Edit {
+        private Record record;
+        private ByteBuffer key;
+        private ByteBuffer value;
+        /** Null: the record's own. */
+        private Header[] headers;
+        private boolean changed;
+
+        private Edit reset(Record record, ByteBuffer key, ByteBuffer value, Header[] headers) {
+            this.record = record;
+            this.key = key;
+            this.value = value;
+            this.headers = headers;
+            this.changed = false;
+            return this;
+        }
+
+        Record record() {
+            return record;
+        }
+
+        /** The key to write (null for none): the record's own until {@link #translated}. */
+        ByteBuffer key() {
+            return key;
+        }
+
+        /** The value to write (null for none): the record's own until {@link #translated}. */
+        ByteBuffer value() {
+            return value;
+        }
+
+        Header[] headers() {
+            return headers == null ? record.headers() : headers;
+        }
+
+        /** Whether the record is written differently from how it was read. */
+        boolean changed() {
+            return changed;
+        }
+
+        /** The record translated whole: both parts replaced at once, never one without the other. */
+        void translated(ByteBuffer newKey, ByteBuffer newValue) {
+            key = newKey;
+            value = newValue;
+            changed = true;
+        }
+
+        /** Adds a header saying why the record is delivered untranslated (the route's failure header). */
+        void explain(String header, String reason) {
+            Header[] own = record.headers();
+            Header[] explained = Arrays.copyOf(own, own.length + 1);
+            explained[own.length] = new RecordHeader(header, reason.getBytes(StandardCharsets.UTF_8));
+            headers = explained;
+            changed = true;
+        }
+    }
+}
