@@ -5,7 +5,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;
 
-import org.apache.kafka.common.protocol.ApiKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -144,7 +143,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
         }
         runtime.metrics().bytesFromClient(frame.readableBytes());
         boolean expectResponse = headers.expectsResponse();
-        RequestFilter[] filters = filtersFor(header.apiKey(), header.apiVersion(), frame);
+        RequestFilter[] filters = PendingRequest.filtersFor(runtime.requestFilters(), header, frame);
         if (filters.length == 0 && requests.isEmpty()) {
             forward(frame, expectResponse ? header : null);
             return;
@@ -160,16 +159,6 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
         requests.add(request);
         request.run();
         forwardReadyRequests();
-    }
-
-    private RequestFilter[] filtersFor(ApiKeys apiKey, short apiVersion, ByteBuf frame) {
-        RequestFilter[] filters = runtime.requestFilters().forMessage(apiKey, apiVersion);
-        for (RequestFilter filter : filters) {
-            if (filter.needsDecoding(apiKey, apiVersion, frame)) {
-                return filters;
-            }
-        }
-        return PendingRequest.NO_FILTERS;
     }
 
     /** Sends a request upstream; {@code request} (null for acks=0) is remembered in exactly the order requests leave. */
@@ -223,7 +212,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
             closeBoth();
             return;
         }
-        ResponseFilter[] filters = filtersFor(request, frame);
+        ResponseFilter[] filters = PendingResponse.filtersFor(runtime.responseFilters(), request, frame);
         if (filters.length == 0) {
             runtime.metrics().responsePassedThrough();
             respond(request, frame);
@@ -247,20 +236,6 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
         } else {
             responses.add(response);
             updateBackpressure();
-        }
-    }
-
-    private ResponseFilter[] filtersFor(InFlightRequest request, ByteBuf frame) {
-        ResponseFilter[] filters = runtime.responseFilters().forMessage(request.apiKey(), request.apiVersion());
-        try {
-            for (ResponseFilter filter : filters) {
-                if (filter.needsDecoding(request.apiKey(), request.apiVersion(), frame, request.forResponse())) {
-                    return filters;
-                }
-            }
-            return PendingResponse.NO_FILTERS;
-        } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
-            return filters; // the scan could not read it: let the full decoder report what is wrong
         }
     }
 

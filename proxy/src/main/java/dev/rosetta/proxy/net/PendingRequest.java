@@ -37,6 +37,17 @@ final class PendingRequest extends PendingMessage<RequestFilter> implements Requ
         this.header = filters.length == 0 ? null : KafkaMessages.decodeRequestHeader(frame, apiKey, apiVersion);
     }
 
+    /** The filters that want {@code frame} (asked before decoding it); none when no filter needs to decode it. */
+    static RequestFilter[] filtersFor(FilterTable<RequestFilter> table, InFlightRequest header, ByteBuf frame) {
+        RequestFilter[] filters = table.forMessage(header.apiKey(), header.apiVersion());
+        for (RequestFilter filter : filters) {
+            if (filter.needsDecoding(header.apiKey(), header.apiVersion(), frame)) {
+                return filters;
+            }
+        }
+        return NO_FILTERS;
+    }
+
     @Override
     FilterResult apply(RequestFilter filter, ApiMessage message) {
         return filter.onRequest(apiKey, apiVersion, header, message, this);

@@ -29,6 +29,21 @@ final class PendingResponse extends PendingMessage<ResponseFilter> implements Re
         this.request = request;
     }
 
+    /** The filters that want {@code frame} (asked before decoding it); none when no filter needs to decode it. */
+    static ResponseFilter[] filtersFor(FilterTable<ResponseFilter> table, InFlightRequest request, ByteBuf frame) {
+        ResponseFilter[] filters = table.forMessage(request.apiKey(), request.apiVersion());
+        try {
+            for (ResponseFilter filter : filters) {
+                if (filter.needsDecoding(request.apiKey(), request.apiVersion(), frame, request.forResponse())) {
+                    return filters;
+                }
+            }
+            return NO_FILTERS;
+        } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
+            return filters; // the scan could not read it: let the full decoder report what is wrong
+        }
+    }
+
     @Override
     FilterResult apply(ResponseFilter filter, ApiMessage message) {
         return filter.onResponse(apiKey, apiVersion, message, this);

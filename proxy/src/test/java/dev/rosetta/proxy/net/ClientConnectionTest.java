@@ -28,7 +28,6 @@ import dev.rosetta.proxy.protocol.ResponseFilter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.Channel;
 import io.netty.channel.embedded.EmbeddedChannel;
 
 /**
@@ -206,8 +205,10 @@ class ClientConnectionTest {
         return ids;
     }
 
-    private static void setWritable(Channel channel, boolean writable) {
+    /** Flips the channel's writability as a full (or drained) socket buffer would; Netty reports it on the channel's event loop. */
+    private static void setWritable(EmbeddedChannel channel, boolean writable) {
         channel.unsafe().outboundBuffer().setUserDefinedWritability(1, writable);
+        channel.runPendingTasks();
     }
 
     private interface ResponseStep {
