@@ -54,6 +54,7 @@ import dev.rosetta.config.RouteConfig.ProduceConfig;
 import dev.rosetta.config.TranslatorsConfig;
 import dev.rosetta.proxy.Sidecar;
 import dev.rosetta.translators.registry.RegisteredSchema;
+import dev.rosetta.translators.wire.WireFormat;
 
 /**
  * The one-command demo: an in-process broker, the embedded registry with the example contracts,
@@ -257,8 +258,7 @@ public final class Demo implements AutoCloseable {
 
     private static byte[] frame(int schemaId, Schema schema, GenericRecord record) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        bytes.write(0);
-        bytes.writeBytes(ByteBuffer.allocate(4).putInt(schemaId).array());
+        bytes.writeBytes(WireFormat.header(schemaId));
         BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
         try {
             new GenericDatumWriter<GenericRecord>(schema).write(record, encoder);
@@ -284,7 +284,7 @@ public final class Demo implements AutoCloseable {
         }
 
         void saw(byte[] value, int producedInPhase) {
-            int id = value.length >= 5 && value[0] == 0 ? ByteBuffer.wrap(value, 1, 4).getInt() : -1;
+            int id = WireFormat.schemaIdOrMinusOne(ByteBuffer.wrap(value));
             int v = versionById.getOrDefault(id, -1);
             byVersion.computeIfAbsent(v, k -> new AtomicLong()).incrementAndGet();
             byPhaseAndVersion.computeIfAbsent(producedInPhase, p -> new ConcurrentHashMap<>())
@@ -293,7 +293,7 @@ public final class Demo implements AutoCloseable {
             if (schema != null) {
                 try {
                     GenericRecord record = new GenericDatumReader<GenericRecord>(schema)
-                            .read(null, DecoderFactory.get().binaryDecoder(value, 5, value.length - 5, null));
+                            .read(null, DecoderFactory.get().binaryDecoder(value, WireFormat.HEADER_SIZE, value.length - WireFormat.HEADER_SIZE, null));
                     lastSeen.set("v" + v + " " + record);
                 } catch (IOException e) {
                     lastSeen.set("undecodable v" + v + " record: " + e.getMessage());
