@@ -186,14 +186,6 @@ final class Binder {
             return text;
         }
 
-        String requiredString(String key, String expected) {
-            String text = scalar(key, expected, false);
-            if (text == null && !has(key)) {
-                missing(key, expected);
-            }
-            return text;
-        }
-
         int integer(String key, int defaultValue, long min, long max) {
             String text = scalar(key, "an integer from " + min + " to " + max, false);
             if (text == null) {

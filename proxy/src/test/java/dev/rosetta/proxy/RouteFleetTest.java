@@ -23,7 +23,6 @@ import dev.rosetta.config.reload.ConfigWatcher;
 import dev.rosetta.config.routing.RouteTable;
 import dev.rosetta.proxy.cli.Rosetta;
 import dev.rosetta.proxy.testing.AdminHttp;
-import dev.rosetta.proxy.testing.Await;
 import dev.rosetta.proxy.testing.LogCapture;
 import dev.rosetta.proxy.testing.RouteSidecars;
 import io.kroxylicious.testing.kafka.api.KafkaCluster;
@@ -31,6 +30,7 @@ import io.kroxylicious.testing.kafka.common.BrokerCluster;
 import io.kroxylicious.testing.kafka.junit5ext.KafkaClusterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Several sidecars on one broker agree on their routes: a change made through any of them (admin
@@ -84,7 +84,7 @@ class RouteFleetTest {
             long confirmed = System.nanoTime();
             RouteTable expected = fleet.get(0).routeStore().table();
             assertThat(expected.route("orders").consume().rollout().percent()).isEqualTo(percent);
-            Await.until("every sidecar has orders at " + percent + "%", CONVERGENCE, () -> allHave(fleet, expected));
+            await("every sidecar has orders at " + percent + "%").atMost(CONVERGENCE).until(() -> allHave(fleet, expected));
             long all = System.nanoTime();
             rolloutMillis.add(TimeUnit.NANOSECONDS.toMillis(all - start));
             LOG.info("rollout to {}%: confirmed by the submitting sidecar after {} ms, on all {} sidecars after {} ms",
@@ -105,7 +105,7 @@ class RouteFleetTest {
         assertThat(code).as(err.toString()).isZero();
         RouteTable rolledBack = fleet.get(1).routeStore().table();
         assertThat(rolledBack.route("orders").consume().rollout().percent()).isEqualTo(25);
-        Await.until("every sidecar rolled back to 25%", CONVERGENCE, () -> allHave(fleet, rolledBack));
+        await("every sidecar rolled back to 25%").atMost(CONVERGENCE).until(() -> allHave(fleet, rolledBack));
         long rollbackMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         LOG.info("route propagation across {} sidecars: rollouts took {} ms (admin API call to all applied); rollback through"
                 + " the CLI took {} ms", fleet.size(), rolloutMillis, rollbackMillis);
@@ -128,21 +128,21 @@ class RouteFleetTest {
             assertThat(sidecar.routeStore().table().route("orders").consume().version()).isEqualTo(1);
 
             Files.writeString(file, yaml("consume:\n      version: 2"), StandardCharsets.UTF_8);
-            Await.until("the edit is applied", CONVERGENCE,
-                    () -> sidecar.routeStore().table().route("orders").consume().version() == 2);
+            await("the edit is applied").atMost(CONVERGENCE)
+                    .until(() -> sidecar.routeStore().table().route("orders").consume().version() == 2);
             assertThat(sidecar.routeStore().current().actor()).isEqualTo("file");
             long good = sidecar.routeStore().current().number();
 
             Files.writeString(file, yaml("consume:\n      version: 3\n      rollout: {version: 4, percent: 150}"),
                     StandardCharsets.UTF_8);
-            Await.until("the bad edit is rejected", CONVERGENCE,
-                    () -> watcherLog.lines().stream().anyMatch(l -> l.contains("rejected") && l.contains("percent")));
+            await("the bad edit is rejected").atMost(CONVERGENCE)
+                    .until(() -> watcherLog.lines().stream().anyMatch(l -> l.contains("rejected") && l.contains("percent")));
             assertThat(sidecar.routeStore().table().route("orders").consume().version()).isEqualTo(2);
             assertThat(sidecar.routeStore().current().number()).isEqualTo(good);
 
             Files.writeString(file, yaml("consume:\n      version: 3"), StandardCharsets.UTF_8);
-            Await.until("the fixed file is applied", CONVERGENCE,
-                    () -> sidecar.routeStore().table().route("orders").consume().version() == 3);
+            await("the fixed file is applied").atMost(CONVERGENCE)
+                    .until(() -> sidecar.routeStore().table().route("orders").consume().version() == 3);
             assertThat(Files.readString(dir.resolve("rosetta-audit.jsonl")))
                     .as("the audit log defaults to the file's directory").contains("\"actor\":\"file\"");
         }

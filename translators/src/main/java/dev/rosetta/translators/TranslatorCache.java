@@ -149,15 +149,6 @@ public final class TranslatorCache {
         return o.translator();
     }
 
-    /** Never blocks: the translator if compiled. Compile failures and misses both give empty. */
-    public Optional<Translator> cachedTranslator(String subject, int sourceId, int targetVersion) {
-        try {
-            return Optional.ofNullable(cachedOrNull(subject, sourceId, targetVersion));
-        } catch (TranslationException e) {
-            return Optional.empty();
-        }
-    }
-
     /**
      * Version {@code version} of {@code subject} with its parsed schema (references resolved), for
      * reports and verification.

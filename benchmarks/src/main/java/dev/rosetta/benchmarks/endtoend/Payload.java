@@ -15,6 +15,8 @@ import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 
+import dev.rosetta.translators.wire.WireFormat;
+
 /**
  * The record values every target of a run sends and reads, and the producers' compression: the
  * same for every target, so the only difference between targets is the path.
@@ -51,7 +53,7 @@ abstract sealed class Payload {
 
     /** The Confluent schema id of a value, -1 when it is not Confluent-framed. */
     static int schemaId(byte[] value) {
-        return value != null && value.length >= 5 && value[0] == 0 ? ByteBuffer.wrap(value).getInt(1) : -1;
+        return value == null ? -1 : WireFormat.schemaIdOrMinusOne(ByteBuffer.wrap(value));
     }
 
     static Payload raw(int recordBytes) {
@@ -108,8 +110,8 @@ abstract sealed class Payload {
 
     /** Avro {@code orders-value} v1 records, lz4. */
     static final class AvroOrders extends Payload {
-        /** Offset of the 16 hex digits of {@code id}: 5-byte header, then the string's length (one byte: zigzag(16) = 32). */
-        private static final int ID_OFFSET = 6;
+        /** Offset of the 16 hex digits of {@code id}: the Confluent header, then the string's length (one byte: zigzag(16) = 32). */
+        private static final int ID_OFFSET = WireFormat.HEADER_SIZE + 1;
         private static final int ID_CHARS = 16;
         private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         private static final String[] WORDS = ("north south east west street avenue road lane house flat floor door "
@@ -163,8 +165,7 @@ abstract sealed class Payload {
         private byte[] frame(GenericRecord r) {
             try {
                 ByteArrayOutputStream out = new ByteArrayOutputStream(recordBytes + 16);
-                out.write(0);
-                out.write(ByteBuffer.allocate(4).putInt(v1Id).array());
+                out.writeBytes(WireFormat.header(v1Id));
                 BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
                 new GenericDatumWriter<GenericRecord>(v1).write(r, encoder);
                 encoder.flush();
@@ -233,7 +234,7 @@ abstract sealed class Payload {
             GenericRecord got;
             try {
                 got = new GenericDatumReader<GenericRecord>(writer)
-                        .read(null, DecoderFactory.get().binaryDecoder(value, 5, value.length - 5, null));
+                        .read(null, DecoderFactory.get().binaryDecoder(value, WireFormat.HEADER_SIZE, value.length - WireFormat.HEADER_SIZE, null));
             } catch (IOException | RuntimeException e) {
                 return "does not decode as schema id " + id + ": " + e;
             }

@@ -190,13 +190,13 @@ public class TranslatorBenchmark {
 
     private static Object decodeBody(Schema s, byte[] framed) throws IOException {
         return new GenericDatumReader<Object>(s).read(null, DecoderFactory.get().binaryDecoder(
-                Arrays.copyOfRange(framed, 5, framed.length), null));
+                Arrays.copyOfRange(framed, WireFormat.HEADER_SIZE, framed.length), null));
     }
 
     private byte[] vanilla(byte[] p) throws IOException {
         vanillaOut.reset();
         vanillaOut.write(WireFormat.header(targetId));
-        decoder = DecoderFactory.get().binaryDecoder(p, 5, p.length - 5, decoder);
+        decoder = DecoderFactory.get().binaryDecoder(p, WireFormat.HEADER_SIZE, p.length - WireFormat.HEADER_SIZE, decoder);
         reuse = vanillaReader.read(reuse, decoder);
         encoder = EncoderFactory.get().binaryEncoder(vanillaOut, encoder);
         vanillaWriter.write(reuse, encoder);
@@ -225,7 +225,7 @@ public class TranslatorBenchmark {
         for (byte[] p : payloads) {
             vanillaOut.reset();
             vanillaOut.write(header);
-            decoder = DecoderFactory.get().binaryDecoder(p, 5, p.length - 5, decoder);
+            decoder = DecoderFactory.get().binaryDecoder(p, WireFormat.HEADER_SIZE, p.length - WireFormat.HEADER_SIZE, decoder);
             reuse = vanillaReader.read(reuse, decoder);
             encoder = EncoderFactory.get().binaryEncoder(vanillaOut, encoder);
             vanillaWriter.write(reuse, encoder);

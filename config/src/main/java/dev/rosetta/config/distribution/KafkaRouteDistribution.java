@@ -1,11 +1,7 @@
 package dev.rosetta.config.distribution;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rosetta.config.routing.RouteChange;
 import dev.rosetta.config.routing.RouteChanges;
-import dev.rosetta.config.routing.RouteJson;
 import dev.rosetta.config.routing.RouteRevision;
 import dev.rosetta.config.routing.RouteStore;
 import dev.rosetta.config.routing.RouteTable;
@@ -49,8 +45,8 @@ import java.util.concurrent.TimeUnit;
  * the one order every sidecar applies.
  *
  * <h2>Protocol</h2>
- * Each record has the key {@value #KEY} and a JSON value: the change, the full routes the
- * submitter computed, and {@code basedOn}, the position it computed them from. A record at
+ * Each record has the key {@value #KEY} and a JSON value (a {@code RouteRecord}): the change, the
+ * full routes the submitter computed, and {@code basedOn}, the position it computed them from. A record at
  * offset {@code o} is revision {@code o + 1} on every sidecar. When a record's
  * {@code basedOn} is the reader's position, its routes are taken as they are; when another
  * change landed in between, every reader re-applies the record's change to its current
@@ -212,16 +208,7 @@ public final class KafkaRouteDistribution implements RouteChanges, Closeable {
         String changeId = sidecarId + "-" + UUID.randomUUID();
         CompletableFuture<RouteRevision> result = new CompletableFuture<>();
         pending.put(changeId, result);
-        ObjectNode value = JsonNodeFactory.instance.objectNode();
-        value.put("changeId", changeId);
-        value.put("origin", sidecarId);
-        value.put("time", Instant.now().toString());
-        value.put("basedOn", basedOn);
-        if (reassert) {
-            value.put("reassert", true);
-        }
-        value.set("change", RouteJson.toJson(change));
-        value.set("routes", RouteJson.toJson(routes.routes()));
+        RouteRecord value = RouteRecord.of(changeId, sidecarId, Instant.now(), basedOn, reassert, change, routes);
         KafkaProducer<String, String> p = producer;
         if (reassert) {
             pending.remove(changeId);
@@ -232,7 +219,7 @@ public final class KafkaRouteDistribution implements RouteChanges, Closeable {
             return result;
         }
         try {
-            p.send(new ProducerRecord<>(topic, KEY, RouteJson.write(value)), (metadata, error) -> {
+            p.send(new ProducerRecord<>(topic, KEY, value.write()), (metadata, error) -> {
                 if (error != null) {
                     pending.remove(changeId);
                     result.completeExceptionally(error);
@@ -363,30 +350,30 @@ public final class KafkaRouteDistribution implements RouteChanges, Closeable {
     /** Applies one record; returns whether it was a usable route record. */
     private boolean handle(ConsumerRecord<String, String> record, boolean first) {
         long revision = record.offset() + 1;
-        JsonNode value;
+        RouteRecord value;
         RouteChange change;
         RouteTable stated;
         try {
-            value = RouteJson.read(record.value());
-            change = RouteJson.change(value.get("change"));
-            stated = RouteTable.of(RouteJson.routes(value.get("routes")));
+            value = RouteRecord.read(record.value());
+            change = value.routeChange();
+            stated = value.routeTable();
         } catch (RuntimeException e) {
             LOG.warn("skipping unreadable record at {}-0@{}: {}", topic, record.offset(), e.toString());
             return false;
         }
-        String changeId = value.path("changeId").asText();
-        String origin = value.path("origin").asText();
-        long basedOn = value.path("basedOn").asLong();
+        String changeId = value.changeId();
+        String origin = value.origin();
+        long basedOn = value.basedOn();
         Position at = position;
         RouteTable current = at.table() == null ? store.table() : at.table();
         RouteTable next;
         boolean rebased = false;
-        if (value.path("reassert").asBoolean(false) && !first) {
+        if (value.reassert() && !first) {
             // A re-published state: it only ever corrects a reader that started from an older
             // compacted record. When anything landed after the state it re-asserts, it is stale.
             if (basedOn == at.revision() && !stated.equals(current)) {
                 position = new Position(revision, stated); // before install: its listeners may submit at once
-                store.install(revision, parseTime(value.path("time").asText()), change, stated);
+                store.install(revision, value.timeOrNow(), change, stated);
             } else {
                 position = new Position(revision, current);
             }
@@ -416,7 +403,7 @@ public final class KafkaRouteDistribution implements RouteChanges, Closeable {
         }
         // Every applied record is a revision on every sidecar, even when it changes nothing here,
         // so revision numbers and histories are the same across the fleet.
-        Instant time = parseTime(value.path("time").asText());
+        Instant time = value.timeOrNow();
         // The position moves before the store changes: a listener (or a caller woken by one) that
         // submits at once must compute its change from this revision, or a rollback made right
         // after a rollout would compare against the pre-rollout table, look like a no-op, and be lost.
@@ -436,14 +423,6 @@ public final class KafkaRouteDistribution implements RouteChanges, Closeable {
 
     private static RouteTable applyTo(RouteChange change, RouteTable table) {
         return RouteChange.applyTo(change, table);
-    }
-
-    private static Instant parseTime(String text) {
-        try {
-            return Instant.parse(text);
-        } catch (RuntimeException e) {
-            return Instant.now();
-        }
     }
 
     private void failPending(Throwable error) {

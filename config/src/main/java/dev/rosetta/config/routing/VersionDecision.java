@@ -46,11 +46,6 @@ public final class VersionDecision {
         return bucket < threshold ? canaryVersion : stableVersion;
     }
 
-    /** The version for a record already known to be in {@code bucket}. */
-    public int versionForBucket(int bucket) {
-        return bucket < threshold ? canaryVersion : stableVersion;
-    }
-
     /** True when every record gets {@link #stableVersion()}: no hashing needed. */
     public boolean fixed() {
         return threshold == 0;

@@ -1,6 +1,5 @@
 package dev.rosetta.config.distribution;
 
-import dev.rosetta.config.Await;
 import dev.rosetta.config.RouteConfig;
 import dev.rosetta.config.RouteConfig.ConsumeConfig;
 import dev.rosetta.config.RouteConfig.ProduceConfig;
@@ -27,6 +26,7 @@ import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 @ExtendWith(KafkaClusterExtension.class)
 class KafkaRouteDistributionTest {
@@ -126,7 +126,7 @@ class KafkaRouteDistributionTest {
         String topic = topicFor(test);
         KafkaRouteDistribution a = sidecar("a", topic, List.of(orders()));
         a.ready().get(CONVERGE.toSeconds(), TimeUnit.SECONDS);
-        Await.until("the initial routes are published", CONVERGE, () -> a.store().current().number() > 0);
+        await("the initial routes are published").atMost(CONVERGE).until(() -> a.store().current().number() > 0);
         CompletableFuture<RouteRevision> rollback = new CompletableFuture<>();
         a.store().addListener((previous, current) -> {
             var rollout = current.table().route("orders").consume().rollout();
@@ -145,7 +145,8 @@ class KafkaRouteDistributionTest {
         RouteRevision rolledBack = rollback.get(CONVERGE.toSeconds(), TimeUnit.SECONDS);
         assertThat(rolledBack.actor()).isEqualTo("bot");
         assertThat(rolledBack.table().route("orders").consume().rollout()).isNull();
-        Await.until("the rollback is in force", CONVERGE, () -> a.store().table().route("orders").consume().rollout() == null);
+        await("the rollback is in force").atMost(CONVERGE)
+                .until(() -> a.store().table().route("orders").consume().rollout() == null);
     }
 
     @Test
@@ -157,8 +158,8 @@ class KafkaRouteDistributionTest {
         for (KafkaRouteDistribution d : started) {
             d.ready().get(CONVERGE.toSeconds(), TimeUnit.SECONDS);
         }
-        Await.until("every sidecar has the first routes", CONVERGE,
-                () -> started.stream().allMatch(d -> d.store().current().number() > 0));
+        await("every sidecar has the first routes").atMost(CONVERGE)
+                .until(() -> started.stream().allMatch(d -> d.store().current().number() > 0));
 
         // Both sidecars change the same topic at the same time, each on its own side.
         List<CompletableFuture<RouteRevision>> futures = new ArrayList<>();
@@ -172,7 +173,7 @@ class KafkaRouteDistributionTest {
         }
 
         List<RouteStore> stores = List.of(a.store(), b.store(), c.store());
-        Await.until("all sidecars agree", CONVERGE, () -> stores.stream().map(RouteStore::current)
+        await("all sidecars agree").atMost(CONVERGE).until(() -> stores.stream().map(RouteStore::current)
                 .map(RouteRevision::number).distinct().count() == 1
                 && stores.stream().map(RouteStore::table).distinct().count() == 1);
         RouteTable agreed = c.store().table();

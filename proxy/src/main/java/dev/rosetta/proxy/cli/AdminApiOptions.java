@@ -2,6 +2,8 @@ package dev.rosetta.proxy.cli;
 
 import picocli.CommandLine.Option;
 
+import dev.rosetta.proxy.admin.AdminApiClient;
+
 /** How the route commands reach a running sidecar's admin API; shared by {@code routes}, {@code rollout}, {@code rollback}. */
 final class AdminApiOptions {
 

@@ -14,6 +14,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import dev.rosetta.proxy.admin.AdminApiClient;
+
 /** {@code rosetta rollback TOPIC}: the topic's route as it was before its last change. */
 @Command(name = "rollback",
         mixinStandardHelpOptions = true,

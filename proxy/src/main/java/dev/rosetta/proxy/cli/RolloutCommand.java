@@ -15,6 +15,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import dev.rosetta.proxy.admin.AdminApiClient;
+
 /** {@code rosetta rollout TOPIC --side consume|produce --version N --percent P}. */
 // No mixinStandardHelpOptions: its -V/--version would clash with the schema --version option.
 @Command(name = "rollout",

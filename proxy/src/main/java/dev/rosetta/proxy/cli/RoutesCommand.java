@@ -14,6 +14,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import dev.rosetta.proxy.admin.AdminApiClient;
+
 /** {@code rosetta routes [TOPIC] [--history]}: shows the routes a running sidecar applies. */
 @Command(name = "routes",
         mixinStandardHelpOptions = true,

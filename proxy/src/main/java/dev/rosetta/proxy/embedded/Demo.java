@@ -4,10 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -42,6 +38,10 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import dev.rosetta.config.AdminConfig;
 import dev.rosetta.config.ListenerConfig;
 import dev.rosetta.config.RegistryConfig;
@@ -53,7 +53,10 @@ import dev.rosetta.config.RouteConfig.FailurePolicy;
 import dev.rosetta.config.RouteConfig.ProduceConfig;
 import dev.rosetta.config.TranslatorsConfig;
 import dev.rosetta.proxy.Sidecar;
+import dev.rosetta.proxy.admin.AdminApiClient;
+import dev.rosetta.proxy.admin.AdminApiClient.AdminApiException;
 import dev.rosetta.translators.registry.RegisteredSchema;
+import dev.rosetta.translators.wire.WireFormat;
 
 /**
  * The one-command demo: an in-process broker, the embedded registry with the example contracts,
@@ -75,12 +78,12 @@ public final class Demo implements AutoCloseable {
     private final PrintStream out;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Map<Integer, Schema> schemasById = new HashMap<>();
     private final Map<Integer, Integer> versionById = new HashMap<>();
     private EmbeddedKafka kafka;
     private EmbeddedRegistry registry;
     private Sidecar sidecar;
+    private AdminApiClient adminApi;
     private final List<Thread> threads = new java.util.ArrayList<>();
     private final Reader legacy = new Reader("legacy-billing", 1);
     private final Reader modern = new Reader("analytics", 2);
@@ -118,6 +121,7 @@ public final class Demo implements AutoCloseable {
         sidecar = new Sidecar(config).start();
         String bootstrap = sidecar.proxy().bootstrapServers();
         String admin = sidecar.admin().baseUrl();
+        adminApi = new AdminApiClient(admin, null, "demo", Duration.ofSeconds(30));
         try (Admin a = Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             a.createTopics(List.of(new NewTopic(TOPIC, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -134,14 +138,15 @@ public final class Demo implements AutoCloseable {
         start(() -> consume(stored, kafka.bootstrapServers()), "demo-stored");
 
         phase("1. A v1 producer (client id legacy-checkout) writes orders; the topic stores v1.");
+        String routePath = AdminApiClient.topicPath(TOPIC);
         phase(admin, "2. Ramp the produce side to v2 for 50% of customers (sticky per record key).",
-                "/routes/orders/rollout", "{\"side\":\"produce\",\"version\":2,\"percent\":50,\"reason\":\"demo: half of the customers\"}",
+                routePath + "/rollout", rollout(50, "demo: half of the customers"),
                 "rosetta rollout orders --side produce --version 2 --percent 50");
         phase(admin, "3. All records are now stored as v2.",
-                "/routes/orders/rollout", "{\"side\":\"produce\",\"version\":2,\"percent\":100,\"reason\":\"demo: everyone\"}",
+                routePath + "/rollout", rollout(100, "demo: everyone"),
                 "rosetta rollout orders --side produce --version 2 --percent 100");
         phase(admin, "4. Roll back: the previous revision (50%) is in force from the next request on.",
-                "/routes/orders/rollback", "{\"reason\":\"demo: roll back\"}",
+                routePath + "/rollback", JsonNodeFactory.instance.objectNode().put("reason", "demo: roll back"),
                 "rosetta rollback orders");
 
         boolean ok = legacy.onlySaw(1) && modern.onlySaw(2) && legacy.count() > 0 && modern.count() > 0;
@@ -163,9 +168,14 @@ public final class Demo implements AutoCloseable {
         observe();
     }
 
-    private void phase(String admin, String title, String path, String body, String cli) throws InterruptedException {
+    private static ObjectNode rollout(int percent, String reason) {
+        return JsonNodeFactory.instance.objectNode()
+                .put("side", "produce").put("version", 2).put("percent", percent).put("reason", reason);
+    }
+
+    private void phase(String admin, String title, String path, ObjectNode body, String cli) throws InterruptedException {
         say(title);
-        String answer = post(admin + path, body);
+        String answer = post(path, body);
         phase++; // only after the admin API confirmed the change: records of this step follow the new route
         say("   $ curl -X POST %s%s -d '%s'     (or: %s)", admin, path, body, cli);
         say("   -> %s", answer);
@@ -184,23 +194,15 @@ public final class Demo implements AutoCloseable {
         say("");
     }
 
-    private String post(String url, String body) {
+    /** Posts a route change; the revision it became, as the admin API describes it. */
+    private String post(String path, ObjectNode body) {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
-                    .header("Content-Type", "application/json").header("X-Rosetta-Actor", "demo")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-            String text = response.body().replaceAll("\\s+", " ");
-            if (response.statusCode() != 200) {
-                throw new IllegalStateException("admin API answered " + response.statusCode() + ": " + text);
-            }
-            int at = text.indexOf("\"description\"");
-            return "HTTP 200, " + (at >= 0 ? text.substring(at, Math.min(text.length(), text.indexOf(',', at) + 1)).replace(",", "") : "applied")
-                    + (text.contains("\"revision\"") ? " " + text.substring(text.indexOf("\"revision\""), text.indexOf(',', text.indexOf("\"revision\""))) : "");
-        } catch (IOException e) {
-            throw new UncheckedIOException("admin API at " + url + " unreachable", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+            AdminApiClient.Answer answer = adminApi.post(path, body);
+            JsonNode revision = answer.json();
+            return "HTTP " + answer.status() + ", revision " + revision.path("revision").asText() + ": "
+                    + revision.path("description").asText();
+        } catch (AdminApiException e) {
+            throw new IllegalStateException("the demo's change " + body + " to " + path + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -257,8 +259,7 @@ public final class Demo implements AutoCloseable {
 
     private static byte[] frame(int schemaId, Schema schema, GenericRecord record) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        bytes.write(0);
-        bytes.writeBytes(ByteBuffer.allocate(4).putInt(schemaId).array());
+        bytes.writeBytes(WireFormat.header(schemaId));
         BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
         try {
             new GenericDatumWriter<GenericRecord>(schema).write(record, encoder);
@@ -284,7 +285,7 @@ public final class Demo implements AutoCloseable {
         }
 
         void saw(byte[] value, int producedInPhase) {
-            int id = value.length >= 5 && value[0] == 0 ? ByteBuffer.wrap(value, 1, 4).getInt() : -1;
+            int id = WireFormat.schemaIdOrMinusOne(ByteBuffer.wrap(value));
             int v = versionById.getOrDefault(id, -1);
             byVersion.computeIfAbsent(v, k -> new AtomicLong()).incrementAndGet();
             byPhaseAndVersion.computeIfAbsent(producedInPhase, p -> new ConcurrentHashMap<>())
@@ -293,7 +294,7 @@ public final class Demo implements AutoCloseable {
             if (schema != null) {
                 try {
                     GenericRecord record = new GenericDatumReader<GenericRecord>(schema)
-                            .read(null, DecoderFactory.get().binaryDecoder(value, 5, value.length - 5, null));
+                            .read(null, DecoderFactory.get().binaryDecoder(value, WireFormat.HEADER_SIZE, value.length - WireFormat.HEADER_SIZE, null));
                     lastSeen.set("v" + v + " " + record);
                 } catch (IOException e) {
                     lastSeen.set("undecodable v" + v + " record: " + e.getMessage());

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import dev.rosetta.config.ListenerConfig;
 import dev.rosetta.config.UpstreamConfig;
 import dev.rosetta.proxy.metrics.ProxyMetrics;
+import dev.rosetta.proxy.tls.TlsContexts;
 import dev.rosetta.proxy.protocol.ApiVersionsIntersection;
 import dev.rosetta.proxy.protocol.BrokerAddressRewriter;
 import dev.rosetta.proxy.protocol.RequestFilter;

@@ -1,33 +1,21 @@
 package dev.rosetta.proxy.translate;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.rosetta.config.ClientTlsConfig;
 import dev.rosetta.config.RegistryConfig;
 import dev.rosetta.config.TranslatorsConfig;
 import dev.rosetta.config.routing.RouteTable;
 import dev.rosetta.proxy.protocol.RequestFilter;
 import dev.rosetta.proxy.protocol.ResponseFilter;
+import dev.rosetta.proxy.tls.TlsContexts;
 import dev.rosetta.translators.TranslatorCache;
 import dev.rosetta.translators.chain.StepCatalog;
 import dev.rosetta.translators.registry.CachingSchemaRegistry;
@@ -141,55 +129,10 @@ public final class RecordTranslation implements AutoCloseable {
             builder.bearerToken(config.bearerToken());
         }
         if (config.tls() != null) {
-            builder.sslContext(sslContext(config.tls()));
+            builder.sslContext(TlsContexts.forRegistry(config.tls()));
         }
         LOG.info("Schema registry at {}", config.url());
         return new CachingSchemaRegistry(new RegistryClient(builder.build()));
-    }
-
-    private static SSLContext sslContext(ClientTlsConfig tls) {
-        if (tls.certificateChain() != null) {
-            throw new IllegalStateException("registry.tls.certificateChain (client certificates towards the registry) is not supported yet;"
-                    + " use registry.username/password or registry.bearerToken");
-        }
-        try {
-            TrustManager[] trust;
-            if (tls.insecureTrustAll()) {
-                trust = new TrustManager[] {new X509TrustManager() {
-                    @Override
-                    public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {
-                    }
-
-                    @Override
-                    public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {
-                    }
-
-                    @Override
-                    public java.security.cert.X509Certificate[] getAcceptedIssuers() {
-                        return new java.security.cert.X509Certificate[0];
-                    }
-                }};
-            } else if (tls.trustedCertificates() != null) {
-                KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-                store.load(null, null);
-                try (InputStream in = Files.newInputStream(tls.trustedCertificates())) {
-                    int i = 0;
-                    for (Certificate cert : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                        store.setCertificateEntry("ca-" + i++, cert);
-                    }
-                }
-                TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                factory.init(store);
-                trust = factory.getTrustManagers();
-            } else {
-                trust = null; // the JDK's default trust
-            }
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trust, null);
-            return context;
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("registry.tls: cannot load " + tls.trustedCertificates() + ": " + e.getMessage(), e);
-        }
     }
 
     /** Filters to install on the proxy's responses: topic-id learning, fetch translation, produce rejections. */

@@ -4,6 +4,7 @@ import java.io.DataInputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -33,12 +34,15 @@ import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.netty.buffer.UnpooledByteBufAllocator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** A client that does not read must not make the proxy buffer without bound; nothing is lost once it reads. */
 @ExtendWith(KafkaClusterExtension.class)
 class BackpressureTest {
     private static final int REQUESTS = 100;
     private static final int PARTITION_MAX_BYTES = 1024 * 1024;
+    private static final int STALL_POLLS = 40;
+    private static final Duration STALL_POLL_INTERVAL = Duration.ofMillis(25);
 
     @BrokerCluster(numBrokers = 1)
     static KafkaCluster cluster;
@@ -88,6 +92,32 @@ class BackpressureTest {
         return metric.usedDirectMemory() + metric.usedHeapMemory();
     }
 
+    /**
+     * Samples the bytes the proxy handed to the client and the allocator's memory: counts the
+     * consecutive samples in which the former did not move, and keeps the peak of the latter.
+     */
+    private static final class ForwardingProbe {
+        private final Counter toClients;
+        private final long baselineMemory;
+        double last = -1;
+        int unchangedPolls;
+        long peakMemory;
+
+        ForwardingProbe(Counter toClients, long baselineMemory) {
+            this.toClients = toClients;
+            this.baselineMemory = baselineMemory;
+        }
+
+        /** Takes one sample; returns for how many samples in a row the byte count has not moved. */
+        int sample() {
+            double now = toClients.count();
+            unchangedPolls = now == last ? unchangedPolls + 1 : 0;
+            last = now;
+            peakMemory = Math.max(peakMemory, allocatorMemory() - baselineMemory);
+            return unchangedPolls;
+        }
+    }
+
     @Test
     void aClientThatStopsReadingPausesTheBrokerSideInsteadOfFillingMemory() throws Exception {
         Counter toClients = proxy.sidecar().registry().get("rosetta.proxy.bytes").tag("direction", "broker_to_client").counter();
@@ -102,19 +132,14 @@ class BackpressureTest {
             }
             out.flush();
 
-            // Wait until forwarding to the client has stalled: the counter stops moving for a while.
-            double last = -1;
-            int stable = 0;
-            long peakMemory = 0;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (stable < 40 && System.nanoTime() < deadline) {
-                double now = toClients.count();
-                stable = now == last ? stable + 1 : 0;
-                last = now;
-                long used = allocatorMemory();
-                peakMemory = Math.max(peakMemory, used - baselineMemory);
-                TimeUnit.MILLISECONDS.sleep(25); // poll interval of the condition above
-            }
+            // Forwarding to the client has stalled once the bytes handed to it stop growing for
+            // STALL_POLLS polls, STALL_POLL_INTERVAL apart (one second); memory is sampled meanwhile.
+            ForwardingProbe probe = new ForwardingProbe(toClients, baselineMemory);
+            await("forwarding to the non-reading client stalls").atMost(Duration.ofSeconds(60)).pollInSameThread()
+                    .pollInterval(STALL_POLL_INTERVAL).until(probe::sample, unchangedPolls -> unchangedPolls >= STALL_POLLS);
+            double last = probe.last;
+            int stable = probe.unchangedPolls;
+            long peakMemory = probe.peakMemory;
             long totalExpected = (long) REQUESTS * PARTITION_MAX_BYTES;
             assertThat(stable).as("forwarding to the non-reading client stalls").isGreaterThanOrEqualTo(40);
             assertThat(last).as("bytes handed to the client while it did not read").isLessThan(totalExpected / 4.0);

@@ -24,6 +24,7 @@ import io.kroxylicious.testing.kafka.common.BrokerCluster;
 import io.kroxylicious.testing.kafka.junit5ext.KafkaClusterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** A broker added while clients run gets its own proxy port before any client is told about it. */
 @ExtendWith(KafkaClusterExtension.class)
@@ -38,11 +39,8 @@ class ClusterGrowthTest {
 
             int added = cluster.addBroker();
 
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            List<Node> nodes = List.copyOf(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS));
-            while (nodes.size() < 2 && System.nanoTime() < deadline) {
-                nodes = List.copyOf(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS));
-            }
+            List<Node> nodes = await("the cluster shows the added broker").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> List.copyOf(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS)), n -> n.size() >= 2);
             Map<Integer, Integer> ports = proxy.sidecar().proxy().brokerPorts();
             assertThat(ports).containsKey(added).hasSize(2);
             Set<Integer> advertised = new HashSet<>();

@@ -38,6 +38,7 @@ import io.kroxylicious.testing.kafka.common.BrokerCluster;
 import io.kroxylicious.testing.kafka.junit5ext.KafkaClusterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Real Java clients through the proxy against a real 3-broker KRaft cluster: what they observe
@@ -72,10 +73,8 @@ class PassThroughTest {
     private static void createTopic(String name, int partitions) throws Exception {
         admin.createTopics(List.of(new NewTopic(name, partitions, (short) 3).configs(Map.of("retention.ms", "-1"))))
                 .all().get(30, TimeUnit.SECONDS);
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(name) && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
+        await("metadata shows topic " + name).atMost(TIMEOUT).pollInterval(Duration.ofMillis(10))
+                .until(() -> admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(name));
     }
 
     private static List<ProducerRecord<byte[], byte[]>> sampleRecords(String topic, int count, int partitions) {
@@ -214,16 +213,20 @@ class PassThroughTest {
         try (KafkaConsumer<byte[], byte[]> first = new KafkaConsumer<>(config);
              KafkaConsumer<byte[], byte[]> second = new KafkaConsumer<>(config)) {
             first.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (first.assignment().size() < 6 && System.nanoTime() < deadline) {
-                consumeInto(first, seen, duplicates);
-            }
+            // Consumers are not thread-safe and only rebalance while polled: poll them in this thread, as the condition.
+            await("the first consumer owns all 6 partitions").atMost(TIMEOUT).pollInSameThread().pollInterval(Duration.ofMillis(1))
+                    .until(() -> {
+                        consumeInto(first, seen, duplicates);
+                        return first.assignment().size() == 6;
+                    });
             assertThat(first.assignment()).hasSize(6);
             second.subscribe(List.of(topic));
-            while ((second.assignment().isEmpty() || first.assignment().size() == 6 || seen.size() < 600) && System.nanoTime() < deadline) {
-                consumeInto(first, seen, duplicates);
-                consumeInto(second, seen, duplicates);
-            }
+            await("the partitions are shared and every record is consumed").atMost(TIMEOUT).pollInSameThread()
+                    .pollInterval(Duration.ofMillis(1)).until(() -> {
+                        consumeInto(first, seen, duplicates);
+                        consumeInto(second, seen, duplicates);
+                        return !second.assignment().isEmpty() && first.assignment().size() != 6 && seen.size() >= 600;
+                    });
             assertThat(first.assignment()).isNotEmpty();
             assertThat(second.assignment()).isNotEmpty();
             Set<Integer> union = new HashSet<>();
@@ -258,10 +261,8 @@ class PassThroughTest {
         var configs = admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC, topic))).all().get(30, TimeUnit.SECONDS);
         assertThat(configs.values().iterator().next().get("cleanup.policy").value()).isEqualTo("delete");
         admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic) && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
+        await("metadata no longer shows topic " + topic).atMost(TIMEOUT).pollInterval(Duration.ofMillis(10))
+                .until(() -> !admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic));
         assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).doesNotContain(topic);
     }
 
@@ -283,10 +284,11 @@ class PassThroughTest {
                 seen.addAll(List.of(partition.replicas()));
             }
             consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (consumer.assignment().isEmpty() && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(100));
-            }
+            await("the consumer is assigned partitions").atMost(TIMEOUT).pollInSameThread().pollInterval(Duration.ofMillis(1))
+                    .until(() -> {
+                        consumer.poll(Duration.ofMillis(100));
+                        return !consumer.assignment().isEmpty();
+                    });
         }
         seen.add(admin.describeConsumerGroups(List.of("address-group")).all().get(30, TimeUnit.SECONDS).get("address-group").coordinator());
 

@@ -42,6 +42,7 @@ import io.netty.pkitesting.CertificateBuilder;
 import io.netty.pkitesting.X509Bundle;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** TLS on both legs: clients → proxy with the proxy's certificate, proxy → brokers verified against the cluster's CA. */
 @ExtendWith(KafkaClusterExtension.class)
@@ -132,10 +133,8 @@ class TlsTest {
             } catch (java.io.IOException reset) {
                 // closed with a reset
             }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (log.lines().isEmpty() && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
-            }
+            await("the proxy logs why it closed the connection").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> !log.lines().isEmpty());
             assertThat(log.lines()).singleElement().asString().contains("TLS handshake failed");
         }
     }

@@ -10,7 +10,6 @@ import dev.rosetta.translators.ops.Operations;
 import dev.rosetta.translators.registry.RegisteredSchema;
 import dev.rosetta.translators.registry.StaticSchemaRegistry;
 import dev.rosetta.translators.step.StepKey;
-import dev.rosetta.translators.testing.Await;
 import dev.rosetta.translators.wire.WireFormat;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -33,6 +32,7 @@ import static dev.rosetta.translators.testing.AvroSupport.parse;
 import static dev.rosetta.translators.testing.Resources.path;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 class TranslationChainTest {
     static final String ORDERS = "orders-value";
@@ -201,12 +201,12 @@ class TranslationChainTest {
         TranslatorCache fresh = TranslatorCache.builder(registry).catalog(catalog).build();
         int src = id(ORDERS, 1);
         assertThat(fresh.cachedOrNull(ORDERS, src, 2)).isNull();
-        Await.until("translator compiled in the background", Duration.ofSeconds(10),
-                () -> fresh.cachedOrNull(ORDERS, src, 2) != null);
+        await("translator compiled in the background").atMost(Duration.ofSeconds(10))
+                .until(() -> fresh.cachedOrNull(ORDERS, src, 2) != null);
         assertThat(fresh.cachedOrNull(ORDERS, src, 2).targetVersion()).isEqualTo(2);
 
         assertThat(fresh.cachedToSchemaOrNull(ORDERS, 4242, id(ORDERS, 2))).isNull();
-        Await.until("failure remembered", Duration.ofSeconds(10), () -> {
+        await("failure remembered").atMost(Duration.ofSeconds(10)).until(() -> {
             try {
                 return fresh.cachedToSchemaOrNull(ORDERS, 4242, id(ORDERS, 2)) != null;
             } catch (TranslationException e) {

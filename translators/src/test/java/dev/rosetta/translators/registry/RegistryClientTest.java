@@ -1,7 +1,6 @@
 package dev.rosetta.translators.registry;
 
 import com.github.benmanes.caffeine.cache.Ticker;
-import dev.rosetta.translators.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -15,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 class RegistryClientTest {
     static final String V1 = "{\"type\":\"record\",\"name\":\"Order\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"}]}";
@@ -177,13 +177,13 @@ class RegistryClientTest {
         CompletableFuture<RegisteredSchema> stale = reg.latest("s");
         assertThat(stale).isCompleted();
         assertThat(stale.join().version()).isEqualTo(1); // answered at once, refresh runs behind
-        Await.until("latest refreshed to v2", Duration.ofSeconds(5), () -> reg.latest("s").join().version() == 2);
+        await("latest refreshed to v2").atMost(Duration.ofSeconds(5)).until(() -> reg.latest("s").join().version() == 2);
         assertThat(reg.cachedSchemaById(12)).isPresent(); // by-id cache learns from version answers
 
         fake.down = true;
         nanos.addAndGet(Duration.ofSeconds(31).toNanos());
         assertThat(reg.latest("s").join().version()).isEqualTo(2);
-        Await.until("outage reported, health now " + reg.health(), Duration.ofSeconds(5), () -> {
+        await("outage reported, health now " + reg.health()).atMost(Duration.ofSeconds(5)).until(() -> {
             reg.latest("s");
             return !reg.health().up();
         });

@@ -1,4 +1,4 @@
-package dev.rosetta.proxy.cli;
+package dev.rosetta.proxy.admin;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -15,11 +15,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * A small client of the admin API for the CLI (JDK HttpClient). Every failure becomes an
- * {@link AdminApiException} whose message is what the user should read: the server's own
- * error text and problems for a 4xx/5xx, or why the server could not be reached.
+ * A small client of the admin API (JDK HttpClient), for the CLI's route commands and the demo.
+ * Every failure becomes an {@link AdminApiException} whose message is what the user should read:
+ * the server's own error text and problems for a 4xx/5xx, or why the server could not be reached.
+ *
+ * <p>Thread-safe; each call blocks for at most the timeout given at construction.
  */
-final class AdminApiClient {
+public final class AdminApiClient {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final URI base;
@@ -28,12 +30,15 @@ final class AdminApiClient {
     private final Duration timeout;
     private final HttpClient http;
 
-    /** A successful answer: the body as text and as JSON. */
-    record Answer(int status, String body, JsonNode json, String revision) {
+    /**
+     * A successful answer: the body as text and as JSON, and the route revision the server named
+     * in its {@code X-Rosetta-Revision} header (null when it named none).
+     */
+    public record Answer(int status, String body, JsonNode json, String revision) {
     }
 
     /** A failed call; the message is meant for the user. */
-    static final class AdminApiException extends Exception {
+    public static final class AdminApiException extends Exception {
         private static final long serialVersionUID = 1L;
 
         AdminApiException(String message) {
@@ -41,7 +46,13 @@ final class AdminApiClient {
         }
     }
 
-    AdminApiClient(String baseUrl, String token, String actor, Duration timeout) {
+    /**
+     * @param baseUrl the admin API's base URL, e.g. {@code http://127.0.0.1:19080}
+     * @param token   bearer token, or null/blank when the admin API needs none
+     * @param actor   who makes changes, sent as {@code X-Rosetta-Actor}, or null
+     * @param timeout for connecting and for each answer
+     */
+    public AdminApiClient(String baseUrl, String token, String actor, Duration timeout) {
         String b = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.base = URI.create(b);
         this.token = token == null || token.isBlank() ? null : token;
@@ -50,15 +61,18 @@ final class AdminApiClient {
         this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
     }
 
-    static String topicPath(String topic) {
+    /** The path of {@code topic}'s route, {@code /routes/<topic>} with the topic URL-encoded. */
+    public static String topicPath(String topic) {
         return "/routes/" + URLEncoder.encode(topic, StandardCharsets.UTF_8);
     }
 
-    Answer get(String path) throws AdminApiException {
+    /** GETs {@code path} (relative to the base URL); fails unless the answer is a 2xx/3xx JSON document. */
+    public Answer get(String path) throws AdminApiException {
         return send(request(path).GET(), "GET", path);
     }
 
-    Answer post(String path, JsonNode body) throws AdminApiException {
+    /** POSTs {@code body} as JSON to {@code path}; fails unless the answer is a 2xx/3xx JSON document. */
+    public Answer post(String path, JsonNode body) throws AdminApiException {
         return send(request(path).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())), "POST", path);
     }
