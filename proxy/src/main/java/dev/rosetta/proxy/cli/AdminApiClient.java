@@ -1,5 +1,7 @@
 package dev.rosetta.proxy.cli;
 
+import org.jspecify.annotations.Nullable;
+
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -23,13 +25,13 @@ final class AdminApiClient {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final URI base;
-    private final String token;
+    private final @Nullable String token;
     private final String actor;
     private final Duration timeout;
     private final HttpClient http;
 
     /** A successful answer: the body as text and as JSON. */
-    record Answer(int status, String body, JsonNode json, String revision) {
+    record Answer(int status, String body, JsonNode json, @Nullable String revision) {
     }
 
     /** A failed call; the message is meant for the user. */
@@ -41,7 +43,7 @@ final class AdminApiClient {
         }
     }
 
-    AdminApiClient(String baseUrl, String token, String actor, Duration timeout) {
+    AdminApiClient(String baseUrl, @Nullable String token, String actor, Duration timeout) {
         String b = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.base = URI.create(b);
         this.token = token == null || token.isBlank() ? null : token;
@@ -107,7 +109,7 @@ final class AdminApiClient {
                 response.headers().firstValue("X-Rosetta-Revision").orElse(null));
     }
 
-    private static String errorMessage(int status, JsonNode json, String body) {
+    private static String errorMessage(int status, @Nullable JsonNode json, String body) {
         if (json == null || !json.hasNonNull("error")) {
             return "HTTP " + status + ": " + body.strip();
         }

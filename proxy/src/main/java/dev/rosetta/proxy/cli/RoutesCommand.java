@@ -1,5 +1,7 @@
 package dev.rosetta.proxy.cli;
 
+import org.jspecify.annotations.Nullable;
+
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +30,7 @@ import picocli.CommandLine.Spec;
 final class RoutesCommand implements Callable<Integer> {
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "TOPIC", description = "Show only this topic's route.")
-    String topic;
+    @Nullable String topic;
 
     @Option(names = "--history", description = "List the revisions that changed TOPIC's route, oldest first (needs TOPIC).")
     boolean history;
