@@ -1,5 +1,7 @@
 package dev.rosetta.config;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.Objects;
 
 /**
@@ -10,7 +12,7 @@ import java.util.Objects;
  * @param port        port (default {@value #DEFAULT_PORT}; 0 picks a free one)
  * @param bearerToken when set, every request must carry {@code Authorization: Bearer <token>}
  */
-public record AdminConfig(boolean enabled, String bindHost, int port, String bearerToken) {
+public record AdminConfig(boolean enabled, String bindHost, int port, @Nullable String bearerToken) {
 
     public static final int DEFAULT_PORT = 19080;
 

@@ -1,5 +1,7 @@
 package dev.rosetta.config;
 
+import org.jspecify.annotations.Nullable;
+
 import java.nio.file.Path;
 
 /**
@@ -10,7 +12,7 @@ import java.nio.file.Path;
  *             created when missing), or null for no audit log. YAML default:
  *             {@value #DEFAULT_FILE_NAME} next to the configuration file.
  */
-public record AuditConfig(Path file) {
+public record AuditConfig(@Nullable Path file) {
 
     public static final String DEFAULT_FILE_NAME = "rosetta-audit.jsonl";
 

@@ -1,5 +1,7 @@
 package dev.rosetta.config;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.rosetta.config.ConfigTree.Entry;
 import dev.rosetta.config.ConfigTree.ListNode;
 import dev.rosetta.config.ConfigTree.MapNode;
@@ -16,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -42,8 +45,17 @@ final class Binder {
         this.env = env;
     }
 
-    void problem(int line, String path, String value, String reason) {
+    void problem(int line, String path, @Nullable String value, String reason) {
         problems.add(new ConfigException.Problem(source, line, path, value, reason));
+    }
+
+    /**
+     * Throws the problems found so far, if any; otherwise returns {@code value}, which a binding
+     * that found no problem always produces.
+     */
+    <T> T result(@Nullable T value) {
+        throwIfProblems();
+        return Objects.requireNonNull(value, "a binding without problems produced no value");
     }
 
     boolean hasProblems() {
@@ -61,7 +73,7 @@ final class Binder {
     }
 
     /** A map reader for {@code node}, or null (with a problem) when it is not a mapping. */
-    MapReader map(Node node, String path, int line) {
+    @Nullable MapReader map(@Nullable Node node, String path, int line) {
         if (node == null || node instanceof ScalarNode s && s.text() == null) {
             return new MapReader(new MapNode(java.util.Map.of(), line), path);
         }
@@ -76,7 +88,7 @@ final class Binder {
         return parent.isEmpty() ? key : parent + "." + key;
     }
 
-    private static String shown(Node node, boolean secret) {
+    private static @Nullable String shown(Node node, boolean secret) {
         if (node instanceof ScalarNode s) {
             return secret ? "****" : s.text();
         }
@@ -84,7 +96,7 @@ final class Binder {
     }
 
     /** The scalar's text after {@code ${VAR}} / {@code ${VAR:-default}} substitution; null for YAML null. */
-    String text(ScalarNode node, String path, boolean secret) {
+    @Nullable String text(ScalarNode node, String path, boolean secret) {
         String raw = node.text();
         if (raw == null || raw.indexOf('$') < 0) {
             return raw;
@@ -139,7 +151,7 @@ final class Binder {
             return e != null && !(e.value() instanceof ScalarNode s && s.text() == null);
         }
 
-        Entry entry(String key) {
+        @Nullable Entry entry(String key) {
             known.add(key);
             Entry e = node.entries().get(key);
             if (e == null || e.value() instanceof ScalarNode s && s.text() == null) {
@@ -149,7 +161,7 @@ final class Binder {
         }
 
         /** Scalar text of {@code key} after substitution, or null when absent (or on a problem). */
-        String scalar(String key, String expected, boolean secret) {
+        @Nullable String scalar(String key, String expected, boolean secret) {
             Entry e = entry(key);
             if (e == null) {
                 return null;
@@ -170,7 +182,7 @@ final class Binder {
             problem(node.line(), path(key), null, "is required: " + expected);
         }
 
-        void invalid(String key, String value, String expected) {
+        void invalid(String key, @Nullable String value, String expected) {
             problem(lineOf(key), path(key), value, expected);
         }
 
@@ -179,11 +191,20 @@ final class Binder {
         }
 
         String string(String key, String defaultValue, boolean secret) {
-            String text = scalar(key, "a string", secret);
+            String text = optionalString(key, secret);
             if (text == null) {
                 return defaultValue;
             }
             return text;
+        }
+
+        /** The string under {@code key}, or null when absent (or on a problem). */
+        @Nullable String optionalString(String key) {
+            return optionalString(key, false);
+        }
+
+        @Nullable String optionalString(String key, boolean secret) {
+            return scalar(key, "a string", secret);
         }
 
         int integer(String key, int defaultValue, long min, long max) {
@@ -287,7 +308,7 @@ final class Binder {
         }
 
         /** A file path resolved against the config file's directory; the file must exist and be readable. */
-        Path file(String key) {
+        @Nullable Path file(String key) {
             String text = scalar(key, "a file path", false);
             if (text == null) {
                 return null;
@@ -307,7 +328,7 @@ final class Binder {
         }
 
         /** A path Rosetta writes to, resolved against the config file's directory; need not exist yet. */
-        Path outputFile(String key) {
+        @Nullable Path outputFile(String key) {
             String text = scalar(key, "a file path", false);
             if (text == null) {
                 return null;
@@ -325,7 +346,7 @@ final class Binder {
         }
 
         /** A directory path resolved against the config file's directory; must exist. */
-        Path directory(String key) {
+        @Nullable Path directory(String key) {
             String text = scalar(key, "a directory path", false);
             if (text == null) {
                 return null;
@@ -344,7 +365,7 @@ final class Binder {
         }
 
         /** The nested mapping under {@code key}, or null when absent or not a mapping. */
-        MapReader map(String key) {
+        @Nullable MapReader map(String key) {
             Entry e = entry(key);
             if (e == null) {
                 return null;
@@ -365,7 +386,7 @@ final class Binder {
             return List.of();
         }
 
-        Node raw(String key) {
+        @Nullable Node raw(String key) {
             Entry e = entry(key);
             return e == null ? null : e.value();
         }
@@ -383,7 +404,7 @@ final class Binder {
         }
     }
 
-    static Duration parseDuration(String text) {
+    static @Nullable Duration parseDuration(String text) {
         if (text.startsWith("P") || text.startsWith("p")) {
             try {
                 Duration d = Duration.parse(text);
@@ -425,7 +446,7 @@ final class Binder {
         return s + "s";
     }
 
-    private static String closest(String key, Set<String> candidates) {
+    private static @Nullable String closest(String key, Set<String> candidates) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String c : candidates) {

@@ -1,5 +1,7 @@
 package dev.rosetta.config;
 
+import org.jspecify.annotations.Nullable;
+
 import java.nio.file.Path;
 
 /**
@@ -12,8 +14,9 @@ import java.nio.file.Path;
  * @param privateKey          client private key (PKCS#8 PEM), given together with {@code certificateChain}
  * @param privateKeyPassword  password of an encrypted key, or null
  */
-public record ClientTlsConfig(Path trustedCertificates, boolean insecureTrustAll, Path certificateChain,
-                              Path privateKey, String privateKeyPassword) {
+public record ClientTlsConfig(@Nullable Path trustedCertificates, boolean insecureTrustAll,
+                              @Nullable Path certificateChain, @Nullable Path privateKey,
+                              @Nullable String privateKeyPassword) {
 
     public ClientTlsConfig {
         if ((certificateChain == null) != (privateKey == null)) {

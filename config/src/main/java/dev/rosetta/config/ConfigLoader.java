@@ -1,5 +1,7 @@
 package dev.rosetta.config;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.rosetta.config.Binder.MapReader;
 import dev.rosetta.config.ConfigTree.Node;
 import dev.rosetta.config.RouteConfig.ConsumeConfig;
@@ -21,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
 
 /**
@@ -71,13 +74,8 @@ public final class ConfigLoader {
     public static RosettaConfig parse(String yaml, String sourceName, Path baseDir, Function<String, String> env) {
         Binder b = new Binder(sourceName, baseDir, env);
         Node root = ConfigTree.parseYaml(yaml, sourceName);
-        MapReader top = b.map(root, "", 1);
-        if (top == null) {
-            b.throwIfProblems();
-        }
-        RosettaConfig config = bindRoot(b, top);
-        b.throwIfProblems();
-        return config;
+        MapReader top = b.result(b.map(root, "", 1));
+        return b.result(bindRoot(b, top));
     }
 
     /**
@@ -85,13 +83,12 @@ public final class ConfigLoader {
      * route in the file. When {@code topic} is non-null the body may omit {@code topic}, and
      * must agree with it if given.
      */
-    public static RouteConfig parseRoute(String text, String sourceName, String topic) {
+    public static RouteConfig parseRoute(String text, String sourceName, @Nullable String topic) {
         Binder b = new Binder(sourceName, Path.of("").toAbsolutePath(), name -> null);
         Node root = ConfigTree.parseYaml(text, sourceName);
         MapReader m = b.map(root, "", 1);
         RouteConfig route = m == null ? null : bindRoute(b, m, topic);
-        b.throwIfProblems();
-        return route;
+        return b.result(route);
     }
 
     /** Parses a list of routes (YAML or JSON array), validated like {@code routes} in the file. */
@@ -108,7 +105,7 @@ public final class ConfigLoader {
         return routes;
     }
 
-    private static RosettaConfig bindRoot(Binder b, MapReader top) {
+    private static @Nullable RosettaConfig bindRoot(Binder b, MapReader top) {
         ListenerConfig listener = bindListener(b, top.map("listener"));
         UpstreamConfig upstream = bindUpstream(b, top);
         RegistryConfig registry = bindRegistry(b, top.map("registry"));
@@ -131,16 +128,17 @@ public final class ConfigLoader {
         if (b.hasProblems()) {
             return null;
         }
-        return new RosettaConfig(listener, upstream, registry, translators, admin, routes, distribution, audit);
+        return new RosettaConfig(bound(listener), bound(upstream), bound(registry), translators, bound(admin), routes,
+                bound(distribution), bound(audit));
     }
 
-    private static DistributionConfig bindDistribution(Binder b, MapReader m) {
+    private static @Nullable DistributionConfig bindDistribution(Binder b, @Nullable MapReader m) {
         if (m == null) {
             return DistributionConfig.defaults();
         }
         boolean enabled = m.bool("enabled", true);
         String topic = m.string("topic", DistributionConfig.DEFAULT_TOPIC);
-        String sidecarId = m.string("sidecarId", null);
+        String sidecarId = m.optionalString("sidecarId");
         m.finish();
         String problem = topic == null ? null : RouteConfig.topicProblem(topic);
         if (problem != null) {
@@ -152,7 +150,7 @@ public final class ConfigLoader {
         return new DistributionConfig(enabled, topic, sidecarId);
     }
 
-    private static AuditConfig bindAudit(Binder b, MapReader m) {
+    private static @Nullable AuditConfig bindAudit(Binder b, @Nullable MapReader m) {
         Path defaultFile = b.baseDir.resolve(AuditConfig.DEFAULT_FILE_NAME).normalize();
         if (m == null) {
             return new AuditConfig(defaultFile);
@@ -166,7 +164,7 @@ public final class ConfigLoader {
         return new AuditConfig(enabled ? file : null);
     }
 
-    private static ListenerConfig bindListener(Binder b, MapReader m) {
+    private static @Nullable ListenerConfig bindListener(Binder b, @Nullable MapReader m) {
         if (m == null) {
             return ListenerConfig.defaults();
         }
@@ -195,7 +193,7 @@ public final class ConfigLoader {
         return new ListenerConfig(bindHost, bootstrapPort, brokerPortBase, advertisedHost, maxFrameBytes, tls);
     }
 
-    private static ServerTlsConfig bindServerTls(Binder b, MapReader m) {
+    private static @Nullable ServerTlsConfig bindServerTls(Binder b, @Nullable MapReader m) {
         if (m == null) {
             return null;
         }
@@ -207,7 +205,7 @@ public final class ConfigLoader {
         }
         java.nio.file.Path chain = m.file("certificateChain");
         java.nio.file.Path key = m.file("privateKey");
-        String password = m.string("privateKeyPassword", null, true);
+        String password = m.optionalString("privateKeyPassword", true);
         java.nio.file.Path trusted = m.file("trustedCertificates");
         boolean requireClientAuth = m.bool("requireClientAuth", false);
         m.finish();
@@ -217,10 +215,10 @@ public final class ConfigLoader {
         if (b.hasProblems()) {
             return null;
         }
-        return new ServerTlsConfig(chain, key, password, trusted, requireClientAuth);
+        return new ServerTlsConfig(bound(chain), bound(key), password, trusted, requireClientAuth);
     }
 
-    private static ClientTlsConfig bindClientTls(Binder b, MapReader parent, String key) {
+    private static @Nullable ClientTlsConfig bindClientTls(Binder b, MapReader parent, String key) {
         Node raw = parent.raw(key);
         if (raw == null) {
             return null;
@@ -238,7 +236,7 @@ public final class ConfigLoader {
         boolean trustAll = m.bool("insecureTrustAll", false);
         java.nio.file.Path chain = m.file("certificateChain");
         java.nio.file.Path privateKey = m.file("privateKey");
-        String password = m.string("privateKeyPassword", null, true);
+        String password = m.optionalString("privateKeyPassword", true);
         m.finish();
         if (trustAll && m.has("trustedCertificates")) {
             m.invalid("insecureTrustAll", "true", "cannot be combined with trustedCertificates; use one or the other");
@@ -253,7 +251,7 @@ public final class ConfigLoader {
         return new ClientTlsConfig(trusted, trustAll, chain, privateKey, password);
     }
 
-    private static UpstreamConfig bindUpstream(Binder b, MapReader top) {
+    private static @Nullable UpstreamConfig bindUpstream(Binder b, MapReader top) {
         MapReader m = top.map("upstream");
         String expected = "a list of host:port (or one comma-separated string), e.g. [kafka-1:9092, kafka-2:9092]";
         if (m == null) {
@@ -302,6 +300,11 @@ public final class ConfigLoader {
         return new UpstreamConfig(servers, tls, connectTimeout);
     }
 
+    /** A value bound while the binder recorded no problem: binding returns null only with a problem. */
+    private static <T> T bound(@Nullable T value) {
+        return Objects.requireNonNull(value, "a binding without problems produced no value");
+    }
+
     private static void addServers(Binder b, String text, int line, String path, List<String> out) {
         for (String part : text.split(",")) {
             String s = part.trim();
@@ -317,14 +320,14 @@ public final class ConfigLoader {
         }
     }
 
-    private static RegistryConfig bindRegistry(Binder b, MapReader m) {
+    private static @Nullable RegistryConfig bindRegistry(Binder b, @Nullable MapReader m) {
         if (m == null) {
             return RegistryConfig.none();
         }
-        String url = m.string("url", null);
-        String username = m.string("username", null);
-        String password = m.string("password", null, true);
-        String bearerToken = m.string("bearerToken", null, true);
+        String url = m.optionalString("url");
+        String username = m.optionalString("username");
+        String password = m.optionalString("password", true);
+        String bearerToken = m.optionalString("bearerToken", true);
         Duration connectTimeout = m.duration("connectTimeout", RegistryConfig.DEFAULT_CONNECT_TIMEOUT,
                 Duration.ofMillis(1), MAX_TIMEOUT);
         Duration readTimeout = m.duration("readTimeout", RegistryConfig.DEFAULT_READ_TIMEOUT,
@@ -360,14 +363,14 @@ public final class ConfigLoader {
         return new RegistryConfig(url, username, password, bearerToken, connectTimeout, readTimeout, tls);
     }
 
-    private static AdminConfig bindAdmin(Binder b, MapReader m) {
+    private static @Nullable AdminConfig bindAdmin(Binder b, @Nullable MapReader m) {
         if (m == null) {
             return AdminConfig.defaults();
         }
         boolean enabled = m.bool("enabled", true);
         String bindHost = m.string("bindHost", ListenerConfig.DEFAULT_BIND_HOST);
         int port = m.integer("port", AdminConfig.DEFAULT_PORT, 0, 65535);
-        String bearerToken = m.string("bearerToken", null, true);
+        String bearerToken = m.optionalString("bearerToken", true);
         m.finish();
         // "${ROSETTA_ADMIN_TOKEN:-}" with the variable unset means: no authentication.
         if (bearerToken != null && bearerToken.isEmpty()) {
@@ -403,9 +406,12 @@ public final class ConfigLoader {
         return routes;
     }
 
-    static RouteConfig bindRoute(Binder b, MapReader m, String expectedTopic) {
+    static @Nullable RouteConfig bindRoute(Binder b, MapReader m, @Nullable String expectedTopic) {
         int before = b.problemCount();
-        String topic = m.string("topic", expectedTopic);
+        String topic = m.optionalString("topic");
+        if (topic == null) {
+            topic = expectedTopic;
+        }
         if (topic == null) {
             m.missing("topic", "the Kafka topic this route applies to");
         } else {
@@ -416,8 +422,8 @@ public final class ConfigLoader {
                 m.invalid("topic", topic, "does not match the topic being changed ('" + expectedTopic + "')");
             }
         }
-        String valueSubject = m.string("valueSubject", null);
-        String keySubject = m.string("keySubject", null);
+        String valueSubject = m.optionalString("valueSubject");
+        String keySubject = m.optionalString("keySubject");
         if (valueSubject != null && valueSubject.isBlank()) {
             m.invalid("valueSubject", valueSubject, "must be a subject name; omit it for <topic>-value");
         }
@@ -450,20 +456,23 @@ public final class ConfigLoader {
         if (b.problemCount() > before) {
             return null;
         }
-        return new RouteConfig(topic, valueSubject, keys, consume, produce, failure);
+        String routed = bound(topic);
+        return new RouteConfig(routed, valueSubject != null ? valueSubject : RouteConfig.defaultValueSubject(routed), keys,
+                consume, produce, bound(failure));
     }
 
     /** What {@code produceKeys} allows: keep the producer's key bytes (default) or rewrite them. */
     private enum KeyProduce { KEEP, TRANSLATE }
 
     /** {@code keyVersions}: contract version to key version, both >= 1; empty when absent, null on a problem. */
-    private static Map<Integer, Integer> bindKeyVersions(Binder b, MapReader m) {
+    private static @Nullable Map<Integer, Integer> bindKeyVersions(Binder b, @Nullable MapReader m) {
         Map<Integer, Integer> versions = new java.util.TreeMap<>();
         if (m == null) {
             return versions;
         }
         int before = b.problemCount();
-        for (String key : m.node.entries().keySet()) {
+        for (ConfigTree.Entry entry : m.node.entries().values()) {
+            String key = entry.key();
             int contract;
             try {
                 contract = Integer.parseInt(key.trim());
@@ -472,7 +481,7 @@ public final class ConfigLoader {
             }
             int keyVersion = m.integer(key, 1, 1, Integer.MAX_VALUE);
             if (contract < 1) {
-                b.problem(m.node.entries().get(key).keyLine(), m.path(key), key,
+                b.problem(entry.keyLine(), m.path(key), key,
                         "keyVersions keys are contract versions (integers >= 1), e.g. '2: 1' = records read or stored as v2 have key v1");
             }
             versions.put(contract, keyVersion);
@@ -481,7 +490,7 @@ public final class ConfigLoader {
         return b.problemCount() > before ? null : versions;
     }
 
-    private static ConsumeConfig bindConsume(Binder b, MapReader m) {
+    private static @Nullable ConsumeConfig bindConsume(Binder b, @Nullable MapReader m) {
         if (m == null) {
             return null;
         }
@@ -495,8 +504,8 @@ public final class ConfigLoader {
             if (o == null) {
                 continue;
             }
-            String clientId = o.string("clientId", null);
-            String principal = o.string("principal", null);
+            String clientId = o.optionalString("clientId");
+            String principal = o.optionalString("principal");
             int v = o.requiredInteger("version", 1, Integer.MAX_VALUE);
             o.finish();
             if (clientId == null && principal == null) {
@@ -515,7 +524,7 @@ public final class ConfigLoader {
         return new ConsumeConfig(version, overrides, rollout);
     }
 
-    private static ProduceConfig bindProduce(Binder b, MapReader m) {
+    private static @Nullable ProduceConfig bindProduce(Binder b, @Nullable MapReader m) {
         if (m == null) {
             return null;
         }
@@ -529,7 +538,7 @@ public final class ConfigLoader {
         return new ProduceConfig(version, rollout);
     }
 
-    private static RolloutConfig bindRollout(Binder b, MapReader m) {
+    private static @Nullable RolloutConfig bindRollout(Binder b, @Nullable MapReader m) {
         if (m == null) {
             return null;
         }
@@ -543,14 +552,14 @@ public final class ConfigLoader {
         return new RolloutConfig(version, percent);
     }
 
-    private static FailurePolicy bindFailure(Binder b, MapReader m, String topic) {
+    private static @Nullable FailurePolicy bindFailure(Binder b, @Nullable MapReader m, @Nullable String topic) {
         if (m == null) {
             return FailurePolicy.DEFAULT;
         }
         int before = b.problemCount();
         FailureMode mode = m.enumValue("mode", FailureMode.class, FailureMode.PASS_THROUGH);
         String header = m.string("header", FailurePolicy.DEFAULT_HEADER);
-        String deadLetterTopic = m.string("deadLetterTopic", null);
+        String deadLetterTopic = m.optionalString("deadLetterTopic");
         m.finish();
         if (header.isBlank()) {
             m.invalid("header", header, "must be a header name; omit it for " + FailurePolicy.DEFAULT_HEADER);

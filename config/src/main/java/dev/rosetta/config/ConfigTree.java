@@ -1,5 +1,7 @@
 package dev.rosetta.config;
 
+import org.jspecify.annotations.Nullable;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
@@ -40,19 +42,19 @@ final class ConfigTree {
     }
 
     /** {@code text} is null for YAML null ({@code ~}, {@code null} or nothing). */
-    record ScalarNode(String text, int line) implements Node {
+    record ScalarNode(@Nullable String text, int line) implements Node {
     }
 
     /** Parses YAML; returns null for an empty document. */
-    static Node parseYaml(String text, String source) {
+    static @Nullable Node parseYaml(String text, String source) {
         return parse(YAML, text, source);
     }
 
-    static Node parseJson(String text, String source) {
+    static @Nullable Node parseJson(String text, String source) {
         return parse(JSON, text, source);
     }
 
-    private static Node parse(JsonFactory factory, String text, String source) {
+    private static @Nullable Node parse(JsonFactory factory, String text, String source) {
         try (JsonParser parser = factory.createParser(text)) {
             JsonToken token = parser.nextToken();
             if (token == null) {
@@ -110,11 +112,11 @@ final class ConfigTree {
         }
     }
 
-    private static int lineOf(JsonLocation location) {
+    private static int lineOf(@Nullable JsonLocation location) {
         return location == null ? 0 : location.getLineNr();
     }
 
-    private static ConfigException syntax(String source, JsonLocation location, String message) {
+    private static ConfigException syntax(String source, @Nullable JsonLocation location, String message) {
         return new ConfigException(List.of(new ConfigException.Problem(source, lineOf(location), "", null,
                 "is not valid YAML: " + message)));
     }

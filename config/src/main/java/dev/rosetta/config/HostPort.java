@@ -1,5 +1,7 @@
 package dev.rosetta.config;
 
+import org.jspecify.annotations.Nullable;
+
 /** Validation of {@code host:port} strings, shared by the binder and the records. */
 final class HostPort {
 
@@ -7,7 +9,7 @@ final class HostPort {
     }
 
     /** Null when {@code value} is a usable {@code host:port}; otherwise what is wrong. */
-    static String problem(String value) {
+    static @Nullable String problem(@Nullable String value) {
         if (value == null || value.isBlank()) {
             return "must be host:port, e.g. kafka-1:9092";
         }

@@ -1,5 +1,7 @@
 package dev.rosetta.config;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.Objects;
 
 /**
@@ -15,7 +17,7 @@ import java.util.Objects;
  * @param tls            TLS towards clients; null means plaintext
  */
 public record ListenerConfig(String bindHost, int bootstrapPort, int brokerPortBase, String advertisedHost,
-                             int maxFrameBytes, ServerTlsConfig tls) {
+                             int maxFrameBytes, @Nullable ServerTlsConfig tls) {
 
     public static final String DEFAULT_BIND_HOST = "127.0.0.1";
     public static final int DEFAULT_BOOTSTRAP_PORT = 19092;

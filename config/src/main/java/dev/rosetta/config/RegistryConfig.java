@@ -1,5 +1,7 @@
 package dev.rosetta.config;
 
+import org.jspecify.annotations.Nullable;
+
 import java.time.Duration;
 
 /**
@@ -13,8 +15,9 @@ import java.time.Duration;
  * @param readTimeout    read timeout (default 10s)
  * @param tls            TLS settings for an {@code https} URL; null means JDK defaults
  */
-public record RegistryConfig(String url, String username, String password, String bearerToken,
-                             Duration connectTimeout, Duration readTimeout, ClientTlsConfig tls) {
+public record RegistryConfig(@Nullable String url, @Nullable String username, @Nullable String password,
+                             @Nullable String bearerToken, Duration connectTimeout, Duration readTimeout,
+                             @Nullable ClientTlsConfig tls) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(10);

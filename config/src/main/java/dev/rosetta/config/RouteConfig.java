@@ -2,6 +2,7 @@ package dev.rosetta.config;
 
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.internals.Topic;
+import org.jspecify.annotations.Nullable;
 
 import java.util.Objects;
 
@@ -18,16 +19,16 @@ import java.util.Objects;
  * @param produce      what records are stored as; null means records are stored as produced
  * @param failure      what to do with a record that cannot be translated (default PASS_THROUGH)
  */
-public record RouteConfig(String topic, String valueSubject, KeyRoute keys, ConsumeConfig consume,
-                          ProduceConfig produce, FailurePolicy failure) {
+public record RouteConfig(String topic, String valueSubject, @Nullable KeyRoute keys, @Nullable ConsumeConfig consume,
+                          @Nullable ProduceConfig produce, FailurePolicy failure) {
 
     public RouteConfig {
         String problem = topicProblem(topic);
         if (problem != null) {
             throw new IllegalArgumentException(problem);
         }
-        if (valueSubject == null) {
-            valueSubject = topic + "-value";
+        if (valueSubject == null) { // defensive: callers pass defaultValueSubject(topic)
+            valueSubject = defaultValueSubject(topic);
         }
         if (valueSubject.isBlank()) {
             throw new IllegalArgumentException("valueSubject must not be blank");
@@ -49,21 +50,26 @@ public record RouteConfig(String topic, String valueSubject, KeyRoute keys, Cons
         }
     }
 
+    /** The value subject of TopicNameStrategy: {@code <topic>-value}. */
+    public static String defaultValueSubject(String topic) {
+        return topic + "-value";
+    }
+
     /** Registry subject of the key schema, or null when keys pass unchanged. */
-    public String keySubject() {
+    public @Nullable String keySubject() {
         return keys == null ? null : keys.subject();
     }
 
     /** A consume-only route on {@code <topic>-value} where every consumer reads {@code version}. */
     public static RouteConfig consumeOnly(String topic, int version) {
-        return new RouteConfig(topic, null, null, ConsumeConfig.of(version), null, FailurePolicy.DEFAULT);
+        return new RouteConfig(topic, defaultValueSubject(topic), null, ConsumeConfig.of(version), null, FailurePolicy.DEFAULT);
     }
 
-    public RouteConfig withConsume(ConsumeConfig value) {
+    public RouteConfig withConsume(@Nullable ConsumeConfig value) {
         return new RouteConfig(topic, valueSubject, keys, value, produce, failure);
     }
 
-    public RouteConfig withProduce(ProduceConfig value) {
+    public RouteConfig withProduce(@Nullable ProduceConfig value) {
         return new RouteConfig(topic, valueSubject, keys, consume, value, failure);
     }
 
@@ -72,7 +78,7 @@ public record RouteConfig(String topic, String valueSubject, KeyRoute keys, Cons
     }
 
     /** Null when {@code name} is a legal Kafka topic name, otherwise why not. */
-    static String topicProblem(String name) {
+    static @Nullable String topicProblem(@Nullable String name) {
         if (name == null) {
             return "topic is required";
         }
@@ -131,7 +137,7 @@ public record RouteConfig(String topic, String valueSubject, KeyRoute keys, Cons
         }
 
         /** Null when every version the sides use has a key version, otherwise which one does not. */
-        String unmappedVersion(ConsumeConfig consume, ProduceConfig produce) {
+        @Nullable String unmappedVersion(@Nullable ConsumeConfig consume, @Nullable ProduceConfig produce) {
             if (versions.isEmpty()) {
                 return null;
             }
@@ -163,7 +169,7 @@ public record RouteConfig(String topic, String valueSubject, KeyRoute keys, Cons
     }
 
     /** What consumers of a topic read. */
-    public record ConsumeConfig(int version, java.util.List<ConsumeOverride> overrides, RolloutConfig rollout) {
+    public record ConsumeConfig(int version, java.util.List<ConsumeOverride> overrides, @Nullable RolloutConfig rollout) {
 
         public ConsumeConfig {
             checkVersion(version, "consume.version");
@@ -174,7 +180,7 @@ public record RouteConfig(String topic, String valueSubject, KeyRoute keys, Cons
             return new ConsumeConfig(version, java.util.List.of(), null);
         }
 
-        public ConsumeConfig withRollout(RolloutConfig value) {
+        public ConsumeConfig withRollout(@Nullable RolloutConfig value) {
             return new ConsumeConfig(version, overrides, value);
         }
     }
@@ -188,7 +194,7 @@ public record RouteConfig(String topic, String valueSubject, KeyRoute keys, Cons
      * @param principal glob on the authenticated principal (e.g. {@code User:analytics}), or null
      * @param version   the version matching consumers read
      */
-    public record ConsumeOverride(String clientId, String principal, int version) {
+    public record ConsumeOverride(@Nullable String clientId, @Nullable String principal, int version) {
 
         public ConsumeOverride {
             if (clientId == null && principal == null) {
@@ -199,7 +205,7 @@ public record RouteConfig(String topic, String valueSubject, KeyRoute keys, Cons
     }
 
     /** What records produced to a topic are stored as. */
-    public record ProduceConfig(int version, RolloutConfig rollout) {
+    public record ProduceConfig(int version, @Nullable RolloutConfig rollout) {
 
         public ProduceConfig {
             checkVersion(version, "produce.version");
@@ -209,7 +215,7 @@ public record RouteConfig(String topic, String valueSubject, KeyRoute keys, Cons
             return new ProduceConfig(version, null);
         }
 
-        public ProduceConfig withRollout(RolloutConfig value) {
+        public ProduceConfig withRollout(@Nullable RolloutConfig value) {
             return new ProduceConfig(version, value);
         }
     }
@@ -251,7 +257,7 @@ public record RouteConfig(String topic, String valueSubject, KeyRoute keys, Cons
      * @param header          name of the header that explains a failure (default {@value #DEFAULT_HEADER})
      * @param deadLetterTopic where DEAD_LETTER copies failures; required for DEAD_LETTER, else null
      */
-    public record FailurePolicy(FailureMode mode, String header, String deadLetterTopic) {
+    public record FailurePolicy(FailureMode mode, String header, @Nullable String deadLetterTopic) {
 
         public static final String DEFAULT_HEADER = "rosetta.error";
         public static final FailurePolicy DEFAULT = new FailurePolicy(FailureMode.PASS_THROUGH, DEFAULT_HEADER, null);

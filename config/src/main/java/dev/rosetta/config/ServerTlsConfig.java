@@ -1,5 +1,7 @@
 package dev.rosetta.config;
 
+import org.jspecify.annotations.Nullable;
+
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -15,8 +17,8 @@ import java.util.Objects;
  * @param requireClientAuth   when true a client without a valid certificate is refused
  *                            (needs {@code trustedCertificates})
  */
-public record ServerTlsConfig(Path certificateChain, Path privateKey, String privateKeyPassword,
-                              Path trustedCertificates, boolean requireClientAuth) {
+public record ServerTlsConfig(Path certificateChain, Path privateKey, @Nullable String privateKeyPassword,
+                              @Nullable Path trustedCertificates, boolean requireClientAuth) {
 
     public ServerTlsConfig {
         Objects.requireNonNull(certificateChain, "certificateChain");

@@ -1,5 +1,7 @@
 package dev.rosetta.config;
 
+import org.jspecify.annotations.Nullable;
+
 import java.nio.file.Path;
 
 /**
@@ -7,7 +9,7 @@ import java.nio.file.Path;
  *
  * @param directory directory of translator files (resolved against the config file's directory), or null for none
  */
-public record TranslatorsConfig(Path directory) {
+public record TranslatorsConfig(@Nullable Path directory) {
 
     public static TranslatorsConfig none() {
         return new TranslatorsConfig(null);

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,17 +58,18 @@ public final class Sidecar implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Sidecar.class);
 
     private final RosettaConfig config;
-    private final Path configFile;
+    private final @Nullable Path configFile;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private AuditLog auditLog;
-    private RouteStore routeStore;
-    private KafkaRouteDistribution distribution;
-    private RouteChanges routeChanges;
-    private ConfigWatcher watcher;
-    private ProxyServer proxy;
-    private AdminServer admin;
-    private final SchemaRegistry givenSchemaRegistry;
-    private RecordTranslation translation;
+    // set by start() (those that are configured), cleared by close()
+    private @Nullable AuditLog auditLog;
+    private @Nullable RouteStore routeStore;
+    private @Nullable KafkaRouteDistribution distribution;
+    private @Nullable RouteChanges routeChanges;
+    private @Nullable ConfigWatcher watcher;
+    private @Nullable ProxyServer proxy;
+    private @Nullable AdminServer admin;
+    private final @Nullable SchemaRegistry givenSchemaRegistry;
+    private @Nullable RecordTranslation translation;
 
     /** A sidecar from a configuration built in code: no hot reload. */
     public Sidecar(RosettaConfig config) {
@@ -80,7 +82,7 @@ public final class Sidecar implements AutoCloseable {
      *
      * @param configFile the file {@code config} was loaded from, or null for no hot reload
      */
-    public Sidecar(RosettaConfig config, Path configFile) {
+    public Sidecar(RosettaConfig config, @Nullable Path configFile) {
         this(config, configFile, null);
     }
 
@@ -88,7 +90,7 @@ public final class Sidecar implements AutoCloseable {
      * A sidecar that translates with {@code schemaRegistry} instead of a client for
      * {@code registry.url} (embedded mode, tests).
      */
-    public Sidecar(RosettaConfig config, Path configFile, SchemaRegistry schemaRegistry) {
+    public Sidecar(RosettaConfig config, @Nullable Path configFile, @Nullable SchemaRegistry schemaRegistry) {
         this.config = Objects.requireNonNull(config, "config");
         this.configFile = configFile;
         this.givenSchemaRegistry = schemaRegistry;
@@ -115,50 +117,56 @@ public final class Sidecar implements AutoCloseable {
                     translation == null ? List.of() : translation.responseFilters(),
                     translation == null ? List.of() : translation.requestFilters()).start();
             if (config.admin().enabled()) {
-                admin = new AdminServer(config.admin(), registry, routeChanges, readinessChecks()).start();
+                admin = new AdminServer(config.admin(), registry, routeChanges(), readinessChecks()).start();
             }
         } catch (RuntimeException e) {
             close();
             throw e;
         }
-        LOG.info("Rosetta sidecar started: clients bootstrap at {}{}; routes at revision {}{}", proxy.bootstrapServers(),
-                admin == null ? ", admin API disabled" : ", admin API at " + admin.baseUrl(), routeStore.current().number(),
+        AdminServer adminServer = admin;
+        LOG.info("Rosetta sidecar started: clients bootstrap at {}{}; routes at revision {}{}", proxy().bootstrapServers(),
+                adminServer == null ? ", admin API disabled" : ", admin API at " + adminServer.baseUrl(),
+                routeStore().current().number(),
                 distribution == null ? " (not shared with other sidecars)"
                         : " (following topic " + config.distribution().topic() + " as " + distribution.sidecarId() + ")");
         return this;
     }
 
     private void startRoutes() {
-        if (config.audit().enabled()) {
-            auditLog = new AuditLog(config.audit().file());
+        Path auditFile = config.audit().file();
+        if (auditFile != null) { // null when the audit log is turned off
+            auditLog = new AuditLog(auditFile);
         }
-        routeStore = RouteStore.builder()
+        RouteStore store = RouteStore.builder()
                 .routes(config.routes())
                 .initialActor(configFile == null ? "config" : "file",
                         configFile == null ? "initial routes" : "initial routes from " + configFile.getFileName())
                 .auditLog(auditLog)
                 .build();
-        Gauge.builder("rosetta.routes.revision", routeStore, s -> s.current().number())
+        routeStore = store;
+        Gauge.builder("rosetta.routes.revision", store, s -> s.current().number())
                 .description("Revision of the routes in force (the same number on every sidecar of a fleet)")
                 .register(registry);
-        Gauge.builder("rosetta.routes.topics", routeStore, s -> s.table().routes().size())
+        Gauge.builder("rosetta.routes.topics", store, s -> s.table().routes().size())
                 .description("Topics with a route").register(registry);
         DistributionConfig d = config.distribution();
         if (d.enabled()) {
             KafkaRouteDistribution.Builder builder = KafkaRouteDistribution
-                    .builder(routeStore, config.upstream().bootstrapServers())
+                    .builder(store, config.upstream().bootstrapServers())
                     .topic(d.topic());
-            if (d.sidecarId() != null) {
-                builder.sidecarId(d.sidecarId());
+            String sidecarId = d.sidecarId();
+            if (sidecarId != null) {
+                builder.sidecarId(sidecarId);
             }
             UpstreamClientProperties.of(config.upstream()).forEach(builder::clientProperty);
-            distribution = builder.start();
-            routeChanges = distribution;
+            KafkaRouteDistribution started = builder.start();
+            distribution = started;
+            routeChanges = started;
         } else {
-            routeChanges = routeStore;
+            routeChanges = store;
         }
         if (configFile != null) {
-            watcher = ConfigWatcher.builder(configFile, routeChanges).initial(config).start();
+            watcher = ConfigWatcher.builder(configFile, routeChanges()).initial(config).start();
         }
     }
 
@@ -174,7 +182,7 @@ public final class Sidecar implements AutoCloseable {
         Map<String, Object> clientProps = new HashMap<>();
         clientProps.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, String.join(",", config.upstream().bootstrapServers()));
         clientProps.putAll(UpstreamClientProperties.of(config.upstream()));
-        translation = new RecordTranslation(schemas, config.translators(), routeStore::table, clientProps, registry);
+        translation = new RecordTranslation(schemas, config.translators(), routeStore()::table, clientProps, registry);
     }
 
     private List<ReadinessCheck> readinessChecks() {
@@ -208,12 +216,17 @@ public final class Sidecar implements AutoCloseable {
         return t.getMessage() == null ? t.toString() : t.getMessage();
     }
 
+    /** The running proxy; set by {@link #start()}. */
     public ProxyServer proxy() {
-        return proxy;
+        return started(proxy, "proxy");
+    }
+
+    private static <T> T started(@Nullable T part, String name) {
+        return Objects.requireNonNull(part, () -> "the sidecar's " + name + " exists from start() until close()");
     }
 
     /** The admin API, or {@code null} when disabled in the configuration. */
-    public AdminServer admin() {
+    public @Nullable AdminServer admin() {
         return admin;
     }
 
@@ -227,12 +240,12 @@ public final class Sidecar implements AutoCloseable {
      * through {@link #routeChanges()}.
      */
     public RouteStore routeStore() {
-        return routeStore;
+        return started(routeStore, "route store");
     }
 
     /** Where route changes go: the fleet's routes topic when distribution is on, else the local store. */
     public RouteChanges routeChanges() {
-        return routeChanges;
+        return started(routeChanges, "route changes");
     }
 
     /**
@@ -240,16 +253,17 @@ public final class Sidecar implements AutoCloseable {
      * distribution is off), with the revision then in force; fails if distribution failed.
      */
     public CompletableFuture<RouteRevision> routesReady() {
-        return distribution == null ? CompletableFuture.completedFuture(routeStore.current()) : distribution.ready();
+        KafkaRouteDistribution d = distribution;
+        return d == null ? CompletableFuture.completedFuture(routeStore().current()) : d.ready();
     }
 
     /** Record translation (registry, translator cache, filters), or null when no registry is configured. */
-    public RecordTranslation translation() {
+    public @Nullable RecordTranslation translation() {
         return translation;
     }
 
     /** The configuration file being watched, or null. */
-    public Path configFile() {
+    public @Nullable Path configFile() {
         return configFile;
     }
 

@@ -39,10 +39,12 @@ final class UpstreamClientProperties {
             props.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PEM");
             props.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, tls.trustedCertificates().toString());
         }
-        if (tls.certificateChain() != null) {
+        Path chain = tls.certificateChain();
+        Path key = tls.privateKey();
+        if (chain != null && key != null) { // ClientTlsConfig accepts them only together
             props.put(SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, "PEM");
-            props.put(SslConfigs.SSL_KEYSTORE_CERTIFICATE_CHAIN_CONFIG, read(tls.certificateChain()));
-            props.put(SslConfigs.SSL_KEYSTORE_KEY_CONFIG, read(tls.privateKey()));
+            props.put(SslConfigs.SSL_KEYSTORE_CERTIFICATE_CHAIN_CONFIG, read(chain));
+            props.put(SslConfigs.SSL_KEYSTORE_KEY_CONFIG, read(key));
             if (tls.privateKeyPassword() != null) {
                 props.put(SslConfigs.SSL_KEY_PASSWORD_CONFIG, tls.privateKeyPassword());
             }

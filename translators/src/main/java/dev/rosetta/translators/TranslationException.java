@@ -1,5 +1,7 @@
 package dev.rosetta.translators;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.Objects;
 
 /**
@@ -33,7 +35,7 @@ public class TranslationException extends RuntimeException {
 
     private final Reason reason;
     private final String fieldPath;
-    private final String subject;
+    private final @Nullable String subject;
     private final int sourceId;
     private final int targetId;
 
@@ -41,8 +43,8 @@ public class TranslationException extends RuntimeException {
         this(reason, message, "", null, -1, -1, null);
     }
 
-    public TranslationException(Reason reason, String message, String fieldPath, String subject,
-                                int sourceId, int targetId, Throwable cause) {
+    public TranslationException(Reason reason, String message, @Nullable String fieldPath,
+                                @Nullable String subject, int sourceId, int targetId, @Nullable Throwable cause) {
         super(message, cause);
         this.reason = Objects.requireNonNull(reason, "reason");
         this.fieldPath = fieldPath == null ? "" : fieldPath;
@@ -58,7 +60,7 @@ public class TranslationException extends RuntimeException {
     public String fieldPath() { return fieldPath; }
 
     /** Subject being translated, or null if not known at the point of failure. */
-    public String subject() { return subject; }
+    public @Nullable String subject() { return subject; }
 
     /** Writer schema id, or -1 if unknown. */
     public int sourceId() { return sourceId; }
@@ -78,7 +80,10 @@ public class TranslationException extends RuntimeException {
     }
 
     /** The message without reason, path and ids (for wrapping into a higher-level message). */
-    public String getRawMessage() { return super.getMessage(); }
+    public String getRawMessage() {
+        String message = super.getMessage();
+        return message != null ? message : ""; // null only from a subclass passing one
+    }
 
     @Override
     public String getMessage() {

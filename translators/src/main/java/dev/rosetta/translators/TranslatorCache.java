@@ -11,12 +11,14 @@ import dev.rosetta.translators.registry.RegistryException;
 import dev.rosetta.translators.registry.SchemaRegistry;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
+import org.jspecify.annotations.Nullable;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -45,7 +47,7 @@ public final class TranslatorCache {
     }
 
     /** A compile outcome: exactly one of the two is set. */
-    private record Outcome(Translator translator, TranslationException failure) {
+    private record Outcome(@Nullable Translator translator, @Nullable TranslationException failure) {
     }
 
     private final SchemaRegistry registry;
@@ -112,7 +114,7 @@ public final class TranslatorCache {
             if (o.failure() != null) {
                 throw new CompletionException(o.failure());
             }
-            return o.translator();
+            return Objects.requireNonNull(o.translator(), "an outcome without a failure has a translator");
         });
     }
 
@@ -122,7 +124,7 @@ public final class TranslatorCache {
      *
      * @throws TranslationException the remembered compile failure for this pair
      */
-    public Translator cachedOrNull(String subject, int sourceId, int targetVersion) {
+    public @Nullable Translator cachedOrNull(String subject, int sourceId, int targetVersion) {
         Optional<RegisteredSchema> target = registry.cachedVersion(subject, targetVersion);
         if (target.isEmpty()) {
             translator(subject, sourceId, targetVersion); // warm up; the caller retries later
@@ -132,11 +134,11 @@ public final class TranslatorCache {
     }
 
     /** As {@link #cachedOrNull(String, int, int)} with a target schema id. */
-    public Translator cachedToSchemaOrNull(String subject, int sourceId, int targetId) {
+    public @Nullable Translator cachedToSchemaOrNull(String subject, int sourceId, int targetId) {
         Key key = new Key(subject, sourceId, targetId);
         CompletableFuture<Outcome> f = cache.getIfPresent(key);
         if (f == null) {
-            cache.get(key);
+            var unused = cache.get(key); // starts compiling; the caller retries later
             return null;
         }
         if (!f.isDone()) {
@@ -146,7 +148,7 @@ public final class TranslatorCache {
         if (o.failure() != null) {
             throw o.failure();
         }
-        return o.translator();
+        return Objects.requireNonNull(o.translator(), "an outcome without a failure has a translator");
     }
 
     /**

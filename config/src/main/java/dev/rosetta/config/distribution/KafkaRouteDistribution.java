@@ -21,6 +21,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,11 +88,12 @@ public final class KafkaRouteDistribution implements RouteChanges, Closeable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile Position position = new Position(0, null);
-    private volatile KafkaProducer<String, String> producer;
-    private volatile KafkaConsumer<String, String> consumer;
+    // created on the distribution thread by connect(); null before that (close() may come first)
+    private volatile @Nullable KafkaProducer<String, String> producer;
+    private volatile @Nullable KafkaConsumer<String, String> consumer;
 
     /** What this sidecar has applied: the log position and the routes at that position. */
-    private record Position(long revision, RouteTable table) {
+    private record Position(long revision, @Nullable RouteTable table) {
     }
 
     private KafkaRouteDistribution(Builder b) {
@@ -235,11 +237,11 @@ public final class KafkaRouteDistribution implements RouteChanges, Closeable {
 
     private void run() {
         try {
-            connect();
+            KafkaConsumer<String, String> consumer = connect();
             TopicPartition tp = new TopicPartition(topic, 0);
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
-            long endAtStart = consumer.endOffsets(List.of(tp)).get(tp);
+            long endAtStart = Objects.requireNonNull(consumer.endOffsets(List.of(tp)).get(tp), "end offset of " + tp);
             boolean caughtUp = false;
             boolean seenAny = false;
             CompletableFuture<RouteRevision> initialPublish = null;
@@ -277,7 +279,7 @@ public final class KafkaRouteDistribution implements RouteChanges, Closeable {
         }
     }
 
-    private void completeReady(Throwable error) {
+    private void completeReady(@Nullable Throwable error) {
         if (error != null) {
             ready.completeExceptionally(error);
         } else {
@@ -295,7 +297,8 @@ public final class KafkaRouteDistribution implements RouteChanges, Closeable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             try {
-                return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
+                return Objects.requireNonNull(admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
+                        .get(topic), () -> "the broker described other topics than " + topic);
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
                         || System.nanoTime() > deadline) {
@@ -307,7 +310,8 @@ public final class KafkaRouteDistribution implements RouteChanges, Closeable {
         }
     }
 
-    private void connect() throws ExecutionException, InterruptedException {
+    /** Creates the routes topic if asked to, then the producer and the consumer (returned, for the distribution thread). */
+    private KafkaConsumer<String, String> connect() throws ExecutionException, InterruptedException {
         if (createTopic) {
             Map<String, Object> adminProps = new HashMap<>(clientProperties);
             adminProps.put(AdminClientConfig.CLIENT_ID_CONFIG, "rosetta-routes-admin-" + sidecarId);
@@ -344,7 +348,9 @@ public final class KafkaRouteDistribution implements RouteChanges, Closeable {
         consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         consumerProps.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
-        consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new StringDeserializer());
+        KafkaConsumer<String, String> c = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new StringDeserializer());
+        consumer = c;
+        return c;
     }
 
     /** Applies one record; returns whether it was a usable route record. */

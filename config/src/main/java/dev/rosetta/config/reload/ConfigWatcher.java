@@ -6,6 +6,7 @@ import dev.rosetta.config.RosettaConfig;
 import dev.rosetta.config.routing.RouteChange;
 import dev.rosetta.config.routing.RouteChanges;
 import dev.rosetta.config.routing.RouteRevision;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,25 +50,27 @@ public final class ConfigWatcher implements Closeable {
      * The outcome of one reload attempt: exactly one of {@code revision} (applied; the current
      * revision if nothing changed) and {@code error} is non-null.
      */
-    public record Reload(Instant time, RouteRevision revision, Throwable error) {
+    public record Reload(Instant time, @Nullable RouteRevision revision, @Nullable Throwable error) {
     }
 
     private final Path file;
+    private final Path directory;
     private final RouteChanges target;
     private final Duration debounce;
     private final Duration pollInterval;
     private final Function<String, String> env;
     private final Consumer<Reload> onReload;
     private final Thread thread;
-    private final WatchService watchService;
+    private final @Nullable WatchService watchService;
     private volatile boolean closed;
-    private volatile RosettaConfig running;
-    private String lastText;
-    private FileTime lastModified;
+    private volatile @Nullable RosettaConfig running;
+    private @Nullable String lastText;
+    private @Nullable FileTime lastModified;
     private long lastSize;
 
     private ConfigWatcher(Builder b) {
         this.file = b.file.toAbsolutePath().normalize();
+        this.directory = Objects.requireNonNull(file.getParent(), () -> "the config file " + file + " must be in a directory");
         this.target = b.target;
         this.debounce = b.debounce;
         this.pollInterval = b.pollInterval;
@@ -78,15 +81,15 @@ public final class ConfigWatcher implements Closeable {
         if (b.fileEvents) {
             try {
                 ws = FileSystems.getDefault().newWatchService();
-                file.getParent().register(ws, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+                directory.register(ws, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
                         StandardWatchEventKinds.ENTRY_DELETE);
             } catch (IOException | UnsupportedOperationException e) { // e.g. a file system without watch support
-                LOG.info("no file events for {} ({}); polling every {}", file.getParent(), e.toString(), pollInterval);
+                LOG.info("no file events for {} ({}); polling every {}", directory, e.toString(), pollInterval);
                 closeQuietly(ws);
                 ws = null;
             }
         } else {
-            LOG.info("file events turned off for {}; polling every {}", file.getParent(), pollInterval);
+            LOG.info("file events turned off for {}; polling every {}", directory, pollInterval);
         }
         this.watchService = ws;
         snapshot();
@@ -108,7 +111,7 @@ public final class ConfigWatcher implements Closeable {
         private Duration pollInterval = Duration.ofSeconds(1);
         private Function<String, String> env = System::getenv;
         private Consumer<Reload> onReload = r -> { };
-        private RosettaConfig initial;
+        private @Nullable RosettaConfig initial;
         private boolean fileEvents = true;
 
         private Builder(Path file, RouteChanges target) {
@@ -171,7 +174,8 @@ public final class ConfigWatcher implements Closeable {
             try {
                 long now = System.nanoTime();
                 long waitNanos = Math.min(pollInterval.toNanos(), Math.max(0, dueAt - now));
-                boolean event = watchService != null ? awaitEvent(waitNanos) : parkFor(waitNanos);
+                WatchService ws = watchService;
+                boolean event = ws != null ? awaitEvent(ws, waitNanos) : parkFor(waitNanos);
                 now = System.nanoTime();
                 if (event || changedOnDisk()) {
                     dueAt = now + debounce.toNanos();
@@ -192,8 +196,8 @@ public final class ConfigWatcher implements Closeable {
         }
     }
 
-    private boolean awaitEvent(long waitNanos) throws InterruptedException {
-        WatchKey key = watchService.poll(waitNanos, TimeUnit.NANOSECONDS);
+    private boolean awaitEvent(WatchService ws, long waitNanos) throws InterruptedException {
+        WatchKey key = ws.poll(waitNanos, TimeUnit.NANOSECONDS);
         if (key == null) {
             return false;
         }
@@ -238,7 +242,7 @@ public final class ConfigWatcher implements Closeable {
         changedOnDisk();
     }
 
-    private String readQuietly() {
+    private @Nullable String readQuietly() {
         try {
             return Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -261,7 +265,7 @@ public final class ConfigWatcher implements Closeable {
         lastText = text;
         RosettaConfig next;
         try {
-            next = ConfigLoader.parse(text, file.toString(), file.getParent(), env);
+            next = ConfigLoader.parse(text, file.toString(), directory, env);
         } catch (ConfigException e) {
             LOG.warn("config reload of {} rejected, running routes stay (revision {}): {}", file,
                     target.store().current().number(), e.getMessage());
@@ -334,7 +338,7 @@ public final class ConfigWatcher implements Closeable {
         }
     }
 
-    private static void closeQuietly(WatchService ws) {
+    private static void closeQuietly(@Nullable WatchService ws) {
         if (ws != null) {
             try {
                 ws.close();

@@ -1,5 +1,7 @@
 package dev.rosetta.config.routing;
 
+import org.jspecify.annotations.Nullable;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.Closeable;
@@ -44,7 +46,7 @@ public final class AuditLog implements Closeable {
     }
 
     /** Appends {@code current} with the changed topics' previous routes. */
-    public synchronized void append(RouteRevision previous, RouteRevision current) {
+    public synchronized void append(@Nullable RouteRevision previous, RouteRevision current) {
         ObjectNode line = RouteJson.toJson(current);
         var before = line.putArray("before");
         if (previous != null) {

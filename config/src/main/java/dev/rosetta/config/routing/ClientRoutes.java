@@ -1,5 +1,7 @@
 package dev.rosetta.config.routing;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.rosetta.config.RouteConfig;
 
 import java.util.Map;
@@ -15,15 +17,15 @@ import java.util.Map;
  */
 public final class ClientRoutes {
 
-    record Slot(RouteConfig route, VersionDecision consume, VersionDecision produce) {
+    record Slot(RouteConfig route, @Nullable VersionDecision consume, @Nullable VersionDecision produce) {
     }
 
     private final RouteTable table;
-    private final String clientId;
-    private final String principal;
+    private final @Nullable String clientId;
+    private final @Nullable String principal;
     private final Map<String, Slot> slots;
 
-    ClientRoutes(RouteTable table, String clientId, String principal, Map<String, Slot> slots) {
+    ClientRoutes(RouteTable table, @Nullable String clientId, @Nullable String principal, Map<String, Slot> slots) {
         this.table = table;
         this.clientId = clientId;
         this.principal = principal;
@@ -31,19 +33,19 @@ public final class ClientRoutes {
     }
 
     /** The version this client reads from {@code topic}, or null when consumers get records as stored. */
-    public VersionDecision consume(String topic) {
+    public @Nullable VersionDecision consume(String topic) {
         Slot s = slots.get(topic);
         return s == null ? null : s.consume();
     }
 
     /** The version records produced to {@code topic} are stored as, or null when stored as produced. */
-    public VersionDecision produce(String topic) {
+    public @Nullable VersionDecision produce(String topic) {
         Slot s = slots.get(topic);
         return s == null ? null : s.produce();
     }
 
     /** The topic's route (subjects, failure policy), or null when not routed. */
-    public RouteConfig route(String topic) {
+    public @Nullable RouteConfig route(String topic) {
         Slot s = slots.get(topic);
         return s == null ? null : s.route();
     }

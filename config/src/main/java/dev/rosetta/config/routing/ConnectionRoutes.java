@@ -1,5 +1,7 @@
 package dev.rosetta.config.routing;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -14,22 +16,23 @@ import java.util.function.Supplier;
 public final class ConnectionRoutes {
 
     private final Supplier<RouteTable> tables;
-    private String clientId;
-    private String principal;
-    private RouteTable table;
-    private ClientRoutes routes;
+    private @Nullable String clientId;
+    private @Nullable String principal;
+    // the table `routes` were resolved under; null until the first current() and after identify()
+    private @Nullable RouteTable table;
+    private @Nullable ClientRoutes routes;
 
     /**
      * @param tables the current table, e.g. {@code routeStore::table}; called once per {@link #current()}
      */
-    public ConnectionRoutes(Supplier<RouteTable> tables, String clientId, String principal) {
+    public ConnectionRoutes(Supplier<RouteTable> tables, @Nullable String clientId, @Nullable String principal) {
         this.tables = Objects.requireNonNull(tables);
         this.clientId = clientId;
         this.principal = principal;
     }
 
     /** Records a new client id (from a request header) or principal (after SASL); cheap when unchanged. */
-    public void identify(String clientId, String principal) {
+    public void identify(@Nullable String clientId, @Nullable String principal) {
         if (!Objects.equals(this.clientId, clientId) || !Objects.equals(this.principal, principal)) {
             this.clientId = clientId;
             this.principal = principal;
@@ -40,18 +43,20 @@ public final class ConnectionRoutes {
     /** This client's decisions under the current table. Call once per request. */
     public ClientRoutes current() {
         RouteTable t = tables.get();
-        if (t != table) {
-            routes = t.forClient(clientId, principal);
+        ClientRoutes r = routes;
+        if (t != table || r == null) {
+            r = t.forClient(clientId, principal);
+            routes = r;
             table = t;
         }
-        return routes;
+        return r;
     }
 
-    public String clientId() {
+    public @Nullable String clientId() {
         return clientId;
     }
 
-    public String principal() {
+    public @Nullable String principal() {
         return principal;
     }
 }

@@ -1,5 +1,7 @@
 package dev.rosetta.config.routing;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A client-id or principal glob: {@code *} matches any run of characters, {@code ?} one
  * character, everything else itself. Compiled once per route table; matching allocates nothing.
@@ -35,7 +37,7 @@ final class Glob {
     }
 
     /** Whether {@code value} matches; a null value matches only {@code *}. */
-    boolean matches(String value) {
+    boolean matches(@Nullable String value) {
         if (kind == Kind.ANY) {
             return true;
         }

@@ -1,5 +1,7 @@
 package dev.rosetta.config.routing;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.rosetta.config.ConfigException;
 import dev.rosetta.config.RouteConfig;
 import dev.rosetta.config.RouteConfig.ConsumeConfig;
@@ -98,7 +100,7 @@ public sealed interface RouteChange {
     }
 
     /** Goes back to the routes before the last change of {@code topic}, or of everything when {@code topic} is null. */
-    record Rollback(String topic, String actor, String reason) implements RouteChange {
+    record Rollback(@Nullable String topic, String actor, String reason) implements RouteChange {
         public Rollback {
             actor = orUnknown(actor);
             reason = orEmpty(reason);
@@ -116,7 +118,7 @@ public sealed interface RouteChange {
      *
      * @param routes the restored routes: for a topic, zero (it had none) or one route
      */
-    record Restore(String topic, List<RouteConfig> routes, long restores, String actor, String reason)
+    record Restore(@Nullable String topic, List<RouteConfig> routes, long restores, String actor, String reason)
             implements RouteChange {
         public Restore {
             routes = List.copyOf(routes);
@@ -166,7 +168,7 @@ public sealed interface RouteChange {
         throw new IllegalArgumentException(change.describe() + " must be resolved by a RouteStore first");
     }
 
-    private static RouteConfig rollout(Rollout r, RouteConfig route) {
+    private static RouteConfig rollout(Rollout r, @Nullable RouteConfig route) {
         if (route == null) {
             throw invalid(r, "topic", r.topic(), "has no route; create one (PUT the route) before a rollout");
         }
@@ -204,8 +206,9 @@ public sealed interface RouteChange {
     }
 
     /** A {@link ConfigException} naming this change as the source, e.g. for an admin API 400 body. */
-    static ConfigException invalid(RouteChange change, String path, String value, String reason) {
-        return new ConfigException(List.of(new ConfigException.Problem(change.describe(), 0, path, value, reason)));
+    static ConfigException invalid(RouteChange change, String path, @Nullable String value, @Nullable String reason) {
+        return new ConfigException(List.of(new ConfigException.Problem(change.describe(), 0, path, value,
+                reason != null ? reason : "is not valid")));
     }
 
     /** Topics whose route differs between two tables, sorted. */

@@ -1,5 +1,7 @@
 package dev.rosetta.config.routing;
 
+import org.jspecify.annotations.Nullable;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -79,7 +81,7 @@ public final class RouteJson {
         return n;
     }
 
-    private static void putRollout(ObjectNode side, RolloutConfig rollout) {
+    private static void putRollout(ObjectNode side, @Nullable RolloutConfig rollout) {
         if (rollout != null) {
             ObjectNode ro = side.putObject("rollout");
             ro.put("version", rollout.version());
@@ -113,7 +115,7 @@ public final class RouteJson {
         JsonNode f = n.get("failure");
         if (f != null && !f.isNull()) {
             failure = new FailurePolicy(FailureMode.valueOf(f.path("mode").asText("PASS_THROUGH")),
-                    text(f, "header"), text(f, "deadLetterTopic"));
+                    f.path("header").asText(FailurePolicy.DEFAULT_HEADER), text(f, "deadLetterTopic"));
         }
         RouteConfig.KeyRoute keys = null;
         String keySubject = text(n, "keySubject");
@@ -143,7 +145,10 @@ public final class RouteJson {
             }
             keys = new RouteConfig.KeyRoute(keySubject, versions, produceKeys.equals("TRANSLATE"));
         }
-        return new RouteConfig(text(n, "topic"), text(n, "valueSubject"), keys, consume, produce, failure);
+        String topic = requiredText(n, "topic");
+        String valueSubject = text(n, "valueSubject");
+        return new RouteConfig(topic, valueSubject != null ? valueSubject : RouteConfig.defaultValueSubject(topic), keys,
+                consume, produce, failure);
     }
 
     public static List<RouteConfig> routes(JsonNode array) {
@@ -154,7 +159,7 @@ public final class RouteJson {
         return routes;
     }
 
-    private static RolloutConfig rollout(JsonNode r) {
+    private static @Nullable RolloutConfig rollout(@Nullable JsonNode r) {
         return r == null || r.isNull() ? null : new RolloutConfig(r.path("version").asInt(), r.path("percent").asDouble());
     }
 
@@ -191,14 +196,14 @@ public final class RouteJson {
     }
 
     public static RouteChange change(JsonNode n) {
-        String actor = text(n, "actor");
-        String reason = text(n, "reason");
+        String actor = n.path("actor").asText(""); // a blank actor reads as "unknown"
+        String reason = n.path("reason").asText("");
         String kind = n.path("kind").asText();
         return switch (kind) {
             case "put" -> new RouteChange.Put(route(n.get("route")), actor, reason);
-            case "remove" -> new RouteChange.Remove(text(n, "topic"), actor, reason);
+            case "remove" -> new RouteChange.Remove(requiredText(n, "topic"), actor, reason);
             case "replaceAll" -> new RouteChange.ReplaceAll(routes(n.get("routes")), actor, reason);
-            case "rollout" -> new RouteChange.Rollout(text(n, "topic"),
+            case "rollout" -> new RouteChange.Rollout(requiredText(n, "topic"),
                     RouteChange.Side.valueOf(n.path("side").asText().toUpperCase(Locale.ROOT)),
                     n.path("version").asInt(), n.path("percent").asDouble(), actor, reason);
             case "rollback" -> new RouteChange.Rollback(text(n, "topic"), actor, reason);
@@ -251,7 +256,15 @@ public final class RouteJson {
         }
     }
 
-    private static String text(JsonNode n, String field) {
+    private static String requiredText(JsonNode n, String field) {
+        String text = text(n, field);
+        if (text == null) {
+            throw new IllegalArgumentException("'" + field + "' is missing in " + n);
+        }
+        return text;
+    }
+
+    private static @Nullable String text(JsonNode n, String field) {
         JsonNode v = n == null ? null : n.get(field);
         return v == null || v.isNull() ? null : v.asText();
     }

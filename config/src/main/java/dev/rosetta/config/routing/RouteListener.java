@@ -1,5 +1,7 @@
 package dev.rosetta.config.routing;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Told about every new revision of a {@link RouteStore}, in revision order, one call at a time.
  * Called on the thread that made the change (or the distribution thread); keep it quick and
@@ -8,5 +10,6 @@ package dev.rosetta.config.routing;
 @FunctionalInterface
 public interface RouteListener {
 
-    void onRevision(RouteRevision previous, RouteRevision current);
+    /** @param previous the revision before {@code current}; null for a store's first revision */
+    void onRevision(@Nullable RouteRevision previous, RouteRevision current);
 }

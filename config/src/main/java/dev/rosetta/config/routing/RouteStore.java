@@ -2,6 +2,7 @@ package dev.rosetta.config.routing;
 
 import dev.rosetta.config.ConfigException;
 import dev.rosetta.config.RouteConfig;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,12 +48,12 @@ public final class RouteStore implements RouteChanges {
 
     private final AtomicReference<State> state;
     private final Clock clock;
-    private final AuditLog auditLog;
+    private final @Nullable AuditLog auditLog;
     private final List<RouteListener> listeners = new CopyOnWriteArrayList<>();
     private final Object publishLock = new Object();
     private long published;
 
-    private RouteStore(RouteTable initial, RouteChange initialChange, Clock clock, AuditLog auditLog) {
+    private RouteStore(RouteTable initial, RouteChange initialChange, Clock clock, @Nullable AuditLog auditLog) {
         this.clock = clock;
         this.auditLog = auditLog;
         RouteRevision first = new RouteRevision(0, clock.instant(), initialChange,
@@ -77,7 +78,7 @@ public final class RouteStore implements RouteChanges {
         private String actor = "file";
         private String reason = "initial routes";
         private Clock clock = Clock.systemUTC();
-        private AuditLog auditLog;
+        private @Nullable AuditLog auditLog;
 
         public Builder routes(List<RouteConfig> value) {
             routes = List.copyOf(value);
@@ -97,7 +98,7 @@ public final class RouteStore implements RouteChanges {
         }
 
         /** Appends every revision (including revision 0) to this log. */
-        public Builder auditLog(AuditLog value) {
+        public Builder auditLog(@Nullable AuditLog value) {
             auditLog = value;
             return this;
         }
@@ -110,23 +111,23 @@ public final class RouteStore implements RouteChanges {
 
     /** The routes in force: one volatile read. */
     public RouteTable table() {
-        return state.get().current().table();
+        return state().current().table();
     }
 
     /** The current revision. */
     public RouteRevision current() {
-        return state.get().current();
+        return state().current();
     }
 
     /** Recent revisions, oldest first (at most {@value #HISTORY_LIMIT}). */
     public List<RouteRevision> history() {
-        return state.get().history();
+        return state().history();
     }
 
     /** Recent revisions that changed {@code topic}'s route, oldest first. */
     public List<RouteRevision> history(String topic) {
         List<RouteRevision> out = new ArrayList<>();
-        for (RouteRevision r : state.get().history()) {
+        for (RouteRevision r : state().history()) {
             if (r.changed(topic)) {
                 out.add(r);
             }
@@ -136,7 +137,7 @@ public final class RouteStore implements RouteChanges {
 
     /** The revision numbered {@code number}, if still in memory. */
     public Optional<RouteRevision> revision(long number) {
-        for (RouteRevision r : state.get().history()) {
+        for (RouteRevision r : state().history()) {
             if (r.number() == number) {
                 return Optional.of(r);
             }
@@ -153,7 +154,7 @@ public final class RouteStore implements RouteChanges {
      */
     public RouteRevision apply(RouteChange change) {
         while (true) {
-            State s = state.get();
+            State s = state();
             RouteChange resolved = resolve(change, s);
             RouteTable next = RouteChange.applyTo(resolved, s.current().table());
             if (next.equals(s.current().table())) {
@@ -196,7 +197,7 @@ public final class RouteStore implements RouteChanges {
      * @throws ConfigException when the change is invalid
      */
     public RouteChange resolve(RouteChange change) {
-        State s = state.get();
+        State s = state();
         RouteChange resolved = resolve(change, s);
         RouteChange.applyTo(resolved, s.current().table());
         return resolved;
@@ -208,7 +209,7 @@ public final class RouteStore implements RouteChanges {
      */
     public Optional<RouteRevision> install(long number, Instant time, RouteChange change, RouteTable table) {
         while (true) {
-            State s = state.get();
+            State s = state();
             if (number <= s.current().number()) {
                 return Optional.empty();
             }
@@ -228,6 +229,10 @@ public final class RouteStore implements RouteChanges {
 
     public void removeListener(RouteListener listener) {
         listeners.remove(listener);
+    }
+
+    private State state() {
+        return Objects.requireNonNull(state.get(), "set at construction, only ever replaced");
     }
 
     private static RouteChange resolve(RouteChange change, State s) {
@@ -288,7 +293,7 @@ public final class RouteStore implements RouteChanges {
     // Publishes revisions in number order even when compare-and-sets finish out of order.
     private void publish() {
         synchronized (publishLock) {
-            List<RouteRevision> history = state.get().history();
+            List<RouteRevision> history = state().history();
             RouteRevision previous = null;
             for (RouteRevision r : history) {
                 if (r.number() > published) {
@@ -300,7 +305,7 @@ public final class RouteStore implements RouteChanges {
         }
     }
 
-    private void announce(RouteRevision previous, RouteRevision current) {
+    private void announce(@Nullable RouteRevision previous, RouteRevision current) {
         if (auditLog != null) {
             try {
                 auditLog.append(previous, current);

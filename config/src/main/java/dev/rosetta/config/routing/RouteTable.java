@@ -1,5 +1,7 @@
 package dev.rosetta.config.routing;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.rosetta.config.RouteConfig;
 import dev.rosetta.config.RouteConfig.ConsumeConfig;
 import dev.rosetta.config.RouteConfig.ConsumeOverride;
@@ -68,7 +70,7 @@ public final class RouteTable {
     }
 
     /** The route for {@code topic}, or null when the topic is not routed. */
-    public RouteConfig route(String topic) {
+    public @Nullable RouteConfig route(String topic) {
         Compiled c = byTopic.get(topic);
         return c == null ? null : c.config;
     }
@@ -106,7 +108,7 @@ public final class RouteTable {
      * authenticated principal (either may be null). Obtain once per connection (or when the
      * client or table changes), not per record.
      */
-    public ClientRoutes forClient(String clientId, String principal) {
+    public ClientRoutes forClient(@Nullable String clientId, @Nullable String principal) {
         if (!anyOverrides) {
             return defaultClient;
         }
@@ -123,7 +125,7 @@ public final class RouteTable {
         return resolved;
     }
 
-    private ClientRoutes resolve(String clientId, String principal, boolean anonymousDefaults) {
+    private ClientRoutes resolve(@Nullable String clientId, @Nullable String principal, boolean anonymousDefaults) {
         Map<String, ClientRoutes.Slot> slots = new HashMap<>();
         for (Compiled c : byTopic.values()) {
             VersionDecision consume = anonymousDefaults ? c.consumeDefault : c.consumeFor(clientId, principal);
@@ -147,14 +149,14 @@ public final class RouteTable {
         return "RouteTable" + routes;
     }
 
-    private record ClientKey(String clientId, String principal) {
+    private record ClientKey(@Nullable String clientId, @Nullable String principal) {
     }
 
     /** One route with its globs and decisions precompiled. */
     private static final class Compiled {
         final RouteConfig config;
-        final VersionDecision consumeDefault;
-        final VersionDecision produce;
+        final @Nullable VersionDecision consumeDefault;
+        final @Nullable VersionDecision produce;
         final Glob[] clientGlobs;
         final Glob[] principalGlobs;
         final VersionDecision[] overrideDecisions;
@@ -178,7 +180,7 @@ public final class RouteTable {
         }
 
         // An override pins a client to its version: the rollout does not apply to pinned clients.
-        VersionDecision consumeFor(String clientId, String principal) {
+        @Nullable VersionDecision consumeFor(@Nullable String clientId, @Nullable String principal) {
             for (int i = 0; i < overrideDecisions.length; i++) {
                 if ((clientGlobs[i] == null || clientGlobs[i].matches(clientId))
                         && (principalGlobs[i] == null || principalGlobs[i].matches(principal))) {
@@ -188,7 +190,7 @@ public final class RouteTable {
             return consumeDefault;
         }
 
-        private static VersionDecision decision(int version, RolloutConfig rollout) {
+        private static VersionDecision decision(int version, @Nullable RolloutConfig rollout) {
             return rollout == null ? VersionDecision.fixed(version)
                     : new VersionDecision(version, rollout.version(), rollout.threshold());
         }

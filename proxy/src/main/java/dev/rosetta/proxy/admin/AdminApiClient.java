@@ -1,5 +1,7 @@
 package dev.rosetta.proxy.admin;
 
+import org.jspecify.annotations.Nullable;
+
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -25,8 +27,8 @@ public final class AdminApiClient {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final URI base;
-    private final String token;
-    private final String actor;
+    private final @Nullable String token;
+    private final @Nullable String actor;
     private final Duration timeout;
     private final HttpClient http;
 
@@ -34,7 +36,7 @@ public final class AdminApiClient {
      * A successful answer: the body as text and as JSON, and the route revision the server named
      * in its {@code X-Rosetta-Revision} header (null when it named none).
      */
-    public record Answer(int status, String body, JsonNode json, String revision) {
+    public record Answer(int status, String body, JsonNode json, @Nullable String revision) {
     }
 
     /** A failed call; the message is meant for the user. */
@@ -52,7 +54,7 @@ public final class AdminApiClient {
      * @param actor   who makes changes, sent as {@code X-Rosetta-Actor}, or null
      * @param timeout for connecting and for each answer
      */
-    public AdminApiClient(String baseUrl, String token, String actor, Duration timeout) {
+    public AdminApiClient(String baseUrl, @Nullable String token, @Nullable String actor, Duration timeout) {
         String b = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.base = URI.create(b);
         this.token = token == null || token.isBlank() ? null : token;
@@ -121,7 +123,7 @@ public final class AdminApiClient {
                 response.headers().firstValue("X-Rosetta-Revision").orElse(null));
     }
 
-    private static String errorMessage(int status, JsonNode json, String body) {
+    private static String errorMessage(int status, @Nullable JsonNode json, String body) {
         if (json == null || !json.hasNonNull("error")) {
             return "HTTP " + status + ": " + body.strip();
         }

@@ -4,10 +4,12 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,10 +72,11 @@ public final class AdminServer implements AutoCloseable {
 
     private final AdminConfig config;
     private final PrometheusMeterRegistry registry;
-    private final RoutesApi routes;
+    private final @Nullable RoutesApi routes;
     private final List<ReadinessCheck> readinessChecks;
-    private EventLoopGroup group;
-    private Channel channel;
+    // set by start()
+    private @Nullable EventLoopGroup group;
+    private @Nullable Channel channel;
 
     /** Health and metrics only; {@code /routes} answers 404. */
     public AdminServer(AdminConfig config, PrometheusMeterRegistry registry) {
@@ -84,12 +87,12 @@ public final class AdminServer implements AutoCloseable {
      * @param routeChanges    where route changes go (and whose store is read), or null for no routes API
      * @param readinessChecks what {@code /readyz} requires; more can be added with {@link #addReadinessCheck}
      */
-    public AdminServer(AdminConfig config, PrometheusMeterRegistry registry, RouteChanges routeChanges,
+    public AdminServer(AdminConfig config, PrometheusMeterRegistry registry, @Nullable RouteChanges routeChanges,
                        List<ReadinessCheck> readinessChecks) {
         this(config, registry, routeChanges, readinessChecks, DEFAULT_CHANGE_TIMEOUT);
     }
 
-    public AdminServer(AdminConfig config, PrometheusMeterRegistry registry, RouteChanges routeChanges,
+    public AdminServer(AdminConfig config, PrometheusMeterRegistry registry, @Nullable RouteChanges routeChanges,
                        List<ReadinessCheck> readinessChecks, Duration changeTimeout) {
         this.config = config;
         this.registry = registry;
@@ -103,10 +106,12 @@ public final class AdminServer implements AutoCloseable {
     }
 
     public AdminServer start() {
-        group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("rosetta-admin", true), NioIoHandler.newFactory());
+        EventLoopGroup g = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("rosetta-admin", true),
+                NioIoHandler.newFactory());
+        group = g;
         try {
             channel = new ServerBootstrap()
-                    .group(group)
+                    .group(g)
                     .channel(NioServerSocketChannel.class)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
@@ -116,7 +121,7 @@ public final class AdminServer implements AutoCloseable {
                     })
                     .bind(config.bindHost(), config.port()).syncUninterruptibly().channel();
         } catch (RuntimeException e) {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            g.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw new IllegalStateException("cannot start the admin API on " + config.bindHost() + ":" + config.port()
                     + " (admin.bindHost / admin.port): " + e.getMessage(), e);
         }
@@ -126,17 +131,20 @@ public final class AdminServer implements AutoCloseable {
 
     /** e.g. {@code http://127.0.0.1:19080} */
     public String baseUrl() {
-        InetSocketAddress address = (InetSocketAddress) channel.localAddress();
+        Channel c = Objects.requireNonNull(channel, "the admin API has a URL once started");
+        InetSocketAddress address = (InetSocketAddress) c.localAddress();
         return "http://" + address.getHostString() + ":" + address.getPort();
     }
 
     @Override
     public void close() {
-        if (channel != null) {
-            channel.close().syncUninterruptibly();
+        Channel c = channel;
+        if (c != null) {
+            c.close().syncUninterruptibly();
         }
-        if (group != null) {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        EventLoopGroup g = group;
+        if (g != null) {
+            g.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
     }
 

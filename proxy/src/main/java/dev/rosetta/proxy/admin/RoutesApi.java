@@ -5,12 +5,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -233,7 +235,9 @@ final class RoutesApi {
         if (!problems.isEmpty()) {
             return done(invalid(new ConfigException(problems)));
         }
-        return submit(new RouteChange.Rollout(topic, side, version, percent, actor, f.reason(headers)), topic);
+        // no problems: side was given
+        return submit(new RouteChange.Rollout(topic, Objects.requireNonNull(side, "side"), version, percent, actor,
+                f.reason(headers)), topic);
     }
 
     private CompletableFuture<ApiResponse> rollback(String topic, String body, String actor, HttpHeaders headers) {
@@ -320,7 +324,7 @@ final class RoutesApi {
                 .withHeader("Allow", allowed);
     }
 
-    private static ConfigException.Problem problem(String source, String path, String value, String reason) {
+    private static ConfigException.Problem problem(String source, String path, @Nullable String value, String reason) {
         return new ConfigException.Problem(source, 0, path, value, reason);
     }
 
@@ -330,7 +334,7 @@ final class RoutesApi {
 
     /** 400 with {@code error} (the whole message) and {@code problems} (one object per mistake). */
     static ApiResponse invalid(ConfigException e) {
-        ObjectNode n = ApiResponse.errorBody(e.getMessage());
+        ObjectNode n = ApiResponse.errorBody(Objects.requireNonNullElse(e.getMessage(), "invalid")); // set from the problems
         ArrayNode problems = n.putArray("problems");
         for (ConfigException.Problem p : e.problems()) {
             ObjectNode o = problems.addObject();
@@ -347,7 +351,7 @@ final class RoutesApi {
         return ApiResponse.json(HttpResponseStatus.BAD_REQUEST, n);
     }
 
-    private static JsonNode tryJson(String body) {
+    private static @Nullable JsonNode tryJson(String body) {
         try {
             return RouteJson.read(body);
         } catch (IllegalArgumentException e) {
@@ -359,8 +363,8 @@ final class RoutesApi {
         return CompletableFuture.completedFuture(r);
     }
 
-    /** A JSON object body (empty allowed) with only known fields. */
-    private record Fields(ObjectNode node, ApiResponse error) {
+    /** A JSON object body (empty allowed) with only known fields; or, when {@code error} is set, an empty node. */
+    private record Fields(ObjectNode node, @Nullable ApiResponse error) {
 
         static Fields parse(String body, String source, Set<String> allowed) {
             if (body.isBlank()) {
@@ -370,10 +374,10 @@ final class RoutesApi {
             try {
                 n = RouteJson.read(body);
             } catch (IllegalArgumentException e) {
-                return new Fields(null, badRequest(source, "", "the body is not JSON: " + e.getMessage()));
+                return new Fields(NODES.objectNode(), badRequest(source, "", "the body is not JSON: " + e.getMessage()));
             }
             if (!(n instanceof ObjectNode o)) {
-                return new Fields(null, badRequest(source, "", "the body must be a JSON object with " + String.join(", ", allowed.stream().sorted().toList())));
+                return new Fields(NODES.objectNode(), badRequest(source, "", "the body must be a JSON object with " + String.join(", ", allowed.stream().sorted().toList())));
             }
             List<ConfigException.Problem> problems = new ArrayList<>();
             o.fieldNames().forEachRemaining(name -> {
@@ -382,7 +386,7 @@ final class RoutesApi {
                             + String.join(", ", allowed.stream().sorted().toList())));
                 }
             });
-            return problems.isEmpty() ? new Fields(o, null) : new Fields(null, invalid(new ConfigException(problems)));
+            return problems.isEmpty() ? new Fields(o, null) : new Fields(NODES.objectNode(), invalid(new ConfigException(problems)));
         }
 
         String reason(HttpHeaders headers) {

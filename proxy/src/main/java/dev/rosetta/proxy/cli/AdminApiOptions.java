@@ -1,5 +1,7 @@
 package dev.rosetta.proxy.cli;
 
+import org.jspecify.annotations.Nullable;
+
 import picocli.CommandLine.Option;
 
 import dev.rosetta.proxy.admin.AdminApiClient;
@@ -13,7 +15,7 @@ final class AdminApiOptions {
 
     @Option(names = "--token", defaultValue = "${env:ROSETTA_ADMIN_TOKEN}", paramLabel = "TOKEN",
             description = "Bearer token, when the sidecar sets admin.bearerToken (default: env ROSETTA_ADMIN_TOKEN).")
-    String token;
+    @Nullable String token;
 
     @Option(names = "--actor", defaultValue = "${env:USER:-cli}", paramLabel = "NAME",
             description = "Who makes the change, recorded in the revision and the audit log (default: $USER, here '${DEFAULT-VALUE}').")

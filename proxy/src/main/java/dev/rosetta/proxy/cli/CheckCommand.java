@@ -12,6 +12,7 @@ import picocli.CommandLine.Mixin;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 
 /**
@@ -68,8 +69,9 @@ public final class CheckCommand implements Callable<Integer> {
         List<CompatibilityReport> reports = new ArrayList<>();
         List<Integer> vs = loaded.versions();
         for (int i = 0; i + 1 < vs.size(); i++) {
-            reports.add(CompatibilityChecker.check(loaded.subject(), loaded.schemas().get(vs.get(i)),
-                    loaded.schemas().get(vs.get(i + 1)), vs, loaded.schemas(), loaded.catalog()));
+            // the versions were chosen among the loaded schemas
+            reports.add(CompatibilityChecker.check(loaded.subject(), Objects.requireNonNull(loaded.schemas().get(vs.get(i))),
+                    Objects.requireNonNull(loaded.schemas().get(vs.get(i + 1))), vs, loaded.schemas(), loaded.catalog()));
         }
         int exit = reports.stream().mapToInt(CompatibilityReport::exitCode).max().orElse(0);
         if (options.format == SchemaSourceOptions.Format.json) {

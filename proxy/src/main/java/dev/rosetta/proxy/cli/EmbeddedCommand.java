@@ -1,6 +1,7 @@
 package dev.rosetta.proxy.cli;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -8,6 +9,7 @@ import dev.rosetta.config.AdminConfig;
 import dev.rosetta.config.ListenerConfig;
 import dev.rosetta.config.RosettaConfig;
 import dev.rosetta.proxy.Sidecar;
+import dev.rosetta.proxy.admin.AdminServer;
 import dev.rosetta.proxy.embedded.EmbeddedKafka;
 
 import picocli.CommandLine.Command;
@@ -59,6 +61,7 @@ final class EmbeddedCommand implements Callable<Integer> {
             stopped.countDown();
         }, "rosetta-shutdown"));
         String bootstrap = sidecar.proxy().bootstrapServers();
+        AdminServer admin = Objects.requireNonNull(sidecar.admin(), "embedded mode turns the admin API on");
         System.out.printf("""
 
                 Rosetta is running in front of an in-process Kafka broker.
@@ -66,7 +69,7 @@ final class EmbeddedCommand implements Callable<Integer> {
                   Admin API:      %s/healthz  %s/metrics
                   Try:            kcat -b %s -t demo -P   (then)   kcat -b %s -t demo -C
                 Stop with Ctrl-C.
-                %n""", bootstrap, sidecar.admin().baseUrl(), sidecar.admin().baseUrl(), bootstrap, bootstrap);
+                %n""", bootstrap, admin.baseUrl(), admin.baseUrl(), bootstrap, bootstrap);
         stopped.await();
         return 0;
     }

@@ -1,5 +1,7 @@
 package dev.rosetta.proxy.cli;
 
+import org.jspecify.annotations.Nullable;
+
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
@@ -34,7 +36,7 @@ final class RollbackCommand implements Callable<Integer> {
     String topic;
 
     @Option(names = "--reason", paramLabel = "TEXT", description = "Why, recorded in the revision and the audit log.")
-    String reason;
+    @Nullable String reason;
 
     @Mixin
     AdminApiOptions api;

@@ -1,5 +1,7 @@
 package dev.rosetta.proxy.cli;
 
+import org.jspecify.annotations.Nullable;
+
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.util.concurrent.Callable;
@@ -50,7 +52,7 @@ final class RolloutCommand implements Callable<Integer> {
     BigDecimal percent;
 
     @Option(names = "--reason", paramLabel = "TEXT", description = "Why, recorded in the revision and the audit log.")
-    String reason;
+    @Nullable String reason;
 
     @Mixin
     AdminApiOptions api;

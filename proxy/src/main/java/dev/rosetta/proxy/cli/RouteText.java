@@ -1,5 +1,7 @@
 package dev.rosetta.proxy.cli;
 
+import org.jspecify.annotations.Nullable;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 /** Human-readable one-liners for routes and revisions as the admin API returns them. */
@@ -35,7 +37,7 @@ final class RouteText {
     }
 
     /** Every detail of one route, indented, for {@code rosetta routes TOPIC}. */
-    static String details(JsonNode route, String revision) {
+    static String details(JsonNode route, @Nullable String revision) {
         StringBuilder sb = new StringBuilder();
         sb.append(route.path("topic").asText());
         if (revision != null) {

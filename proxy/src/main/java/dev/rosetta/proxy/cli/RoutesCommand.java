@@ -1,5 +1,7 @@
 package dev.rosetta.proxy.cli;
 
+import org.jspecify.annotations.Nullable;
+
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +32,7 @@ import dev.rosetta.proxy.admin.AdminApiClient;
 final class RoutesCommand implements Callable<Integer> {
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "TOPIC", description = "Show only this topic's route.")
-    String topic;
+    @Nullable String topic;
 
     @Option(names = "--history", description = "List the revisions that changed TOPIC's route, oldest first (needs TOPIC).")
     boolean history;

@@ -1,5 +1,7 @@
 package dev.rosetta.proxy.cli;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.rosetta.translators.TranslatorCache;
 import dev.rosetta.translators.chain.StepCatalog;
 import dev.rosetta.translators.chain.TranslatorChain;
@@ -16,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -34,28 +37,28 @@ final class SchemaSourceOptions {
         @Option(names = "--registry", paramLabel = "URL",
                 description = "Confluent-API schema registry base URL, path prefix included "
                         + "(e.g. http://localhost:8081 or http://apicurio:8080/apis/ccompat/v7).")
-        String registry;
+        @Nullable String registry;
 
         @Option(names = "--schemas", paramLabel = "DIR",
                 description = "Local schema files instead of a registry: DIR/<subject>/v<N>.avsc is version N of "
                         + "<subject>; an optional v<N>.ruleset.json holds a Data Contract ruleSet "
                         + "(migrationRules).")
-        Path schemas;
+        @Nullable Path schemas;
     }
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
 
     @Option(names = "--registry-user", paramLabel = "USER", description = "User for HTTP basic auth.")
-    String user;
+    @Nullable String user;
 
     @Option(names = "--registry-password", paramLabel = "PASSWORD", defaultValue = "${env:ROSETTA_REGISTRY_PASSWORD}",
             description = "Password for HTTP basic auth (default: $ROSETTA_REGISTRY_PASSWORD).")
-    String password;
+    @Nullable String password;
 
     @Option(names = "--registry-token", paramLabel = "TOKEN", defaultValue = "${env:ROSETTA_REGISTRY_TOKEN}",
             description = "Bearer token (default: $ROSETTA_REGISTRY_TOKEN).")
-    String token;
+    @Nullable String token;
 
     @Option(names = "--registry-timeout", paramLabel = "SECONDS", defaultValue = "10",
             description = "Timeout of each registry request, in seconds (default: ${DEFAULT-VALUE}).")
@@ -67,12 +70,12 @@ final class SchemaSourceOptions {
 
     @Option(names = {"-v", "--versions"}, split = ",", paramLabel = "N",
             description = "Versions to look at, e.g. 1,2,3 (default: every version of the subject).")
-    List<Integer> versions;
+    @Nullable List<Integer> versions;
 
     @Option(names = {"-t", "--translators"}, paramLabel = "DIR",
             description = "Translator directory with YAML step files: DIR/<subject>/<a>-<b>.yaml. Custom Java "
                     + "translators on the class path are found with ServiceLoader either way.")
-    Path translators;
+    @Nullable Path translators;
 
     @Option(names = "--format", defaultValue = "text", paramLabel = "text|json",
             description = "Output format: text for people, json for tools (default: ${DEFAULT-VALUE}).")
@@ -96,10 +99,12 @@ final class SchemaSourceOptions {
         }
         StepCatalog catalog = cb.build();
         SchemaRegistry registry;
-        if (source.schemas != null) {
-            registry = StaticSchemaRegistry.loadDirectory(source.schemas);
+        Path schemaDir = source.schemas;
+        if (schemaDir != null) {
+            registry = StaticSchemaRegistry.loadDirectory(schemaDir);
         } else {
-            RegistryClientConfig.Builder rb = RegistryClientConfig.builder(source.registry)
+            // the options are exclusive and one is required: without --schemas there is --registry
+            RegistryClientConfig.Builder rb = RegistryClientConfig.builder(Objects.requireNonNull(source.registry, "--registry"))
                     .requestTimeout(Duration.ofSeconds(timeoutSeconds))
                     .retries(2, Duration.ofMillis(200), Duration.ofSeconds(2));
             if (token != null && !token.isEmpty()) {
@@ -129,7 +134,8 @@ final class SchemaSourceOptions {
         try {
             return f.get(seconds, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
-            throw new IllegalArgumentException("cannot load " + what + ": " + e.getCause().getMessage(), e.getCause());
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new IllegalArgumentException("cannot load " + what + ": " + cause.getMessage(), cause);
         } catch (TimeoutException e) {
             throw new IllegalArgumentException("cannot load " + what + ": no answer within " + seconds + " s");
         } catch (InterruptedException e) {

@@ -6,6 +6,7 @@ import dev.rosetta.translators.registry.SchemaReference;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
+import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -57,7 +58,7 @@ final class ContractStore {
 
     /** What makes two schemas "the same schema", and so the same id. */
     private record Content(String schemaType, String canonical, List<SchemaReference> references,
-                           JsonNode metadata, JsonNode ruleSet) {
+                           @Nullable JsonNode metadata, @Nullable JsonNode ruleSet) {
     }
 
     private final Map<Integer, RegisteredSchema> byId = new HashMap<>();
@@ -184,7 +185,7 @@ final class ContractStore {
      *
      * @throws RegistryError 40401, 40402, 42202 as {@link #version}; 42201 invalid schema
      */
-    synchronized Compatibility testCompatibility(String subject, String version, RegisteredSchema schema) {
+    synchronized Compatibility testCompatibility(String subject, @Nullable String version, RegisteredSchema schema) {
         Parsed parsed = parse(schema);
         if (version == null && !bySubject.containsKey(subject)) {
             return new Compatibility(true, List.of());
@@ -217,7 +218,7 @@ final class ContractStore {
         return subjectLevels.getOrDefault(subject, globalLevel);
     }
 
-    private List<RegisteredSchema> against(String subject, List<RegisteredSchema> versions, String version) {
+    private List<RegisteredSchema> against(String subject, List<RegisteredSchema> versions, @Nullable String version) {
         if (version != null) {
             return List.of(version(subject, version));
         }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -37,6 +38,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.jspecify.annotations.Nullable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -71,7 +73,7 @@ public final class Demo implements AutoCloseable {
     private static final String SUBJECT = "orders-value";
 
     /** Where and how fast the demo runs. */
-    public record Options(Path contracts, Path translators, String host, int port, int brokerPortBase, int adminPort, Duration phase) {
+    public record Options(Path contracts, @Nullable Path translators, String host, int port, int brokerPortBase, int adminPort, Duration phase) {
     }
 
     private final Options options;
@@ -80,10 +82,11 @@ public final class Demo implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Map<Integer, Schema> schemasById = new HashMap<>();
     private final Map<Integer, Integer> versionById = new HashMap<>();
-    private EmbeddedKafka kafka;
-    private EmbeddedRegistry registry;
-    private Sidecar sidecar;
-    private AdminApiClient adminApi;
+    // started by run(), stopped by close()
+    private @Nullable EmbeddedKafka kafka;
+    private @Nullable EmbeddedRegistry registry;
+    private @Nullable Sidecar sidecar;
+    private @Nullable AdminApiClient adminApi;
     private final List<Thread> threads = new java.util.ArrayList<>();
     private final Reader legacy = new Reader("legacy-billing", 1);
     private final Reader modern = new Reader("analytics", 2);
@@ -100,8 +103,10 @@ public final class Demo implements AutoCloseable {
     /** Runs the narrated scenario; returns true when every consumer only ever received its own version. */
     public boolean run() throws InterruptedException {
         say("Starting an in-process Kafka broker, the embedded schema registry and Rosetta ...");
-        kafka = EmbeddedKafka.start();
-        registry = EmbeddedRegistry.start(options.contracts());
+        EmbeddedKafka kafka = EmbeddedKafka.start();
+        this.kafka = kafka;
+        EmbeddedRegistry registry = EmbeddedRegistry.start(options.contracts());
+        this.registry = registry;
         for (int version : new int[] {1, 2}) {
             RegisteredSchema s = registry.schema(SUBJECT, version).orElseThrow(() -> new IllegalStateException(
                     "no " + SUBJECT + " v" + version + " in " + options.contracts() + " (expected " + SUBJECT + "/v" + version + ".avsc)"));
@@ -115,12 +120,13 @@ public final class Demo implements AutoCloseable {
                 .withListener(new ListenerConfig(options.host(), options.port(), options.brokerPortBase(), options.host(),
                         ListenerConfig.DEFAULT_MAX_FRAME_BYTES, null))
                 .withAdmin(new AdminConfig(true, options.host(), options.adminPort(), null))
-                .withRegistry(new RegistryConfig(registry.url(), null, null, null, null, null, null))
+                .withRegistry(new RegistryConfig(registry.url(), null, null, null, RegistryConfig.DEFAULT_CONNECT_TIMEOUT,
+                        RegistryConfig.DEFAULT_READ_TIMEOUT, null))
                 .withTranslators(new TranslatorsConfig(options.translators()))
                 .withRoutes(List.of(route));
         sidecar = new Sidecar(config).start();
         String bootstrap = sidecar.proxy().bootstrapServers();
-        String admin = sidecar.admin().baseUrl();
+        String admin = Objects.requireNonNull(sidecar.admin(), "the demo turns the admin API on").baseUrl();
         adminApi = new AdminApiClient(admin, null, "demo", Duration.ofSeconds(30));
         try (Admin a = Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             a.createTopics(List.of(new NewTopic(TOPIC, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
@@ -208,12 +214,12 @@ public final class Demo implements AutoCloseable {
 
     private void produce() {
         Map<String, Object> config = new HashMap<>();
-        config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, sidecar.proxy().bootstrapServers());
+        config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, sidecar().proxy().bootstrapServers());
         config.put(CommonClientConfigs.CLIENT_ID_CONFIG, "legacy-checkout");
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        RegisteredSchema v1 = registry.schema(SUBJECT, 1).orElseThrow();
+        RegisteredSchema v1 = registry().schema(SUBJECT, 1).orElseThrow();
         Schema schema = new Schema.Parser().parse(v1.schema());
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config)) {
             int n = 0;
@@ -344,14 +350,22 @@ public final class Demo implements AutoCloseable {
         thread.start();
     }
 
-    private void say(String format, Object... args) {
+    private Sidecar sidecar() {
+        return Objects.requireNonNull(sidecar, "the demo's sidecar runs from run() until close()");
+    }
+
+    private EmbeddedRegistry registry() {
+        return Objects.requireNonNull(registry, "the demo's registry runs from run() until close()");
+    }
+
+    private void say(String format, @Nullable Object... args) {
         out.println(args.length == 0 ? format : String.format(format, args));
         out.flush();
     }
 
     /** Bootstrap servers of Rosetta, once started. */
     public String bootstrapServers() {
-        return sidecar.proxy().bootstrapServers();
+        return sidecar().proxy().bootstrapServers();
     }
 
     @Override

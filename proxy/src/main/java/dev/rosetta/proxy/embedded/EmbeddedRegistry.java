@@ -9,6 +9,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.rosetta.translators.registry.RegisteredSchema;
 import dev.rosetta.translators.registry.SchemaReference;
 import dev.rosetta.translators.registry.StaticSchemaRegistry;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -243,7 +244,7 @@ public final class EmbeddedRegistry implements AutoCloseable {
         }
     }
 
-    private static ObjectNode error(int code, String message) {
+    private static ObjectNode error(int code, @Nullable String message) {
         return JSON.createObjectNode().put("error_code", code).put("message", message);
     }
 
@@ -434,7 +435,7 @@ public final class EmbeddedRegistry implements AutoCloseable {
                 nullToAbsent(body.get("metadata")), nullToAbsent(body.get("ruleSet")));
     }
 
-    private static JsonNode nullToAbsent(JsonNode n) {
+    private static @Nullable JsonNode nullToAbsent(@Nullable JsonNode n) {
         return n == null || n.isNull() ? null : n;
     }
 

@@ -11,6 +11,7 @@ import dev.rosetta.translators.step.ResolutionStep;
 import dev.rosetta.translators.step.Step;
 import dev.rosetta.translators.step.StepKey;
 import org.apache.avro.Schema;
+import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -46,7 +47,7 @@ public final class TranslatorChain {
      * @param schema  parsed Avro schema
      * @param ruleSet Data Contract rule set from the registry, or null
      */
-    public record Version(int version, int id, Schema schema, JsonNode ruleSet) {
+    public record Version(int version, int id, Schema schema, @Nullable JsonNode ruleSet) {
     }
 
     private static final class Scratch {
@@ -114,7 +115,8 @@ public final class TranslatorChain {
             }
         }
         List<Integer> out = new ArrayList<>();
-        for (int v = to; v != from; v = prev.get(v)) {
+        // the search ran until it reached `to`: the catalog links every sorted version to its neighbours
+        for (int v = to; v != from; v = Objects.requireNonNull(prev.get(v), "predecessor on the path")) {
             out.add(v);
         }
         out.add(from);
@@ -136,7 +138,7 @@ public final class TranslatorChain {
         for (int i = 0; i + 1 < path.size(); i++) {
             int a = path.get(i);
             int b = path.get(i + 1);
-            Step s = declaredStep(subject, schemas.get(a), schemas.get(b), catalog);
+            Step s = declaredStep(subject, version(schemas, a), version(schemas, b), catalog);
             if (s == null) {
                 if (runStart < 0) {
                     runStart = i;
@@ -155,9 +157,12 @@ public final class TranslatorChain {
         return new TranslatorChain(subject, path, steps);
     }
 
-    private static Step declaredStep(String subject, Version a, Version b, StepCatalog catalog) {
-        Objects.requireNonNull(a, "schema of a version on the path");
-        Objects.requireNonNull(b, "schema of a version on the path");
+    private static Version version(Map<Integer, Version> schemas, int version) {
+        return Objects.requireNonNull(schemas.get(version), () -> "no schema for v" + version + ", a version on the path");
+    }
+
+    /** The step declared (or implied by migration rules) from a to b, or null where plain resolution applies. */
+    private static @Nullable Step declaredStep(String subject, Version a, Version b, StepCatalog catalog) {
         StepKey key = new StepKey(subject, a.version(), b.version());
         try {
             TranslatorProvider p = catalog.custom(key).orElse(null);
@@ -185,8 +190,8 @@ public final class TranslatorChain {
     }
 
     private static List<Step> resolutionRun(String subject, List<Integer> run, Map<Integer, Version> schemas) {
-        Version first = schemas.get(run.get(0));
-        Version last = schemas.get(run.get(run.size() - 1));
+        Version first = version(schemas, run.get(0));
+        Version last = version(schemas, run.get(run.size() - 1));
         try {
             return List.of(ResolutionStep.compile(first.schema(), last.schema(), "resolution v" + first.version()
                     + " -> v" + last.version()));
@@ -197,8 +202,8 @@ public final class TranslatorChain {
         }
         List<Step> out = new ArrayList<>();
         for (int i = 0; i + 1 < run.size(); i++) {
-            Version a = schemas.get(run.get(i));
-            Version b = schemas.get(run.get(i + 1));
+            Version a = version(schemas, run.get(i));
+            Version b = version(schemas, run.get(i + 1));
             try {
                 out.add(ResolutionStep.compile(a.schema(), b.schema(), "resolution v" + a.version() + " -> v"
                         + b.version()));

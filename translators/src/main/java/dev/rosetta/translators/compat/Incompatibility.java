@@ -1,5 +1,7 @@
 package dev.rosetta.translators.compat;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One reason why data of one version cannot be read as another by plain Avro resolution.
  *
@@ -12,7 +14,7 @@ package dev.rosetta.translators.compat;
  * @param coveredBy     description of the step(s) that translate across it, or null if none
  */
 public record Incompatibility(int writerVersion, int readerVersion, String location, String reason, String message,
-                              String coveredBy) {
+                              @Nullable String coveredBy) {
     /** True when a declared step handles this difference. */
     public boolean covered() {
         return coveredBy != null;

@@ -10,6 +10,7 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericEnumSymbol;
 import org.apache.avro.generic.GenericFixed;
 import org.apache.avro.generic.GenericRecord;
+import org.jspecify.annotations.Nullable;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -39,7 +40,7 @@ public final class AvroTree {
     }
 
     /** The tree form of a generic value of {@code schema}. */
-    public static Object toTree(Object v, Schema schema) {
+    public static @Nullable Object toTree(@Nullable Object v, Schema schema) {
         if (v == null) {
             return null;
         }
@@ -99,7 +100,7 @@ public final class AvroTree {
      * @param path dotted path of this value, for messages
      * @throws TranslationException {@link Reason#RULE_FAILED} naming the path and the mismatch
      */
-    public static Object fromTree(Object tree, Schema target, String path) {
+    public static @Nullable Object fromTree(@Nullable Object tree, Schema target, String path) {
         switch (target.getType()) {
             case UNION:
                 return union(tree, target, path);
@@ -234,7 +235,7 @@ public final class AvroTree {
         return MISSING;
     }
 
-    private static Object union(Object tree, Schema union, String path) {
+    private static @Nullable Object union(@Nullable Object tree, Schema union, String path) {
         List<Schema> types = union.getTypes();
         if (tree == null) {
             for (Schema t : types) {

@@ -1,5 +1,7 @@
 package dev.rosetta.translators.ops;
 
+import org.jspecify.annotations.Nullable;
+
 import com.dashjoin.jsonata.JException;
 import com.dashjoin.jsonata.Jsonata;
 import dev.rosetta.translators.TranslationException;
@@ -52,7 +54,7 @@ public final class JsonataExpression {
      * @throws TranslationException {@link Reason#RULE_FAILED} on an evaluation error, a timeout or
      *                              too deep a recursion
      */
-    public Object evaluate(Object input) {
+    public @Nullable Object evaluate(@Nullable Object input) {
         Jsonata expr = perThread.get();
         try {
             Jsonata.Frame frame = expr.createFrame();

@@ -12,6 +12,7 @@ import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.io.JsonEncoder;
+import org.jspecify.annotations.Nullable;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -59,7 +60,7 @@ public final class MigrationRulesStep extends ValueStep {
      * @throws TranslationException {@link Reason#INCOMPATIBLE} for an enabled rule of a type other
      *                              than JSONATA, or an expression that does not parse
      */
-    public static List<Rule> rules(JsonNode ruleSet, boolean upgrade, Duration timeout, int maxDepth) {
+    public static List<Rule> rules(@Nullable JsonNode ruleSet, boolean upgrade, Duration timeout, int maxDepth) {
         List<Rule> out = new ArrayList<>();
         if (ruleSet == null) {
             return out;

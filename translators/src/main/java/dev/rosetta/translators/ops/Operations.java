@@ -1,5 +1,7 @@
 package dev.rosetta.translators.ops;
 
+import org.jspecify.annotations.Nullable;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -123,7 +125,7 @@ public final class Operations {
     }
 
     /** YAML scalars/maps/lists to tree values (decimals stay exact). */
-    static Object value(JsonNode n) {
+    static @Nullable Object value(JsonNode n) {
         if (n.isNull()) {
             return null;
         }
@@ -137,7 +139,7 @@ public final class Operations {
     }
 
     @SuppressWarnings("unchecked")
-    static Object deepCopy(Object v) {
+    static @Nullable Object deepCopy(@Nullable Object v) {
         if (v instanceof Map<?, ?> m) {
             Map<String, Object> c = new LinkedHashMap<>();
             m.forEach((k, x) -> c.put((String) k, deepCopy(x)));
@@ -172,7 +174,7 @@ public final class Operations {
     }
 
     /** add: sets {@code field} to {@code value} only when absent. */
-    public record Add(String field, Object value) implements Operation {
+    public record Add(String field, @Nullable Object value) implements Operation {
         @Override
         public void apply(Map<String, Object> record) {
             String[] p = TreePaths.split(field);
@@ -197,7 +199,7 @@ public final class Operations {
     }
 
     /** set: overwrites {@code field} with a constant. */
-    public record SetConstant(String field, Object value) implements Operation {
+    public record SetConstant(String field, @Nullable Object value) implements Operation {
         @Override
         public void apply(Map<String, Object> record) {
             TreePaths.set(record, TreePaths.split(field), deepCopy(value));
@@ -256,7 +258,7 @@ public final class Operations {
     }
 
     /** mapEnum: replaces symbols by the mapping; unmapped symbols stay, or become {@code fallback} if given. */
-    public record MapEnum(String field, Map<String, String> mapping, String fallback) implements Operation {
+    public record MapEnum(String field, Map<String, String> mapping, @Nullable String fallback) implements Operation {
         @Override
         public void apply(Map<String, Object> record) {
             String[] p = TreePaths.split(field);
@@ -329,7 +331,8 @@ public final class Operations {
             try {
                 v = expression.evaluate(record);
             } catch (dev.rosetta.translators.TranslationException e) {
-                throw AvroTree.fail(field, "compute failed: " + e.getCause().getMessage() + " in: "
+                Throwable cause = e.getCause(); // the JSONata failure, when there was one
+                throw AvroTree.fail(field, "compute failed: " + (cause != null ? cause.getMessage() : e.getRawMessage()) + " in: "
                         + expression.source());
             }
             TreePaths.set(record, TreePaths.split(field), v);

@@ -11,9 +11,11 @@ import dev.rosetta.translators.step.Step;
 import dev.rosetta.translators.step.ValueStep;
 import dev.rosetta.translators.plan.BinaryPlan;
 import org.apache.avro.Schema;
+import org.jspecify.annotations.Nullable;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A step made of declarative {@link Operation}s: the source record's tree goes through each
@@ -53,8 +55,9 @@ public final class OpsStep extends ValueStep {
 
     @Override
     @SuppressWarnings("unchecked")
-    protected Object transform(Object sourceValue) {
-        Map<String, Object> tree = (Map<String, Object>) AvroTree.toTree(sourceValue, source());
+    protected @Nullable Object transform(Object sourceValue) {
+        Map<String, Object> tree = (Map<String, Object>) Objects.requireNonNull(AvroTree.toTree(sourceValue, source()),
+                "a decoded record has a tree");
         for (int i = 0; i < operations.size(); i++) {
             Operation op = operations.get(i);
             try {
@@ -77,7 +80,7 @@ public final class OpsStep extends ValueStep {
      * The target schema with renames as aliases and adds as defaults, or null when an operation
      * needs values.
      */
-    static Schema foldIntoSchema(Schema target, List<Operation> operations) {
+    static @Nullable Schema foldIntoSchema(Schema target, List<Operation> operations) {
         ObjectNode root = (ObjectNode) JSON.valueToTree(readTree(target));
         for (Operation op : operations) {
             if (op instanceof Operations.Move m && m.sameParent()) {
@@ -117,7 +120,7 @@ public final class OpsStep extends ValueStep {
     }
 
     /** The inline field definition at a dotted path (through records and nullable unions), or null. */
-    private static ObjectNode field(ObjectNode record, String path) {
+    private static @Nullable ObjectNode field(ObjectNode record, String path) {
         String[] segs = path.split("\\.");
         ObjectNode cur = record;
         for (int i = 0; i < segs.length; i++) {

@@ -1,7 +1,10 @@
 package dev.rosetta.translators.ops;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /** Dotted-path access to nested record trees. */
 final class TreePaths {
@@ -15,7 +18,7 @@ final class TreePaths {
     }
 
     /** The value at {@code path}, or {@link #ABSENT} if a segment is missing or a parent is null. */
-    static Object get(Map<String, Object> root, String[] path) {
+    static @Nullable Object get(Map<String, Object> root, String[] path) {
         Object cur = root;
         for (String seg : path) {
             if (!(cur instanceof Map<?, ?> m) || !m.containsKey(seg)) {
@@ -27,7 +30,7 @@ final class TreePaths {
     }
 
     /** Removes and returns the value at {@code path}, or {@link #ABSENT}. */
-    static Object remove(Map<String, Object> root, String[] path) {
+    static @Nullable Object remove(Map<String, Object> root, String[] path) {
         Map<String, Object> parent = parent(root, path, false);
         if (parent == null || !parent.containsKey(path[path.length - 1])) {
             return ABSENT;
@@ -36,12 +39,12 @@ final class TreePaths {
     }
 
     /** Sets the value at {@code path}, creating missing (or null) parent records. */
-    static void set(Map<String, Object> root, String[] path, Object value) {
-        parent(root, path, true).put(path[path.length - 1], value);
+    static void set(Map<String, Object> root, String[] path, @Nullable Object value) {
+        Objects.requireNonNull(parent(root, path, true), "parent records are created").put(path[path.length - 1], value);
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> parent(Map<String, Object> root, String[] path, boolean create) {
+    private static @Nullable Map<String, Object> parent(Map<String, Object> root, String[] path, boolean create) {
         Map<String, Object> cur = root;
         for (int i = 0; i < path.length - 1; i++) {
             Object next = cur.get(path[i]);

@@ -10,6 +10,7 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
+import org.jspecify.annotations.Nullable;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -105,7 +106,7 @@ public final class BinaryPlan {
             throw new TranslationException(Reason.CORRUPT_PAYLOAD, "payload does not decode: " + e, "", null, -1,
                     -1, e);
         } finally {
-            in.buf = null; // do not pin the caller's array
+            in.buf = Input.NO_BYTES; // do not pin the caller's array
         }
     }
 
@@ -235,7 +236,7 @@ public final class BinaryPlan {
                     ? s.getType().getName() + "(" + s.getLogicalType().getName() + ")" : branchName(s));
         }
 
-        static Schema.Field findWriterField(Schema writer, Schema.Field readerField) {
+        static Schema.@Nullable Field findWriterField(Schema writer, Schema.Field readerField) {
             Schema.Field f = writer.getField(readerField.name());
             if (f != null) {
                 return f;
@@ -396,7 +397,7 @@ public final class BinaryPlan {
      * Describes a logical-type change that would alter a value's meaning if bytes were copied, or
      * null if none: both sides declare a logical type and they differ (by name, or decimal scale).
      */
-    public static String logicalTypeChange(Schema w, Schema r) {
+    public static @Nullable String logicalTypeChange(Schema w, Schema r) {
         LogicalType lw = w.getLogicalType();
         LogicalType lr = r.getLogicalType();
         if (lw == null || lr == null) {

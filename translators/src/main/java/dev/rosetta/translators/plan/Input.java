@@ -6,7 +6,10 @@ import java.nio.charset.StandardCharsets;
 
 /** A cursor over Avro binary in a byte array, with bounds checks that report corrupt payloads. */
 final class Input {
-    byte[] buf;
+    /** What {@link #buf} holds between payloads, so a thread does not pin the caller's array. */
+    static final byte[] NO_BYTES = new byte[0];
+
+    byte[] buf = NO_BYTES;
     int pos;
     int limit;
     /** Scratch stack of field offsets for records whose fields are reordered. */

@@ -76,8 +76,9 @@ abstract class Node {
             switch (kind) {
                 case INT_FLOAT -> out.writeFloat(in.readInt());
                 case INT_DOUBLE -> out.writeDouble(in.readInt());
-                case LONG_FLOAT -> out.writeFloat(in.readLong());
-                case LONG_DOUBLE -> out.writeDouble(in.readLong());
+                // Avro's promotion rules: long to float/double may round, by the specification
+                case LONG_FLOAT -> out.writeFloat((float) in.readLong());
+                case LONG_DOUBLE -> out.writeDouble((double) in.readLong());
                 case FLOAT_DOUBLE -> out.writeDouble(in.readFloat());
                 default -> throw new IllegalStateException(kind.name());
             }

@@ -9,11 +9,13 @@ import dev.rosetta.translators.TranslationException;
 final class PlanFailure extends RuntimeException {
     private static final long serialVersionUID = 1L;
     final TranslationException.Reason reason;
+    private final String message;
     private final StringBuilder path = new StringBuilder();
 
     PlanFailure(TranslationException.Reason reason, String message) {
         super(message, null, false, false);
         this.reason = reason;
+        this.message = message;
     }
 
     PlanFailure field(String name) {
@@ -35,6 +37,6 @@ final class PlanFailure extends RuntimeException {
     String path() { return path.toString(); }
 
     TranslationException toException() {
-        return new TranslationException(reason, getMessage(), path(), null, -1, -1, null);
+        return new TranslationException(reason, message, path(), null, -1, -1, null);
     }
 }

@@ -1,5 +1,9 @@
 package dev.rosetta.translators.plan;
 
+import org.jspecify.annotations.Nullable;
+
+import java.util.Objects;
+
 /**
  * Translates a record. Two shapes, chosen at compile time:
  * <ul>
@@ -16,32 +20,38 @@ final class RecordNode extends Node {
         static final int SKIP = 1;
         static final int RUN = 2;
         final int kind;
-        final Skipper[] skippers; // COPY, SKIP: the writer fields covered
-        final String[] names;     // writer field names covered, for failure paths
-        final Node node;          // RUN
+        final Skipper[] skippers;     // COPY, SKIP: the writer fields covered; empty for RUN
+        final String[] names;         // writer field names covered, for failure paths
+        final @Nullable Node node;    // RUN only
 
-        Segment(int kind, Skipper[] skippers, String[] names, Node node) {
+        Segment(int kind, Skipper @Nullable [] skippers, String[] names, @Nullable Node node) {
             this.kind = kind;
-            this.skippers = skippers;
+            this.skippers = skippers != null ? skippers : NO_SKIPPERS;
             this.names = names;
             this.node = node;
         }
     }
 
+    private static final Skipper[] NO_SKIPPERS = new Skipper[0];
+
+    // Filled in by BinaryPlan's compiler after construction (a recursive schema refers to its
+    // node before the node is complete); empty until then, and only one program is ever filled.
+
     // in-order program
-    Segment[] program;
-    byte[] trailingDefaults;
+    Segment[] program = new Segment[0];
+    /** Encoded defaults of the reader fields after the last writer field, or null if none. */
+    byte @Nullable [] trailingDefaults;
 
     // reordered program
     boolean reordered;
-    Skipper[] writerSkippers;
-    String[] writerNames;
+    Skipper[] writerSkippers = NO_SKIPPERS;
+    String[] writerNames = new String[0];
     /** Per reader field: writer field index, or -1 for a default. */
-    int[] sourceOf;
+    int[] sourceOf = new int[0];
     /** Per reader field: node when the value changes, null when the span is copied as is. */
-    Node[] nodes;
-    byte[][] defaults;
-    String[] readerNames;
+    Node[] nodes = new Node[0];
+    byte[][] defaults = new byte[0][];
+    String[] readerNames = new String[0];
 
     boolean isIdentity;
 
@@ -88,7 +98,7 @@ final class RecordNode extends Node {
                 }
                 default:
                     try {
-                        s.node.run(in, out);
+                        Objects.requireNonNull(s.node, "a RUN segment has a node").run(in, out);
                     } catch (PlanFailure f) {
                         throw f.field(s.names[0]);
                     }

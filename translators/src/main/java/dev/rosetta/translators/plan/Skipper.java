@@ -98,8 +98,9 @@ abstract class Skipper {
     }
 
     static final class Record extends Skipper {
-        Skipper[] fields;
-        String[] names;
+        // filled in after construction: a recursive record's fields refer to the record itself
+        Skipper[] fields = new Skipper[0];
+        String[] names = new String[0];
 
         @Override
         void skip(Input in) {

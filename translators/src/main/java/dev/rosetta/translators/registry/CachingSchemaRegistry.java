@@ -1,5 +1,7 @@
 package dev.rosetta.translators.registry;
 
+import org.jspecify.annotations.Nullable;
+
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
@@ -129,7 +131,7 @@ public final class CachingSchemaRegistry implements SchemaRegistry {
         return f;
     }
 
-    private static <T> Optional<T> now(CompletableFuture<T> f) {
+    private static <T> Optional<T> now(@Nullable CompletableFuture<T> f) {
         if (f == null || !f.isDone() || f.isCompletedExceptionally()) {
             return Optional.empty();
         }

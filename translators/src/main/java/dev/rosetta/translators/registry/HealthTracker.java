@@ -1,6 +1,9 @@
 package dev.rosetta.translators.registry;
 
+import org.jspecify.annotations.Nullable;
+
 import java.time.Clock;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -18,7 +21,7 @@ final class HealthTracker {
 
     void success() {
         answered.incrementAndGet();
-        RegistryHealth h = state.get();
+        RegistryHealth h = current();
         if (h.up() && h.consecutiveFailures() == 0 && h.lastSuccess() != null
                 && clock.millis() - h.lastSuccess().toEpochMilli() < 1000) {
             return; // cheap path: avoid a CAS storm while healthy
@@ -27,14 +30,14 @@ final class HealthTracker {
                 servedFromCache.get()));
     }
 
-    void failure(String error) {
+    void failure(@Nullable String error) {
         failed.incrementAndGet();
         state.updateAndGet(o -> new RegistryHealth(false, o.lastSuccess(), clock.instant(), error,
                 o.consecutiveFailures() + 1, servedFromCache.get()));
     }
 
     void servedFromCache() {
-        if (!state.get().up()) {
+        if (!current().up()) {
             servedFromCache.incrementAndGet();
         }
     }
@@ -50,8 +53,12 @@ final class HealthTracker {
     }
 
     RegistryHealth snapshot() {
-        RegistryHealth h = state.get();
+        RegistryHealth h = current();
         return new RegistryHealth(h.up(), h.lastSuccess(), h.lastFailure(), h.lastError(), h.consecutiveFailures(),
                 servedFromCache.get());
+    }
+
+    private RegistryHealth current() {
+        return Objects.requireNonNull(state.get(), "starts as RegistryHealth.unknown(), only ever replaced");
     }
 }

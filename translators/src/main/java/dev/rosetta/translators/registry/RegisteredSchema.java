@@ -1,5 +1,7 @@
 package dev.rosetta.translators.registry;
 
+import org.jspecify.annotations.Nullable;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.List;
@@ -17,8 +19,9 @@ import java.util.Objects;
  * @param metadata   Data Contract {@code metadata} document, or null
  * @param ruleSet    Data Contract {@code ruleSet} document (holds {@code migrationRules}), or null
  */
-public record RegisteredSchema(int id, String subject, int version, String schemaType, String schema,
-                               List<SchemaReference> references, JsonNode metadata, JsonNode ruleSet) {
+public record RegisteredSchema(int id, @Nullable String subject, int version, String schemaType, String schema,
+                               List<SchemaReference> references, @Nullable JsonNode metadata,
+                               @Nullable JsonNode ruleSet) {
 
     public RegisteredSchema {
         Objects.requireNonNull(schema, "schema");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +47,7 @@ public final class RegistryClient {
 
     private final RegistryClientConfig config;
     private final HttpClient http;
-    private final String authorization;
+    private final @Nullable String authorization;
     private final HealthTracker health;
 
     public RegistryClient(RegistryClientConfig config) {
@@ -188,7 +189,7 @@ public final class RegistryClient {
         return o.toString();
     }
 
-    static RegisteredSchema parseSchema(JsonNode n, int id, String subject, int version) {
+    static RegisteredSchema parseSchema(JsonNode n, int id, @Nullable String subject, int version) {
         JsonNode schema = n.get("schema");
         if (schema == null || !schema.isTextual()) {
             throw new IllegalStateException("registry answer has no 'schema' string: " + abbreviate(n.toString()));
@@ -217,7 +218,8 @@ public final class RegistryClient {
         return send("POST", path, body, parse);
     }
 
-    private <T> CompletableFuture<T> send(String method, String path, String body, Function<JsonNode, T> parse) {
+    private <T> CompletableFuture<T> send(String method, String path, @Nullable String body,
+                                          Function<JsonNode, T> parse) {
         URI uri = URI.create(config.baseUrl() + path);
         HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(config.requestTimeout())
                 .header("Accept", CONTENT_TYPE);

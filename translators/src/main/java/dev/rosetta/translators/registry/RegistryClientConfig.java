@@ -1,5 +1,7 @@
 package dev.rosetta.translators.registry;
 
+import org.jspecify.annotations.Nullable;
+
 import javax.net.ssl.SSLContext;
 import java.net.URI;
 import java.time.Duration;
@@ -20,8 +22,8 @@ import java.util.Objects;
  * @param initialBackoff first retry delay; doubles each retry up to {@code maxBackoff}
  * @param maxBackoff     ceiling of the retry delay
  */
-public record RegistryClientConfig(URI baseUrl, String basicUser, String basicPassword, String bearerToken,
-                                   SSLContext sslContext, Duration connectTimeout, Duration requestTimeout,
+public record RegistryClientConfig(URI baseUrl, @Nullable String basicUser, @Nullable String basicPassword,
+                                   @Nullable String bearerToken, @Nullable SSLContext sslContext, Duration connectTimeout, Duration requestTimeout,
                                    int maxRetries, Duration initialBackoff, Duration maxBackoff) {
 
     public RegistryClientConfig {
@@ -50,10 +52,10 @@ public record RegistryClientConfig(URI baseUrl, String basicUser, String basicPa
     /** Mutable builder; not thread-safe. */
     public static final class Builder {
         private final URI baseUrl;
-        private String basicUser;
-        private String basicPassword;
-        private String bearerToken;
-        private SSLContext sslContext;
+        private @Nullable String basicUser;
+        private @Nullable String basicPassword;
+        private @Nullable String bearerToken;
+        private @Nullable SSLContext sslContext;
         private Duration connectTimeout = Duration.ofSeconds(5);
         private Duration requestTimeout = Duration.ofSeconds(10);
         private int maxRetries = 3;
@@ -64,18 +66,18 @@ public record RegistryClientConfig(URI baseUrl, String basicUser, String basicPa
             this.baseUrl = baseUrl;
         }
 
-        public Builder basicAuth(String user, String password) {
+        public Builder basicAuth(@Nullable String user, @Nullable String password) {
             this.basicUser = user;
             this.basicPassword = password;
             return this;
         }
 
-        public Builder bearerToken(String token) {
+        public Builder bearerToken(@Nullable String token) {
             this.bearerToken = token;
             return this;
         }
 
-        public Builder sslContext(SSLContext ctx) {
+        public Builder sslContext(@Nullable SSLContext ctx) {
             this.sslContext = ctx;
             return this;
         }

@@ -1,5 +1,7 @@
 package dev.rosetta.translators.registry;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A registry request that failed: an HTTP error answer (with the registry's {@code error_code}
  * and {@code message} when the body carried them), a timeout, or an I/O failure.
@@ -25,7 +27,7 @@ public class RegistryException extends RuntimeException {
     private final String registryMessage;
 
     public RegistryException(String method, String url, int httpStatus, int errorCode, String registryMessage,
-                             Throwable cause) {
+                             @Nullable Throwable cause) {
         super(describe(method, url, httpStatus, errorCode, registryMessage), cause);
         this.method = method;
         this.url = url;

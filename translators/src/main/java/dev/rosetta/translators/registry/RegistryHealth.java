@@ -1,5 +1,7 @@
 package dev.rosetta.translators.registry;
 
+import org.jspecify.annotations.Nullable;
+
 import java.time.Instant;
 
 /**
@@ -16,7 +18,8 @@ import java.time.Instant;
  * @param consecutiveFailures failures since the last success
  * @param servedFromCacheDuringOutage answers served from cache while the registry was down
  */
-public record RegistryHealth(boolean up, Instant lastSuccess, Instant lastFailure, String lastError,
+public record RegistryHealth(boolean up, @Nullable Instant lastSuccess, @Nullable Instant lastFailure,
+                             @Nullable String lastError,
                              long consecutiveFailures, long servedFromCacheDuringOutage) {
 
     /** The state before any request was made. */

@@ -12,10 +12,12 @@ import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
+import org.jspecify.annotations.Nullable;
 
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Objects;
 
 /**
  * A step that needs values: decodes the source body into Avro's generic representation, calls
@@ -27,23 +29,29 @@ import java.io.OutputStream;
  */
 public abstract class ValueStep implements Step {
     private static final class Codec {
-        BinaryDecoder decoder;
-        BinaryEncoder encoder;
+        // null until this thread's first record: Avro allocates one and reuses it from then on
+        @Nullable BinaryDecoder decoder;
+        @Nullable BinaryEncoder encoder;
         final Sink sink = new Sink();
     }
 
     /** Adapts an {@link OutputBuffer} to the OutputStream Avro's encoder writes to. */
     private static final class Sink extends OutputStream {
-        OutputBuffer target;
+        /** Set only while {@link #apply} encodes, so a thread does not keep the caller's buffer. */
+        @Nullable OutputBuffer target;
 
         @Override
         public void write(int b) {
-            target.writeByte(b);
+            target().writeByte(b);
         }
 
         @Override
         public void write(byte[] b, int off, int len) {
-            target.write(b, off, len);
+            target().write(b, off, len);
+        }
+
+        private OutputBuffer target() {
+            return Objects.requireNonNull(target, "the sink is written only while a step encodes");
         }
     }
 
@@ -69,9 +77,10 @@ public abstract class ValueStep implements Step {
      * Turns a decoded source value (a {@link org.apache.avro.generic.GenericRecord} of
      * {@link #source()}) into a value of {@link #target()}.
      *
+     * @return the target value; null is reported as a record that does not fit the target schema
      * @throws TranslationException {@link Reason#RULE_FAILED} with a field path
      */
-    protected abstract Object transform(Object sourceValue);
+    protected abstract @Nullable Object transform(Object sourceValue);
 
     @Override
     public final void apply(byte[] src, int off, int len, OutputBuffer out) {

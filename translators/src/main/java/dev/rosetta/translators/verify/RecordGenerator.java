@@ -6,6 +6,7 @@ import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import org.jspecify.annotations.Nullable;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -131,7 +132,7 @@ public final class RecordGenerator {
         return Math.floorMod(variant + salt, options);
     }
 
-    private Object value(Schema s, int depth, int salt) {
+    private @Nullable Object value(Schema s, int depth, int salt) {
         LogicalType lt = s.getLogicalType();
         if (lt != null) {
             Object v = logical(s, lt, salt);
@@ -239,7 +240,7 @@ public final class RecordGenerator {
         return sb.toString();
     }
 
-    private Object logical(Schema s, LogicalType lt, int salt) {
+    private @Nullable Object logical(Schema s, LogicalType lt, int salt) {
         if (lt instanceof LogicalTypes.Decimal d) {
             BigInteger max = BigInteger.TEN.pow(d.getPrecision()).subtract(BigInteger.ONE);
             if (s.getType() == Schema.Type.FIXED) {

@@ -16,6 +16,7 @@ import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
+import org.jspecify.annotations.Nullable;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -87,8 +88,8 @@ public final class Verifier {
                             .count++;
                 }
             }
-            Schema source = schemas.get(k.from()).schema();
-            Schema target = schemas.get(k.to()).schema();
+            Schema source = version(schemas, k.from()).schema();
+            Schema target = version(schemas, k.to()).schema();
             RecordGenerator gen = new RecordGenerator(seed);
             List<Object> records = new ArrayList<>(gen.edgeCases(source));
             records.addAll(gen.random(source, randomCount, seed));
@@ -109,9 +110,15 @@ public final class Verifier {
         }
         List<VerificationFailure> failures = new ArrayList<>();
         for (Group g : groups.values()) {
-            failures.add(new VerificationFailure(g.translation, g.kind, g.path, g.message, g.example, g.count));
+            // every group gets its example when it is created or on its first failing record
+            failures.add(new VerificationFailure(g.translation, g.kind, g.path, g.message,
+                    Objects.requireNonNull(g.example, "example"), g.count));
         }
         return new VerificationReport(subject, checked, failures);
+    }
+
+    private static TranslatorChain.Version version(Map<Integer, TranslatorChain.Version> schemas, int version) {
+        return Objects.requireNonNull(schemas.get(version), () -> "no schema for v" + version);
     }
 
     private static boolean declaredLossless(StepCatalog catalog, StepKey k) {
@@ -124,10 +131,10 @@ public final class Verifier {
         final String kind;
         final String path;
         final String message;
-        String example;
+        @Nullable String example;
         int count;
 
-        Group(String translation, String kind, String path, String message, String example) {
+        Group(String translation, String kind, String path, String message, @Nullable String example) {
             this.translation = translation;
             this.kind = kind;
             this.path = path;
@@ -139,8 +146,9 @@ public final class Verifier {
     private record Problem(String kind, String path, String message) {
     }
 
-    private static Problem check(Object record, Schema source, Schema target, TranslatorChain there,
-                                 TranslatorChain back) {
+    /** The first problem with translating {@code record}, or null if there is none. */
+    private static @Nullable Problem check(Object record, Schema source, Schema target, TranslatorChain there,
+                                           @Nullable TranslatorChain back) {
         byte[] in = encode(source, record);
         OutputBuffer out = new OutputBuffer(in.length + 64);
         try {
@@ -180,13 +188,13 @@ public final class Verifier {
         return null;
     }
 
-    private static String shortString(Object o) {
+    private static String shortString(@Nullable Object o) {
         String s = String.valueOf(o);
         return s.length() > 200 ? s.substring(0, 200) + "..." : s;
     }
 
     /** Path of the first difference between two trees, or null when equal. */
-    static String firstDifference(Object a, Object b, String path) {
+    static @Nullable String firstDifference(@Nullable Object a, @Nullable Object b, String path) {
         if (a instanceof Map<?, ?> ma && b instanceof Map<?, ?> mb) {
             for (Object k : ma.keySet()) {
                 String d = firstDifference(ma.get(k), mb.get(k), path.isEmpty() ? k.toString() : path + "." + k);
@@ -225,7 +233,7 @@ public final class Verifier {
      * whenever the record still fails the same way.
      */
     private static Object shrink(Object record, Schema source, Schema target, TranslatorChain there,
-                                 TranslatorChain back, Problem original) {
+                                 @Nullable TranslatorChain back, Problem original) {
         if (!(record instanceof GenericRecord)) {
             return record;
         }
@@ -235,7 +243,8 @@ public final class Verifier {
     }
 
     private static void shrinkRecord(GenericRecord root, GenericRecord r, Schema source, Schema target,
-                                     TranslatorChain there, TranslatorChain back, Problem original, int depth) {
+                                     TranslatorChain there, @Nullable TranslatorChain back, Problem original,
+                                     int depth) {
         for (Schema.Field f : r.getSchema().getFields()) {
             Object before = r.get(f.pos());
             for (Object candidate : simpler(f.schema())) {
