@@ -1,8 +1,8 @@
 package dev.rosetta.config;
 
-import org.jspecify.annotations.Nullable;
-
 import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * The admin HTTP API (routes, rollout, rollback, health, metrics).
@@ -12,7 +12,11 @@ import java.util.Objects;
  * @param port        port (default {@value #DEFAULT_PORT}; 0 picks a free one)
  * @param bearerToken when set, every request must carry {@code Authorization: Bearer <token>}
  */
-public record AdminConfig(boolean enabled, String bindHost, int port, @Nullable String bearerToken) {
+public record AdminConfig(
+        boolean enabled,
+        String bindHost,
+        int port,
+        @Nullable String bearerToken) {
 
     public static final int DEFAULT_PORT = 19080;
 
@@ -29,7 +33,7 @@ public record AdminConfig(boolean enabled, String bindHost, int port, @Nullable 
 
     @Override
     public String toString() {
-        return "AdminConfig[enabled=" + enabled + ", bindHost=" + bindHost + ", port=" + port
-                + ", bearerToken=" + (bearerToken == null ? "null" : "****") + "]";
+        return "AdminConfig[enabled=" + enabled + ", bindHost=" + bindHost + ", port=" + port + ", bearerToken="
+                + (bearerToken == null ? "null" : "****") + "]";
     }
 }

@@ -1,8 +1,8 @@
 package dev.rosetta.config;
 
-import org.jspecify.annotations.Nullable;
-
 import java.nio.file.Path;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where route revisions are appended as JSON lines (who, when, why, and the routes before and

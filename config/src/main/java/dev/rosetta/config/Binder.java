@@ -1,13 +1,5 @@
 package dev.rosetta.config;
 
-import org.jspecify.annotations.Nullable;
-
-import dev.rosetta.config.ConfigTree.Entry;
-import dev.rosetta.config.ConfigTree.ListNode;
-import dev.rosetta.config.ConfigTree.MapNode;
-import dev.rosetta.config.ConfigTree.Node;
-import dev.rosetta.config.ConfigTree.ScalarNode;
-
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -23,6 +15,14 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.rosetta.config.ConfigTree.Entry;
+import dev.rosetta.config.ConfigTree.ListNode;
+import dev.rosetta.config.ConfigTree.MapNode;
+import dev.rosetta.config.ConfigTree.Node;
+import dev.rosetta.config.ConfigTree.ScalarNode;
 
 /**
  * Reads typed values out of a {@link ConfigTree} while collecting every problem with its line
@@ -73,7 +73,8 @@ final class Binder {
     }
 
     /** A map reader for {@code node}, or null (with a problem) when it is not a mapping. */
-    @Nullable MapReader map(@Nullable Node node, String path, int line) {
+    @Nullable
+    MapReader map(@Nullable Node node, String path, int line) {
         if (node == null || node instanceof ScalarNode s && s.text() == null) {
             return new MapReader(new MapNode(java.util.Map.of(), line), path);
         }
@@ -96,7 +97,8 @@ final class Binder {
     }
 
     /** The scalar's text after {@code ${VAR}} / {@code ${VAR:-default}} substitution; null for YAML null. */
-    @Nullable String text(ScalarNode node, String path, boolean secret) {
+    @Nullable
+    String text(ScalarNode node, String path, boolean secret) {
         String raw = node.text();
         if (raw == null || raw.indexOf('$') < 0) {
             return raw;
@@ -114,8 +116,12 @@ final class Binder {
                     value = m.group(2);
                 }
                 if (value == null) {
-                    problem(node.line(), path, secret ? "****" : raw, "environment variable " + name
-                            + " is not set; set it or give a default with ${" + name + ":-default}");
+                    problem(
+                            node.line(),
+                            path,
+                            secret ? "****" : raw,
+                            "environment variable " + name + " is not set; set it or give a default with ${" + name
+                                    + ":-default}");
                     return null;
                 }
                 replacement = value;
@@ -151,7 +157,8 @@ final class Binder {
             return e != null && !(e.value() instanceof ScalarNode s && s.text() == null);
         }
 
-        @Nullable Entry entry(String key) {
+        @Nullable
+        Entry entry(String key) {
             known.add(key);
             Entry e = node.entries().get(key);
             if (e == null || e.value() instanceof ScalarNode s && s.text() == null) {
@@ -161,7 +168,8 @@ final class Binder {
         }
 
         /** Scalar text of {@code key} after substitution, or null when absent (or on a problem). */
-        @Nullable String scalar(String key, String expected, boolean secret) {
+        @Nullable
+        String scalar(String key, String expected, boolean secret) {
             Entry e = entry(key);
             if (e == null) {
                 return null;
@@ -199,11 +207,13 @@ final class Binder {
         }
 
         /** The string under {@code key}, or null when absent (or on a problem). */
-        @Nullable String optionalString(String key) {
+        @Nullable
+        String optionalString(String key) {
             return optionalString(key, false);
         }
 
-        @Nullable String optionalString(String key, boolean secret) {
+        @Nullable
+        String optionalString(String key, boolean secret) {
             return scalar(key, "a string", secret);
         }
 
@@ -261,8 +271,13 @@ final class Binder {
                 return 0;
             }
             try {
-                BigDecimal v = new BigDecimal(text.trim().endsWith("%") ? text.trim().substring(0, text.trim().length() - 1) : text.trim());
-                if (v.signum() < 0 || v.compareTo(BigDecimal.valueOf(100)) > 0 || v.stripTrailingZeros().scale() > 3) {
+                BigDecimal v = new BigDecimal(
+                        text.trim().endsWith("%")
+                                ? text.trim().substring(0, text.trim().length() - 1)
+                                : text.trim());
+                if (v.signum() < 0
+                        || v.compareTo(BigDecimal.valueOf(100)) > 0
+                        || v.stripTrailingZeros().scale() > 3) {
                     invalid(key, text, "must be " + expected);
                     return 0;
                 }
@@ -308,7 +323,8 @@ final class Binder {
         }
 
         /** A file path resolved against the config file's directory; the file must exist and be readable. */
-        @Nullable Path file(String key) {
+        @Nullable
+        Path file(String key) {
             String text = scalar(key, "a file path", false);
             if (text == null) {
                 return null;
@@ -316,8 +332,11 @@ final class Binder {
             try {
                 Path p = baseDir.resolve(text.trim()).normalize();
                 if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
-                    invalid(key, text, "file " + p + " does not exist or is not readable"
-                            + " (relative paths resolve against " + baseDir + ")");
+                    invalid(
+                            key,
+                            text,
+                            "file " + p + " does not exist or is not readable" + " (relative paths resolve against "
+                                    + baseDir + ")");
                     return p;
                 }
                 return p;
@@ -328,7 +347,8 @@ final class Binder {
         }
 
         /** A path Rosetta writes to, resolved against the config file's directory; need not exist yet. */
-        @Nullable Path outputFile(String key) {
+        @Nullable
+        Path outputFile(String key) {
             String text = scalar(key, "a file path", false);
             if (text == null) {
                 return null;
@@ -346,7 +366,8 @@ final class Binder {
         }
 
         /** A directory path resolved against the config file's directory; must exist. */
-        @Nullable Path directory(String key) {
+        @Nullable
+        Path directory(String key) {
             String text = scalar(key, "a directory path", false);
             if (text == null) {
                 return null;
@@ -354,8 +375,10 @@ final class Binder {
             try {
                 Path p = baseDir.resolve(text.trim()).normalize();
                 if (!Files.isDirectory(p)) {
-                    invalid(key, text, "directory " + p + " does not exist"
-                            + " (relative paths resolve against " + baseDir + ")");
+                    invalid(
+                            key,
+                            text,
+                            "directory " + p + " does not exist" + " (relative paths resolve against " + baseDir + ")");
                 }
                 return p;
             } catch (InvalidPathException e) {
@@ -365,7 +388,8 @@ final class Binder {
         }
 
         /** The nested mapping under {@code key}, or null when absent or not a mapping. */
-        @Nullable MapReader map(String key) {
+        @Nullable
+        MapReader map(String key) {
             Entry e = entry(key);
             if (e == null) {
                 return null;
@@ -386,7 +410,8 @@ final class Binder {
             return List.of();
         }
 
-        @Nullable Node raw(String key) {
+        @Nullable
+        Node raw(String key) {
             Entry e = entry(key);
             return e == null ? null : e.value();
         }
@@ -396,9 +421,13 @@ final class Binder {
             for (Entry e : node.entries().values()) {
                 if (!known.contains(e.key())) {
                     String suggestion = closest(e.key(), known);
-                    problem(e.keyLine(), path(e.key()), null, "unknown key '" + e.key() + "'"
-                            + (suggestion == null ? "" : " (did you mean '" + suggestion + "'?)")
-                            + "; allowed here: " + String.join(", ", known));
+                    problem(
+                            e.keyLine(),
+                            path(e.key()),
+                            null,
+                            "unknown key '" + e.key() + "'"
+                                    + (suggestion == null ? "" : " (did you mean '" + suggestion + "'?)")
+                                    + "; allowed here: " + String.join(", ", known));
                 }
             }
         }

@@ -1,8 +1,8 @@
 package dev.rosetta.config;
 
-import org.jspecify.annotations.Nullable;
-
 import java.nio.file.Path;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * TLS the sidecar uses as a client (towards brokers or the registry). Files are PEM; relative
@@ -14,9 +14,12 @@ import java.nio.file.Path;
  * @param privateKey          client private key (PKCS#8 PEM), given together with {@code certificateChain}
  * @param privateKeyPassword  password of an encrypted key, or null
  */
-public record ClientTlsConfig(@Nullable Path trustedCertificates, boolean insecureTrustAll,
-                              @Nullable Path certificateChain, @Nullable Path privateKey,
-                              @Nullable String privateKeyPassword) {
+public record ClientTlsConfig(
+        @Nullable Path trustedCertificates,
+        boolean insecureTrustAll,
+        @Nullable Path certificateChain,
+        @Nullable Path privateKey,
+        @Nullable String privateKeyPassword) {
 
     public ClientTlsConfig {
         if ((certificateChain == null) != (privateKey == null)) {

@@ -1,9 +1,9 @@
 package dev.rosetta.config;
 
-import org.jspecify.annotations.Nullable;
-
 import java.util.List;
 import java.util.stream.Collectors;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * A configuration (or route change) that cannot be used. Carries every problem found, each
@@ -25,7 +25,8 @@ public final class ConfigException extends RuntimeException {
      * @param value  the offending value as written (secrets masked), or null when the key is missing
      * @param reason what is wrong and what is allowed
      */
-    public record Problem(String source, int line, String path, @Nullable String value, String reason) {
+    public record Problem(
+            String source, int line, String path, @Nullable String value, String reason) {
 
         /** One line a user can act on, e.g. {@code rosetta.yaml:14: listener.bootstrapPort = '0': must be ...}. */
         public String describe() {

@@ -1,17 +1,5 @@
 package dev.rosetta.config;
 
-import org.jspecify.annotations.Nullable;
-
-import dev.rosetta.config.Binder.MapReader;
-import dev.rosetta.config.ConfigTree.Node;
-import dev.rosetta.config.RouteConfig.ConsumeConfig;
-import dev.rosetta.config.RouteConfig.ConsumeOverride;
-import dev.rosetta.config.RouteConfig.FailureMode;
-import dev.rosetta.config.RouteConfig.FailurePolicy;
-import dev.rosetta.config.RouteConfig.KeyRoute;
-import dev.rosetta.config.RouteConfig.ProduceConfig;
-import dev.rosetta.config.RouteConfig.RolloutConfig;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -25,6 +13,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.rosetta.config.Binder.MapReader;
+import dev.rosetta.config.ConfigTree.Node;
+import dev.rosetta.config.RouteConfig.ConsumeConfig;
+import dev.rosetta.config.RouteConfig.ConsumeOverride;
+import dev.rosetta.config.RouteConfig.FailureMode;
+import dev.rosetta.config.RouteConfig.FailurePolicy;
+import dev.rosetta.config.RouteConfig.KeyRoute;
+import dev.rosetta.config.RouteConfig.ProduceConfig;
+import dev.rosetta.config.RouteConfig.RolloutConfig;
 
 /**
  * Binds a sidecar's YAML file to a {@link RosettaConfig}, validating everything before
@@ -43,8 +43,7 @@ public final class ConfigLoader {
 
     private static final Duration MAX_TIMEOUT = Duration.ofHours(1);
 
-    private ConfigLoader() {
-    }
+    private ConfigLoader() {}
 
     /** Loads {@code file}, substituting variables from the process environment. */
     public static RosettaConfig load(Path file) {
@@ -58,8 +57,8 @@ public final class ConfigLoader {
         try {
             text = Files.readString(absolute, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new ConfigException(List.of(new ConfigException.Problem(absolute.toString(), 0, "", null,
-                    "cannot be read: " + e)));
+            throw new ConfigException(
+                    List.of(new ConfigException.Problem(absolute.toString(), 0, "", null, "cannot be read: " + e)));
         }
         Path dir = absolute.getParent() == null ? absolute : absolute.getParent();
         return parse(text, absolute.toString(), dir, env);
@@ -120,16 +119,30 @@ public final class ConfigLoader {
         DistributionConfig distribution = bindDistribution(b, top.map("distribution"));
         AuditConfig audit = bindAudit(b, top.map("audit"));
         top.finish();
-        if (listener != null && admin != null && admin.enabled() && admin.port() != 0 && admin.port() == listener.bootstrapPort()
+        if (listener != null
+                && admin != null
+                && admin.enabled()
+                && admin.port() != 0
+                && admin.port() == listener.bootstrapPort()
                 && admin.bindHost().equals(listener.bindHost())) {
-            b.problem(top.lineOf("admin"), "admin.port", String.valueOf(admin.port()),
+            b.problem(
+                    top.lineOf("admin"),
+                    "admin.port",
+                    String.valueOf(admin.port()),
                     "is also listener.bootstrapPort; choose a different port");
         }
         if (b.hasProblems()) {
             return null;
         }
-        return new RosettaConfig(bound(listener), bound(upstream), bound(registry), translators, bound(admin), routes,
-                bound(distribution), bound(audit));
+        return new RosettaConfig(
+                bound(listener),
+                bound(upstream),
+                bound(registry),
+                translators,
+                bound(admin),
+                routes,
+                bound(distribution),
+                bound(audit));
     }
 
     private static @Nullable DistributionConfig bindDistribution(Binder b, @Nullable MapReader m) {
@@ -172,20 +185,31 @@ public final class ConfigLoader {
         int bootstrapPort = m.integer("bootstrapPort", ListenerConfig.DEFAULT_BOOTSTRAP_PORT, 0, 65535);
         int brokerPortBase = m.integer("brokerPortBase", ListenerConfig.DEFAULT_BROKER_PORT_BASE, 0, 65535);
         String advertisedHost = m.string("advertisedHost", bindHost);
-        int maxFrameBytes = m.integer("maxFrameBytes", ListenerConfig.DEFAULT_MAX_FRAME_BYTES,
-                ListenerConfig.MIN_FRAME_BYTES, Integer.MAX_VALUE);
+        int maxFrameBytes = m.integer(
+                "maxFrameBytes",
+                ListenerConfig.DEFAULT_MAX_FRAME_BYTES,
+                ListenerConfig.MIN_FRAME_BYTES,
+                Integer.MAX_VALUE);
         ServerTlsConfig tls = bindServerTls(b, m.map("tls"));
         m.finish();
         if (bindHost.isBlank()) {
             m.invalid("bindHost", bindHost, "must be a host name or address, e.g. 0.0.0.0 or 127.0.0.1");
         }
         if (advertisedHost.isBlank() || "0.0.0.0".equals(advertisedHost) || "::".equals(advertisedHost)) {
-            m.invalid(m.has("advertisedHost") ? "advertisedHost" : "bindHost", advertisedHost,
+            m.invalid(
+                    m.has("advertisedHost") ? "advertisedHost" : "bindHost",
+                    advertisedHost,
                     "clients cannot connect to a wildcard address; set listener.advertisedHost to a name clients can reach");
         }
-        if (bootstrapPort > 0 && brokerPortBase > 0 && bootstrapPort >= brokerPortBase && bootstrapPort < brokerPortBase + 1000) {
-            m.invalid("bootstrapPort", String.valueOf(bootstrapPort), "collides with the broker ports (brokerPortBase "
-                    + brokerPortBase + " + node id); choose a port outside " + brokerPortBase + ".." + (brokerPortBase + 999));
+        if (bootstrapPort > 0
+                && brokerPortBase > 0
+                && bootstrapPort >= brokerPortBase
+                && bootstrapPort < brokerPortBase + 1000) {
+            m.invalid(
+                    "bootstrapPort",
+                    String.valueOf(bootstrapPort),
+                    "collides with the broker ports (brokerPortBase " + brokerPortBase
+                            + " + node id); choose a port outside " + brokerPortBase + ".." + (brokerPortBase + 999));
         }
         if (b.hasProblems()) {
             return null;
@@ -291,8 +315,8 @@ public final class ConfigLoader {
             }
         }
         ClientTlsConfig tls = bindClientTls(b, m, "tls");
-        Duration connectTimeout = m.duration("connectTimeout", UpstreamConfig.DEFAULT_CONNECT_TIMEOUT,
-                Duration.ofMillis(1), MAX_TIMEOUT);
+        Duration connectTimeout =
+                m.duration("connectTimeout", UpstreamConfig.DEFAULT_CONNECT_TIMEOUT, Duration.ofMillis(1), MAX_TIMEOUT);
         m.finish();
         if (b.hasProblems()) {
             return null;
@@ -328,10 +352,10 @@ public final class ConfigLoader {
         String username = m.optionalString("username");
         String password = m.optionalString("password", true);
         String bearerToken = m.optionalString("bearerToken", true);
-        Duration connectTimeout = m.duration("connectTimeout", RegistryConfig.DEFAULT_CONNECT_TIMEOUT,
-                Duration.ofMillis(1), MAX_TIMEOUT);
-        Duration readTimeout = m.duration("readTimeout", RegistryConfig.DEFAULT_READ_TIMEOUT,
-                Duration.ofMillis(1), MAX_TIMEOUT);
+        Duration connectTimeout =
+                m.duration("connectTimeout", RegistryConfig.DEFAULT_CONNECT_TIMEOUT, Duration.ofMillis(1), MAX_TIMEOUT);
+        Duration readTimeout =
+                m.duration("readTimeout", RegistryConfig.DEFAULT_READ_TIMEOUT, Duration.ofMillis(1), MAX_TIMEOUT);
         ClientTlsConfig tls = bindClientTls(b, m, "tls");
         m.finish();
         if (url != null) {
@@ -339,7 +363,8 @@ public final class ConfigLoader {
             try {
                 URI uri = new URI(url);
                 String scheme = uri.getScheme();
-                if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+                if (scheme == null
+                        || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
                         || uri.getHost() == null) {
                     m.invalid("url", url, "must be an http:// or https:// URL with a host, e.g. http://localhost:8081");
                 } else if (tls != null && scheme.equalsIgnoreCase("http")) {
@@ -397,8 +422,10 @@ public final class ConfigLoader {
             if (route != null) {
                 Integer previous = seen.putIfAbsent(route.topic(), i);
                 if (previous != null) {
-                    m.invalid("topic", route.topic(), "is already routed by " + path + "[" + previous
-                            + "]; one route per topic");
+                    m.invalid(
+                            "topic",
+                            route.topic(),
+                            "is already routed by " + path + "[" + previous + "]; one route per topic");
                 }
                 routes.add(route);
             }
@@ -457,12 +484,20 @@ public final class ConfigLoader {
             return null;
         }
         String routed = bound(topic);
-        return new RouteConfig(routed, valueSubject != null ? valueSubject : RouteConfig.defaultValueSubject(routed), keys,
-                consume, produce, bound(failure));
+        return new RouteConfig(
+                routed,
+                valueSubject != null ? valueSubject : RouteConfig.defaultValueSubject(routed),
+                keys,
+                consume,
+                produce,
+                bound(failure));
     }
 
     /** What {@code produceKeys} allows: keep the producer's key bytes (default) or rewrite them. */
-    private enum KeyProduce { KEEP, TRANSLATE }
+    private enum KeyProduce {
+        KEEP,
+        TRANSLATE
+    }
 
     /** {@code keyVersions}: contract version to key version, both >= 1; empty when absent, null on a problem. */
     private static @Nullable Map<Integer, Integer> bindKeyVersions(Binder b, @Nullable MapReader m) {
@@ -481,7 +516,10 @@ public final class ConfigLoader {
             }
             int keyVersion = m.integer(key, 1, 1, Integer.MAX_VALUE);
             if (contract < 1) {
-                b.problem(entry.keyLine(), m.path(key), key,
+                b.problem(
+                        entry.keyLine(),
+                        m.path(key),
+                        key,
                         "keyVersions keys are contract versions (integers >= 1), e.g. '2: 1' = records read or stored as v2 have key v1");
             }
             versions.put(contract, keyVersion);

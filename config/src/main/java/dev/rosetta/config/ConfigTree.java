@@ -1,5 +1,11 @@
 package dev.rosetta.config;
 
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
 import org.jspecify.annotations.Nullable;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -8,12 +14,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * A YAML (or JSON) document as a tree that remembers where every node came from, so that
@@ -24,26 +24,21 @@ final class ConfigTree {
     private static final YAMLFactory YAML = new YAMLFactory();
     private static final JsonFactory JSON = new JsonFactory();
 
-    private ConfigTree() {
-    }
+    private ConfigTree() {}
 
     sealed interface Node permits MapNode, ListNode, ScalarNode {
         int line();
     }
 
     /** One mapping key with the line it was written on. */
-    record Entry(String key, int keyLine, Node value) {
-    }
+    record Entry(String key, int keyLine, Node value) {}
 
-    record MapNode(Map<String, Entry> entries, int line) implements Node {
-    }
+    record MapNode(Map<String, Entry> entries, int line) implements Node {}
 
-    record ListNode(List<Node> items, int line) implements Node {
-    }
+    record ListNode(List<Node> items, int line) implements Node {}
 
     /** {@code text} is null for YAML null ({@code ~}, {@code null} or nothing). */
-    record ScalarNode(@Nullable String text, int line) implements Node {
-    }
+    record ScalarNode(@Nullable String text, int line) implements Node {}
 
     /** Parses YAML; returns null for an empty document. */
     static @Nullable Node parseYaml(String text, String source) {
@@ -70,8 +65,8 @@ final class ConfigTree {
             JsonLocation loc = e.getLocation();
             throw syntax(source, loc, e.getOriginalMessage());
         } catch (IOException e) {
-            throw new ConfigException(List.of(new ConfigException.Problem(source, 0, "", null,
-                    "cannot be read: " + e.getMessage())));
+            throw new ConfigException(
+                    List.of(new ConfigException.Problem(source, 0, "", null, "cannot be read: " + e.getMessage())));
         }
     }
 
@@ -86,9 +81,13 @@ final class ConfigTree {
                     int keyLine = lineOf(parser.currentTokenLocation());
                     Node value = read(parser, parser.nextToken(), source);
                     if (entries.containsKey(key)) {
-                        throw new ConfigException(List.of(new ConfigException.Problem(source, keyLine, key, null,
-                                "duplicate key '" + key + "' (first written on line " + entries.get(key).keyLine()
-                                        + "); each key may appear once")));
+                        throw new ConfigException(List.of(new ConfigException.Problem(
+                                source,
+                                keyLine,
+                                key,
+                                null,
+                                "duplicate key '" + key + "' (first written on line "
+                                        + entries.get(key).keyLine() + "); each key may appear once")));
                     }
                     entries.put(key, new Entry(key, keyLine, value));
                 }
@@ -117,7 +116,7 @@ final class ConfigTree {
     }
 
     private static ConfigException syntax(String source, @Nullable JsonLocation location, String message) {
-        return new ConfigException(List.of(new ConfigException.Problem(source, lineOf(location), "", null,
-                "is not valid YAML: " + message)));
+        return new ConfigException(List.of(
+                new ConfigException.Problem(source, lineOf(location), "", null, "is not valid YAML: " + message)));
     }
 }

@@ -1,8 +1,8 @@
 package dev.rosetta.config;
 
-import org.jspecify.annotations.Nullable;
-
 import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a fleet of sidecars agrees on routes: every route change is published to a compacted,
@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param topic     the routes topic (default {@value #DEFAULT_TOPIC}); created compacted when missing
  * @param sidecarId this sidecar's name in logs and route records, or null for a generated one
  */
-public record DistributionConfig(boolean enabled, String topic, @Nullable String sidecarId) {
+public record DistributionConfig(
+        boolean enabled, String topic, @Nullable String sidecarId) {
 
     public static final String DEFAULT_TOPIC = "_rosetta_routes";
 

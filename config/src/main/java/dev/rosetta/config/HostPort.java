@@ -5,8 +5,7 @@ import org.jspecify.annotations.Nullable;
 /** Validation of {@code host:port} strings, shared by the binder and the records. */
 final class HostPort {
 
-    private HostPort() {
-    }
+    private HostPort() {}
 
     /** Null when {@code value} is a usable {@code host:port}; otherwise what is wrong. */
     static @Nullable String problem(@Nullable String value) {
@@ -33,8 +32,9 @@ final class HostPort {
                 return "IPv6 addresses need brackets: [::1]:9092";
             }
         }
-        if (host.isEmpty() || !host.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '.' || c == '-'
-                || c == '_' || c == ':')) {
+        if (host.isEmpty()
+                || !host.chars()
+                        .allMatch(c -> Character.isLetterOrDigit(c) || c == '.' || c == '-' || c == '_' || c == ':')) {
             return "host '" + host + "' is not a valid host name or address";
         }
         try {

@@ -1,8 +1,8 @@
 package dev.rosetta.config;
 
-import org.jspecify.annotations.Nullable;
-
 import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where Kafka clients connect to the sidecar. Port-per-broker: clients bootstrap on
@@ -16,8 +16,13 @@ import java.util.Objects;
  * @param maxFrameBytes  largest request frame accepted from a client (1 KiB .. 2 GiB-1, default 100 MiB)
  * @param tls            TLS towards clients; null means plaintext
  */
-public record ListenerConfig(String bindHost, int bootstrapPort, int brokerPortBase, String advertisedHost,
-                             int maxFrameBytes, @Nullable ServerTlsConfig tls) {
+public record ListenerConfig(
+        String bindHost,
+        int bootstrapPort,
+        int brokerPortBase,
+        String advertisedHost,
+        int maxFrameBytes,
+        @Nullable ServerTlsConfig tls) {
 
     public static final String DEFAULT_BIND_HOST = "127.0.0.1";
     public static final int DEFAULT_BOOTSTRAP_PORT = 19092;
@@ -42,8 +47,13 @@ public record ListenerConfig(String bindHost, int bootstrapPort, int brokerPortB
     }
 
     public static ListenerConfig defaults() {
-        return new ListenerConfig(DEFAULT_BIND_HOST, DEFAULT_BOOTSTRAP_PORT, DEFAULT_BROKER_PORT_BASE,
-                DEFAULT_BIND_HOST, DEFAULT_MAX_FRAME_BYTES, null);
+        return new ListenerConfig(
+                DEFAULT_BIND_HOST,
+                DEFAULT_BOOTSTRAP_PORT,
+                DEFAULT_BROKER_PORT_BASE,
+                DEFAULT_BIND_HOST,
+                DEFAULT_MAX_FRAME_BYTES,
+                null);
     }
 
     /** The port that exposes the broker with node id {@code nodeId}; 0 when ports are ephemeral. */

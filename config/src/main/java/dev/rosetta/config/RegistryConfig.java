@@ -1,8 +1,8 @@
 package dev.rosetta.config;
 
-import org.jspecify.annotations.Nullable;
-
 import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * The Confluent-API schema registry (Confluent, Apicurio ccompat, Karapace, Redpanda).
@@ -15,9 +15,14 @@ import java.time.Duration;
  * @param readTimeout    read timeout (default 10s)
  * @param tls            TLS settings for an {@code https} URL; null means JDK defaults
  */
-public record RegistryConfig(@Nullable String url, @Nullable String username, @Nullable String password,
-                             @Nullable String bearerToken, Duration connectTimeout, Duration readTimeout,
-                             @Nullable ClientTlsConfig tls) {
+public record RegistryConfig(
+        @Nullable String url,
+        @Nullable String username,
+        @Nullable String password,
+        @Nullable String bearerToken,
+        Duration connectTimeout,
+        Duration readTimeout,
+        @Nullable ClientTlsConfig tls) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(10);
@@ -48,7 +53,8 @@ public record RegistryConfig(@Nullable String url, @Nullable String username, @N
 
     @Override
     public String toString() {
-        return "RegistryConfig[url=" + url + ", username=" + username + ", password=" + (password == null ? "null" : "****")
+        return "RegistryConfig[url=" + url + ", username=" + username + ", password="
+                + (password == null ? "null" : "****")
                 + ", bearerToken=" + (bearerToken == null ? "null" : "****") + ", connectTimeout=" + connectTimeout
                 + ", readTimeout=" + readTimeout + ", tls=" + tls + "]";
     }

@@ -17,9 +17,15 @@ import java.util.Objects;
  * @param distribution how route changes reach the other sidecars of a fleet
  * @param audit      where route revisions are recorded
  */
-public record RosettaConfig(ListenerConfig listener, UpstreamConfig upstream, RegistryConfig registry,
-                            TranslatorsConfig translators, AdminConfig admin, List<RouteConfig> routes,
-                            DistributionConfig distribution, AuditConfig audit) {
+public record RosettaConfig(
+        ListenerConfig listener,
+        UpstreamConfig upstream,
+        RegistryConfig registry,
+        TranslatorsConfig translators,
+        AdminConfig admin,
+        List<RouteConfig> routes,
+        DistributionConfig distribution,
+        AuditConfig audit) {
 
     public RosettaConfig {
         Objects.requireNonNull(listener, "listener");
@@ -33,9 +39,22 @@ public record RosettaConfig(ListenerConfig listener, UpstreamConfig upstream, Re
     }
 
     /** A single sidecar (no route distribution) without an audit log. */
-    public RosettaConfig(ListenerConfig listener, UpstreamConfig upstream, RegistryConfig registry,
-                         TranslatorsConfig translators, AdminConfig admin, List<RouteConfig> routes) {
-        this(listener, upstream, registry, translators, admin, routes, DistributionConfig.disabled(), AuditConfig.none());
+    public RosettaConfig(
+            ListenerConfig listener,
+            UpstreamConfig upstream,
+            RegistryConfig registry,
+            TranslatorsConfig translators,
+            AdminConfig admin,
+            List<RouteConfig> routes) {
+        this(
+                listener,
+                upstream,
+                registry,
+                translators,
+                admin,
+                routes,
+                DistributionConfig.disabled(),
+                AuditConfig.none());
     }
 
     /**
@@ -45,8 +64,13 @@ public record RosettaConfig(ListenerConfig listener, UpstreamConfig upstream, Re
      * log next to the file.
      */
     public static RosettaConfig defaults(List<String> bootstrapServers) {
-        return new RosettaConfig(ListenerConfig.defaults(), UpstreamConfig.defaults(bootstrapServers),
-                RegistryConfig.none(), TranslatorsConfig.none(), AdminConfig.defaults(), List.of());
+        return new RosettaConfig(
+                ListenerConfig.defaults(),
+                UpstreamConfig.defaults(bootstrapServers),
+                RegistryConfig.none(),
+                TranslatorsConfig.none(),
+                AdminConfig.defaults(),
+                List.of());
     }
 
     public RosettaConfig withListener(ListenerConfig value) {

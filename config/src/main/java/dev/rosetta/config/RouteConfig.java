@@ -1,10 +1,10 @@
 package dev.rosetta.config;
 
+import java.util.Objects;
+
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.internals.Topic;
 import org.jspecify.annotations.Nullable;
-
-import java.util.Objects;
 
 /**
  * How one topic's records are translated: which subject names its schemas, which version
@@ -19,8 +19,13 @@ import java.util.Objects;
  * @param produce      what records are stored as; null means records are stored as produced
  * @param failure      what to do with a record that cannot be translated (default PASS_THROUGH)
  */
-public record RouteConfig(String topic, String valueSubject, @Nullable KeyRoute keys, @Nullable ConsumeConfig consume,
-                          @Nullable ProduceConfig produce, FailurePolicy failure) {
+public record RouteConfig(
+        String topic,
+        String valueSubject,
+        @Nullable KeyRoute keys,
+        @Nullable ConsumeConfig consume,
+        @Nullable ProduceConfig produce,
+        FailurePolicy failure) {
 
     public RouteConfig {
         String problem = topicProblem(topic);
@@ -62,7 +67,8 @@ public record RouteConfig(String topic, String valueSubject, @Nullable KeyRoute 
 
     /** A consume-only route on {@code <topic>-value} where every consumer reads {@code version}. */
     public static RouteConfig consumeOnly(String topic, int version) {
-        return new RouteConfig(topic, defaultValueSubject(topic), null, ConsumeConfig.of(version), null, FailurePolicy.DEFAULT);
+        return new RouteConfig(
+                topic, defaultValueSubject(topic), null, ConsumeConfig.of(version), null, FailurePolicy.DEFAULT);
     }
 
     public RouteConfig withConsume(@Nullable ConsumeConfig value) {
@@ -112,7 +118,9 @@ public record RouteConfig(String topic, String valueSubject, @Nullable KeyRoute 
             if (subject == null || subject.isBlank()) {
                 throw new IllegalArgumentException("keySubject must be a subject name");
             }
-            versions = versions == null ? java.util.Map.of() : java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(versions));
+            versions = versions == null
+                    ? java.util.Map.of()
+                    : java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(versions));
             for (var e : versions.entrySet()) {
                 checkVersion(e.getKey(), "keyVersions key");
                 checkVersion(e.getValue(), "keyVersions." + e.getKey());
@@ -131,13 +139,15 @@ public record RouteConfig(String topic, String valueSubject, @Nullable KeyRoute 
             }
             Integer mapped = versions.get(version);
             if (mapped == null) {
-                throw new IllegalStateException("keyVersions has no entry for version " + version); // prevented by RouteConfig
+                throw new IllegalStateException(
+                        "keyVersions has no entry for version " + version); // prevented by RouteConfig
             }
             return mapped;
         }
 
         /** Null when every version the sides use has a key version, otherwise which one does not. */
-        @Nullable String unmappedVersion(@Nullable ConsumeConfig consume, @Nullable ProduceConfig produce) {
+        @Nullable
+        String unmappedVersion(@Nullable ConsumeConfig consume, @Nullable ProduceConfig produce) {
             if (versions.isEmpty()) {
                 return null;
             }
@@ -157,8 +167,10 @@ public record RouteConfig(String topic, String valueSubject, @Nullable KeyRoute 
                     missingKey(produce.rollout().version(), "produce.rollout.version", missing);
                 }
             }
-            return missing.isEmpty() ? null : "keyVersions maps versions " + versions.keySet() + " but not "
-                    + String.join(", ", missing) + "; add an entry (contract version: key version) for each";
+            return missing.isEmpty()
+                    ? null
+                    : "keyVersions maps versions " + versions.keySet() + " but not " + String.join(", ", missing)
+                            + "; add an entry (contract version: key version) for each";
         }
 
         private void missingKey(int version, String where, java.util.List<String> missing) {
@@ -169,7 +181,10 @@ public record RouteConfig(String topic, String valueSubject, @Nullable KeyRoute 
     }
 
     /** What consumers of a topic read. */
-    public record ConsumeConfig(int version, java.util.List<ConsumeOverride> overrides, @Nullable RolloutConfig rollout) {
+    public record ConsumeConfig(
+            int version,
+            java.util.List<ConsumeOverride> overrides,
+            @Nullable RolloutConfig rollout) {
 
         public ConsumeConfig {
             checkVersion(version, "consume.version");
@@ -194,7 +209,8 @@ public record RouteConfig(String topic, String valueSubject, @Nullable KeyRoute 
      * @param principal glob on the authenticated principal (e.g. {@code User:analytics}), or null
      * @param version   the version matching consumers read
      */
-    public record ConsumeOverride(@Nullable String clientId, @Nullable String principal, int version) {
+    public record ConsumeOverride(
+            @Nullable String clientId, @Nullable String principal, int version) {
 
         public ConsumeOverride {
             if (clientId == null && principal == null) {
@@ -257,7 +273,8 @@ public record RouteConfig(String topic, String valueSubject, @Nullable KeyRoute 
      * @param header          name of the header that explains a failure (default {@value #DEFAULT_HEADER})
      * @param deadLetterTopic where DEAD_LETTER copies failures; required for DEAD_LETTER, else null
      */
-    public record FailurePolicy(FailureMode mode, String header, @Nullable String deadLetterTopic) {
+    public record FailurePolicy(
+            FailureMode mode, String header, @Nullable String deadLetterTopic) {
 
         public static final String DEFAULT_HEADER = "rosetta.error";
         public static final FailurePolicy DEFAULT = new FailurePolicy(FailureMode.PASS_THROUGH, DEFAULT_HEADER, null);

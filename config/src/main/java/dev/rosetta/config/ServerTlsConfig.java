@@ -1,9 +1,9 @@
 package dev.rosetta.config;
 
-import org.jspecify.annotations.Nullable;
-
 import java.nio.file.Path;
 import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * TLS the sidecar presents to clients. Files are PEM; relative paths were resolved against the
@@ -17,8 +17,12 @@ import java.util.Objects;
  * @param requireClientAuth   when true a client without a valid certificate is refused
  *                            (needs {@code trustedCertificates})
  */
-public record ServerTlsConfig(Path certificateChain, Path privateKey, @Nullable String privateKeyPassword,
-                              @Nullable Path trustedCertificates, boolean requireClientAuth) {
+public record ServerTlsConfig(
+        Path certificateChain,
+        Path privateKey,
+        @Nullable String privateKeyPassword,
+        @Nullable Path trustedCertificates,
+        boolean requireClientAuth) {
 
     public ServerTlsConfig {
         Objects.requireNonNull(certificateChain, "certificateChain");

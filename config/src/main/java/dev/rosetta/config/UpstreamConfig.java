@@ -1,10 +1,10 @@
 package dev.rosetta.config;
 
-import org.jspecify.annotations.Nullable;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * The real Kafka cluster behind the sidecar.
@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param tls              TLS towards the brokers; null means plaintext
  * @param connectTimeout   TCP connect timeout towards a broker (default 10s)
  */
-public record UpstreamConfig(List<String> bootstrapServers, @Nullable ClientTlsConfig tls, Duration connectTimeout) {
+public record UpstreamConfig(
+        List<String> bootstrapServers, @Nullable ClientTlsConfig tls, Duration connectTimeout) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 

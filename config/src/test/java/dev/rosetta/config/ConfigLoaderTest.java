@@ -1,16 +1,17 @@
 package dev.rosetta.config;
 
-import dev.rosetta.config.RouteConfig.FailureMode;
-import dev.rosetta.config.routing.RouteJson;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.rosetta.config.RouteConfig.FailureMode;
+import dev.rosetta.config.routing.RouteJson;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -40,9 +41,10 @@ class ConfigLoaderTest {
     void onlyBootstrapServersGivenAppliesEveryDefault() {
         RosettaConfig c = parse("upstream:\n  bootstrapServers: [kafka-1:9092]\n");
 
-        assertThat(c).isEqualTo(RosettaConfig.defaults(List.of("kafka-1:9092"))
-                .withDistribution(DistributionConfig.defaults())
-                .withAudit(new AuditConfig(dir.resolve("rosetta-audit.jsonl"))));
+        assertThat(c)
+                .isEqualTo(RosettaConfig.defaults(List.of("kafka-1:9092"))
+                        .withDistribution(DistributionConfig.defaults())
+                        .withAudit(new AuditConfig(dir.resolve("rosetta-audit.jsonl"))));
         assertThat(c.distribution()).isEqualTo(new DistributionConfig(true, "_rosetta_routes", null));
         assertThat(c.listener().bindHost()).isEqualTo("127.0.0.1");
         assertThat(c.listener().bootstrapPort()).isEqualTo(19092);
@@ -104,14 +106,33 @@ class ConfigLoaderTest {
                   file: logs/audit.jsonl
                 """);
 
-        assertThat(c.listener()).isEqualTo(new ListenerConfig("0.0.0.0", 9192, 9200, "sidecar.local", 1048576,
-                new ServerTlsConfig(dir.resolve("chain.pem"), dir.resolve("key.pem"), "s3cret", dir.resolve("ca.pem"), true)));
+        assertThat(c.listener())
+                .isEqualTo(new ListenerConfig(
+                        "0.0.0.0",
+                        9192,
+                        9200,
+                        "sidecar.local",
+                        1048576,
+                        new ServerTlsConfig(
+                                dir.resolve("chain.pem"),
+                                dir.resolve("key.pem"),
+                                "s3cret",
+                                dir.resolve("ca.pem"),
+                                true)));
         assertThat(c.upstream().bootstrapServers()).containsExactly("kafka-1:9092", "kafka-2:9092", "[::1]:9093");
         assertThat(c.upstream().connectTimeout()).isEqualTo(Duration.ofMillis(500));
-        assertThat(c.upstream().tls()).isEqualTo(new ClientTlsConfig(dir.resolve("ca.pem"), false,
-                dir.resolve("chain.pem"), dir.resolve("key.pem"), null));
-        assertThat(c.registry()).isEqualTo(new RegistryConfig("https://registry:8081", "rosetta", "s3cret", null,
-                Duration.ofSeconds(2), Duration.ofMinutes(1), ClientTlsConfig.defaultTrust()));
+        assertThat(c.upstream().tls())
+                .isEqualTo(new ClientTlsConfig(
+                        dir.resolve("ca.pem"), false, dir.resolve("chain.pem"), dir.resolve("key.pem"), null));
+        assertThat(c.registry())
+                .isEqualTo(new RegistryConfig(
+                        "https://registry:8081",
+                        "rosetta",
+                        "s3cret",
+                        null,
+                        Duration.ofSeconds(2),
+                        Duration.ofMinutes(1),
+                        ClientTlsConfig.defaultTrust()));
         assertThat(c.translators().directory()).isEqualTo(dir.resolve("translators"));
         assertThat(c.admin()).isEqualTo(new AdminConfig(false, "0.0.0.0", 0, "changeme"));
         assertThat(c.registry().toString()).doesNotContain("s3cret");
@@ -121,8 +142,9 @@ class ConfigLoaderTest {
 
     @Test
     void adminAndBootstrapMayBothPickAnyFreePort() {
-        RosettaConfig c = parse("listener:\n  bootstrapPort: 0\n  brokerPortBase: 0\nupstream:\n  bootstrapServers: k:9092\n"
-                + "admin:\n  port: 0\n");
+        RosettaConfig c =
+                parse("listener:\n  bootstrapPort: 0\n  brokerPortBase: 0\nupstream:\n  bootstrapServers: k:9092\n"
+                        + "admin:\n  port: 0\n");
         assertThat(c.admin().port()).isZero();
         assertThat(c.listener().bootstrapPort()).isZero();
     }
@@ -142,7 +164,8 @@ class ConfigLoaderTest {
 
     @Test
     void invalidDistributionTopicIsRejected() {
-        ConfigException.Problem p = onlyProblem("upstream:\n  bootstrapServers: k:9092\ndistribution:\n  topic: \"no spaces\"\n");
+        ConfigException.Problem p =
+                onlyProblem("upstream:\n  bootstrapServers: k:9092\ndistribution:\n  topic: \"no spaces\"\n");
         assertThat(p.path()).isEqualTo("distribution.topic");
         assertThat(p.line()).isEqualTo(4);
     }
@@ -153,19 +176,23 @@ class ConfigLoaderTest {
         Files.writeString(sub.resolve("ca.pem"), "x");
         Path file = sub.resolve("rosetta.yaml");
         Files.writeString(file, "upstream:\n  bootstrapServers: k:9092\n  tls:\n    trustedCertificates: ca.pem\n");
-        assertThat(ConfigLoader.load(file).upstream().tls().trustedCertificates()).isEqualTo(sub.resolve("ca.pem"));
+        assertThat(ConfigLoader.load(file).upstream().tls().trustedCertificates())
+                .isEqualTo(sub.resolve("ca.pem"));
 
         Files.writeString(file, "upstream:\n  bootstrapServers: k:9092\nlistener:\n  bootstrapPort: 70000\n");
         assertThatThrownBy(() -> ConfigLoader.load(file))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining(file.toString() + ":4: listener.bootstrapPort = '70000': must be an integer from 0 to 65535");
+                .hasMessageContaining(
+                        file.toString() + ":4: listener.bootstrapPort = '70000': must be an integer from 0 to 65535");
     }
 
     @Test
     void missingFileIsReportedWithItsPath() {
         Path missing = dir.resolve("nope.yaml");
         assertThatThrownBy(() -> ConfigLoader.load(missing))
-                .isInstanceOf(ConfigException.class).hasMessageContaining(missing.toString()).hasMessageContaining("cannot be read");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(missing.toString())
+                .hasMessageContaining("cannot be read");
     }
 
     @Test
@@ -177,23 +204,29 @@ class ConfigLoaderTest {
 
     @Test
     void unknownKeyIsNamedWithASuggestion() {
-        ConfigException.Problem p = onlyProblem("upstream:\n  bootstrapServers: k:9092\nlistener:\n  bootstapPort: 1\n");
+        ConfigException.Problem p =
+                onlyProblem("upstream:\n  bootstrapServers: k:9092\nlistener:\n  bootstapPort: 1\n");
         assertThat(p.line()).isEqualTo(4);
         assertThat(p.path()).isEqualTo("listener.bootstapPort");
-        assertThat(p.reason()).contains("unknown key 'bootstapPort'").contains("did you mean 'bootstrapPort'")
+        assertThat(p.reason())
+                .contains("unknown key 'bootstapPort'")
+                .contains("did you mean 'bootstrapPort'")
                 .contains("allowed here: bindHost, bootstrapPort, brokerPortBase");
     }
 
     @Test
     void wrongTypeNamesTheValueAndWhatIsAllowed() {
-        ConfigException.Problem p = onlyProblem("upstream:\n  bootstrapServers: k:9092\nlistener:\n  maxFrameBytes: lots\n");
-        assertThat(p.describe()).isEqualTo(
-                "rosetta.yaml:4: listener.maxFrameBytes = 'lots': must be an integer from 1024 to 2147483647");
+        ConfigException.Problem p =
+                onlyProblem("upstream:\n  bootstrapServers: k:9092\nlistener:\n  maxFrameBytes: lots\n");
+        assertThat(p.describe())
+                .isEqualTo(
+                        "rosetta.yaml:4: listener.maxFrameBytes = 'lots': must be an integer from 1024 to 2147483647");
     }
 
     @Test
     void outOfRangeFrameLimitIsRejected() {
-        ConfigException.Problem p = onlyProblem("upstream:\n  bootstrapServers: k:9092\nlistener:\n  maxFrameBytes: 2147483648\n");
+        ConfigException.Problem p =
+                onlyProblem("upstream:\n  bootstrapServers: k:9092\nlistener:\n  maxFrameBytes: 2147483648\n");
         assertThat(p.path()).isEqualTo("listener.maxFrameBytes");
         assertThat(p.value()).isEqualTo("2147483648");
     }
@@ -228,31 +261,36 @@ class ConfigLoaderTest {
 
     @Test
     void environmentDefaultAndEscapeWork() {
-        RosettaConfig c = parse("upstream:\n  bootstrapServers: ${NOPE:-localhost:9092}\nadmin:\n  bearerToken: a$${b}\n");
+        RosettaConfig c =
+                parse("upstream:\n  bootstrapServers: ${NOPE:-localhost:9092}\nadmin:\n  bearerToken: a$${b}\n");
         assertThat(c.upstream().bootstrapServers()).containsExactly("localhost:9092");
         assertThat(c.admin().bearerToken()).isEqualTo("a${b}");
     }
 
     @Test
     void secretsAreMaskedInErrors() {
-        ConfigException.Problem p = onlyProblem("upstream:\n  bootstrapServers: k:9092\nregistry:\n  url: http://r:8081\n"
-                + "  password: [s3cret]\n");
+        ConfigException.Problem p = onlyProblem(
+                "upstream:\n  bootstrapServers: k:9092\nregistry:\n  url: http://r:8081\n" + "  password: [s3cret]\n");
         assertThat(p.path()).isEqualTo("registry.password");
         assertThat(p.describe()).doesNotContain("s3cret");
     }
 
     @Test
     void missingTlsFileIsNamedWithTheResolvedPath() {
-        ConfigException.Problem p = onlyProblem("upstream:\n  bootstrapServers: k:9092\n  tls:\n    trustedCertificates: ca.pem\n");
+        ConfigException.Problem p =
+                onlyProblem("upstream:\n  bootstrapServers: k:9092\n  tls:\n    trustedCertificates: ca.pem\n");
         assertThat(p.path()).isEqualTo("upstream.tls.trustedCertificates");
         assertThat(p.reason()).contains(dir.resolve("ca.pem").toString()).contains("does not exist");
     }
 
     @Test
     void serverTlsNeedsChainAndKey() {
-        ConfigException e = catchConfig("upstream:\n  bootstrapServers: k:9092\nlistener:\n  tls:\n    requireClientAuth: true\n");
-        assertThat(e.problems()).extracting(ConfigException.Problem::path).containsExactly(
-                "listener.tls.certificateChain", "listener.tls.privateKey", "listener.tls.requireClientAuth");
+        ConfigException e =
+                catchConfig("upstream:\n  bootstrapServers: k:9092\nlistener:\n  tls:\n    requireClientAuth: true\n");
+        assertThat(e.problems())
+                .extracting(ConfigException.Problem::path)
+                .containsExactly(
+                        "listener.tls.certificateChain", "listener.tls.privateKey", "listener.tls.requireClientAuth");
     }
 
     @Test
@@ -273,14 +311,16 @@ class ConfigLoaderTest {
 
     @Test
     void wildcardBindNeedsAnAdvertisedHost() {
-        ConfigException.Problem p = onlyProblem("upstream:\n  bootstrapServers: k:9092\nlistener:\n  bindHost: 0.0.0.0\n");
+        ConfigException.Problem p =
+                onlyProblem("upstream:\n  bootstrapServers: k:9092\nlistener:\n  bindHost: 0.0.0.0\n");
         assertThat(p.path()).isEqualTo("listener.bindHost");
         assertThat(p.reason()).contains("advertisedHost");
     }
 
     @Test
     void bootstrapPortInsideTheBrokerPortRangeIsRejected() {
-        ConfigException.Problem p = onlyProblem("upstream:\n  bootstrapServers: k:9092\nlistener:\n  bootstrapPort: 19101\n");
+        ConfigException.Problem p =
+                onlyProblem("upstream:\n  bootstrapServers: k:9092\nlistener:\n  bootstrapPort: 19101\n");
         assertThat(p.path()).isEqualTo("listener.bootstrapPort");
         assertThat(p.reason()).contains("collides with the broker ports");
     }
@@ -310,7 +350,8 @@ class ConfigLoaderTest {
     void everyProblemIsReportedAtOnce() {
         ConfigException e = catchConfig("upstream:\n  bootstrapServers: k:9092\nlistener:\n  bootstrapPort: -1\n"
                 + "admin:\n  port: x\n  colour: blue\n");
-        assertThat(e.problems()).extracting(ConfigException.Problem::path)
+        assertThat(e.problems())
+                .extracting(ConfigException.Problem::path)
                 .containsExactly("listener.bootstrapPort", "admin.port", "admin.colour");
         assertThat(e.getMessage()).startsWith("Invalid configuration (3 problems):");
     }
@@ -339,9 +380,10 @@ class ConfigLoaderTest {
         RouteConfig orders = c.routes().get(0);
         assertThat(orders.valueSubject()).isEqualTo("orders-value");
         assertThat(orders.keySubject()).isNull();
-        assertThat(orders.consume().overrides()).containsExactly(
-                new RouteConfig.ConsumeOverride("billing-*", null, 2),
-                new RouteConfig.ConsumeOverride(null, "User:analytics", 3));
+        assertThat(orders.consume().overrides())
+                .containsExactly(
+                        new RouteConfig.ConsumeOverride("billing-*", null, 2),
+                        new RouteConfig.ConsumeOverride(null, "User:analytics", 3));
         assertThat(orders.consume().rollout()).isEqualTo(new RouteConfig.RolloutConfig(2, 12.5));
         assertThat(orders.consume().rollout().threshold()).isEqualTo(12_500);
         assertThat(orders.produce().rollout().percent()).isEqualTo(5.0);
@@ -366,21 +408,23 @@ class ConfigLoaderTest {
                         version: 2
                         percent: 150
                 """);
-        assertThat(p.describe()).isEqualTo("rosetta.yaml:10: routes[2].consume.rollout.percent = '150': must be a "
-                + "percentage from 0 to 100 with at most 3 decimals (e.g. 5, 12.5, 0.125)");
+        assertThat(p.describe())
+                .isEqualTo("rosetta.yaml:10: routes[2].consume.rollout.percent = '150': must be a "
+                        + "percentage from 0 to 100 with at most 3 decimals (e.g. 5, 12.5, 0.125)");
     }
 
     @Test
     void rolloutPercentFinerThanABucketIsRejected() {
         assertThat(onlyProblem("upstream: {bootstrapServers: k:9092}\nroutes:\n"
-                + "  - {topic: a, produce: {version: 1, rollout: {version: 2, percent: 0.0001}}}\n").path())
+                                + "  - {topic: a, produce: {version: 1, rollout: {version: 2, percent: 0.0001}}}\n")
+                        .path())
                 .isEqualTo("routes[0].produce.rollout.percent");
     }
 
     @Test
     void versionBelowOneIsRejected() {
-        ConfigException.Problem p = onlyProblem("upstream: {bootstrapServers: k:9092}\nroutes:\n"
-                + "  - {topic: a, consume: {version: 0}}\n");
+        ConfigException.Problem p = onlyProblem(
+                "upstream: {bootstrapServers: k:9092}\nroutes:\n" + "  - {topic: a, consume: {version: 0}}\n");
         assertThat(p.path()).isEqualTo("routes[0].consume.version");
         assertThat(p.reason()).contains("integer from 1");
     }
@@ -419,10 +463,13 @@ class ConfigLoaderTest {
     @Test
     void deadLetterNeedsATopicAndOtherModesRefuseOne() {
         assertThat(onlyProblem("upstream: {bootstrapServers: k:9092}\nroutes:\n"
-                + "  - {topic: a, consume: {version: 1}, failure: {mode: DEAD_LETTER}}\n").path())
+                                + "  - {topic: a, consume: {version: 1}, failure: {mode: DEAD_LETTER}}\n")
+                        .path())
                 .isEqualTo("routes[0].failure.deadLetterTopic");
-        assertThat(onlyProblem("upstream: {bootstrapServers: k:9092}\nroutes:\n"
-                + "  - {topic: a, consume: {version: 1}, failure: {mode: REJECT, deadLetterTopic: d}}\n").reason())
+        assertThat(onlyProblem(
+                                "upstream: {bootstrapServers: k:9092}\nroutes:\n"
+                                        + "  - {topic: a, consume: {version: 1}, failure: {mode: REJECT, deadLetterTopic: d}}\n")
+                        .reason())
                 .contains("only used with mode DEAD_LETTER");
     }
 
@@ -438,8 +485,9 @@ class ConfigLoaderTest {
     void singleRouteParsesFromJsonWithTheTopicFromTheRequest() {
         RouteConfig r = ConfigLoader.parseRoute("{\"consume\": {\"version\": 2}}", "PUT /routes/orders", "orders");
         assertThat(r).isEqualTo(RouteConfig.consumeOnly("orders", 2));
-        assertThatThrownBy(() -> ConfigLoader.parseRoute("{\"topic\": \"x\", \"consume\": {\"version\": 2}}",
-                "PUT /routes/orders", "orders")).hasMessageContaining("does not match the topic being changed");
+        assertThatThrownBy(() -> ConfigLoader.parseRoute(
+                        "{\"topic\": \"x\", \"consume\": {\"version\": 2}}", "PUT /routes/orders", "orders"))
+                .hasMessageContaining("does not match the topic being changed");
     }
 
     @Test
@@ -460,7 +508,8 @@ class ConfigLoaderTest {
                 """).routes().get(0);
         String json = RouteJson.write(RouteJson.toJson(route));
 
-        assertThat(ConfigLoader.parseRoute(json, "PUT /routes/orders", "orders")).isEqualTo(route);
+        assertThat(ConfigLoader.parseRoute(json, "PUT /routes/orders", "orders"))
+                .isEqualTo(route);
         assertThat(RouteJson.route(RouteJson.read(json))).isEqualTo(route);
     }
 
@@ -513,8 +562,13 @@ class ConfigLoaderTest {
         assertThat(e.problems().get(0).line()).isEqualTo(5);
         assertThat(e.problems().get(0).path()).isEqualTo("routes[0].keyVersions");
         assertThat(e.getMessage()).contains("consume.rollout.version 2");
-        assertThatThrownBy(() -> new RouteConfig("orders", null, new RouteConfig.KeyRoute("orders-key", Map.of(1, 1), false),
-                RouteConfig.ConsumeConfig.of(1), RouteConfig.ProduceConfig.of(2), null))
+        assertThatThrownBy(() -> new RouteConfig(
+                        "orders",
+                        null,
+                        new RouteConfig.KeyRoute("orders-key", Map.of(1, 1), false),
+                        RouteConfig.ConsumeConfig.of(1),
+                        RouteConfig.ProduceConfig.of(2),
+                        null))
                 .hasMessageContaining("produce.version 2");
     }
 
@@ -537,7 +591,8 @@ class ConfigLoaderTest {
         assertThat(e.getMessage())
                 .contains(":4: routes[0].keyVersions: only applies with keySubject")
                 .contains(":5: routes[0].produceKeys: only applies with keySubject")
-                .contains(":9: routes[1].keyVersions.one = 'one': keyVersions keys are contract versions (integers >= 1)")
+                .contains(
+                        ":9: routes[1].keyVersions.one = 'one': keyVersions keys are contract versions (integers >= 1)")
                 .contains(":9: routes[1].keyVersions.2 = '0'")
                 .contains(":10: routes[1].produceKeys = 'sometimes': must be one of KEEP, TRANSLATE");
     }

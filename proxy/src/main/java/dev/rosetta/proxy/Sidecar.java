@@ -1,20 +1,15 @@
 package dev.rosetta.proxy;
 
-import java.util.HashMap;
-import java.util.Map;
-
-import org.apache.kafka.clients.CommonClientConfigs;
-
-import dev.rosetta.proxy.translate.RecordTranslation;
-import dev.rosetta.translators.registry.SchemaRegistry;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +26,8 @@ import dev.rosetta.config.routing.RouteStore;
 import dev.rosetta.proxy.admin.AdminServer;
 import dev.rosetta.proxy.admin.ReadinessCheck;
 import dev.rosetta.proxy.net.ProxyServer;
+import dev.rosetta.proxy.translate.RecordTranslation;
+import dev.rosetta.translators.registry.SchemaRegistry;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -113,9 +110,13 @@ public final class Sidecar implements AutoCloseable {
         try {
             startRoutes();
             startTranslation();
-            proxy = new ProxyServer(config.listener(), config.upstream(), registry,
-                    translation == null ? List.of() : translation.responseFilters(),
-                    translation == null ? List.of() : translation.requestFilters()).start();
+            proxy = new ProxyServer(
+                            config.listener(),
+                            config.upstream(),
+                            registry,
+                            translation == null ? List.of() : translation.responseFilters(),
+                            translation == null ? List.of() : translation.requestFilters())
+                    .start();
             if (config.admin().enabled()) {
                 admin = new AdminServer(config.admin(), registry, routeChanges(), readinessChecks()).start();
             }
@@ -124,11 +125,15 @@ public final class Sidecar implements AutoCloseable {
             throw e;
         }
         AdminServer adminServer = admin;
-        LOG.info("Rosetta sidecar started: clients bootstrap at {}{}; routes at revision {}{}", proxy().bootstrapServers(),
+        LOG.info(
+                "Rosetta sidecar started: clients bootstrap at {}{}; routes at revision {}{}",
+                proxy().bootstrapServers(),
                 adminServer == null ? ", admin API disabled" : ", admin API at " + adminServer.baseUrl(),
                 routeStore().current().number(),
-                distribution == null ? " (not shared with other sidecars)"
-                        : " (following topic " + config.distribution().topic() + " as " + distribution.sidecarId() + ")");
+                distribution == null
+                        ? " (not shared with other sidecars)"
+                        : " (following topic " + config.distribution().topic() + " as " + distribution.sidecarId()
+                                + ")");
         return this;
     }
 
@@ -139,7 +144,8 @@ public final class Sidecar implements AutoCloseable {
         }
         RouteStore store = RouteStore.builder()
                 .routes(config.routes())
-                .initialActor(configFile == null ? "config" : "file",
+                .initialActor(
+                        configFile == null ? "config" : "file",
                         configFile == null ? "initial routes" : "initial routes from " + configFile.getFileName())
                 .auditLog(auditLog)
                 .build();
@@ -148,11 +154,12 @@ public final class Sidecar implements AutoCloseable {
                 .description("Revision of the routes in force (the same number on every sidecar of a fleet)")
                 .register(registry);
         Gauge.builder("rosetta.routes.topics", store, s -> s.table().routes().size())
-                .description("Topics with a route").register(registry);
+                .description("Topics with a route")
+                .register(registry);
         DistributionConfig d = config.distribution();
         if (d.enabled()) {
-            KafkaRouteDistribution.Builder builder = KafkaRouteDistribution
-                    .builder(store, config.upstream().bootstrapServers())
+            KafkaRouteDistribution.Builder builder = KafkaRouteDistribution.builder(
+                            store, config.upstream().bootstrapServers())
                     .topic(d.topic());
             String sidecarId = d.sidecarId();
             if (sidecarId != null) {
@@ -166,21 +173,27 @@ public final class Sidecar implements AutoCloseable {
             routeChanges = store;
         }
         if (configFile != null) {
-            watcher = ConfigWatcher.builder(configFile, routeChanges()).initial(config).start();
+            watcher = ConfigWatcher.builder(configFile, routeChanges())
+                    .initial(config)
+                    .start();
         }
     }
 
     private void startTranslation() {
-        SchemaRegistry schemas = givenSchemaRegistry != null ? givenSchemaRegistry : RecordTranslation.registryFor(config.registry());
+        SchemaRegistry schemas =
+                givenSchemaRegistry != null ? givenSchemaRegistry : RecordTranslation.registryFor(config.registry());
         if (schemas == null) {
             if (!config.routes().isEmpty()) {
-                LOG.warn("{} route(s) configured but no schema registry (registry.url): records pass untranslated until one is configured",
+                LOG.warn(
+                        "{} route(s) configured but no schema registry (registry.url): records pass untranslated until one is configured",
                         config.routes().size());
             }
             return;
         }
         Map<String, Object> clientProps = new HashMap<>();
-        clientProps.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, String.join(",", config.upstream().bootstrapServers()));
+        clientProps.put(
+                CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
+                String.join(",", config.upstream().bootstrapServers()));
         clientProps.putAll(UpstreamClientProperties.of(config.upstream()));
         translation = new RecordTranslation(schemas, config.translators(), routeStore()::table, clientProps, registry);
     }
@@ -200,7 +213,8 @@ public final class Sidecar implements AutoCloseable {
                     return "reading the routes topic " + topic + " on the upstream cluster";
                 }
                 if (ready.isCompletedExceptionally()) {
-                    return "route distribution over " + topic + " failed: " + ready.handle((r, e) -> rootMessage(e)).join();
+                    return "route distribution over " + topic + " failed: "
+                            + ready.handle((r, e) -> rootMessage(e)).join();
                 }
                 return null;
             }));

@@ -20,24 +20,28 @@ import dev.rosetta.config.UpstreamConfig;
  */
 final class UpstreamClientProperties {
 
-    private UpstreamClientProperties() {
-    }
+    private UpstreamClientProperties() {}
 
     static Map<String, Object> of(UpstreamConfig upstream) {
         Map<String, Object> props = new LinkedHashMap<>();
-        props.put(CommonClientConfigs.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG, upstream.connectTimeout().toMillis());
+        props.put(
+                CommonClientConfigs.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG,
+                upstream.connectTimeout().toMillis());
         ClientTlsConfig tls = upstream.tls();
         if (tls == null) {
             return props;
         }
         if (tls.insecureTrustAll()) {
-            throw new IllegalStateException("upstream.tls.insecureTrustAll cannot be used by route distribution's Kafka"
-                    + " clients; set upstream.tls.trustedCertificates, or turn distribution off (distribution.enabled: false)");
+            throw new IllegalStateException(
+                    "upstream.tls.insecureTrustAll cannot be used by route distribution's Kafka"
+                            + " clients; set upstream.tls.trustedCertificates, or turn distribution off (distribution.enabled: false)");
         }
         props.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SSL");
         if (tls.trustedCertificates() != null) {
             props.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PEM");
-            props.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, tls.trustedCertificates().toString());
+            props.put(
+                    SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG,
+                    tls.trustedCertificates().toString());
         }
         Path chain = tls.certificateChain();
         Path key = tls.privateKey();

@@ -1,8 +1,8 @@
 package dev.rosetta.translators;
 
-import org.jspecify.annotations.Nullable;
-
 import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * A translation that did not produce a record. Carries a typed {@link Reason}, the subject and
@@ -43,8 +43,14 @@ public class TranslationException extends RuntimeException {
         this(reason, message, "", null, -1, -1, null);
     }
 
-    public TranslationException(Reason reason, String message, @Nullable String fieldPath,
-                                @Nullable String subject, int sourceId, int targetId, @Nullable Throwable cause) {
+    public TranslationException(
+            Reason reason,
+            String message,
+            @Nullable String fieldPath,
+            @Nullable String subject,
+            int sourceId,
+            int targetId,
+            @Nullable Throwable cause) {
         super(message, cause);
         this.reason = Objects.requireNonNull(reason, "reason");
         this.fieldPath = fieldPath == null ? "" : fieldPath;
@@ -54,29 +60,43 @@ public class TranslationException extends RuntimeException {
     }
 
     /** The typed reason; never null. */
-    public Reason reason() { return reason; }
+    public Reason reason() {
+        return reason;
+    }
 
     /** Dotted field path where the failure happened, e.g. {@code order.lines[2].sku}; may be empty. */
-    public String fieldPath() { return fieldPath; }
+    public String fieldPath() {
+        return fieldPath;
+    }
 
     /** Subject being translated, or null if not known at the point of failure. */
-    public @Nullable String subject() { return subject; }
+    public @Nullable String subject() {
+        return subject;
+    }
 
     /** Writer schema id, or -1 if unknown. */
-    public int sourceId() { return sourceId; }
+    public int sourceId() {
+        return sourceId;
+    }
 
     /** Target schema id, or -1 if unknown. */
-    public int targetId() { return targetId; }
+    public int targetId() {
+        return targetId;
+    }
 
     /** A copy of this failure with translation context filled in (keeps the original as cause). */
     public TranslationException withContext(String subject, int sourceId, int targetId) {
         if (this.subject != null && this.sourceId >= 0 && this.targetId >= 0) {
             return this;
         }
-        return new TranslationException(reason, getRawMessage(), fieldPath,
+        return new TranslationException(
+                reason,
+                getRawMessage(),
+                fieldPath,
                 this.subject != null ? this.subject : subject,
                 this.sourceId >= 0 ? this.sourceId : sourceId,
-                this.targetId >= 0 ? this.targetId : targetId, getCause());
+                this.targetId >= 0 ? this.targetId : targetId,
+                getCause());
     }
 
     /** The message without reason, path and ids (for wrapping into a higher-level message). */
@@ -96,7 +116,11 @@ public class TranslationException extends RuntimeException {
             if (subject != null) {
                 sb.append("subject ").append(subject).append(", ");
             }
-            sb.append("schema id ").append(sourceId).append(" -> ").append(targetId).append(']');
+            sb.append("schema id ")
+                    .append(sourceId)
+                    .append(" -> ")
+                    .append(targetId)
+                    .append(']');
         }
         return sb.toString();
     }

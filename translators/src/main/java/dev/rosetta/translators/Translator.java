@@ -1,16 +1,16 @@
 package dev.rosetta.translators;
 
-import dev.rosetta.translators.TranslationException.Reason;
-import dev.rosetta.translators.chain.TranslatorChain;
-import dev.rosetta.translators.plan.OutputBuffer;
-import dev.rosetta.translators.step.Step;
-import dev.rosetta.translators.wire.WireFormat;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.List;
+
+import dev.rosetta.translators.TranslationException.Reason;
+import dev.rosetta.translators.chain.TranslatorChain;
+import dev.rosetta.translators.plan.OutputBuffer;
+import dev.rosetta.translators.step.Step;
+import dev.rosetta.translators.wire.WireFormat;
 
 /**
  * Translates Confluent-framed records of one subject from one schema id to another. Obtained
@@ -35,8 +35,8 @@ public final class Translator {
     private final int targetVersion;
     private final TranslatorChain chain;
 
-    Translator(String subject, int sourceId, int targetId, int sourceVersion, int targetVersion,
-               TranslatorChain chain) {
+    Translator(
+            String subject, int sourceId, int targetId, int sourceVersion, int targetVersion, TranslatorChain chain) {
         this.subject = subject;
         this.sourceId = sourceId;
         this.targetId = targetId;
@@ -46,25 +46,39 @@ public final class Translator {
     }
 
     /** Subject whose versions this translator connects. */
-    public String subject() { return subject; }
+    public String subject() {
+        return subject;
+    }
 
     /** Schema id the input must carry. */
-    public int sourceId() { return sourceId; }
+    public int sourceId() {
+        return sourceId;
+    }
 
     /** Schema id the output carries. */
-    public int targetId() { return targetId; }
+    public int targetId() {
+        return targetId;
+    }
 
     /** Subject version of the source schema. */
-    public int sourceVersion() { return sourceVersion; }
+    public int sourceVersion() {
+        return sourceVersion;
+    }
 
     /** Subject version of the target schema. */
-    public int targetVersion() { return targetVersion; }
+    public int targetVersion() {
+        return targetVersion;
+    }
 
     /** Versions visited from source to target. */
-    public List<Integer> path() { return chain.path(); }
+    public List<Integer> path() {
+        return chain.path();
+    }
 
     /** The compiled steps, for reports. */
-    public List<Step> steps() { return chain.steps(); }
+    public List<Step> steps() {
+        return chain.steps();
+    }
 
     /** Translates a whole framed payload into a new array. */
     public byte[] translate(byte[] payload) {
@@ -133,8 +147,14 @@ public final class Translator {
     private OutputBuffer stage(byte[] payload, int off, int len) {
         int id = WireFormat.schemaId(payload, off, len);
         if (id != sourceId) {
-            throw new TranslationException(Reason.UNKNOWN_SCHEMA, "payload carries schema id " + id
-                    + " but this translator reads schema id " + sourceId, "", subject, id, targetId, null);
+            throw new TranslationException(
+                    Reason.UNKNOWN_SCHEMA,
+                    "payload carries schema id " + id + " but this translator reads schema id " + sourceId,
+                    "",
+                    subject,
+                    id,
+                    targetId,
+                    null);
         }
         OutputBuffer stage = STAGE.get();
         stage.reset();

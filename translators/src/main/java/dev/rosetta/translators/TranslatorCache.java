@@ -1,18 +1,5 @@
 package dev.rosetta.translators;
 
-import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
-import dev.rosetta.translators.TranslationException.Reason;
-import dev.rosetta.translators.chain.StepCatalog;
-import dev.rosetta.translators.chain.TranslatorChain;
-import dev.rosetta.translators.registry.RegisteredSchema;
-import dev.rosetta.translators.registry.RegistryException;
-import dev.rosetta.translators.registry.SchemaRegistry;
-import org.apache.avro.Schema;
-import org.apache.avro.SchemaParseException;
-import org.jspecify.annotations.Nullable;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,6 +11,21 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
+
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaParseException;
+import org.jspecify.annotations.Nullable;
+
+import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+
+import dev.rosetta.translators.TranslationException.Reason;
+import dev.rosetta.translators.chain.StepCatalog;
+import dev.rosetta.translators.chain.TranslatorChain;
+import dev.rosetta.translators.registry.RegisteredSchema;
+import dev.rosetta.translators.registry.RegistryException;
+import dev.rosetta.translators.registry.SchemaRegistry;
 
 /**
  * Compiles and caches {@link Translator}s by (subject, source schema id, target schema id).
@@ -43,12 +45,11 @@ import java.util.concurrent.ForkJoinPool;
  * building: typically under a millisecond plus registry round trips) per miss.
  */
 public final class TranslatorCache {
-    private record Key(String subject, int sourceId, int targetId) {
-    }
+    private record Key(String subject, int sourceId, int targetId) {}
 
     /** A compile outcome: exactly one of the two is set. */
-    private record Outcome(@Nullable Translator translator, @Nullable TranslationException failure) {
-    }
+    private record Outcome(
+            @Nullable Translator translator, @Nullable TranslationException failure) {}
 
     private final SchemaRegistry registry;
     private final StepCatalog catalog;
@@ -59,7 +60,10 @@ public final class TranslatorCache {
         this.registry = b.registry;
         this.catalog = b.catalog;
         long failureNanos = b.failureRetention.toNanos();
-        this.cache = Caffeine.newBuilder().maximumSize(b.maximumSize).executor(b.executor).recordStats()
+        this.cache = Caffeine.newBuilder()
+                .maximumSize(b.maximumSize)
+                .executor(b.executor)
+                .recordStats()
                 .expireAfter(new Expiry<Key, Outcome>() {
                     @Override
                     public long expireAfterCreate(Key key, Outcome value, long currentTime) {
@@ -80,9 +84,11 @@ public final class TranslatorCache {
                         // Caffeine calls the loader on the caller's thread: hop to the executor so an
                         // event loop asking cachedOrNull never compiles, even when all schemas are cached
                         .thenComposeAsync(this::compile, executor)
-                        .handle((t, e) -> t != null ? new Outcome(t, null)
-                                : new Outcome(null, asTranslationException(e, key))));
-        this.parsed = Caffeine.newBuilder().maximumSize(b.maximumSize).executor(b.executor)
+                        .handle((t, e) ->
+                                t != null ? new Outcome(t, null) : new Outcome(null, asTranslationException(e, key))));
+        this.parsed = Caffeine.newBuilder()
+                .maximumSize(b.maximumSize)
+                .executor(b.executor)
                 .buildAsync((id, executor) -> registry.schemaById(id).thenCompose(this::parse));
     }
 
@@ -92,10 +98,14 @@ public final class TranslatorCache {
     }
 
     /** The registry translators are compiled from. */
-    public SchemaRegistry registry() { return registry; }
+    public SchemaRegistry registry() {
+        return registry;
+    }
 
     /** The declared steps in use. */
-    public StepCatalog catalog() { return catalog; }
+    public StepCatalog catalog() {
+        return catalog;
+    }
 
     /**
      * The translator for records of {@code subject} written with {@code sourceId}, to be read as
@@ -103,8 +113,8 @@ public final class TranslatorCache {
      */
     public CompletableFuture<Translator> translator(String subject, int sourceId, int targetVersion) {
         return registry.version(subject, targetVersion)
-                .exceptionallyCompose(e -> CompletableFuture.failedFuture(asTranslationException(e,
-                        new Key(subject, sourceId, -1))))
+                .exceptionallyCompose(
+                        e -> CompletableFuture.failedFuture(asTranslationException(e, new Key(subject, sourceId, -1))))
                 .thenCompose(target -> translatorToSchema(subject, sourceId, target.id()));
     }
 
@@ -156,8 +166,9 @@ public final class TranslatorCache {
      * reports and verification.
      */
     public CompletableFuture<TranslatorChain.Version> version(String subject, int version) {
-        return registry.version(subject, version).thenCompose(rs -> parsed.get(rs.id())
-                .thenApply(schema -> new TranslatorChain.Version(version, rs.id(), schema, rs.ruleSet())));
+        return registry.version(subject, version)
+                .thenCompose(rs -> parsed.get(rs.id())
+                        .thenApply(schema -> new TranslatorChain.Version(version, rs.id(), schema, rs.ruleSet())));
     }
 
     /** Hits, misses and evictions of the translator cache (look-ups by the proxy's hot path included). */
@@ -181,23 +192,28 @@ public final class TranslatorCache {
             List<Integer> path = TranslatorChain.planPath(subject, versions.join(), from, to, catalog);
             Map<Integer, CompletableFuture<TranslatorChain.Version>> loads = new HashMap<>();
             for (int v : path) {
-                loads.put(v, registry.version(subject, v).thenCompose(rs -> parsed.get(rs.id())
-                        .thenApply(schema -> new TranslatorChain.Version(v, rs.id(), schema, rs.ruleSet()))));
+                loads.put(
+                        v,
+                        registry.version(subject, v)
+                                .thenCompose(rs -> parsed.get(rs.id())
+                                        .thenApply(schema ->
+                                                new TranslatorChain.Version(v, rs.id(), schema, rs.ruleSet()))));
             }
-            return CompletableFuture.allOf(loads.values().toArray(new CompletableFuture<?>[0])).thenApply(y -> {
-                Map<Integer, TranslatorChain.Version> schemas = new HashMap<>();
-                loads.forEach((v, f) -> schemas.put(v, f.join()));
-                TranslatorChain chain = TranslatorChain.compile(subject, path, schemas, catalog);
-                return new Translator(subject, key.sourceId(), key.targetId(), from, to, chain);
-            });
+            return CompletableFuture.allOf(loads.values().toArray(new CompletableFuture<?>[0]))
+                    .thenApply(y -> {
+                        Map<Integer, TranslatorChain.Version> schemas = new HashMap<>();
+                        loads.forEach((v, f) -> schemas.put(v, f.join()));
+                        TranslatorChain chain = TranslatorChain.compile(subject, path, schemas, catalog);
+                        return new Translator(subject, key.sourceId(), key.targetId(), from, to, chain);
+                    });
         });
     }
 
     /** Parses an Avro schema, fetching and parsing its references first (depth-first). */
     private CompletableFuture<Schema> parse(RegisteredSchema rs) {
         if (!rs.isAvro()) {
-            return CompletableFuture.failedFuture(new TranslationException(Reason.UNKNOWN_SCHEMA, "schema id "
-                    + rs.id() + " is " + rs.schemaType() + ", not AVRO"));
+            return CompletableFuture.failedFuture(new TranslationException(
+                    Reason.UNKNOWN_SCHEMA, "schema id " + rs.id() + " is " + rs.schemaType() + ", not AVRO"));
         }
         List<RegisteredSchema> ordered = new ArrayList<>();
         return collectReferences(rs, ordered, 0).thenApply(x -> {
@@ -210,8 +226,8 @@ public final class TranslatorCache {
                     if (s != rs && e.getMessage() != null && e.getMessage().contains("Can't redefine")) {
                         continue; // a reference shared by two others is defined once
                     }
-                    throw new TranslationException(Reason.UNKNOWN_SCHEMA, "schema id " + s.id() + " does not parse: "
-                            + e.getMessage());
+                    throw new TranslationException(
+                            Reason.UNKNOWN_SCHEMA, "schema id " + s.id() + " does not parse: " + e.getMessage());
                 }
             }
             return last;
@@ -220,8 +236,8 @@ public final class TranslatorCache {
 
     private CompletableFuture<Void> collectReferences(RegisteredSchema rs, List<RegisteredSchema> ordered, int depth) {
         if (depth > 32) {
-            return CompletableFuture.failedFuture(new TranslationException(Reason.UNKNOWN_SCHEMA,
-                    "schema references nest deeper than 32 at schema id " + rs.id()));
+            return CompletableFuture.failedFuture(new TranslationException(
+                    Reason.UNKNOWN_SCHEMA, "schema references nest deeper than 32 at schema id " + rs.id()));
         }
         CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
         for (var ref : rs.references()) {
@@ -242,11 +258,23 @@ public final class TranslatorCache {
         }
         if (c instanceof RegistryException re) {
             String what = re.isNotFound() ? "not found in the registry" : "registry unavailable";
-            return new TranslationException(Reason.UNKNOWN_SCHEMA, what + ": " + re.getMessage(), "", key.subject(),
-                    key.sourceId(), key.targetId(), re);
+            return new TranslationException(
+                    Reason.UNKNOWN_SCHEMA,
+                    what + ": " + re.getMessage(),
+                    "",
+                    key.subject(),
+                    key.sourceId(),
+                    key.targetId(),
+                    re);
         }
-        return new TranslationException(Reason.INCOMPATIBLE, "cannot compile translator: " + c, "", key.subject(),
-                key.sourceId(), key.targetId(), c);
+        return new TranslationException(
+                Reason.INCOMPATIBLE,
+                "cannot compile translator: " + c,
+                "",
+                key.subject(),
+                key.sourceId(),
+                key.targetId(),
+                c);
     }
 
     /** Configures a {@link TranslatorCache}. Not thread-safe. */

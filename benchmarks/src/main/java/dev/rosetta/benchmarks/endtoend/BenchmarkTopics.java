@@ -22,7 +22,9 @@ record BenchmarkTopics(Admin admin, int partitions) {
 
     String create(String name) {
         try {
-            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             for (int p = 0; p < partitions; p++) {
                 latest.put(new TopicPartition(name, p), OffsetSpec.latest());
@@ -32,7 +34,13 @@ record BenchmarkTopics(Admin admin, int partitions) {
                 try {
                     // the broker's metadata cache may not know the topic yet (UNKNOWN_TOPIC_OR_PARTITION), then
                     // not every partition may have a leader; only the leader answers ListOffsets
-                    boolean led = admin.describeTopics(List.of(name)).allTopicNames().get(5, TimeUnit.SECONDS).get(name).partitions().stream()
+                    boolean led = admin
+                            .describeTopics(List.of(name))
+                            .allTopicNames()
+                            .get(5, TimeUnit.SECONDS)
+                            .get(name)
+                            .partitions()
+                            .stream()
                             .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
                     if (led) {
                         admin.listOffsets(latest).all().get(5, TimeUnit.SECONDS);
@@ -40,7 +48,9 @@ record BenchmarkTopics(Admin admin, int partitions) {
                     }
                 } catch (ExecutionException | TimeoutException notYet) {
                     if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("partitions of " + name + " not ready 30 s after creation: " + notYet.getMessage(), notYet);
+                        throw new IllegalStateException(
+                                "partitions of " + name + " not ready 30 s after creation: " + notYet.getMessage(),
+                                notYet);
                     }
                 }
                 Thread.sleep(50);

@@ -40,22 +40,25 @@ final class BrokerProcess implements Broker {
     private final List<String> jvmOptions;
     private final int relayedListenerPort;
 
-    private BrokerProcess(Path dir, Process process, String bootstrapServers, List<String> jvmOptions, int relayedListenerPort) {
+    private BrokerProcess(
+            Path dir, Process process, String bootstrapServers, List<String> jvmOptions, int relayedListenerPort) {
         this.dir = dir;
         this.process = process;
         this.bootstrapServers = bootstrapServers;
         this.jvmOptions = jvmOptions;
         this.relayedListenerPort = relayedListenerPort;
         // an interrupted harness must not leave a broker running or gigabytes of topic data in /tmp
-        this.killOnExit = new Thread(() -> {
-            process.destroyForcibly();
-            try {
-                process.waitFor(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            deleteRecursively(dir);
-        }, "broker-kill-on-exit");
+        this.killOnExit = new Thread(
+                () -> {
+                    process.destroyForcibly();
+                    try {
+                        process.waitFor(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    deleteRecursively(dir);
+                },
+                "broker-kill-on-exit");
         Runtime.getRuntime().addShutdownHook(killOnExit);
     }
 
@@ -80,7 +83,9 @@ final class BrokerProcess implements Broker {
         int relayedPort = relayPort > 0 ? freePort() : -1;
         String relayed = relayPort > 0 ? ",RELAYED://127.0.0.1:" + relayedPort : "";
         props.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort + relayed);
-        props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port + (relayPort > 0 ? ",RELAYED://127.0.0.1:" + relayPort : ""));
+        props.put(
+                "advertised.listeners",
+                "PLAINTEXT://127.0.0.1:" + port + (relayPort > 0 ? ",RELAYED://127.0.0.1:" + relayPort : ""));
         props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,RELAYED:PLAINTEXT");
         props.put("controller.listener.names", "CONTROLLER");
         props.put("inter.broker.listener.name", "PLAINTEXT");
@@ -113,7 +118,8 @@ final class BrokerProcess implements Broker {
                     .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
                     .run();
         } catch (Exception e) {
-            throw new IllegalStateException("cannot format the broker's storage in " + logDir + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot format the broker's storage in " + logDir + ": " + e.getMessage(), e);
         }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -125,7 +131,10 @@ final class BrokerProcess implements Broker {
         Path log = dir.resolve("broker.log");
         Process process;
         try {
-            process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the broker JVM: " + command, e);
         }
@@ -144,10 +153,12 @@ final class BrokerProcess implements Broker {
         int port = Integer.parseInt(bootstrapServers.substring(bootstrapServers.lastIndexOf(':') + 1));
         while (!accepts(port)) { // before the admin client, which logs a warning per refused connection
             if (!process.isAlive()) {
-                throw new IllegalStateException("the broker JVM exited with code " + process.exitValue() + "; its log:\n" + tail(log));
+                throw new IllegalStateException(
+                        "the broker JVM exited with code " + process.exitValue() + "; its log:\n" + tail(log));
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the broker did not listen on " + bootstrapServers + " within " + timeout + "; its log:\n" + tail(log));
+                throw new IllegalStateException("the broker did not listen on " + bootstrapServers + " within "
+                        + timeout + "; its log:\n" + tail(log));
             }
             try {
                 Thread.sleep(100);
@@ -163,7 +174,8 @@ final class BrokerProcess implements Broker {
         try (Admin admin = Admin.create(props)) {
             while (System.nanoTime() < deadline) {
                 if (!process.isAlive()) {
-                    throw new IllegalStateException("the broker JVM exited with code " + process.exitValue() + "; its log:\n" + tail(log));
+                    throw new IllegalStateException(
+                            "the broker JVM exited with code " + process.exitValue() + "; its log:\n" + tail(log));
                 }
                 try {
                     admin.describeCluster().nodes().get(2, TimeUnit.SECONDS);
@@ -176,7 +188,8 @@ final class BrokerProcess implements Broker {
                 }
             }
         }
-        throw new IllegalStateException("the broker at " + bootstrapServers + " did not answer within " + timeout + "; its log:\n" + tail(log));
+        throw new IllegalStateException(
+                "the broker at " + bootstrapServers + " did not answer within " + timeout + "; its log:\n" + tail(log));
     }
 
     @Override

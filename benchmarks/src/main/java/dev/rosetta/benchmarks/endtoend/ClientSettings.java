@@ -9,8 +9,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** The client configuration every workload uses; identical for every target but the bootstrap address. */
 final class ClientSettings {
-    private ClientSettings() {
-    }
+    private ClientSettings() {}
 
     /** A realistic producer: acks=all (idempotent, the default), linger and batch size from the options, the payload's compression. */
     static Properties producer(Target target, Options options, String role, Payload payload) {

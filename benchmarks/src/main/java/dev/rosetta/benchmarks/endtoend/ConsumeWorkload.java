@@ -14,13 +14,15 @@ import org.apache.kafka.common.TopicPartition;
  * The schema id of the last record is checked against the target's after the clock stops.
  */
 final class ConsumeWorkload {
-    private ConsumeWorkload() {
-    }
+    private ConsumeWorkload() {}
 
-    static ThroughputResult run(Target target, Broker broker, String topic, long expected, Duration timeout, Options options) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(ClientSettings.consumer(target, options, "consume"))) {
+    static ThroughputResult run(
+            Target target, Broker broker, String topic, long expected, Duration timeout, Options options) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(ClientSettings.consumer(target, options, "consume"))) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             partitions.forEach(consumer::position); // resolve offsets before the clock starts
@@ -34,8 +36,8 @@ final class ConsumeWorkload {
             byte[] last = null;
             while (records < expected) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("consumer via " + target.name() + " read " + records + " of " + expected
-                            + " records of " + topic + " within " + timeout);
+                    throw new IllegalStateException("consumer via " + target.name() + " read " + records + " of "
+                            + expected + " records of " + topic + " within " + timeout);
                 }
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
                     records++;
@@ -45,15 +47,20 @@ final class ConsumeWorkload {
             }
             long nanos = System.nanoTime() - start;
             if (target.readsSchemaId() >= 0 && Payload.schemaId(last) != target.readsSchemaId()) {
-                throw new IllegalStateException("consumer via " + target.name() + ": the last record of " + topic + " has schema id "
-                        + Payload.schemaId(last) + ", expected " + target.readsSchemaId());
+                throw new IllegalStateException("consumer via " + target.name() + ": the last record of " + topic
+                        + " has schema id " + Payload.schemaId(last) + ", expected " + target.readsSchemaId());
             }
-            return new ThroughputResult(records, bytes, nanos,
+            return new ThroughputResult(
+                    records,
+                    bytes,
+                    nanos,
                     ProduceWorkload.delta(proxyCpu, target.proxyCpu().cpuNanos()),
                     ProduceWorkload.delta(proxyUserCpu, target.proxyUserCpu().cpuNanos()),
                     ProduceWorkload.delta(brokerCpu, broker.cpu().cpuNanos()),
-                    ThroughputResult.clientMetric(consumer.metrics(), "consumer-fetch-manager-metrics", "fetch-latency-avg"),
-                    ThroughputResult.clientMetric(consumer.metrics(), "consumer-fetch-manager-metrics", "fetch-size-avg"));
+                    ThroughputResult.clientMetric(
+                            consumer.metrics(), "consumer-fetch-manager-metrics", "fetch-latency-avg"),
+                    ThroughputResult.clientMetric(
+                            consumer.metrics(), "consumer-fetch-manager-metrics", "fetch-size-avg"));
         }
     }
 }

@@ -49,7 +49,9 @@ interface CpuMeter {
             long total = 0;
             for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
                 if (info != null && info.getThreadName().startsWith(prefix)) {
-                    long cpu = userOnly ? threads.getThreadUserTime(info.getThreadId()) : threads.getThreadCpuTime(info.getThreadId());
+                    long cpu = userOnly
+                            ? threads.getThreadUserTime(info.getThreadId())
+                            : threads.getThreadCpuTime(info.getThreadId());
                     if (cpu > 0) {
                         total += cpu;
                     }
@@ -87,7 +89,9 @@ interface CpuMeter {
                     continue;
                 }
                 if (number >= firstPool && number <= lastPool) {
-                    long cpu = userOnly ? threads.getThreadUserTime(info.getThreadId()) : threads.getThreadCpuTime(info.getThreadId());
+                    long cpu = userOnly
+                            ? threads.getThreadUserTime(info.getThreadId())
+                            : threads.getThreadCpuTime(info.getThreadId());
                     if (cpu > 0) {
                         total += cpu;
                     }
@@ -102,7 +106,9 @@ interface CpuMeter {
      * created after this call get higher numbers, pools created before it lower ones.
      */
     static int nettyPoolNumber() {
-        String name = new io.netty.util.concurrent.DefaultThreadFactory("rosetta-bench-marker").newThread(() -> { }).getName();
+        String name = new io.netty.util.concurrent.DefaultThreadFactory("rosetta-bench-marker")
+                .newThread(() -> {})
+                .getName();
         String rest = name.substring("rosetta-bench-marker-".length());
         return Integer.parseInt(rest.substring(0, rest.indexOf('-')));
     }

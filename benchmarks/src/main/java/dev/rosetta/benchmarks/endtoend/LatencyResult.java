@@ -15,7 +15,8 @@ import java.util.Arrays;
  * @param max           worst, ms
  * @param proxyCpuNanos CPU of the proxy's I/O threads during the round, negative when not measured
  */
-record LatencyResult(long sent, long received, int samples, double p50, double p99, double p999, double max, long proxyCpuNanos) {
+record LatencyResult(
+        long sent, long received, int samples, double p50, double p99, double p999, double max, long proxyCpuNanos) {
 
     /** Percentiles of {@code nanos[0..count)} by nearest rank; sorts the array in place. */
     static LatencyResult of(long sent, long received, long[] nanos, int count, long proxyCpuNanos) {
@@ -23,9 +24,15 @@ record LatencyResult(long sent, long received, int samples, double p50, double p
             return new LatencyResult(sent, received, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, proxyCpuNanos);
         }
         Arrays.sort(nanos, 0, count);
-        return new LatencyResult(sent, received, count,
-                millis(nanos, count, 0.50), millis(nanos, count, 0.99), millis(nanos, count, 0.999),
-                nanos[count - 1] / 1e6, proxyCpuNanos);
+        return new LatencyResult(
+                sent,
+                received,
+                count,
+                millis(nanos, count, 0.50),
+                millis(nanos, count, 0.99),
+                millis(nanos, count, 0.999),
+                nanos[count - 1] / 1e6,
+                proxyCpuNanos);
     }
 
     private static double millis(long[] sorted, int count, double quantile) {

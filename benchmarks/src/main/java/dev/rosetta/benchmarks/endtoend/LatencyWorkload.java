@@ -21,10 +21,10 @@ import org.apache.kafka.common.TopicPartition;
  * (GC, a full buffer) visible in the latencies instead of hiding it (coordinated omission).
  */
 final class LatencyWorkload {
-    private LatencyWorkload() {
-    }
+    private LatencyWorkload() {}
 
-    static LatencyResult run(Target target, String topic, Duration duration, Duration warmup, Options options, Payload payload) {
+    static LatencyResult run(
+            Target target, String topic, Duration duration, Duration warmup, Options options, Payload payload) {
         long interval = TimeUnit.SECONDS.toNanos(1) / options.latencyRate();
         int total = (int) (duration.toNanos() / interval);
         long[] latencies = new long[total];
@@ -34,7 +34,8 @@ final class LatencyWorkload {
         Tail tail = new Tail(target, options, payload, topic, ready, total, latencies, received, consumerFailure);
         byte[] value = payload.latencyValue();
         long proxyCpuNanos;
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(ClientSettings.producer(target, options, "latency", payload))) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(ClientSettings.producer(target, options, "latency", payload))) {
             producer.partitionsFor(topic);
             tail.start();
             awaitQuietly(ready, Duration.ofSeconds(30), "the latency consumer via " + target.name() + " to start");
@@ -47,7 +48,8 @@ final class LatencyWorkload {
                 while ((wait = scheduled - System.nanoTime()) > 0) {
                     LockSupport.parkNanos(wait);
                 }
-                payload.stamp(value, scheduled); // send() serializes and appends before returning: the array can be reused
+                payload.stamp(
+                        value, scheduled); // send() serializes and appends before returning: the array can be reused
                 producer.send(new ProducerRecord<>(topic, value));
             }
             producer.flush();
@@ -66,10 +68,13 @@ final class LatencyWorkload {
             }
         }
         if (consumerFailure.get() != null) {
-            throw new IllegalStateException("latency consumer via " + target.name() + " failed: " + consumerFailure.get(), consumerFailure.get());
+            throw new IllegalStateException(
+                    "latency consumer via " + target.name() + " failed: " + consumerFailure.get(),
+                    consumerFailure.get());
         }
         if (received[0] < total) {
-            throw new IllegalStateException("latency consumer via " + target.name() + " received " + received[0] + " of " + total + " records of " + topic);
+            throw new IllegalStateException("latency consumer via " + target.name() + " received " + received[0]
+                    + " of " + total + " records of " + topic);
         }
         return LatencyResult.of(total, received[0], latencies, (int) received[1], proxyCpuNanos);
     }
@@ -99,7 +104,16 @@ final class LatencyWorkload {
         volatile long measureFrom = Long.MAX_VALUE;
         volatile boolean stop;
 
-        Tail(Target target, Options options, Payload payload, String topic, CountDownLatch ready, int total, long[] latencies, long[] received, AtomicReference<Throwable> failure) {
+        Tail(
+                Target target,
+                Options options,
+                Payload payload,
+                String topic,
+                CountDownLatch ready,
+                int total,
+                long[] latencies,
+                long[] received,
+                AtomicReference<Throwable> failure) {
             super("latency-consumer-" + target.name());
             setDaemon(true);
             this.target = target;
@@ -115,9 +129,11 @@ final class LatencyWorkload {
 
         @Override
         public void run() {
-            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(ClientSettings.consumer(target, options, "latency"))) {
+            try (KafkaConsumer<byte[], byte[]> consumer =
+                    new KafkaConsumer<>(ClientSettings.consumer(target, options, "latency"))) {
                 List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                        .map(p -> new TopicPartition(p.topic(), p.partition()))
+                        .toList();
                 consumer.assign(partitions);
                 consumer.seekToBeginning(partitions);
                 partitions.forEach(consumer::position);
@@ -130,8 +146,9 @@ final class LatencyWorkload {
                         long now = System.nanoTime();
                         long scheduled = payload.stamp(record.value());
                         if (target.readsSchemaId() >= 0 && Payload.schemaId(record.value()) != target.readsSchemaId()) {
-                            throw new IllegalStateException("latency consumer via " + target.name() + " read a record with schema id "
-                                    + Payload.schemaId(record.value()) + ", expected " + target.readsSchemaId());
+                            throw new IllegalStateException("latency consumer via " + target.name()
+                                    + " read a record with schema id " + Payload.schemaId(record.value())
+                                    + ", expected " + target.readsSchemaId());
                         }
                         count++;
                         if (scheduled >= measureFrom && recorded < latencies.length) {

@@ -31,11 +31,26 @@ import java.util.Map;
  * @param producerOverrides extra producer properties ({@code --producer key=value}), for experiments
  * @param consumerOverrides extra consumer properties ({@code --consumer key=value}), for experiments
  */
-record Options(int records, int consumeRecords, int recordBytes, int partitions, int rounds,
-               int latencyRounds, int latencyRate, Duration latencyDuration, Duration latencyWarmup,
-               int lingerMs, int batchBytes,
-               boolean relay, boolean translating, java.nio.file.Path examples, boolean brokerInProcess, List<String> brokerJvmOptions,
-               List<String> workloads, Map<String, String> producerOverrides, Map<String, String> consumerOverrides) {
+record Options(
+        int records,
+        int consumeRecords,
+        int recordBytes,
+        int partitions,
+        int rounds,
+        int latencyRounds,
+        int latencyRate,
+        Duration latencyDuration,
+        Duration latencyWarmup,
+        int lingerMs,
+        int batchBytes,
+        boolean relay,
+        boolean translating,
+        java.nio.file.Path examples,
+        boolean brokerInProcess,
+        List<String> brokerJvmOptions,
+        List<String> workloads,
+        Map<String, String> producerOverrides,
+        Map<String, String> consumerOverrides) {
 
     static final String USAGE = """
             Usage: EndToEnd [options]
@@ -109,19 +124,22 @@ record Options(int records, int consumeRecords, int recordBytes, int partitions,
                 case "--broker" -> {
                     String where = value(arg, args, ++i);
                     if (!where.equals("jvm") && !where.equals("in-process")) {
-                        throw new IllegalArgumentException("--broker must be 'jvm' or 'in-process', not '" + where + "'");
+                        throw new IllegalArgumentException(
+                                "--broker must be 'jvm' or 'in-process', not '" + where + "'");
                     }
                     inProcess = where.equals("in-process");
                 }
                 case "--relay" -> relay = true;
                 case "--translating" -> translating = true;
                 case "--examples" -> examples = java.nio.file.Path.of(value(arg, args, ++i));
-                case "--broker-jvm-opts" -> brokerJvm = List.of(value(arg, args, ++i).trim().split("\\s+"));
+                case "--broker-jvm-opts" ->
+                    brokerJvm = List.of(value(arg, args, ++i).trim().split("\\s+"));
                 case "--workloads" -> {
                     List<String> chosen = new ArrayList<>();
                     for (String w : value(arg, args, ++i).split(",")) {
                         if (!List.of("produce", "consume", "latency").contains(w.trim())) {
-                            throw new IllegalArgumentException("--workloads: unknown workload '" + w + "' (allowed: produce, consume, latency)");
+                            throw new IllegalArgumentException(
+                                    "--workloads: unknown workload '" + w + "' (allowed: produce, consume, latency)");
                         }
                         chosen.add(w.trim());
                     }
@@ -140,14 +158,33 @@ record Options(int records, int consumeRecords, int recordBytes, int partitions,
             throw new IllegalArgumentException("--relay needs the broker in its own JVM (--broker jvm)");
         }
         if (translating && recordBytes < 64) {
-            throw new IllegalArgumentException("--translating needs --record-bytes of at least 64 (an Avro order record)");
+            throw new IllegalArgumentException(
+                    "--translating needs --record-bytes of at least 64 (an Avro order record)");
         }
         if (latencyWarmupSeconds >= latencySeconds) {
-            throw new IllegalArgumentException("--latency-warmup-seconds (" + latencyWarmupSeconds + ") must be below --latency-seconds (" + latencySeconds + ")");
+            throw new IllegalArgumentException("--latency-warmup-seconds (" + latencyWarmupSeconds
+                    + ") must be below --latency-seconds (" + latencySeconds + ")");
         }
-        return new Options(records, consumeRecords, recordBytes, partitions, rounds, latencyRounds, latencyRate,
-                Duration.ofSeconds(latencySeconds), Duration.ofSeconds(latencyWarmupSeconds),
-                lingerMs, batchBytes, relay, translating, examples, inProcess, brokerJvm, workloads, Map.copyOf(producer), Map.copyOf(consumer));
+        return new Options(
+                records,
+                consumeRecords,
+                recordBytes,
+                partitions,
+                rounds,
+                latencyRounds,
+                latencyRate,
+                Duration.ofSeconds(latencySeconds),
+                Duration.ofSeconds(latencyWarmupSeconds),
+                lingerMs,
+                batchBytes,
+                relay,
+                translating,
+                examples,
+                inProcess,
+                brokerJvm,
+                workloads,
+                Map.copyOf(producer),
+                Map.copyOf(consumer));
     }
 
     private static void keyValue(String option, String raw, Map<String, String> into) {
@@ -180,10 +217,14 @@ record Options(int records, int consumeRecords, int recordBytes, int partitions,
     }
 
     String describe() {
-        return "records per produce round=" + records + ", per consume round=" + consumeRecords + ", record=" + recordBytes + " B, partitions=" + partitions
+        return "records per produce round=" + records + ", per consume round=" + consumeRecords + ", record="
+                + recordBytes + " B, partitions=" + partitions
                 + ", rounds=" + rounds + ", producer acks=all linger.ms=" + lingerMs + " batch.size=" + batchBytes
-                + ", latency " + latencyRounds + " rounds at " + latencyRate + " rec/s for " + latencyDuration.toSeconds() + " s (first " + latencyWarmup.toSeconds() + " s discarded)"
-                + (translating ? ", payload Avro orders-value v1 in lz4 batches, targets include a translating proxy" : ", payload random bytes, no compression")
+                + ", latency " + latencyRounds + " rounds at " + latencyRate + " rec/s for "
+                + latencyDuration.toSeconds() + " s (first " + latencyWarmup.toSeconds() + " s discarded)"
+                + (translating
+                        ? ", payload Avro orders-value v1 in lz4 batches, targets include a translating proxy"
+                        : ", payload random bytes, no compression")
                 + ", broker " + (brokerInProcess ? "in-process" : "own JVM " + String.join(" ", brokerJvmOptions))
                 + (producerOverrides.isEmpty() ? "" : ", producer " + producerOverrides)
                 + (consumerOverrides.isEmpty() ? "" : ", consumer " + consumerOverrides);

@@ -112,13 +112,15 @@ abstract sealed class Payload {
     static final class AvroOrders extends Payload {
         /** Offset of the 16 hex digits of {@code id}: the Confluent header, then the string's length (one byte: zigzag(16) = 32). */
         private static final int ID_OFFSET = WireFormat.HEADER_SIZE + 1;
+
         private static final int ID_CHARS = 16;
         private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         private static final String[] WORDS = ("north south east west street avenue road lane house flat floor door "
-                + "green blue red black white grey large small new old first second third last order delivery "
-                + "parcel box crate pallet express standard priority economy morning evening weekday weekend "
-                + "customer account member gold silver bronze retail wholesale partner supplier city town "
-                + "village harbour station market square park bridge").split(" ");
+                        + "green blue red black white grey large small new old first second third last order delivery "
+                        + "parcel box crate pallet express standard priority economy morning evening weekday weekend "
+                        + "customer account member gold silver bronze retail wholesale partner supplier city town "
+                        + "village harbour station market square park bridge")
+                .split(" ");
 
         private final int recordBytes;
         private final Schema v1;
@@ -159,7 +161,8 @@ abstract sealed class Payload {
                 }
                 length -= size - recordBytes;
             }
-            throw new IllegalArgumentException("cannot build an orders-value v1 record of exactly " + recordBytes + " bytes (minimum ~40)");
+            throw new IllegalArgumentException(
+                    "cannot build an orders-value v1 record of exactly " + recordBytes + " bytes (minimum ~40)");
         }
 
         private byte[] frame(GenericRecord r) {
@@ -213,8 +216,8 @@ abstract sealed class Payload {
 
         @Override
         String describe() {
-            return "Confluent-framed Avro orders-value v1 (schema id " + v1Id + ") of " + recordBytes + " B, " + DISTINCT
-                    + " distinct records, compression lz4";
+            return "Confluent-framed Avro orders-value v1 (schema id " + v1Id + ") of " + recordBytes + " B, "
+                    + DISTINCT + " distinct records, compression lz4";
         }
 
         /**
@@ -234,7 +237,14 @@ abstract sealed class Payload {
             GenericRecord got;
             try {
                 got = new GenericDatumReader<GenericRecord>(writer)
-                        .read(null, DecoderFactory.get().binaryDecoder(value, WireFormat.HEADER_SIZE, value.length - WireFormat.HEADER_SIZE, null));
+                        .read(
+                                null,
+                                DecoderFactory.get()
+                                        .binaryDecoder(
+                                                value,
+                                                WireFormat.HEADER_SIZE,
+                                                value.length - WireFormat.HEADER_SIZE,
+                                                null));
             } catch (IOException | RuntimeException e) {
                 return "does not decode as schema id " + id + ": " + e;
             }
@@ -252,7 +262,9 @@ abstract sealed class Payload {
                 return "customer differs from the record sent with id " + got.get("id");
             }
             if (id == v1Id) {
-                return java.util.Arrays.equals(value, values[index]) ? null : "v1 bytes differ from the record sent with id " + got.get("id");
+                return java.util.Arrays.equals(value, values[index])
+                        ? null
+                        : "v1 bytes differ from the record sent with id " + got.get("id");
             }
             if (!sent.get("amount").equals(got.get("amountCents"))) {
                 return "amountCents " + got.get("amountCents") + ", expected amount " + sent.get("amount");

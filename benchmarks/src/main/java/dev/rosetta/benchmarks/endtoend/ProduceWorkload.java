@@ -12,14 +12,15 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * acknowledged by the broker (acks=all).
  */
 final class ProduceWorkload {
-    private ProduceWorkload() {
-    }
+    private ProduceWorkload() {}
 
-    static ThroughputResult run(Target target, Broker broker, String topic, int records, Options options, Payload payload) {
+    static ThroughputResult run(
+            Target target, Broker broker, String topic, int records, Options options, Payload payload) {
         AtomicLong failed = new AtomicLong();
         AtomicReference<Exception> firstFailure = new AtomicReference<>();
         ThroughputResult result;
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(ClientSettings.producer(target, options, "produce", payload))) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(ClientSettings.producer(target, options, "produce", payload))) {
             producer.partitionsFor(topic); // metadata before the clock starts
             long proxyCpu = target.proxyCpu().cpuNanos();
             long proxyUserCpu = target.proxyUserCpu().cpuNanos();
@@ -37,14 +38,21 @@ final class ProduceWorkload {
             }
             producer.flush(); // bounded by delivery.timeout.ms
             long nanos = System.nanoTime() - start;
-            result = new ThroughputResult(records, bytes, nanos,
-                    delta(proxyCpu, target.proxyCpu().cpuNanos()), delta(proxyUserCpu, target.proxyUserCpu().cpuNanos()), delta(brokerCpu, broker.cpu().cpuNanos()),
+            result = new ThroughputResult(
+                    records,
+                    bytes,
+                    nanos,
+                    delta(proxyCpu, target.proxyCpu().cpuNanos()),
+                    delta(proxyUserCpu, target.proxyUserCpu().cpuNanos()),
+                    delta(brokerCpu, broker.cpu().cpuNanos()),
                     ThroughputResult.clientMetric(producer.metrics(), "producer-metrics", "request-latency-avg"),
                     ThroughputResult.clientMetric(producer.metrics(), "producer-metrics", "request-size-avg"));
         }
         if (failed.get() > 0) {
-            throw new IllegalStateException(failed.get() + " of " + records + " records to " + topic + " via " + target.name()
-                    + " failed; first: " + firstFailure.get(), firstFailure.get());
+            throw new IllegalStateException(
+                    failed.get() + " of " + records + " records to " + topic + " via " + target.name()
+                            + " failed; first: " + firstFailure.get(),
+                    firstFailure.get());
         }
         return result;
     }

@@ -32,8 +32,10 @@ final class Report {
     }
 
     void add(String workload, Target target, ThroughputResult result) {
-        throughput.computeIfAbsent(workload, w -> new LinkedHashMap<>())
-                .computeIfAbsent(target.name(), t -> new ArrayList<>()).add(result);
+        throughput
+                .computeIfAbsent(workload, w -> new LinkedHashMap<>())
+                .computeIfAbsent(target.name(), t -> new ArrayList<>())
+                .add(result);
     }
 
     void add(Target target, LatencyResult result) {
@@ -47,7 +49,12 @@ final class Report {
         StringBuilder header = new StringBuilder("| metric | " + base.name());
         StringBuilder rule = new StringBuilder("|---|---:");
         for (Target t : others) {
-            header.append(" | ").append(t.name()).append(" | ").append(t.name()).append('/').append(base.name());
+            header.append(" | ")
+                    .append(t.name())
+                    .append(" | ")
+                    .append(t.name())
+                    .append('/')
+                    .append(base.name());
             rule.append("|---:|---:");
         }
         header.append(" | target | met |");
@@ -60,37 +67,87 @@ final class Report {
             Map<String, List<ThroughputResult>> byTarget = workload.getValue();
             allMet &= throughputRow(out, w + " records/s", byTarget, ThroughputResult::recordsPerSecond, "%,.0f", true);
             allMet &= throughputRow(out, w + " MB/s", byTarget, ThroughputResult::megabytesPerSecond, "%.1f", true);
-            bestRow(out, w + " MB/s, best round", byTarget.get(base.name()), others.stream().map(t -> byTarget.get(t.name())).toList(),
-                    ThroughputResult::megabytesPerSecond, true, "%.1f", false);
-            pairedRow(out, w + " MB/s, per-round ratio", byTarget.get(base.name()), others.stream().map(t -> byTarget.get(t.name())).toList(),
-                    ThroughputResult::megabytesPerSecond, true);
-            throughputRow(out, w + " client " + (w.equals("consume") ? "fetch" : "request") + " latency ms (avg)", byTarget, ThroughputResult::requestMillis, "%.2f", false);
-            throughputRow(out, w + " proxy CPU ms/MB", byTarget, ThroughputResult::proxyCpuMillisPerMegabyte, "%.2f", false);
-            throughputRow(out, w + " proxy CPU ms/MB, user mode", byTarget, ThroughputResult::proxyUserCpuMillisPerMegabyte, "%.2f", false);
+            bestRow(
+                    out,
+                    w + " MB/s, best round",
+                    byTarget.get(base.name()),
+                    others.stream().map(t -> byTarget.get(t.name())).toList(),
+                    ThroughputResult::megabytesPerSecond,
+                    true,
+                    "%.1f",
+                    false);
+            pairedRow(
+                    out,
+                    w + " MB/s, per-round ratio",
+                    byTarget.get(base.name()),
+                    others.stream().map(t -> byTarget.get(t.name())).toList(),
+                    ThroughputResult::megabytesPerSecond,
+                    true);
+            throughputRow(
+                    out,
+                    w + " client " + (w.equals("consume") ? "fetch" : "request") + " latency ms (avg)",
+                    byTarget,
+                    ThroughputResult::requestMillis,
+                    "%.2f",
+                    false);
+            throughputRow(
+                    out, w + " proxy CPU ms/MB", byTarget, ThroughputResult::proxyCpuMillisPerMegabyte, "%.2f", false);
+            throughputRow(
+                    out,
+                    w + " proxy CPU ms/MB, user mode",
+                    byTarget,
+                    ThroughputResult::proxyUserCpuMillisPerMegabyte,
+                    "%.2f",
+                    false);
             allMet &= perCoreRow(out, w + " proxy MB/s per core (1000 / CPU ms/MB)", byTarget);
-            throughputRow(out, w + " broker CPU ms/MB", byTarget, ThroughputResult::brokerCpuMillisPerMegabyte, "%.2f", false);
+            throughputRow(
+                    out,
+                    w + " broker CPU ms/MB",
+                    byTarget,
+                    ThroughputResult::brokerCpuMillisPerMegabyte,
+                    "%.2f",
+                    false);
         }
         if (!latency.isEmpty()) {
             latencyRow(out, "latency p50 ms", LatencyResult::p50, false);
             allMet &= latencyRow(out, "latency p99 ms", LatencyResult::p99, true);
-            pairedRow(out, "latency p99 ms, per-round difference", latency.get(base.name()), others.stream().map(t -> latency.get(t.name())).toList(),
-                    LatencyResult::p99, false);
-            bestRow(out, "latency p99 ms, best round", latency.get(base.name()), others.stream().map(t -> latency.get(t.name())).toList(),
-                    LatencyResult::p99, false, "%.2f", true);
+            pairedRow(
+                    out,
+                    "latency p99 ms, per-round difference",
+                    latency.get(base.name()),
+                    others.stream().map(t -> latency.get(t.name())).toList(),
+                    LatencyResult::p99,
+                    false);
+            bestRow(
+                    out,
+                    "latency p99 ms, best round",
+                    latency.get(base.name()),
+                    others.stream().map(t -> latency.get(t.name())).toList(),
+                    LatencyResult::p99,
+                    false,
+                    "%.2f",
+                    true);
             latencyRow(out, "latency p99.9 ms", LatencyResult::p999, false);
             latencyRow(out, "latency max ms", LatencyResult::max, false);
         }
         out.println();
         allMet &= printAgainstPassThrough(out);
-        out.println("Cells: median over rounds (min .. max in brackets); targets are checked on medians. Ratio: median of target / median of "
-                + base.name() + ". 'Best round': the least disturbed round of each target. MB = 10^6 bytes of record values as the client sent them (produce, latency) or received them (consume: after translation). CPU ms/MB: CPU time of the"
-                + " proxy's rosetta-io threads (or the whole broker JVM) per MB moved. Client latency: the clients' own request-latency-avg /"
-                + " fetch-latency-avg metrics.");
+        out.println(
+                "Cells: median over rounds (min .. max in brackets); targets are checked on medians. Ratio: median of target / median of "
+                        + base.name()
+                        + ". 'Best round': the least disturbed round of each target. MB = 10^6 bytes of record values as the client sent them (produce, latency) or received them (consume: after translation). CPU ms/MB: CPU time of the"
+                        + " proxy's rosetta-io threads (or the whole broker JVM) per MB moved. Client latency: the clients' own request-latency-avg /"
+                        + " fetch-latency-avg metrics.");
         return allMet;
     }
 
-    private boolean throughputRow(PrintStream out, String metric, Map<String, List<ThroughputResult>> byTarget,
-                                  ToDoubleFunction<ThroughputResult> value, String format, boolean checked) {
+    private boolean throughputRow(
+            PrintStream out,
+            String metric,
+            Map<String, List<ThroughputResult>> byTarget,
+            ToDoubleFunction<ThroughputResult> value,
+            String format,
+            boolean checked) {
         double[] baseValues = values(byTarget.get(targets.get(0).name()), value);
         StringBuilder row = new StringBuilder("| " + metric + " | " + cell(baseValues, format));
         boolean met = true;
@@ -100,13 +157,20 @@ final class Report {
             double ratio = median(v) / median(baseValues);
             anyMeasured |= !Double.isNaN(median(v));
             met &= Double.isNaN(t.minThroughputRatio()) || ratio >= t.minThroughputRatio();
-            row.append(" | ").append(cell(v, format)).append(" | ").append(Double.isNaN(ratio) ? "-" : String.format(Locale.ROOT, "%.3f", ratio));
+            row.append(" | ")
+                    .append(cell(v, format))
+                    .append(" | ")
+                    .append(Double.isNaN(ratio) ? "-" : String.format(Locale.ROOT, "%.3f", ratio));
         }
         if (!anyMeasured) {
             return true;
         }
         if (checked) {
-            row.append(" | ").append(targetText(">= %.2f", Target::minThroughputRatio)).append(" | ").append(met ? "yes" : "NO").append(" |");
+            row.append(" | ")
+                    .append(targetText(">= %.2f", Target::minThroughputRatio))
+                    .append(" | ")
+                    .append(met ? "yes" : "NO")
+                    .append(" |");
         } else {
             row.append(" |  |  |");
         }
@@ -147,8 +211,11 @@ final class Report {
         if (!anyMeasured) {
             return true;
         }
-        row.append(" | ").append(checked ? targetText(">= %.0f MB/s", Target::minMegabytesPerCore) : "").append(" | ")
-                .append(checked ? (met ? "yes" : "NO") : "").append(" |");
+        row.append(" | ")
+                .append(checked ? targetText(">= %.0f MB/s", Target::minMegabytesPerCore) : "")
+                .append(" | ")
+                .append(checked ? (met ? "yes" : "NO") : "")
+                .append(" |");
         out.println(row);
         return met;
     }
@@ -159,15 +226,22 @@ final class Report {
      * the per-round ratios (p99: differences). Informational, no target.
      */
     private boolean printAgainstPassThrough(PrintStream out) {
-        Target proxy = targets.stream().filter(t -> t.name().equals("proxy")).findFirst().orElse(null);
+        Target proxy = targets.stream()
+                .filter(t -> t.name().equals("proxy"))
+                .findFirst()
+                .orElse(null);
         if (proxy == null) {
             return true;
         }
-        List<Target> compared = targets.stream().filter(t -> !t.name().equals("proxy") && !t.name().equals(targets.get(0).name())).toList();
+        List<Target> compared = targets.stream()
+                .filter(t -> !t.name().equals("proxy")
+                        && !t.name().equals(targets.get(0).name()))
+                .toList();
         if (compared.isEmpty()) {
             return true;
         }
-        out.println("| against the pass-through proxy | target | ratio of medians (or difference) | per round: median (min .. max) |");
+        out.println(
+                "| against the pass-through proxy | target | ratio of medians (or difference) | per round: median (min .. max) |");
         out.println("|---|---|---:|---:|");
         for (var workload : throughput.entrySet()) {
             List<ThroughputResult> base = workload.getValue().get(proxy.name());
@@ -176,7 +250,8 @@ final class Report {
                 double[] b = values(base, ThroughputResult::megabytesPerSecond);
                 double[] v = values(other, ThroughputResult::megabytesPerSecond);
                 out.println("| " + workload.getKey() + " MB/s, " + t.name() + "/proxy | " + t.name() + " | "
-                        + String.format(Locale.ROOT, "%.3f", median(v) / median(b)) + " | " + cell(paired(v, b, true), "%.3f") + " |");
+                        + String.format(Locale.ROOT, "%.3f", median(v) / median(b)) + " | "
+                        + cell(paired(v, b, true), "%.3f") + " |");
             }
         }
         if (!latency.isEmpty()) {
@@ -186,9 +261,11 @@ final class Report {
                 double[] b50 = values(latency.get(proxy.name()), LatencyResult::p50);
                 double[] v50 = values(latency.get(t.name()), LatencyResult::p50);
                 out.println("| latency p50 ms, " + t.name() + " - proxy | " + t.name() + " | "
-                        + String.format(Locale.ROOT, "%+.2f", median(v50) - median(b50)) + " | " + cell(paired(v50, b50, false), "%+.2f") + " |");
+                        + String.format(Locale.ROOT, "%+.2f", median(v50) - median(b50)) + " | "
+                        + cell(paired(v50, b50, false), "%+.2f") + " |");
                 out.println("| latency p99 ms, " + t.name() + " - proxy | " + t.name() + " | "
-                        + String.format(Locale.ROOT, "%+.2f", median(v) - median(b)) + " | " + cell(paired(v, b, false), "%+.2f") + " |");
+                        + String.format(Locale.ROOT, "%+.2f", median(v) - median(b)) + " | "
+                        + cell(paired(v, b, false), "%+.2f") + " |");
             }
         }
         out.println();
@@ -204,7 +281,8 @@ final class Report {
         return paired;
     }
 
-    private boolean latencyRow(PrintStream out, String metric, ToDoubleFunction<LatencyResult> value, boolean checkAdded) {
+    private boolean latencyRow(
+            PrintStream out, String metric, ToDoubleFunction<LatencyResult> value, boolean checkAdded) {
         double[] baseValues = values(latency.get(targets.get(0).name()), value);
         StringBuilder row = new StringBuilder("| " + metric + " | " + cell(baseValues, "%.2f"));
         boolean met = true;
@@ -218,8 +296,13 @@ final class Report {
             added.append(String.format(Locale.ROOT, "%s %+.2f ms ", t.name(), delta));
         }
         if (checkAdded) {
-            row.append(" | added ").append(targetText("<= %.1f ms", Target::maxAddedP99Millis))
-                    .append(" (").append(added.toString().trim()).append(") | ").append(met ? "yes" : "NO").append(" |");
+            row.append(" | added ")
+                    .append(targetText("<= %.1f ms", Target::maxAddedP99Millis))
+                    .append(" (")
+                    .append(added.toString().trim())
+                    .append(") | ")
+                    .append(met ? "yes" : "NO")
+                    .append(" |");
         } else {
             row.append(" |  |  |");
         }
@@ -231,15 +314,26 @@ final class Report {
      * The best round of each target (highest throughput or lowest latency): noise from other work on
      * the machine only ever slows a round down, so the best rounds are the least disturbed ones.
      */
-    private <R> void bestRow(PrintStream out, String metric, List<R> base, List<List<R>> others, ToDoubleFunction<R> value,
-                             boolean higherIsBetter, String format, boolean showDelta) {
+    private <R> void bestRow(
+            PrintStream out,
+            String metric,
+            List<R> base,
+            List<List<R>> others,
+            ToDoubleFunction<R> value,
+            boolean higherIsBetter,
+            String format,
+            boolean showDelta) {
         double baseBest = best(values(base, value), higherIsBetter);
         StringBuilder row = new StringBuilder("| " + metric + " | " + String.format(Locale.ROOT, format, baseBest));
         StringBuilder delta = new StringBuilder();
         for (int i = 0; i < others.size(); i++) {
             double b = best(values(others.get(i), value), higherIsBetter);
-            row.append(" | ").append(String.format(Locale.ROOT, format, b)).append(" | ").append(String.format(Locale.ROOT, "%.3f", b / baseBest));
-            delta.append(String.format(Locale.ROOT, "%s %+.2f ms ", targets.get(i + 1).name(), b - baseBest));
+            row.append(" | ")
+                    .append(String.format(Locale.ROOT, format, b))
+                    .append(" | ")
+                    .append(String.format(Locale.ROOT, "%.3f", b / baseBest));
+            delta.append(String.format(
+                    Locale.ROOT, "%s %+.2f ms ", targets.get(i + 1).name(), b - baseBest));
         }
         row.append(showDelta ? " | (added: " + delta.toString().trim() + ") |  |" : " |  |  |");
         out.println(row);
@@ -249,7 +343,13 @@ final class Report {
      * Round by round, target against baseline (ratio or difference), then the median: the two runs of
      * a round are back to back, so drift slower than a round cancels out of each pair.
      */
-    private <R> void pairedRow(PrintStream out, String metric, List<R> base, List<List<R>> others, ToDoubleFunction<R> value, boolean ratio) {
+    private <R> void pairedRow(
+            PrintStream out,
+            String metric,
+            List<R> base,
+            List<List<R>> others,
+            ToDoubleFunction<R> value,
+            boolean ratio) {
         double[] baseValues = values(base, value);
         StringBuilder row = new StringBuilder("| " + metric + " | ");
         for (List<R> other : others) {
@@ -277,7 +377,9 @@ final class Report {
     }
 
     private static <R> double[] values(List<R> results, ToDoubleFunction<R> value) {
-        return results == null ? new double[0] : results.stream().mapToDouble(value).toArray();
+        return results == null
+                ? new double[0]
+                : results.stream().mapToDouble(value).toArray();
     }
 
     private static String cell(double[] values, String format) {
@@ -286,7 +388,12 @@ final class Report {
         }
         double[] sorted = values.clone();
         Arrays.sort(sorted);
-        return String.format(Locale.ROOT, format + " (" + format + " .. " + format + ")", median(values), sorted[0], sorted[sorted.length - 1]);
+        return String.format(
+                Locale.ROOT,
+                format + " (" + format + " .. " + format + ")",
+                median(values),
+                sorted[0],
+                sorted[sorted.length - 1]);
     }
 
     static double median(double[] values) {

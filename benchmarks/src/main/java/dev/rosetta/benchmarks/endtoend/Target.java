@@ -15,21 +15,47 @@ package dev.rosetta.benchmarks.endtoend;
  * @param readsSchemaId      the schema id every value a consumer reads through this target must carry; -1 = not checked
  * @param storesSchemaId     the schema id every value produced through this target must be stored with; -1 = not checked
  */
-record Target(String name, String bootstrapServers, CpuMeter proxyCpu, CpuMeter proxyUserCpu,
-              double minThroughputRatio, double maxAddedP99Millis, double minMegabytesPerCore,
-              int readsSchemaId, int storesSchemaId) {
+record Target(
+        String name,
+        String bootstrapServers,
+        CpuMeter proxyCpu,
+        CpuMeter proxyUserCpu,
+        double minThroughputRatio,
+        double maxAddedP99Millis,
+        double minMegabytesPerCore,
+        int readsSchemaId,
+        int storesSchemaId) {
 
     /** Pass-through targets (proxy, relay): >= 95% of direct, p99 + 1 ms at most. */
     Target(String name, String bootstrapServers, CpuMeter proxyCpu, CpuMeter proxyUserCpu) {
-        this(name, bootstrapServers, proxyCpu, proxyUserCpu, Report.THROUGHPUT_TARGET, Report.ADDED_P99_TARGET_MS, Double.NaN, -1, -1);
+        this(
+                name,
+                bootstrapServers,
+                proxyCpu,
+                proxyUserCpu,
+                Report.THROUGHPUT_TARGET,
+                Report.ADDED_P99_TARGET_MS,
+                Double.NaN,
+                -1,
+                -1);
     }
 
     static Target direct(String bootstrapServers) {
-        return new Target("direct", bootstrapServers, CpuMeter.NONE, CpuMeter.NONE, Double.NaN, Double.NaN, Double.NaN, -1, -1);
+        return new Target(
+                "direct", bootstrapServers, CpuMeter.NONE, CpuMeter.NONE, Double.NaN, Double.NaN, Double.NaN, -1, -1);
     }
 
     /** The same target, checking that it delivers and stores records of these schema ids. */
     Target expecting(int reads, int stores) {
-        return new Target(name, bootstrapServers, proxyCpu, proxyUserCpu, minThroughputRatio, maxAddedP99Millis, minMegabytesPerCore, reads, stores);
+        return new Target(
+                name,
+                bootstrapServers,
+                proxyCpu,
+                proxyUserCpu,
+                minThroughputRatio,
+                maxAddedP99Millis,
+                minMegabytesPerCore,
+                reads,
+                stores);
     }
 }

@@ -7,6 +7,7 @@ import dev.rosetta.proxy.net.Transport;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -15,7 +16,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.buffer.Unpooled;
 
 /**
  * A calibration target, not a Kafka proxy: a byte pipe that forwards every chunk as soon as it is
@@ -35,7 +35,8 @@ final class TcpRelay implements AutoCloseable {
 
     static TcpRelay start(int listenPort, InetSocketAddress target) {
         Transport transport = Transport.best();
-        EventLoopGroup group = transport.newGroup("relay-io", Runtime.getRuntime().availableProcessors());
+        EventLoopGroup group =
+                transport.newGroup("relay-io", Runtime.getRuntime().availableProcessors());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannelType())
@@ -47,7 +48,8 @@ final class TcpRelay implements AutoCloseable {
                         ch.pipeline().addLast(new Frontend(transport, target));
                     }
                 });
-        Channel server = bootstrap.bind("127.0.0.1", listenPort).syncUninterruptibly().channel();
+        Channel server =
+                bootstrap.bind("127.0.0.1", listenPort).syncUninterruptibly().channel();
         return new TcpRelay(group, server);
     }
 
@@ -65,10 +67,13 @@ final class TcpRelay implements AutoCloseable {
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             Channel client = ctx.channel();
-            new Bootstrap().group(client.eventLoop()).channel(transport.socketChannelType())
+            new Bootstrap()
+                    .group(client.eventLoop())
+                    .channel(transport.socketChannelType())
                     .option(ChannelOption.TCP_NODELAY, true)
                     .handler(new Pipe(client))
-                    .connect(target).addListener((ChannelFutureListener) f -> {
+                    .connect(target)
+                    .addListener((ChannelFutureListener) f -> {
                         if (f.isSuccess()) {
                             backend = f.channel();
                             client.config().setAutoRead(true);

@@ -15,8 +15,15 @@ package dev.rosetta.benchmarks.endtoend;
  * @param requestBytes   the client's average request size ({@code request-size-avg}) or fetch response
  *                       size ({@code fetch-size-avg}), bytes
  */
-record ThroughputResult(long records, long bytes, long nanos, long proxyCpuNanos, long proxyUserCpuNanos, long brokerCpuNanos,
-                        double requestMillis, double requestBytes) {
+record ThroughputResult(
+        long records,
+        long bytes,
+        long nanos,
+        long proxyCpuNanos,
+        long proxyUserCpuNanos,
+        long brokerCpuNanos,
+        double requestMillis,
+        double requestBytes) {
 
     double recordsPerSecond() {
         return records * 1e9 / nanos;
@@ -41,10 +48,14 @@ record ThroughputResult(long records, long bytes, long nanos, long proxyCpuNanos
     }
 
     /** The metric named {@code name} in {@code group} of a Kafka client's metrics, NaN when absent. */
-    static double clientMetric(java.util.Map<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> metrics,
-                               String group, String name) {
+    static double clientMetric(
+            java.util.Map<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> metrics,
+            String group,
+            String name) {
         for (var entry : metrics.entrySet()) {
-            if (entry.getKey().group().equals(group) && entry.getKey().name().equals(name) && entry.getKey().tags().get("topic") == null
+            if (entry.getKey().group().equals(group)
+                    && entry.getKey().name().equals(name)
+                    && entry.getKey().tags().get("topic") == null
                     && entry.getKey().tags().get("node-id") == null) {
                 Object value = entry.getValue().metricValue();
                 return value instanceof Number n ? n.doubleValue() : Double.NaN;

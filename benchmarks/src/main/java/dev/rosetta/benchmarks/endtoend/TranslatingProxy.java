@@ -39,7 +39,15 @@ final class TranslatingProxy implements AutoCloseable {
     /** The first Netty pool number of this sidecar: pools numbered below it belong to sidecars started earlier. */
     final int firstPool;
 
-    private TranslatingProxy(EmbeddedRegistry registry, Sidecar sidecar, Schema v1, Schema v2, int v1Id, int v2Id, Target target, int firstPool) {
+    private TranslatingProxy(
+            EmbeddedRegistry registry,
+            Sidecar sidecar,
+            Schema v1,
+            Schema v2,
+            int v1Id,
+            int v2Id,
+            Target target,
+            int firstPool) {
         this.registry = registry;
         this.sidecar = sidecar;
         this.v1 = v1;
@@ -55,7 +63,8 @@ final class TranslatingProxy implements AutoCloseable {
      * @param consumeTopics  topics whose consumers read v2 (records stored as v1 are upcast on Fetch)
      * @param produceTopics  topics whose records are stored as v2 (v1 records are upcast on Produce)
      */
-    static TranslatingProxy start(String upstream, Path examples, List<String> consumeTopics, List<String> produceTopics) {
+    static TranslatingProxy start(
+            String upstream, Path examples, List<String> consumeTopics, List<String> produceTopics) {
         Path contracts = examples.resolve("contracts");
         Path translators = examples.resolve("translators");
         if (!Files.isDirectory(contracts) || !Files.isDirectory(translators)) {
@@ -64,8 +73,10 @@ final class TranslatingProxy implements AutoCloseable {
         }
         EmbeddedRegistry registry = EmbeddedRegistry.start(contracts);
         try {
-            var s1 = registry.schema(SUBJECT, 1).orElseThrow(() -> new IllegalStateException(SUBJECT + " v1 not in " + contracts));
-            var s2 = registry.schema(SUBJECT, 2).orElseThrow(() -> new IllegalStateException(SUBJECT + " v2 not in " + contracts));
+            var s1 = registry.schema(SUBJECT, 1)
+                    .orElseThrow(() -> new IllegalStateException(SUBJECT + " v1 not in " + contracts));
+            var s2 = registry.schema(SUBJECT, 2)
+                    .orElseThrow(() -> new IllegalStateException(SUBJECT + " v2 not in " + contracts));
             List<RouteConfig> routes = new java.util.ArrayList<>();
             for (String topic : consumeTopics) {
                 routes.add(new RouteConfig(topic, SUBJECT, null, ConsumeConfig.of(2), null, FailurePolicy.DEFAULT));
@@ -74,7 +85,8 @@ final class TranslatingProxy implements AutoCloseable {
                 routes.add(new RouteConfig(topic, SUBJECT, null, null, ProduceConfig.of(2), FailurePolicy.DEFAULT));
             }
             RosettaConfig config = RosettaConfig.defaults(List.of(upstream))
-                    .withListener(new ListenerConfig("127.0.0.1", 0, 0, "127.0.0.1", ListenerConfig.DEFAULT_MAX_FRAME_BYTES, null))
+                    .withListener(new ListenerConfig(
+                            "127.0.0.1", 0, 0, "127.0.0.1", ListenerConfig.DEFAULT_MAX_FRAME_BYTES, null))
                     .withAdmin(new AdminConfig(false, "127.0.0.1", 0, null))
                     .withRegistry(new RegistryConfig(registry.url(), null, null, null, null, null, null))
                     .withTranslators(new TranslatorsConfig(translators))
@@ -82,13 +94,30 @@ final class TranslatingProxy implements AutoCloseable {
             int before = CpuMeter.nettyPoolNumber();
             Sidecar sidecar = new Sidecar(config).start();
             int after = CpuMeter.nettyPoolNumber();
-            Target target = new Target("translating", sidecar.proxy().bootstrapServers(),
+            Target target = new Target(
+                    "translating",
+                    sidecar.proxy().bootstrapServers(),
                     // event loops plus the translation workers (only this sidecar translates, so only it has them)
-                    CpuMeter.sum(CpuMeter.threadsOfPools("rosetta-io", before + 1, after - 1, false), CpuMeter.threadsNamed("rosetta-translate-", false)),
-                    CpuMeter.sum(CpuMeter.threadsOfPools("rosetta-io", before + 1, after - 1, true), CpuMeter.threadsNamed("rosetta-translate-", true)),
-                    Report.TRANSLATING_THROUGHPUT_TARGET, Double.NaN, Report.TRANSLATING_MB_PER_CORE_TARGET, s2.id(), s2.id());
-            return new TranslatingProxy(registry, sidecar, new Schema.Parser().parse(s1.schema()), new Schema.Parser().parse(s2.schema()),
-                    s1.id(), s2.id(), target, before);
+                    CpuMeter.sum(
+                            CpuMeter.threadsOfPools("rosetta-io", before + 1, after - 1, false),
+                            CpuMeter.threadsNamed("rosetta-translate-", false)),
+                    CpuMeter.sum(
+                            CpuMeter.threadsOfPools("rosetta-io", before + 1, after - 1, true),
+                            CpuMeter.threadsNamed("rosetta-translate-", true)),
+                    Report.TRANSLATING_THROUGHPUT_TARGET,
+                    Double.NaN,
+                    Report.TRANSLATING_MB_PER_CORE_TARGET,
+                    s2.id(),
+                    s2.id());
+            return new TranslatingProxy(
+                    registry,
+                    sidecar,
+                    new Schema.Parser().parse(s1.schema()),
+                    new Schema.Parser().parse(s2.schema()),
+                    s1.id(),
+                    s2.id(),
+                    target,
+                    before);
         } catch (RuntimeException e) {
             registry.close();
             throw e;

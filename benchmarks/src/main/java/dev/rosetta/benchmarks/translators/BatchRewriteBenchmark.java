@@ -1,6 +1,12 @@
 package dev.rosetta.benchmarks.translators;
 
-import dev.rosetta.proxy.translate.BatchCodec;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
@@ -27,12 +33,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Random;
-import java.util.concurrent.TimeUnit;
+import dev.rosetta.proxy.translate.BatchCodec;
 
 /**
  * The record-batch work of a translated fetch partition, without the translation: decode every
@@ -53,14 +54,36 @@ import java.util.concurrent.TimeUnit;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx512m"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xmx512m"})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class BatchRewriteBenchmark {
     static final int PARTITION_BYTES = 1 << 20;
     static final int RECORD_BYTES = 1024;
-    static final String[] WORDS = {"order", "customer", "EUR", "USD", "shipped", "pending", "Berlin", "Lisbon", "card",
-        "express", "standard", "gift", "note", "priority", "warehouse", "north", "south", "sku-", "returned", "paid"};
+    static final String[] WORDS = {
+        "order",
+        "customer",
+        "EUR",
+        "USD",
+        "shipped",
+        "pending",
+        "Berlin",
+        "Lisbon",
+        "card",
+        "express",
+        "standard",
+        "gift",
+        "note",
+        "priority",
+        "warehouse",
+        "north",
+        "south",
+        "sku-",
+        "returned",
+        "paid"
+    };
 
     @Param({"16", "256"})
     public int batchKiB;
@@ -78,14 +101,28 @@ public class BatchRewriteBenchmark {
         int recordCount = 0;
         while (partition.position() < PARTITION_BYTES) {
             ByteBufferOutputStream out = new ByteBufferOutputStream(batchKiB << 10);
-            MemoryRecordsBuilder builder = new MemoryRecordsBuilder(out, RecordBatch.MAGIC_VALUE_V2, Compression.lz4().build(),
-                    TimestampType.CREATE_TIME, offset, RecordBatch.NO_TIMESTAMP, 9000L + batchCount, (short) 0, (int) offset,
-                    false, false, 5, Integer.MAX_VALUE);
+            MemoryRecordsBuilder builder = new MemoryRecordsBuilder(
+                    out,
+                    RecordBatch.MAGIC_VALUE_V2,
+                    Compression.lz4().build(),
+                    TimestampType.CREATE_TIME,
+                    offset,
+                    RecordBatch.NO_TIMESTAMP,
+                    9000L + batchCount,
+                    (short) 0,
+                    (int) offset,
+                    false,
+                    false,
+                    5,
+                    Integer.MAX_VALUE);
             int filled = 0;
             while (filled < batchKiB << 10) {
                 byte[] key = ("customer-" + random.nextInt(10_000)).getBytes(StandardCharsets.UTF_8);
                 byte[] value = value(random);
-                Header[] headers = {new RecordHeader("trace-id", Long.toHexString(random.nextLong()).getBytes(StandardCharsets.UTF_8))};
+                Header[] headers = {
+                    new RecordHeader(
+                            "trace-id", Long.toHexString(random.nextLong()).getBytes(StandardCharsets.UTF_8))
+                };
                 builder.appendWithOffset(offset++, 1_700_000_000_000L + offset, key, value, headers);
                 filled += value.length + key.length + 40;
                 recordCount++;
@@ -98,13 +135,15 @@ public class BatchRewriteBenchmark {
         partition.flip();
         batches = new ArrayList<>();
         MemoryRecords.readableRecords(partition).batches().forEach(batches::add);
-        System.out.printf("%npartition: %d lz4 batches, %d records, %.2f MiB on the wire, ~%.2f MiB uncompressed%n",
+        System.out.printf(
+                "%npartition: %d lz4 batches, %d records, %.2f MiB on the wire, ~%.2f MiB uncompressed%n",
                 batchCount, recordCount, partition.remaining() / 1048576.0, uncompressed / 1048576.0);
         for (MutableRecordBatch batch : batches) { // both paths must write the same batch before we time them
             ByteBuffer a = kafkaRebuild(batch);
             ByteBuffer b = codecRebuild(batch);
             if (!a.equals(b)) {
-                throw new IllegalStateException("Kafka's builder and BatchCodec disagree on the batch at " + batch.baseOffset());
+                throw new IllegalStateException(
+                        "Kafka's builder and BatchCodec disagree on the batch at " + batch.baseOffset());
             }
         }
     }
@@ -164,10 +203,23 @@ public class BatchRewriteBenchmark {
         }
         int estimate = Math.max(512, batch.sizeInBytes() + batch.sizeInBytes() / 4);
         ByteBufferOutputStream out = new ByteBufferOutputStream(estimate);
-        long logAppendTime = batch.timestampType() == TimestampType.LOG_APPEND_TIME ? batch.maxTimestamp() : RecordBatch.NO_TIMESTAMP;
-        MemoryRecordsBuilder builder = new MemoryRecordsBuilder(out, batch.magic(), Compression.of(batch.compressionType()).build(),
-                batch.timestampType(), batch.baseOffset(), logAppendTime, batch.producerId(), batch.producerEpoch(),
-                batch.baseSequence(), batch.isTransactional(), false, batch.partitionLeaderEpoch(), Integer.MAX_VALUE);
+        long logAppendTime = batch.timestampType() == TimestampType.LOG_APPEND_TIME
+                ? batch.maxTimestamp()
+                : RecordBatch.NO_TIMESTAMP;
+        MemoryRecordsBuilder builder = new MemoryRecordsBuilder(
+                out,
+                batch.magic(),
+                Compression.of(batch.compressionType()).build(),
+                batch.timestampType(),
+                batch.baseOffset(),
+                logAppendTime,
+                batch.producerId(),
+                batch.producerEpoch(),
+                batch.baseSequence(),
+                batch.isTransactional(),
+                false,
+                batch.partitionLeaderEpoch(),
+                Integer.MAX_VALUE);
         for (int i = 0; i < kept.size(); i++) {
             Record record = kept.get(i);
             builder.appendWithOffset(record.offset(), record.timestamp(), record.key(), values.get(i), headers.get(i));

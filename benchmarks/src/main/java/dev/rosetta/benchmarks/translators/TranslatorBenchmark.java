@@ -1,15 +1,12 @@
 package dev.rosetta.benchmarks.translators;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.rosetta.translators.Translator;
-import dev.rosetta.translators.TranslatorCache;
-import dev.rosetta.translators.chain.StepCatalog;
-import dev.rosetta.translators.ops.Operation;
-import dev.rosetta.translators.ops.Operations;
-import dev.rosetta.translators.registry.StaticSchemaRegistry;
-import dev.rosetta.translators.step.StepKey;
-import dev.rosetta.translators.verify.RecordGenerator;
-import dev.rosetta.translators.wire.WireFormat;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
@@ -33,12 +30,17 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.rosetta.translators.Translator;
+import dev.rosetta.translators.TranslatorCache;
+import dev.rosetta.translators.chain.StepCatalog;
+import dev.rosetta.translators.ops.Operation;
+import dev.rosetta.translators.ops.Operations;
+import dev.rosetta.translators.registry.StaticSchemaRegistry;
+import dev.rosetta.translators.step.StepKey;
+import dev.rosetta.translators.verify.RecordGenerator;
+import dev.rosetta.translators.wire.WireFormat;
 
 /**
  * Rosetta's compiled translator against vanilla Avro ({@code GenericDatumReader(writer, reader)}
@@ -55,7 +57,9 @@ import java.util.concurrent.TimeUnit;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx512m"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xmx512m"})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class TranslatorBenchmark {
@@ -148,17 +152,24 @@ public class TranslatorBenchmark {
         StaticSchemaRegistry registry = new StaticSchemaRegistry();
         int sourceId = registry.register("bench-value", v1);
         targetId = registry.register("bench-value", v2);
-        Operation rename = Operations.parse(new ObjectMapper().readTree("{\"rename\":{\"from\":\"" + from
-                + "\",\"to\":\"" + to + "\"}}"), Operations.DEFAULT_JSONATA_TIMEOUT, Operations.DEFAULT_JSONATA_DEPTH);
-        StepCatalog catalog = StepCatalog.builder().declare(new StepCatalog.Declared(new StepKey("bench-value", 1, 2),
-                List.of(rename), true, "benchmark")).build();
-        translator = TranslatorCache.builder(registry).catalog(catalog).build().translator("bench-value", sourceId, 2)
+        Operation rename = Operations.parse(
+                new ObjectMapper().readTree("{\"rename\":{\"from\":\"" + from + "\",\"to\":\"" + to + "\"}}"),
+                Operations.DEFAULT_JSONATA_TIMEOUT,
+                Operations.DEFAULT_JSONATA_DEPTH);
+        StepCatalog catalog = StepCatalog.builder()
+                .declare(new StepCatalog.Declared(new StepKey("bench-value", 1, 2), List.of(rename), true, "benchmark"))
+                .build();
+        translator = TranslatorCache.builder(registry)
+                .catalog(catalog)
+                .build()
+                .translator("bench-value", sourceId, 2)
                 .join();
 
         Schema writer = new Schema.Parser().parse(v1);
         // vanilla's equivalent of the rename operation: a reader alias
-        Schema reader = new Schema.Parser().parse(v2.replace("{\"name\":\"" + to + "\"",
-                "{\"name\":\"" + to + "\",\"aliases\":[\"" + from + "\"]"));
+        Schema reader = new Schema.Parser()
+                .parse(v2.replace(
+                        "{\"name\":\"" + to + "\"", "{\"name\":\"" + to + "\",\"aliases\":[\"" + from + "\"]"));
         vanillaReader = new GenericDatumReader<>(writer, reader, GenericData.get());
         vanillaWriter = new GenericDatumWriter<>(reader, GenericData.get());
         vanillaOut = new ByteArrayOutputStream(4096);
@@ -189,14 +200,19 @@ public class TranslatorBenchmark {
     }
 
     private static Object decodeBody(Schema s, byte[] framed) throws IOException {
-        return new GenericDatumReader<Object>(s).read(null, DecoderFactory.get().binaryDecoder(
-                Arrays.copyOfRange(framed, WireFormat.HEADER_SIZE, framed.length), null));
+        return new GenericDatumReader<Object>(s)
+                .read(
+                        null,
+                        DecoderFactory.get()
+                                .binaryDecoder(
+                                        Arrays.copyOfRange(framed, WireFormat.HEADER_SIZE, framed.length), null));
     }
 
     private byte[] vanilla(byte[] p) throws IOException {
         vanillaOut.reset();
         vanillaOut.write(WireFormat.header(targetId));
-        decoder = DecoderFactory.get().binaryDecoder(p, WireFormat.HEADER_SIZE, p.length - WireFormat.HEADER_SIZE, decoder);
+        decoder = DecoderFactory.get()
+                .binaryDecoder(p, WireFormat.HEADER_SIZE, p.length - WireFormat.HEADER_SIZE, decoder);
         reuse = vanillaReader.read(reuse, decoder);
         encoder = EncoderFactory.get().binaryEncoder(vanillaOut, encoder);
         vanillaWriter.write(reuse, encoder);
@@ -225,7 +241,8 @@ public class TranslatorBenchmark {
         for (byte[] p : payloads) {
             vanillaOut.reset();
             vanillaOut.write(header);
-            decoder = DecoderFactory.get().binaryDecoder(p, WireFormat.HEADER_SIZE, p.length - WireFormat.HEADER_SIZE, decoder);
+            decoder = DecoderFactory.get()
+                    .binaryDecoder(p, WireFormat.HEADER_SIZE, p.length - WireFormat.HEADER_SIZE, decoder);
             reuse = vanillaReader.read(reuse, decoder);
             encoder = EncoderFactory.get().binaryEncoder(vanillaOut, encoder);
             vanillaWriter.write(reuse, encoder);

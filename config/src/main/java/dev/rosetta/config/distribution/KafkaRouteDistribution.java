@@ -1,10 +1,19 @@
 package dev.rosetta.config.distribution;
 
-import dev.rosetta.config.routing.RouteChange;
-import dev.rosetta.config.routing.RouteChanges;
-import dev.rosetta.config.routing.RouteRevision;
-import dev.rosetta.config.routing.RouteStore;
-import dev.rosetta.config.routing.RouteTable;
+import java.io.Closeable;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -25,19 +34,11 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.Closeable;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
+import dev.rosetta.config.routing.RouteChange;
+import dev.rosetta.config.routing.RouteChanges;
+import dev.rosetta.config.routing.RouteRevision;
+import dev.rosetta.config.routing.RouteStore;
+import dev.rosetta.config.routing.RouteTable;
 
 /**
  * Keeps a fleet of sidecars on the same routes through a compacted, single-partition Kafka
@@ -93,8 +94,7 @@ public final class KafkaRouteDistribution implements RouteChanges, Closeable {
     private volatile @Nullable KafkaConsumer<String, String> consumer;
 
     /** What this sidecar has applied: the log position and the routes at that position. */
-    private record Position(long revision, @Nullable RouteTable table) {
-    }
+    private record Position(long revision, @Nullable RouteTable table) {}
 
     private KafkaRouteDistribution(Builder b) {
         this.store = b.store;
@@ -205,8 +205,8 @@ public final class KafkaRouteDistribution implements RouteChanges, Closeable {
         return publish(change, routes, basedOn, false);
     }
 
-    private CompletableFuture<RouteRevision> publish(RouteChange change, RouteTable routes, long basedOn,
-                                                     boolean reassert) {
+    private CompletableFuture<RouteRevision> publish(
+            RouteChange change, RouteTable routes, long basedOn, boolean reassert) {
         String changeId = sidecarId + "-" + UUID.randomUUID();
         CompletableFuture<RouteRevision> result = new CompletableFuture<>();
         pending.put(changeId, result);
@@ -225,7 +225,11 @@ public final class KafkaRouteDistribution implements RouteChanges, Closeable {
                 if (error != null) {
                     pending.remove(changeId);
                     result.completeExceptionally(error);
-                    LOG.warn("route change {} could not be published to {}: {}", change.describe(), topic, error.toString());
+                    LOG.warn(
+                            "route change {} could not be published to {}: {}",
+                            change.describe(),
+                            topic,
+                            error.toString());
                 }
             });
         } catch (RuntimeException e) {
@@ -241,7 +245,8 @@ public final class KafkaRouteDistribution implements RouteChanges, Closeable {
             TopicPartition tp = new TopicPartition(topic, 0);
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
-            long endAtStart = Objects.requireNonNull(consumer.endOffsets(List.of(tp)).get(tp), "end offset of " + tp);
+            long endAtStart =
+                    Objects.requireNonNull(consumer.endOffsets(List.of(tp)).get(tp), "end offset of " + tp);
             boolean caughtUp = false;
             boolean seenAny = false;
             CompletableFuture<RouteRevision> initialPublish = null;
@@ -257,13 +262,22 @@ public final class KafkaRouteDistribution implements RouteChanges, Closeable {
                     caughtUp = true;
                     if (!seenAny && !store.table().isEmpty()) {
                         RouteRevision local = store.current();
-                        initialPublish = publish(new RouteChange.ReplaceAll(local.table().routes(), local.actor(),
-                                "initial routes of sidecar " + sidecarId), local.table(), 0);
+                        initialPublish = publish(
+                                new RouteChange.ReplaceAll(
+                                        local.table().routes(),
+                                        local.actor(),
+                                        "initial routes of sidecar " + sidecarId),
+                                local.table(),
+                                0);
                         initialPublish.whenComplete((r, e) -> completeReady(e));
                     } else {
                         completeReady(null);
                     }
-                    LOG.info("sidecar {} caught up with {} at revision {}", sidecarId, topic, store.current().number());
+                    LOG.info(
+                            "sidecar {} caught up with {} at revision {}",
+                            sidecarId,
+                            topic,
+                            store.current().number());
                 }
             }
         } catch (WakeupException e) {
@@ -292,13 +306,17 @@ public final class KafkaRouteDistribution implements RouteChanges, Closeable {
      * just created (by this sidecar or another starting at the same moment) reaches each broker's
      * metadata a little after CreateTopics returns.
      */
-    private TopicDescription describeWhenKnown(Admin admin) throws ExecutionException, InterruptedException,
-            java.util.concurrent.TimeoutException {
+    private TopicDescription describeWhenKnown(Admin admin)
+            throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             try {
-                return Objects.requireNonNull(admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
-                        .get(topic), () -> "the broker described other topics than " + topic);
+                return Objects.requireNonNull(
+                        admin.describeTopics(List.of(topic))
+                                .allTopicNames()
+                                .get(30, TimeUnit.SECONDS)
+                                .get(topic),
+                        () -> "the broker described other topics than " + topic);
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
                         || System.nanoTime() > deadline) {
@@ -328,7 +346,8 @@ public final class KafkaRouteDistribution implements RouteChanges, Closeable {
                 }
                 TopicDescription description = describeWhenKnown(admin);
                 if (description.partitions().size() != 1) {
-                    throw new IllegalStateException("routes topic " + topic + " has " + description.partitions().size()
+                    throw new IllegalStateException("routes topic " + topic + " has "
+                            + description.partitions().size()
                             + " partitions; it needs exactly one so every sidecar sees one order");
                 }
             } catch (java.util.concurrent.TimeoutException e) {
@@ -348,7 +367,8 @@ public final class KafkaRouteDistribution implements RouteChanges, Closeable {
         consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         consumerProps.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
-        KafkaConsumer<String, String> c = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new StringDeserializer());
+        KafkaConsumer<String, String> c =
+                new KafkaConsumer<>(consumerProps, new StringDeserializer(), new StringDeserializer());
         consumer = c;
         return c;
     }
@@ -393,8 +413,14 @@ public final class KafkaRouteDistribution implements RouteChanges, Closeable {
                 rebased = !next.equals(stated);
             } catch (RuntimeException e) {
                 position = new Position(revision, current);
-                LOG.warn("route change {} by {} (sidecar {}) skipped at revision {}: it no longer applies after "
-                        + "concurrent changes: {}", change.describe(), change.actor(), origin, revision, e.getMessage());
+                LOG.warn(
+                        "route change {} by {} (sidecar {}) skipped at revision {}: it no longer applies after "
+                                + "concurrent changes: {}",
+                        change.describe(),
+                        change.actor(),
+                        origin,
+                        revision,
+                        e.getMessage());
                 CompletableFuture<RouteRevision> mine = pending.remove(changeId);
                 if (mine != null) {
                     mine.completeExceptionally(e);
@@ -402,8 +428,13 @@ public final class KafkaRouteDistribution implements RouteChanges, Closeable {
                 return true;
             }
             if (rebased) {
-                LOG.debug("route change {} by {} (sidecar {}) was made on revision {} but landed after revision {}; "
-                        + "re-applied to the current routes", change.describe(), change.actor(), origin, basedOn,
+                LOG.debug(
+                        "route change {} by {} (sidecar {}) was made on revision {} but landed after revision {}; "
+                                + "re-applied to the current routes",
+                        change.describe(),
+                        change.actor(),
+                        origin,
+                        basedOn,
                         at.revision());
             }
         }
@@ -421,8 +452,12 @@ public final class KafkaRouteDistribution implements RouteChanges, Closeable {
         }
         if (rebased && sidecarId.equals(origin)) {
             // Re-assert the merged state so the record compaction keeps is a correct, complete state.
-            publish(new RouteChange.ReplaceAll(next.routes(), "distribution",
-                    "state after re-applying " + change.describe()), next, revision, true);
+            publish(
+                    new RouteChange.ReplaceAll(
+                            next.routes(), "distribution", "state after re-applying " + change.describe()),
+                    next,
+                    revision,
+                    true);
         }
         return true;
     }

@@ -1,17 +1,18 @@
 package dev.rosetta.config.distribution;
 
+import java.io.UncheckedIOException;
+import java.time.Instant;
+
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.rosetta.config.routing.RouteChange;
 import dev.rosetta.config.routing.RouteJson;
 import dev.rosetta.config.routing.RouteTable;
-
-import java.io.UncheckedIOException;
-import java.time.Instant;
 
 /**
  * The value of one record on the routes topic, the envelope of a route change between sidecars:
@@ -33,9 +34,14 @@ import java.time.Instant;
  */
 @JsonPropertyOrder({"changeId", "origin", "time", "basedOn", "reassert", "change", "routes"})
 @JsonIgnoreProperties(ignoreUnknown = true)
-record RouteRecord(String changeId, String origin, String time, long basedOn,
-                   @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean reassert,
-                   JsonNode change, JsonNode routes) {
+record RouteRecord(
+        String changeId,
+        String origin,
+        String time,
+        long basedOn,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean reassert,
+        JsonNode change,
+        JsonNode routes) {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -46,10 +52,22 @@ record RouteRecord(String changeId, String origin, String time, long basedOn,
         time = time == null ? "" : time;
     }
 
-    static RouteRecord of(String changeId, String origin, Instant time, long basedOn, boolean reassert,
-                          RouteChange change, RouteTable routes) {
-        return new RouteRecord(changeId, origin, time.toString(), basedOn, reassert,
-                RouteJson.toJson(change), RouteJson.toJson(routes.routes()));
+    static RouteRecord of(
+            String changeId,
+            String origin,
+            Instant time,
+            long basedOn,
+            boolean reassert,
+            RouteChange change,
+            RouteTable routes) {
+        return new RouteRecord(
+                changeId,
+                origin,
+                time.toString(),
+                basedOn,
+                reassert,
+                RouteJson.toJson(change),
+                RouteJson.toJson(routes.routes()));
     }
 
     /** Parses a record value; a value that is not such a JSON object raises IllegalArgumentException. */

@@ -1,15 +1,5 @@
 package dev.rosetta.config.reload;
 
-import dev.rosetta.config.ConfigException;
-import dev.rosetta.config.ConfigLoader;
-import dev.rosetta.config.RosettaConfig;
-import dev.rosetta.config.routing.RouteChange;
-import dev.rosetta.config.routing.RouteChanges;
-import dev.rosetta.config.routing.RouteRevision;
-import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +17,17 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.rosetta.config.ConfigException;
+import dev.rosetta.config.ConfigLoader;
+import dev.rosetta.config.RosettaConfig;
+import dev.rosetta.config.routing.RouteChange;
+import dev.rosetta.config.routing.RouteChanges;
+import dev.rosetta.config.routing.RouteRevision;
 
 /**
  * Hot reload: watches a sidecar's YAML file and, when it is saved, loads it again and submits
@@ -50,8 +51,10 @@ public final class ConfigWatcher implements Closeable {
      * The outcome of one reload attempt: exactly one of {@code revision} (applied; the current
      * revision if nothing changed) and {@code error} is non-null.
      */
-    public record Reload(Instant time, @Nullable RouteRevision revision, @Nullable Throwable error) {
-    }
+    public record Reload(
+            Instant time,
+            @Nullable RouteRevision revision,
+            @Nullable Throwable error) {}
 
     private final Path file;
     private final Path directory;
@@ -70,7 +73,8 @@ public final class ConfigWatcher implements Closeable {
 
     private ConfigWatcher(Builder b) {
         this.file = b.file.toAbsolutePath().normalize();
-        this.directory = Objects.requireNonNull(file.getParent(), () -> "the config file " + file + " must be in a directory");
+        this.directory =
+                Objects.requireNonNull(file.getParent(), () -> "the config file " + file + " must be in a directory");
         this.target = b.target;
         this.debounce = b.debounce;
         this.pollInterval = b.pollInterval;
@@ -81,7 +85,10 @@ public final class ConfigWatcher implements Closeable {
         if (b.fileEvents) {
             try {
                 ws = FileSystems.getDefault().newWatchService();
-                directory.register(ws, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+                directory.register(
+                        ws,
+                        StandardWatchEventKinds.ENTRY_CREATE,
+                        StandardWatchEventKinds.ENTRY_MODIFY,
                         StandardWatchEventKinds.ENTRY_DELETE);
             } catch (IOException | UnsupportedOperationException e) { // e.g. a file system without watch support
                 LOG.info("no file events for {} ({}); polling every {}", directory, e.toString(), pollInterval);
@@ -110,7 +117,7 @@ public final class ConfigWatcher implements Closeable {
         private Duration debounce = Duration.ofMillis(200);
         private Duration pollInterval = Duration.ofSeconds(1);
         private Function<String, String> env = System::getenv;
-        private Consumer<Reload> onReload = r -> { };
+        private Consumer<Reload> onReload = r -> {};
         private @Nullable RosettaConfig initial;
         private boolean fileEvents = true;
 
@@ -205,7 +212,10 @@ public final class ConfigWatcher implements Closeable {
         for (var e : key.pollEvents()) {
             Object context = e.context();
             ours |= e.kind() == StandardWatchEventKinds.OVERFLOW
-                    || context instanceof Path p && p.getFileName().toString().equals(file.getFileName().toString());
+                    || context instanceof Path p
+                            && p.getFileName()
+                                    .toString()
+                                    .equals(file.getFileName().toString());
         }
         key.reset();
         if (ours) {
@@ -267,8 +277,11 @@ public final class ConfigWatcher implements Closeable {
         try {
             next = ConfigLoader.parse(text, file.toString(), directory, env);
         } catch (ConfigException e) {
-            LOG.warn("config reload of {} rejected, running routes stay (revision {}): {}", file,
-                    target.store().current().number(), e.getMessage());
+            LOG.warn(
+                    "config reload of {} rejected, running routes stay (revision {}): {}",
+                    file,
+                    target.store().current().number(),
+                    e.getMessage());
             report(new Reload(Instant.now(), null, e));
             return;
         }
@@ -310,8 +323,10 @@ public final class ConfigWatcher implements Closeable {
             sections.append(" audit");
         }
         if (sections.length() > 0) {
-            LOG.warn("config reload of {}: changes to{} take effect only after a restart; routes are applied now",
-                    file, sections);
+            LOG.warn(
+                    "config reload of {}: changes to{} take effect only after a restart; routes are applied now",
+                    file,
+                    sections);
         }
     }
 

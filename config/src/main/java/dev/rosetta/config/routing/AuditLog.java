@@ -1,9 +1,5 @@
 package dev.rosetta.config.routing;
 
-import org.jspecify.annotations.Nullable;
-
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,6 +10,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Append-only audit trail of route revisions: one JSON object per line (see
@@ -34,8 +34,12 @@ public final class AuditLog implements Closeable {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            this.writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+            this.writer = Files.newBufferedWriter(
+                    file,
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND,
+                    StandardOpenOption.WRITE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open audit log " + file, e);
         }

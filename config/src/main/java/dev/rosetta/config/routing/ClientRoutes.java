@@ -1,10 +1,10 @@
 package dev.rosetta.config.routing;
 
+import java.util.Map;
+
 import org.jspecify.annotations.Nullable;
 
 import dev.rosetta.config.RouteConfig;
-
-import java.util.Map;
 
 /**
  * One client's view of one {@link RouteTable}: for each routed topic, the consume decision
@@ -17,8 +17,10 @@ import java.util.Map;
  */
 public final class ClientRoutes {
 
-    record Slot(RouteConfig route, @Nullable VersionDecision consume, @Nullable VersionDecision produce) {
-    }
+    record Slot(
+            RouteConfig route,
+            @Nullable VersionDecision consume,
+            @Nullable VersionDecision produce) {}
 
     private final RouteTable table;
     private final @Nullable String clientId;

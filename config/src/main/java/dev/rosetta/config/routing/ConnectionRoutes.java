@@ -1,9 +1,9 @@
 package dev.rosetta.config.routing;
 
-import org.jspecify.annotations.Nullable;
-
 import java.util.Objects;
 import java.util.function.Supplier;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * A connection's handle on the current routes: remembers the client's id and principal and

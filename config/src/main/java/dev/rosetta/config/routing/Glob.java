@@ -8,7 +8,13 @@ import org.jspecify.annotations.Nullable;
  */
 final class Glob {
 
-    private enum Kind { ANY, EXACT, PREFIX, SUFFIX, GENERAL }
+    private enum Kind {
+        ANY,
+        EXACT,
+        PREFIX,
+        SUFFIX,
+        GENERAL
+    }
 
     private final String pattern;
     private final Kind kind;

@@ -21,8 +21,7 @@ public final class RolloutBucket {
     private static final int M = 0x5bd1e995;
     private static final int R = 24;
 
-    private RolloutBucket() {
-    }
+    private RolloutBucket() {}
 
     /** The bucket of a key given as bytes. */
     public static int of(byte[] key) {
@@ -50,7 +49,9 @@ public final class RolloutBucket {
         int length4 = length >>> 2;
         for (int i = 0; i < length4; i++) {
             int i4 = i << 2;
-            int k = (data[i4] & 0xff) | ((data[i4 + 1] & 0xff) << 8) | ((data[i4 + 2] & 0xff) << 16)
+            int k = (data[i4] & 0xff)
+                    | ((data[i4 + 1] & 0xff) << 8)
+                    | ((data[i4 + 2] & 0xff) << 16)
                     | ((data[i4 + 3] & 0xff) << 24);
             h = mix(h, k);
         }
@@ -58,10 +59,10 @@ public final class RolloutBucket {
         switch (length & 3) {
             case 3:
                 h ^= (data[tail + 2] & 0xff) << 16;
-                // fall through
+            // fall through
             case 2:
                 h ^= (data[tail + 1] & 0xff) << 8;
-                // fall through
+            // fall through
             case 1:
                 h ^= data[tail] & 0xff;
                 h *= M;
@@ -80,7 +81,9 @@ public final class RolloutBucket {
         int length4 = length >>> 2;
         for (int i = 0; i < length4; i++) {
             int i4 = start + (i << 2);
-            int k = (data.get(i4) & 0xff) | ((data.get(i4 + 1) & 0xff) << 8) | ((data.get(i4 + 2) & 0xff) << 16)
+            int k = (data.get(i4) & 0xff)
+                    | ((data.get(i4 + 1) & 0xff) << 8)
+                    | ((data.get(i4 + 2) & 0xff) << 16)
                     | ((data.get(i4 + 3) & 0xff) << 24);
             h = mix(h, k);
         }
@@ -88,10 +91,10 @@ public final class RolloutBucket {
         switch (length & 3) {
             case 3:
                 h ^= (data.get(tail + 2) & 0xff) << 16;
-                // fall through
+            // fall through
             case 2:
                 h ^= (data.get(tail + 1) & 0xff) << 8;
-                // fall through
+            // fall through
             case 1:
                 h ^= data.get(tail) & 0xff;
                 h *= M;

@@ -1,5 +1,10 @@
 package dev.rosetta.config.routing;
 
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
 import org.jspecify.annotations.Nullable;
 
 import dev.rosetta.config.ConfigException;
@@ -7,11 +12,6 @@ import dev.rosetta.config.RouteConfig;
 import dev.rosetta.config.RouteConfig.ConsumeConfig;
 import dev.rosetta.config.RouteConfig.ProduceConfig;
 import dev.rosetta.config.RouteConfig.RolloutConfig;
-
-import java.math.BigDecimal;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Objects;
 
 /**
  * A requested change to the routes, with who asked for it and why. Each kind computes the
@@ -34,7 +34,10 @@ public sealed interface RouteChange {
     String describe();
 
     /** Which side of a route a rollout changes. */
-    enum Side { CONSUME, PRODUCE }
+    enum Side {
+        CONSUME,
+        PRODUCE
+    }
 
     /** Adds or replaces the route of {@code route.topic()}. */
     record Put(RouteConfig route, String actor, String reason) implements RouteChange {
@@ -124,7 +127,9 @@ public sealed interface RouteChange {
             routes = List.copyOf(routes);
             actor = orUnknown(actor);
             reason = orEmpty(reason);
-            if (topic != null && (routes.size() > 1 || routes.size() == 1 && !routes.get(0).topic().equals(topic))) {
+            if (topic != null
+                    && (routes.size() > 1
+                            || routes.size() == 1 && !routes.get(0).topic().equals(topic))) {
                 throw new IllegalArgumentException("a topic restore carries at most that topic's route");
             }
         }
@@ -163,7 +168,9 @@ public sealed interface RouteChange {
             if (r.topic() == null) {
                 return RouteTable.of(r.routes());
             }
-            return r.routes().isEmpty() ? table.without(r.topic()) : table.with(r.routes().get(0));
+            return r.routes().isEmpty()
+                    ? table.without(r.topic())
+                    : table.with(r.routes().get(0));
         }
         throw new IllegalArgumentException(change.describe() + " must be resolved by a RouteStore first");
     }
@@ -177,7 +184,10 @@ public sealed interface RouteChange {
         }
         BigDecimal p = BigDecimal.valueOf(r.percent());
         if (!(r.percent() >= 0 && r.percent() <= 100) || p.stripTrailingZeros().scale() > 3) {
-            throw invalid(r, "percent", p.toPlainString(),
+            throw invalid(
+                    r,
+                    "percent",
+                    p.toPlainString(),
                     "must be a percentage from 0 to 100 with at most 3 decimals (e.g. 5, 12.5, 0.125)");
         }
         if (r.side() == Side.CONSUME) {
@@ -207,8 +217,8 @@ public sealed interface RouteChange {
 
     /** A {@link ConfigException} naming this change as the source, e.g. for an admin API 400 body. */
     static ConfigException invalid(RouteChange change, String path, @Nullable String value, @Nullable String reason) {
-        return new ConfigException(List.of(new ConfigException.Problem(change.describe(), 0, path, value,
-                reason != null ? reason : "is not valid")));
+        return new ConfigException(List.of(new ConfigException.Problem(
+                change.describe(), 0, path, value, reason != null ? reason : "is not valid")));
     }
 
     /** Topics whose route differs between two tables, sorted. */

@@ -1,5 +1,11 @@
 package dev.rosetta.config.routing;
 
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
 import org.jspecify.annotations.Nullable;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -8,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import dev.rosetta.config.RouteConfig;
 import dev.rosetta.config.RouteConfig.ConsumeConfig;
 import dev.rosetta.config.RouteConfig.ConsumeOverride;
@@ -15,12 +22,6 @@ import dev.rosetta.config.RouteConfig.FailureMode;
 import dev.rosetta.config.RouteConfig.FailurePolicy;
 import dev.rosetta.config.RouteConfig.ProduceConfig;
 import dev.rosetta.config.RouteConfig.RolloutConfig;
-
-import java.math.BigDecimal;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
 
 /**
  * JSON for routes, changes and revisions, in the same shape as the YAML file (keys are record
@@ -33,8 +34,7 @@ public final class RouteJson {
     static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    private RouteJson() {
-    }
+    private RouteJson() {}
 
     /** A route as a JSON object. */
     public static ObjectNode toJson(RouteConfig r) {
@@ -102,7 +102,10 @@ public final class RouteJson {
         if (c != null && !c.isNull()) {
             List<ConsumeOverride> overrides = new ArrayList<>();
             for (JsonNode o : iterable(c.get("overrides"))) {
-                overrides.add(new ConsumeOverride(text(o, "clientId"), text(o, "principal"), o.path("version").asInt()));
+                overrides.add(new ConsumeOverride(
+                        text(o, "clientId"),
+                        text(o, "principal"),
+                        o.path("version").asInt()));
             }
             consume = new ConsumeConfig(c.path("version").asInt(), overrides, rollout(c.get("rollout")));
         }
@@ -114,8 +117,10 @@ public final class RouteJson {
         FailurePolicy failure = FailurePolicy.DEFAULT;
         JsonNode f = n.get("failure");
         if (f != null && !f.isNull()) {
-            failure = new FailurePolicy(FailureMode.valueOf(f.path("mode").asText("PASS_THROUGH")),
-                    f.path("header").asText(FailurePolicy.DEFAULT_HEADER), text(f, "deadLetterTopic"));
+            failure = new FailurePolicy(
+                    FailureMode.valueOf(f.path("mode").asText("PASS_THROUGH")),
+                    f.path("header").asText(FailurePolicy.DEFAULT_HEADER),
+                    text(f, "deadLetterTopic"));
         }
         RouteConfig.KeyRoute keys = null;
         String keySubject = text(n, "keySubject");
@@ -129,15 +134,18 @@ public final class RouteJson {
                     try {
                         contract = Integer.parseInt(e.getKey());
                     } catch (NumberFormatException ex) {
-                        throw new IllegalArgumentException("keyVersions keys are contract versions (integers), got '" + e.getKey() + "'");
+                        throw new IllegalArgumentException(
+                                "keyVersions keys are contract versions (integers), got '" + e.getKey() + "'");
                     }
                     if (!e.getValue().canConvertToInt()) {
-                        throw new IllegalArgumentException("keyVersions." + e.getKey() + " must be a key schema version, got " + e.getValue());
+                        throw new IllegalArgumentException(
+                                "keyVersions." + e.getKey() + " must be a key schema version, got " + e.getValue());
                     }
                     versions.put(contract, e.getValue().intValue());
                 }
             } else if (kv != null && !kv.isNull()) {
-                throw new IllegalArgumentException("keyVersions must be an object of contract version to key version, got " + kv);
+                throw new IllegalArgumentException(
+                        "keyVersions must be an object of contract version to key version, got " + kv);
             }
             String produceKeys = n.path("produceKeys").asText("KEEP").toUpperCase(java.util.Locale.ROOT);
             if (!produceKeys.equals("KEEP") && !produceKeys.equals("TRANSLATE")) {
@@ -147,8 +155,13 @@ public final class RouteJson {
         }
         String topic = requiredText(n, "topic");
         String valueSubject = text(n, "valueSubject");
-        return new RouteConfig(topic, valueSubject != null ? valueSubject : RouteConfig.defaultValueSubject(topic), keys,
-                consume, produce, failure);
+        return new RouteConfig(
+                topic,
+                valueSubject != null ? valueSubject : RouteConfig.defaultValueSubject(topic),
+                keys,
+                consume,
+                produce,
+                failure);
     }
 
     public static List<RouteConfig> routes(JsonNode array) {
@@ -160,7 +173,9 @@ public final class RouteJson {
     }
 
     private static @Nullable RolloutConfig rollout(@Nullable JsonNode r) {
-        return r == null || r.isNull() ? null : new RolloutConfig(r.path("version").asInt(), r.path("percent").asDouble());
+        return r == null || r.isNull()
+                ? null
+                : new RolloutConfig(r.path("version").asInt(), r.path("percent").asDouble());
     }
 
     /** A change as JSON: {@code {"kind": "rollout", "actor": ..., "reason": ..., ...}}. */
@@ -203,12 +218,22 @@ public final class RouteJson {
             case "put" -> new RouteChange.Put(route(n.get("route")), actor, reason);
             case "remove" -> new RouteChange.Remove(requiredText(n, "topic"), actor, reason);
             case "replaceAll" -> new RouteChange.ReplaceAll(routes(n.get("routes")), actor, reason);
-            case "rollout" -> new RouteChange.Rollout(requiredText(n, "topic"),
-                    RouteChange.Side.valueOf(n.path("side").asText().toUpperCase(Locale.ROOT)),
-                    n.path("version").asInt(), n.path("percent").asDouble(), actor, reason);
+            case "rollout" ->
+                new RouteChange.Rollout(
+                        requiredText(n, "topic"),
+                        RouteChange.Side.valueOf(n.path("side").asText().toUpperCase(Locale.ROOT)),
+                        n.path("version").asInt(),
+                        n.path("percent").asDouble(),
+                        actor,
+                        reason);
             case "rollback" -> new RouteChange.Rollback(text(n, "topic"), actor, reason);
-            case "restore" -> new RouteChange.Restore(text(n, "topic"), routes(n.get("routes")),
-                    n.path("restores").asLong(), actor, reason);
+            case "restore" ->
+                new RouteChange.Restore(
+                        text(n, "topic"),
+                        routes(n.get("routes")),
+                        n.path("restores").asLong(),
+                        actor,
+                        reason);
             default -> throw new IllegalArgumentException("unknown change kind '" + kind + "'");
         };
     }
@@ -234,8 +259,12 @@ public final class RouteJson {
         for (JsonNode t : iterable(n.get("changed"))) {
             changed.add(t.asText());
         }
-        return new RouteRevision(n.path("revision").asLong(), Instant.parse(n.path("time").asText()),
-                change(n.get("change")), changed, RouteTable.of(routes(n.get("routes"))));
+        return new RouteRevision(
+                n.path("revision").asLong(),
+                Instant.parse(n.path("time").asText()),
+                change(n.get("change")),
+                changed,
+                RouteTable.of(routes(n.get("routes"))));
     }
 
     /** Compact one-line JSON text. */

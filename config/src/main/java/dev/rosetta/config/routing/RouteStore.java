@@ -1,11 +1,5 @@
 package dev.rosetta.config.routing;
 
-import dev.rosetta.config.ConfigException;
-import dev.rosetta.config.RouteConfig;
-import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,6 +9,13 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.rosetta.config.ConfigException;
+import dev.rosetta.config.RouteConfig;
 
 /**
  * The routes in force and how they got there: one atomic reference to an immutable state
@@ -39,8 +40,10 @@ public final class RouteStore implements RouteChanges {
     private record State(RouteRevision current, List<RouteRevision> history) {
         State next(RouteRevision revision) {
             List<RouteRevision> h = new ArrayList<>(Math.min(history.size() + 1, HISTORY_LIMIT));
-            h.addAll(history.size() >= HISTORY_LIMIT ? history.subList(history.size() - HISTORY_LIMIT + 1, history.size())
-                    : history);
+            h.addAll(
+                    history.size() >= HISTORY_LIMIT
+                            ? history.subList(history.size() - HISTORY_LIMIT + 1, history.size())
+                            : history);
             h.add(revision);
             return new State(revision, List.copyOf(h));
         }
@@ -56,8 +59,8 @@ public final class RouteStore implements RouteChanges {
     private RouteStore(RouteTable initial, RouteChange initialChange, Clock clock, @Nullable AuditLog auditLog) {
         this.clock = clock;
         this.auditLog = auditLog;
-        RouteRevision first = new RouteRevision(0, clock.instant(), initialChange,
-                RouteChange.changedTopics(RouteTable.EMPTY, initial), initial);
+        RouteRevision first = new RouteRevision(
+                0, clock.instant(), initialChange, RouteChange.changedTopics(RouteTable.EMPTY, initial), initial);
         this.state = new AtomicReference<>(new State(first, List.of(first)));
         this.published = -1;
         publish();
@@ -160,8 +163,12 @@ public final class RouteStore implements RouteChanges {
             if (next.equals(s.current().table())) {
                 return s.current();
             }
-            RouteRevision revision = new RouteRevision(s.current().number() + 1, clock.instant(), resolved,
-                    RouteChange.changedTopics(s.current().table(), next), next);
+            RouteRevision revision = new RouteRevision(
+                    s.current().number() + 1,
+                    clock.instant(),
+                    resolved,
+                    RouteChange.changedTopics(s.current().table(), next),
+                    next);
             if (state.compareAndSet(s, s.next(revision))) {
                 publish();
                 return revision;
@@ -213,8 +220,8 @@ public final class RouteStore implements RouteChanges {
             if (number <= s.current().number()) {
                 return Optional.empty();
             }
-            RouteRevision revision = new RouteRevision(number, time, change,
-                    RouteChange.changedTopics(s.current().table(), table), table);
+            RouteRevision revision = new RouteRevision(
+                    number, time, change, RouteChange.changedTopics(s.current().table(), table), table);
             if (state.compareAndSet(s, s.next(revision))) {
                 publish();
                 return Optional.of(revision);
@@ -256,7 +263,8 @@ public final class RouteStore implements RouteChanges {
             }
         }
         long position = last.number();
-        if (last.change() instanceof RouteChange.Restore r && (r.topic() == null || r.topic().equals(topic))) {
+        if (last.change() instanceof RouteChange.Restore r
+                && (r.topic() == null || r.topic().equals(topic))) {
             position = r.restores();
         }
         RouteRevision at = null;
@@ -266,8 +274,11 @@ public final class RouteStore implements RouteChanges {
             }
         }
         if (at == null) {
-            throw RouteChange.invalid(rb, "", null, "revision " + position + " is no longer in memory; "
-                    + "put the route you want instead");
+            throw RouteChange.invalid(
+                    rb,
+                    "",
+                    null,
+                    "revision " + position + " is no longer in memory; " + "put the route you want instead");
         }
         for (int i = history.size() - 1; i >= 0; i--) {
             RouteRevision candidate = history.get(i);
@@ -276,18 +287,27 @@ public final class RouteStore implements RouteChanges {
             }
             if (topic == null) {
                 if (!candidate.table().equals(at.table())) {
-                    return new RouteChange.Restore(null, candidate.table().routes(), candidate.number(), rb.actor(), rb.reason());
+                    return new RouteChange.Restore(
+                            null, candidate.table().routes(), candidate.number(), rb.actor(), rb.reason());
                 }
             } else {
                 RouteConfig route = candidate.table().route(topic);
                 if (!Objects.equals(route, at.table().route(topic))) {
-                    return new RouteChange.Restore(topic, route == null ? List.of() : List.of(route), candidate.number(),
-                            rb.actor(), rb.reason());
+                    return new RouteChange.Restore(
+                            topic,
+                            route == null ? List.of() : List.of(route),
+                            candidate.number(),
+                            rb.actor(),
+                            rb.reason());
                 }
             }
         }
-        throw RouteChange.invalid(rb, topic == null ? "" : "topic", topic, "there is no earlier revision to roll back to"
-                + " (history starts at revision " + history.get(0).number() + ")");
+        throw RouteChange.invalid(
+                rb,
+                topic == null ? "" : "topic",
+                topic,
+                "there is no earlier revision to roll back to" + " (history starts at revision "
+                        + history.get(0).number() + ")");
     }
 
     // Publishes revisions in number order even when compare-and-sets finish out of order.
@@ -310,11 +330,19 @@ public final class RouteStore implements RouteChanges {
             try {
                 auditLog.append(previous, current);
             } catch (RuntimeException e) {
-                LOG.error("route revision {} could not be written to the audit log {}", current.number(), auditLog.file(), e);
+                LOG.error(
+                        "route revision {} could not be written to the audit log {}",
+                        current.number(),
+                        auditLog.file(),
+                        e);
             }
         }
-        LOG.info("routes revision {} by {}: {}{}; changed {}", current.number(), current.actor(),
-                current.change().describe(), current.reason().isEmpty() ? "" : " (" + current.reason() + ")",
+        LOG.info(
+                "routes revision {} by {}: {}{}; changed {}",
+                current.number(),
+                current.actor(),
+                current.change().describe(),
+                current.reason().isEmpty() ? "" : " (" + current.reason() + ")",
                 current.changed());
         for (RouteListener listener : listeners) {
             try {

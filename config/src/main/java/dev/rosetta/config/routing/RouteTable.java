@@ -1,13 +1,5 @@
 package dev.rosetta.config.routing;
 
-import org.jspecify.annotations.Nullable;
-
-import dev.rosetta.config.RouteConfig;
-import dev.rosetta.config.RouteConfig.ConsumeConfig;
-import dev.rosetta.config.RouteConfig.ConsumeOverride;
-import dev.rosetta.config.RouteConfig.ProduceConfig;
-import dev.rosetta.config.RouteConfig.RolloutConfig;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -16,6 +8,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.rosetta.config.RouteConfig;
+import dev.rosetta.config.RouteConfig.ConsumeConfig;
+import dev.rosetta.config.RouteConfig.ConsumeOverride;
+import dev.rosetta.config.RouteConfig.ProduceConfig;
+import dev.rosetta.config.RouteConfig.RolloutConfig;
 
 /**
  * An immutable snapshot of every route, compiled for fast decisions: routes indexed by topic,
@@ -149,8 +149,8 @@ public final class RouteTable {
         return "RouteTable" + routes;
     }
 
-    private record ClientKey(@Nullable String clientId, @Nullable String principal) {
-    }
+    private record ClientKey(
+            @Nullable String clientId, @Nullable String principal) {}
 
     /** One route with its globs and decisions precompiled. */
     private static final class Compiled {
@@ -180,7 +180,8 @@ public final class RouteTable {
         }
 
         // An override pins a client to its version: the rollout does not apply to pinned clients.
-        @Nullable VersionDecision consumeFor(@Nullable String clientId, @Nullable String principal) {
+        @Nullable
+        VersionDecision consumeFor(@Nullable String clientId, @Nullable String principal) {
             for (int i = 0; i < overrideDecisions.length; i++) {
                 if ((clientGlobs[i] == null || clientGlobs[i].matches(clientId))
                         && (principalGlobs[i] == null || principalGlobs[i].matches(principal))) {
@@ -191,7 +192,8 @@ public final class RouteTable {
         }
 
         private static VersionDecision decision(int version, @Nullable RolloutConfig rollout) {
-            return rollout == null ? VersionDecision.fixed(version)
+            return rollout == null
+                    ? VersionDecision.fixed(version)
                     : new VersionDecision(version, rollout.version(), rollout.threshold());
         }
     }

@@ -67,7 +67,9 @@ public final class VersionDecision {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof VersionDecision d && d.stableVersion == stableVersion && d.canaryVersion == canaryVersion
+        return o instanceof VersionDecision d
+                && d.stableVersion == stableVersion
+                && d.canaryVersion == canaryVersion
                 && d.threshold == threshold;
     }
 
@@ -78,7 +80,8 @@ public final class VersionDecision {
 
     @Override
     public String toString() {
-        return fixed() ? "v" + stableVersion
+        return fixed()
+                ? "v" + stableVersion
                 : "v" + stableVersion + " (v" + canaryVersion + " for buckets < " + threshold + ")";
     }
 }

@@ -1,13 +1,5 @@
 package dev.rosetta.config.reload;
 
-import dev.rosetta.config.ConfigException;
-import dev.rosetta.config.ConfigLoader;
-import dev.rosetta.config.RosettaConfig;
-import dev.rosetta.config.routing.RouteRevision;
-import dev.rosetta.config.routing.RouteStore;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -15,6 +7,15 @@ import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.rosetta.config.ConfigException;
+import dev.rosetta.config.ConfigLoader;
+import dev.rosetta.config.RosettaConfig;
+import dev.rosetta.config.routing.RouteRevision;
+import dev.rosetta.config.routing.RouteStore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,8 +46,13 @@ class ConfigWatcherTest {
     }
 
     private ConfigWatcher start(Path file, RouteStore store, boolean fileEvents) {
-        return ConfigWatcher.builder(file, store).debounce(Duration.ofMillis(50)).pollInterval(Duration.ofMillis(100))
-                .fileEvents(fileEvents).initial(ConfigLoader.load(file)).onReload(reloads::add).start();
+        return ConfigWatcher.builder(file, store)
+                .debounce(Duration.ofMillis(50))
+                .pollInterval(Duration.ofMillis(100))
+                .fileEvents(fileEvents)
+                .initial(ConfigLoader.load(file))
+                .onReload(reloads::add)
+                .start();
     }
 
     @Test
@@ -62,7 +68,8 @@ class ConfigWatcherTest {
             assertThat(revision.number()).isEqualTo(1);
             assertThat(revision.actor()).isEqualTo("file");
             assertThat(revision.changed()).containsExactly("orders", "payments");
-            assertThat(store.table().route("orders").consume().rollout().percent()).isEqualTo(10);
+            assertThat(store.table().route("orders").consume().rollout().percent())
+                    .isEqualTo(10);
             assertThat(store.table().route("payments").produce().version()).isEqualTo(3);
         }
     }
@@ -77,14 +84,16 @@ class ConfigWatcherTest {
             ConfigWatcher.Reload rejected = nextReload();
 
             assertThat(rejected.revision()).isNull();
-            assertThat(rejected.error()).isInstanceOf(ConfigException.class)
+            assertThat(rejected.error())
+                    .isInstanceOf(ConfigException.class)
                     .hasMessageContaining("routes[0].consume.rollout.percent = '250'");
             assertThat(store.current().number()).isZero();
             assertThat(store.table().route("orders").consume().rollout()).isNull();
 
             write(config("  - {topic: orders, consume: {version: 1, rollout: {version: 2, percent: 25}}}\n"));
             assertThat(nextReload().revision().number()).isEqualTo(1);
-            assertThat(store.table().route("orders").consume().rollout().percent()).isEqualTo(25);
+            assertThat(store.table().route("orders").consume().rollout().percent())
+                    .isEqualTo(25);
         }
     }
 
@@ -95,7 +104,8 @@ class ConfigWatcherTest {
         try (ConfigWatcher ignored = start(file, store, false)) {
             Files.writeString(file, config("  - {topic: orders, consume: {version: 4}}\n"));
 
-            assertThat(nextReload().revision().table().route("orders").consume().version()).isEqualTo(4);
+            assertThat(nextReload().revision().table().route("orders").consume().version())
+                    .isEqualTo(4);
             assertThat(store.table().route("orders").consume().version()).isEqualTo(4);
         }
     }
@@ -105,8 +115,11 @@ class ConfigWatcherTest {
         Path file = write(config("  - {topic: orders, consume: {version: 1}}\n"));
         RouteStore store = RouteStore.of(ConfigLoader.load(file).routes());
         RosettaConfig initial = ConfigLoader.load(file);
-        try (ConfigWatcher ignored = ConfigWatcher.builder(file, store).debounce(Duration.ofMillis(300))
-                .initial(initial).onReload(reloads::add).start()) {
+        try (ConfigWatcher ignored = ConfigWatcher.builder(file, store)
+                .debounce(Duration.ofMillis(300))
+                .initial(initial)
+                .onReload(reloads::add)
+                .start()) {
             for (int v = 2; v <= 6; v++) {
                 write(config("  - {topic: orders, consume: {version: " + v + "}}\n"));
             }
@@ -116,7 +129,9 @@ class ConfigWatcherTest {
                 revision = nextReload().revision();
                 applied++;
             } while (revision.table().route("orders").consume().version() != 6);
-            assertThat(applied).as("five saves within the debounce window coalesce").isLessThan(5);
+            assertThat(applied)
+                    .as("five saves within the debounce window coalesce")
+                    .isLessThan(5);
             assertThat(store.table().route("orders").consume().version()).isEqualTo(6);
         }
     }

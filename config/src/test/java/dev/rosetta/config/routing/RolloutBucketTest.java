@@ -1,11 +1,11 @@
 package dev.rosetta.config.routing;
 
-import org.apache.kafka.common.utils.Utils;
-import org.junit.jupiter.api.Test;
-
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
+
+import org.apache.kafka.common.utils.Utils;
+import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,7 +31,9 @@ class RolloutBucketTest {
 
         assertThat(RolloutBucket.of(slice)).isEqualTo(RolloutBucket.of(key));
         assertThat(slice.position()).isEqualTo(3);
-        assertThat(RolloutBucket.of(ByteBuffer.allocateDirect(key.length).put(key).flip())).isEqualTo(RolloutBucket.of(key));
+        assertThat(RolloutBucket.of(
+                        ByteBuffer.allocateDirect(key.length).put(key).flip()))
+                .isEqualTo(RolloutBucket.of(key));
     }
 
     @Test
@@ -40,7 +42,8 @@ class RolloutBucketTest {
         for (int i = 0; i < 1000; i++) {
             int partition = random.nextInt(1000);
             long offset = random.nextLong() & Long.MAX_VALUE;
-            byte[] bytes = ByteBuffer.allocate(12).putInt(partition).putLong(offset).array();
+            byte[] bytes =
+                    ByteBuffer.allocate(12).putInt(partition).putLong(offset).array();
             assertThat(RolloutBucket.of(partition, offset)).isEqualTo(Utils.toPositive(Utils.murmur2(bytes)) % 100_000);
         }
     }

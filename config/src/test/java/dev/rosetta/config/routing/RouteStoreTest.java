@@ -1,14 +1,5 @@
 package dev.rosetta.config.routing;
 
-import dev.rosetta.config.ConfigException;
-import dev.rosetta.config.RouteConfig;
-import dev.rosetta.config.RouteConfig.ConsumeConfig;
-import dev.rosetta.config.RouteConfig.ProduceConfig;
-import dev.rosetta.config.RouteConfig.RolloutConfig;
-import dev.rosetta.config.routing.RouteChange.Side;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,6 +9,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.rosetta.config.ConfigException;
+import dev.rosetta.config.RouteConfig;
+import dev.rosetta.config.RouteConfig.ConsumeConfig;
+import dev.rosetta.config.RouteConfig.ProduceConfig;
+import dev.rosetta.config.RouteConfig.RolloutConfig;
+import dev.rosetta.config.routing.RouteChange.Side;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -49,7 +50,9 @@ class RouteStoreTest {
         assertThat(r1.changed()).containsExactly("orders");
         assertThat(r1.table().route("orders").consume().rollout()).isEqualTo(new RolloutConfig(2, 10));
         assertThat(store.table()).isSameAs(r1.table());
-        assertThat(initial.table().route("orders").consume().rollout()).as("old revision untouched").isNull();
+        assertThat(initial.table().route("orders").consume().rollout())
+                .as("old revision untouched")
+                .isNull();
     }
 
     @Test
@@ -57,11 +60,13 @@ class RouteStoreTest {
         RouteStore store = RouteStore.of(List.of(orders(1)));
         ConnectionRoutes connection = new ConnectionRoutes(store::table, "app", null);
         store.apply(new RouteChange.Put(orders(2), "alice", "v2 for everyone"));
-        assertThat(connection.current().consume("orders").version((byte[]) null, 0, 0)).isEqualTo(2);
+        assertThat(connection.current().consume("orders").version((byte[]) null, 0, 0))
+                .isEqualTo(2);
 
         RouteRevision rollback = store.rollback("orders", "bob", "v2 breaks billing");
 
-        assertThat(connection.current().consume("orders").version((byte[]) null, 0, 0)).isEqualTo(1);
+        assertThat(connection.current().consume("orders").version((byte[]) null, 0, 0))
+                .isEqualTo(1);
         assertThat(rollback.change()).isInstanceOf(RouteChange.Restore.class);
         assertThat(((RouteChange.Restore) rollback.change()).restores()).isZero();
         assertThat(rollback.actor()).isEqualTo("bob");
@@ -74,11 +79,29 @@ class RouteStoreTest {
         store.apply(rollout("orders", 2, 50, "a"));
         store.apply(rollout("orders", 2, 90, "a"));
 
-        assertThat(store.rollback("orders", "b", "").table().route("orders").consume().rollout().percent()).isEqualTo(50);
-        assertThat(store.rollback("orders", "b", "").table().route("orders").consume().rollout().percent()).isEqualTo(10);
-        assertThat(store.rollback("orders", "b", "").table().route("orders").consume().rollout()).isNull();
+        assertThat(store.rollback("orders", "b", "")
+                        .table()
+                        .route("orders")
+                        .consume()
+                        .rollout()
+                        .percent())
+                .isEqualTo(50);
+        assertThat(store.rollback("orders", "b", "")
+                        .table()
+                        .route("orders")
+                        .consume()
+                        .rollout()
+                        .percent())
+                .isEqualTo(10);
+        assertThat(store.rollback("orders", "b", "")
+                        .table()
+                        .route("orders")
+                        .consume()
+                        .rollout())
+                .isNull();
         assertThatThrownBy(() -> store.rollback("orders", "b", ""))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("no earlier revision");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("no earlier revision");
         assertThat(store.current().number()).isEqualTo(6);
     }
 
@@ -110,18 +133,22 @@ class RouteStoreTest {
     void topicNeverChangedCannotBeRolledBack() {
         RouteStore store = RouteStore.of(List.of(orders(1)));
         assertThatThrownBy(() -> store.rollback("orders", "b", ""))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("has no change in the history");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("has no change in the history");
     }
 
     @Test
     void invalidChangeChangesNothing() {
         RouteStore store = RouteStore.of(List.of(orders(1)));
         assertThatThrownBy(() -> store.apply(rollout("unknown", 2, 5, "a")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("topic = 'unknown': has no route");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("topic = 'unknown': has no route");
         assertThatThrownBy(() -> store.apply(rollout("orders", 2, 100.5, "a")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("percent = '100.5'");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("percent = '100.5'");
         assertThatThrownBy(() -> store.apply(new RouteChange.Rollout("orders", Side.PRODUCE, 2, 0.0001, "a", "")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("at most 3 decimals");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("at most 3 decimals");
         assertThat(store.current().number()).isZero();
     }
 
@@ -135,7 +162,8 @@ class RouteStoreTest {
         assertThat(store.table().route("orders").produce().rollout()).isNull();
 
         RouteRevision before = store.current();
-        assertThat(store.apply(new RouteChange.Put(orders(1), "a", "same again"))).isSameAs(before);
+        assertThat(store.apply(new RouteChange.Put(orders(1), "a", "same again")))
+                .isSameAs(before);
     }
 
     @Test
@@ -156,12 +184,23 @@ class RouteStoreTest {
         Path file = dir.resolve("audit/routes.jsonl");
         List<RouteRevision> made = new ArrayList<>();
         try (AuditLog audit = new AuditLog(file)) {
-            RouteStore store = RouteStore.builder().routes(List.of(orders(1))).auditLog(audit).build();
+            RouteStore store = RouteStore.builder()
+                    .routes(List.of(orders(1)))
+                    .auditLog(audit)
+                    .build();
             made.add(store.current());
             made.add(store.apply(rollout("orders", 2, 12.5, "alice")));
-            made.add(store.apply(new RouteChange.Put(new RouteConfig("payments", "pay-v", new RouteConfig.KeyRoute("pay-k", java.util.Map.of(3, 1, 4, 2), true), null,
-                    new ProduceConfig(3, new RolloutConfig(4, 0.125)), new RouteConfig.FailurePolicy(
-                    RouteConfig.FailureMode.DEAD_LETTER, "x-err", "payments.dlq")), "bob", "new topic")));
+            made.add(store.apply(new RouteChange.Put(
+                    new RouteConfig(
+                            "payments",
+                            "pay-v",
+                            new RouteConfig.KeyRoute("pay-k", java.util.Map.of(3, 1, 4, 2), true),
+                            null,
+                            new ProduceConfig(3, new RolloutConfig(4, 0.125)),
+                            new RouteConfig.FailurePolicy(
+                                    RouteConfig.FailureMode.DEAD_LETTER, "x-err", "payments.dlq")),
+                    "bob",
+                    "new topic")));
             made.add(store.rollback("orders", "carol", "bad"));
         }
         assertThat(AuditLog.read(file)).isEqualTo(made);
@@ -179,7 +218,8 @@ class RouteStoreTest {
         Path file = dir.resolve("audit.jsonl");
         List<Long> seen = Collections.synchronizedList(new ArrayList<>());
         try (AuditLog audit = new AuditLog(file)) {
-            RouteStore store = RouteStore.builder().routes(initial).auditLog(audit).build();
+            RouteStore store =
+                    RouteStore.builder().routes(initial).auditLog(audit).build();
             store.addListener((previous, current) -> {
                 assertThat(current.number()).isEqualTo(previous.number() + 1);
                 seen.add(current.number());
@@ -205,7 +245,8 @@ class RouteStoreTest {
 
             assertThat(store.current().number()).isEqualTo(threads * changesEach);
             for (int t = 0; t < threads; t++) {
-                assertThat(store.table().route("topic-" + t).consume().rollout().percent()).isEqualTo(changesEach);
+                assertThat(store.table().route("topic-" + t).consume().rollout().percent())
+                        .isEqualTo(changesEach);
                 assertThat(store.history("topic-" + t)).hasSize(changesEach + 1);
             }
         }
@@ -214,7 +255,10 @@ class RouteStoreTest {
             expected.add(n);
         }
         assertThat(seen).isEqualTo(expected);
-        assertThat(AuditLog.read(file)).extracting(RouteRevision::number).startsWith(0L, 1L).hasSize(threads * changesEach + 1)
+        assertThat(AuditLog.read(file))
+                .extracting(RouteRevision::number)
+                .startsWith(0L, 1L)
+                .hasSize(threads * changesEach + 1)
                 .isSorted();
     }
 }

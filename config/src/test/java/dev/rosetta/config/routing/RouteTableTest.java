@@ -1,17 +1,18 @@
 package dev.rosetta.config.routing;
 
-import dev.rosetta.config.RouteConfig;
-import dev.rosetta.config.RouteConfig.ConsumeConfig;
-import dev.rosetta.config.RouteConfig.ConsumeOverride;
-import dev.rosetta.config.RouteConfig.ProduceConfig;
-import dev.rosetta.config.RouteConfig.RolloutConfig;
-import org.junit.jupiter.api.Test;
-
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.Test;
+
+import dev.rosetta.config.RouteConfig;
+import dev.rosetta.config.RouteConfig.ConsumeConfig;
+import dev.rosetta.config.RouteConfig.ConsumeOverride;
+import dev.rosetta.config.RouteConfig.ProduceConfig;
+import dev.rosetta.config.RouteConfig.RolloutConfig;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -28,7 +29,8 @@ class RouteTableTest {
 
     @Test
     void unroutedTopicHasNoDecision() {
-        ClientRoutes routes = RouteTable.of(List.of(RouteConfig.consumeOnly("orders", 2))).forClient("app", null);
+        ClientRoutes routes =
+                RouteTable.of(List.of(RouteConfig.consumeOnly("orders", 2))).forClient("app", null);
         assertThat(routes.consume("payments")).isNull();
         assertThat(routes.produce("orders")).isNull();
         assertThat(routes.consume("orders").version((byte[]) null, 0, 5)).isEqualTo(2);
@@ -37,28 +39,39 @@ class RouteTableTest {
 
     @Test
     void overridesMatchClientIdGlobsAndPrincipalsFirstMatchWins() {
-        RouteTable table = RouteTable.of(List.of(orders(new ConsumeConfig(1, List.of(
-                new ConsumeOverride("billing-*", null, 2),
-                new ConsumeOverride("*-v?-reader", null, 3),
-                new ConsumeOverride(null, "User:analytics", 4),
-                new ConsumeOverride("audit", "User:auditor", 5),
-                new ConsumeOverride("billing-legacy", null, 9)), new RolloutConfig(7, 50)))));
+        RouteTable table = RouteTable.of(List.of(orders(new ConsumeConfig(
+                1,
+                List.of(
+                        new ConsumeOverride("billing-*", null, 2),
+                        new ConsumeOverride("*-v?-reader", null, 3),
+                        new ConsumeOverride(null, "User:analytics", 4),
+                        new ConsumeOverride("audit", "User:auditor", 5),
+                        new ConsumeOverride("billing-legacy", null, 9)),
+                new RolloutConfig(7, 50)))));
 
         assertThat(table.forClient("billing-eu", null).consume("orders")).isEqualTo(VersionDecision.fixed(2));
-        assertThat(table.forClient("billing-legacy", null).consume("orders").stableVersion()).isEqualTo(2);
-        assertThat(table.forClient("shop-v2-reader", null).consume("orders").stableVersion()).isEqualTo(3);
-        assertThat(table.forClient("shop-v22-reader", null).consume("orders").fixed()).isFalse();
-        assertThat(table.forClient("anything", "User:analytics").consume("orders").stableVersion()).isEqualTo(4);
-        assertThat(table.forClient("audit", "User:auditor").consume("orders").stableVersion()).isEqualTo(5);
+        assertThat(table.forClient("billing-legacy", null).consume("orders").stableVersion())
+                .isEqualTo(2);
+        assertThat(table.forClient("shop-v2-reader", null).consume("orders").stableVersion())
+                .isEqualTo(3);
+        assertThat(table.forClient("shop-v22-reader", null).consume("orders").fixed())
+                .isFalse();
+        assertThat(table.forClient("anything", "User:analytics")
+                        .consume("orders")
+                        .stableVersion())
+                .isEqualTo(4);
+        assertThat(table.forClient("audit", "User:auditor").consume("orders").stableVersion())
+                .isEqualTo(5);
         assertThat(table.forClient("audit", "User:other").consume("orders"))
                 .isEqualTo(new VersionDecision(1, 7, 50_000));
-        assertThat(table.forClient(null, null).consume("orders").stableVersion()).isEqualTo(1);
+        assertThat(table.forClient(null, null).consume("orders").stableVersion())
+                .isEqualTo(1);
     }
 
     @Test
     void pinnedClientIgnoresTheRollout() {
-        RouteTable table = RouteTable.of(List.of(orders(new ConsumeConfig(1,
-                List.of(new ConsumeOverride("legacy-*", null, 1)), new RolloutConfig(2, 100)))));
+        RouteTable table = RouteTable.of(List.of(orders(
+                new ConsumeConfig(1, List.of(new ConsumeOverride("legacy-*", null, 1)), new RolloutConfig(2, 100)))));
         VersionDecision pinned = table.forClient("legacy-app", null).consume("orders");
         VersionDecision others = table.forClient("new-app", null).consume("orders");
         for (int i = 0; i < 1000; i++) {
@@ -71,7 +84,8 @@ class RouteTableTest {
     void sameRecordReadTwiceGetsTheSameVersion() {
         RouteTable table = RouteTable.of(List.of(orders(new ConsumeConfig(1, List.of(), new RolloutConfig(2, 37.5)))));
         VersionDecision first = table.forClient("a", null).consume("orders");
-        VersionDecision second = RouteTable.of(table.routes()).forClient("b", null).consume("orders");
+        VersionDecision second =
+                RouteTable.of(table.routes()).forClient("b", null).consume("orders");
         for (int i = 0; i < 10_000; i++) {
             assertThat(second.version(ByteBuffer.wrap(key(i)), 3, i)).isEqualTo(first.version(key(i), 0, 0));
             assertThat(second.version((ByteBuffer) null, 3, i)).isEqualTo(first.version((byte[]) null, 3, i));
@@ -84,12 +98,16 @@ class RouteTableTest {
         boolean[] canary = new boolean[records];
         int previousCount = 0;
         for (double percent : new double[] {0, 0.125, 1, 5, 12.5, 25, 50, 75, 99.999, 100}) {
-            VersionDecision d = RouteTable.of(List.of(orders(new ConsumeConfig(1, List.of(),
-                    new RolloutConfig(2, percent))))).forClient("c", null).consume("orders");
+            VersionDecision d = RouteTable.of(
+                            List.of(orders(new ConsumeConfig(1, List.of(), new RolloutConfig(2, percent)))))
+                    .forClient("c", null)
+                    .consume("orders");
             int count = 0;
             for (int i = 0; i < records; i++) {
                 boolean isCanary = (i % 2 == 0 ? d.version(key(i), 0, i) : d.version((byte[]) null, 1, i)) == 2;
-                assertThat(!canary[i] || isCanary).as("record %d left the canary at %s%%", i, percent).isTrue();
+                assertThat(!canary[i] || isCanary)
+                        .as("record %d left the canary at %s%%", i, percent)
+                        .isTrue();
                 canary[i] = isCanary;
                 count += isCanary ? 1 : 0;
             }
@@ -102,8 +120,8 @@ class RouteTableTest {
 
     @Test
     void produceSideRampsTheStoredVersion() {
-        RouteTable table = RouteTable.of(List.of(new RouteConfig("orders", null, null, null,
-                new ProduceConfig(1, new RolloutConfig(2, 30)), null)));
+        RouteTable table = RouteTable.of(List.of(
+                new RouteConfig("orders", null, null, null, new ProduceConfig(1, new RolloutConfig(2, 30)), null)));
         VersionDecision produce = table.forClient("producer", null).produce("orders");
         int v2 = 0;
         for (int i = 0; i < 10_000; i++) {
@@ -115,8 +133,8 @@ class RouteTableTest {
 
     @Test
     void connectionRoutesFollowTheCurrentTableAndTheClientIdentity() {
-        RouteTable v1 = RouteTable.of(List.of(orders(new ConsumeConfig(1,
-                List.of(new ConsumeOverride(null, "User:beta", 3)), null))));
+        RouteTable v1 = RouteTable.of(
+                List.of(orders(new ConsumeConfig(1, List.of(new ConsumeOverride(null, "User:beta", 3)), null))));
         AtomicReference<RouteTable> current = new AtomicReference<>(v1);
         ConnectionRoutes connection = new ConnectionRoutes(current::get, "app", null);
 
@@ -134,7 +152,8 @@ class RouteTableTest {
 
     @Test
     void tableRejectsTwoRoutesForOneTopicAndEditsMakeNewTables() {
-        assertThatThrownBy(() -> RouteTable.of(List.of(RouteConfig.consumeOnly("a", 1), RouteConfig.consumeOnly("a", 2))))
+        assertThatThrownBy(
+                        () -> RouteTable.of(List.of(RouteConfig.consumeOnly("a", 1), RouteConfig.consumeOnly("a", 2))))
                 .hasMessageContaining("more than one route for topic 'a'");
         RouteTable t = RouteTable.of(List.of(RouteConfig.consumeOnly("b", 1)));
         RouteTable added = t.with(RouteConfig.consumeOnly("a", 1));
@@ -147,7 +166,8 @@ class RouteTableTest {
     @Test
     void perRecordDecisionsAllocateNothing() {
         VersionDecision d = RouteTable.of(List.of(orders(new ConsumeConfig(1, List.of(), new RolloutConfig(2, 40)))))
-                .forClient("c", null).consume("orders");
+                .forClient("c", null)
+                .consume("orders");
         ByteBuffer key = ByteBuffer.wrap(key(12345));
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long sink = 0;

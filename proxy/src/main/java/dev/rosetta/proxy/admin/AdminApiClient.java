@@ -1,7 +1,5 @@
 package dev.rosetta.proxy.admin;
 
-import org.jspecify.annotations.Nullable;
-
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -12,6 +10,8 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -36,8 +36,11 @@ public final class AdminApiClient {
      * A successful answer: the body as text and as JSON, and the route revision the server named
      * in its {@code X-Rosetta-Revision} header (null when it named none).
      */
-    public record Answer(int status, String body, JsonNode json, @Nullable String revision) {
-    }
+    public record Answer(
+            int status,
+            String body,
+            JsonNode json,
+            @Nullable String revision) {}
 
     /** A failed call; the message is meant for the user. */
     public static final class AdminApiException extends Exception {
@@ -75,13 +78,17 @@ public final class AdminApiClient {
 
     /** POSTs {@code body} as JSON to {@code path}; fails unless the answer is a 2xx/3xx JSON document. */
     public Answer post(String path, JsonNode body) throws AdminApiException {
-        return send(request(path).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())), "POST", path);
+        return send(
+                request(path)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body.toString())),
+                "POST",
+                path);
     }
 
     private HttpRequest.Builder request(String path) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout)
-                .header("Accept", "application/json");
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout).header("Accept", "application/json");
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
@@ -96,10 +103,11 @@ public final class AdminApiClient {
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (ConnectException e) {
-            throw new AdminApiException("cannot reach the admin API at " + base + " (is the sidecar running? use --admin URL)");
+            throw new AdminApiException(
+                    "cannot reach the admin API at " + base + " (is the sidecar running? use --admin URL)");
         } catch (HttpTimeoutException e) {
-            throw new AdminApiException("the admin API at " + base + " did not answer " + method + " " + path + " within "
-                    + timeout.toSeconds() + "s");
+            throw new AdminApiException("the admin API at " + base + " did not answer " + method + " " + path
+                    + " within " + timeout.toSeconds() + "s");
         } catch (IOException e) {
             throw new AdminApiException("calling " + method + " " + base + path + " failed: " + e);
         } catch (InterruptedException e) {
@@ -119,7 +127,10 @@ public final class AdminApiClient {
             throw new AdminApiException(method + " " + base + path + " answered " + response.statusCode()
                     + " with a body that is not JSON; is " + base + " a Rosetta admin API?");
         }
-        return new Answer(response.statusCode(), response.body(), json,
+        return new Answer(
+                response.statusCode(),
+                response.body(),
+                json,
                 response.headers().firstValue("X-Rosetta-Revision").orElse(null));
     }
 
@@ -132,7 +143,8 @@ public final class AdminApiClient {
         if (problems != null && problems.isArray() && !problems.isEmpty()) {
             sb.append(problems.size() == 1 ? "rejected: " : "rejected (" + problems.size() + " problems):");
             for (JsonNode p : problems) {
-                sb.append(problems.size() == 1 ? "" : "\n  ").append(p.path("message").asText());
+                sb.append(problems.size() == 1 ? "" : "\n  ")
+                        .append(p.path("message").asText());
             }
         } else {
             sb.append(json.get("error").asText());

@@ -87,13 +87,20 @@ public final class AdminServer implements AutoCloseable {
      * @param routeChanges    where route changes go (and whose store is read), or null for no routes API
      * @param readinessChecks what {@code /readyz} requires; more can be added with {@link #addReadinessCheck}
      */
-    public AdminServer(AdminConfig config, PrometheusMeterRegistry registry, @Nullable RouteChanges routeChanges,
-                       List<ReadinessCheck> readinessChecks) {
+    public AdminServer(
+            AdminConfig config,
+            PrometheusMeterRegistry registry,
+            @Nullable RouteChanges routeChanges,
+            List<ReadinessCheck> readinessChecks) {
         this(config, registry, routeChanges, readinessChecks, DEFAULT_CHANGE_TIMEOUT);
     }
 
-    public AdminServer(AdminConfig config, PrometheusMeterRegistry registry, @Nullable RouteChanges routeChanges,
-                       List<ReadinessCheck> readinessChecks, Duration changeTimeout) {
+    public AdminServer(
+            AdminConfig config,
+            PrometheusMeterRegistry registry,
+            @Nullable RouteChanges routeChanges,
+            List<ReadinessCheck> readinessChecks,
+            Duration changeTimeout) {
         this.config = config;
         this.registry = registry;
         this.routes = routeChanges == null ? null : new RoutesApi(routeChanges, changeTimeout);
@@ -106,8 +113,8 @@ public final class AdminServer implements AutoCloseable {
     }
 
     public AdminServer start() {
-        EventLoopGroup g = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("rosetta-admin", true),
-                NioIoHandler.newFactory());
+        EventLoopGroup g = new MultiThreadIoEventLoopGroup(
+                1, new DefaultThreadFactory("rosetta-admin", true), NioIoHandler.newFactory());
         group = g;
         try {
             channel = new ServerBootstrap()
@@ -116,16 +123,27 @@ public final class AdminServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_BODY_BYTES), new Handler());
+                            ch.pipeline()
+                                    .addLast(
+                                            new HttpServerCodec(),
+                                            new HttpObjectAggregator(MAX_BODY_BYTES),
+                                            new Handler());
                         }
                     })
-                    .bind(config.bindHost(), config.port()).syncUninterruptibly().channel();
+                    .bind(config.bindHost(), config.port())
+                    .syncUninterruptibly()
+                    .channel();
         } catch (RuntimeException e) {
             g.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            throw new IllegalStateException("cannot start the admin API on " + config.bindHost() + ":" + config.port()
-                    + " (admin.bindHost / admin.port): " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot start the admin API on " + config.bindHost() + ":" + config.port()
+                            + " (admin.bindHost / admin.port): " + e.getMessage(),
+                    e);
         }
-        LOG.info("Admin API listening on {}{}", baseUrl(), config.bearerToken() == null ? "" : " (bearer token required)");
+        LOG.info(
+                "Admin API listening on {}{}",
+                baseUrl(),
+                config.bearerToken() == null ? "" : " (bearer token required)");
         return this;
     }
 
@@ -153,21 +171,35 @@ public final class AdminServer implements AutoCloseable {
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
             String path = new QueryStringDecoder(request.uri()).path();
             boolean keepAlive = HttpUtil.isKeepAlive(request);
-            if (config.bearerToken() != null && !("Bearer " + config.bearerToken()).equals(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
-                write(ctx, ApiResponse.error(HttpResponseStatus.UNAUTHORIZED, "missing or wrong bearer token in the Authorization header"), keepAlive);
+            if (config.bearerToken() != null
+                    && !("Bearer " + config.bearerToken())
+                            .equals(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+                write(
+                        ctx,
+                        ApiResponse.error(
+                                HttpResponseStatus.UNAUTHORIZED,
+                                "missing or wrong bearer token in the Authorization header"),
+                        keepAlive);
                 return;
             }
             if (routes != null && (path.equals("/routes") || path.startsWith("/routes/"))) {
                 // The body is released when this method returns: read it now.
                 String body = request.content().toString(StandardCharsets.UTF_8);
-                CompletableFuture<ApiResponse> response = routes.handle(request.method(), path, request.headers(), body);
+                CompletableFuture<ApiResponse> response =
+                        routes.handle(request.method(), path, request.headers(), body);
                 if (response.isDone()) {
                     write(ctx, response.join(), keepAlive);
                 } else {
                     // Answer in order: read nothing more from this connection until the change is answered.
                     ctx.channel().config().setAutoRead(false);
                     response.whenComplete((r, e) -> ctx.executor().execute(() -> {
-                        write(ctx, r != null ? r : ApiResponse.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, String.valueOf(e)), keepAlive);
+                        write(
+                                ctx,
+                                r != null
+                                        ? r
+                                        : ApiResponse.error(
+                                                HttpResponseStatus.INTERNAL_SERVER_ERROR, String.valueOf(e)),
+                                keepAlive);
                         ctx.channel().config().setAutoRead(true);
                     }));
                 }
@@ -175,13 +207,23 @@ public final class AdminServer implements AutoCloseable {
             }
             ApiResponse response;
             if (!HttpMethod.GET.equals(request.method())) {
-                response = ApiResponse.error(HttpResponseStatus.METHOD_NOT_ALLOWED, request.method() + " " + path + " is not supported; use GET")
+                response = ApiResponse.error(
+                                HttpResponseStatus.METHOD_NOT_ALLOWED,
+                                request.method() + " " + path + " is not supported; use GET")
                         .withHeader(HttpHeaderNames.ALLOW.toString(), "GET");
             } else {
                 response = switch (path) {
-                    case "/healthz" -> ApiResponse.json(HttpResponseStatus.OK, JsonNodeFactory.instance.objectNode().put("status", "up"));
+                    case "/healthz" ->
+                        ApiResponse.json(
+                                HttpResponseStatus.OK,
+                                JsonNodeFactory.instance.objectNode().put("status", "up"));
                     case "/readyz" -> readiness();
-                    case "/metrics" -> new ApiResponse(HttpResponseStatus.OK, registry.scrape(), "text/plain; version=0.0.4; charset=utf-8", List.of());
+                    case "/metrics" ->
+                        new ApiResponse(
+                                HttpResponseStatus.OK,
+                                registry.scrape(),
+                                "text/plain; version=0.0.4; charset=utf-8",
+                                List.of());
                     default -> notFound(path);
                 };
             }
@@ -203,7 +245,11 @@ public final class AdminServer implements AutoCloseable {
             paths.add(p);
         }
         if (routes != null) {
-            for (String p : List.of("/routes", "/routes/{topic}", "/routes/{topic}/rollout", "/routes/{topic}/rollback",
+            for (String p : List.of(
+                    "/routes",
+                    "/routes/{topic}",
+                    "/routes/{topic}/rollout",
+                    "/routes/{topic}/rollback",
                     "/routes/{topic}/history")) {
                 paths.add(p);
             }

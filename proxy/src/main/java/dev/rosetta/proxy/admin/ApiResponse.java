@@ -14,13 +14,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 /** One admin API answer before it becomes Netty objects (so it can be built on any thread). */
-record ApiResponse(HttpResponseStatus status, String body, String contentType, List<Map.Entry<String, String>> headers) {
+record ApiResponse(
+        HttpResponseStatus status, String body, String contentType, List<Map.Entry<String, String>> headers) {
 
     private static final ObjectWriter JSON = new ObjectMapper().writerWithDefaultPrettyPrinter();
 
     static ApiResponse json(HttpResponseStatus status, JsonNode body) {
         try {
-            return new ApiResponse(status, JSON.writeValueAsString(body) + "\n", AdminServer.jsonContentType(), List.of());
+            return new ApiResponse(
+                    status, JSON.writeValueAsString(body) + "\n", AdminServer.jsonContentType(), List.of());
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -66,7 +66,8 @@ final class RoutesApi {
             return route(method, path, headers, body);
         } catch (RuntimeException e) {
             LOG.warn("admin API {} {} failed", method, path, e);
-            return done(ApiResponse.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, method + " " + path + " failed: " + e));
+            return done(
+                    ApiResponse.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, method + " " + path + " failed: " + e));
         }
     }
 
@@ -96,11 +97,21 @@ final class RoutesApi {
             return done(notAllowed(method, path, "GET, PUT, DELETE"));
         }
         return switch (parts[1]) {
-            case "rollout" -> HttpMethod.POST.equals(method) ? rollout(topic, body, actor, headers) : done(notAllowed(method, path, "POST"));
-            case "rollback" -> HttpMethod.POST.equals(method) ? rollback(topic, body, actor, headers) : done(notAllowed(method, path, "POST"));
-            case "history" -> HttpMethod.GET.equals(method) ? done(history(topic)) : done(notAllowed(method, path, "GET"));
-            default -> done(ApiResponse.error(HttpResponseStatus.NOT_FOUND, "no such path: " + path
-                    + "; under /routes/{topic} there are /rollout, /rollback and /history"));
+            case "rollout" ->
+                HttpMethod.POST.equals(method)
+                        ? rollout(topic, body, actor, headers)
+                        : done(notAllowed(method, path, "POST"));
+            case "rollback" ->
+                HttpMethod.POST.equals(method)
+                        ? rollback(topic, body, actor, headers)
+                        : done(notAllowed(method, path, "POST"));
+            case "history" ->
+                HttpMethod.GET.equals(method) ? done(history(topic)) : done(notAllowed(method, path, "GET"));
+            default ->
+                done(ApiResponse.error(
+                        HttpResponseStatus.NOT_FOUND,
+                        "no such path: " + path
+                                + "; under /routes/{topic} there are /rollout, /rollback and /history"));
         };
     }
 
@@ -146,8 +157,10 @@ final class RoutesApi {
     private CompletableFuture<ApiResponse> putRoute(String topic, String body, String actor, HttpHeaders headers) {
         String source = "PUT /routes/" + topic;
         if (body.isBlank()) {
-            return done(badRequest(source, "", "the request body must be the route (JSON or YAML), e.g. "
-                    + "{\"consume\": {\"version\": 2}}"));
+            return done(badRequest(
+                    source,
+                    "",
+                    "the request body must be the route (JSON or YAML), e.g. " + "{\"consume\": {\"version\": 2}}"));
         }
         String reason = headers.get(REASON_HEADER);
         String routeText = body;
@@ -218,12 +231,20 @@ final class RoutesApi {
         JsonNode p = f.node().get("percent");
         String percentRule = "must be a percentage from 0 to 100 with at most 3 decimals (e.g. 5, 12.5, 0.125)";
         if (p == null || p.isNull()) {
-            problems.add(problem(source, "percent", null, "is required: " + percentRule.substring("must be ".length())));
+            problems.add(
+                    problem(source, "percent", null, "is required: " + percentRule.substring("must be ".length())));
         } else {
             try {
-                String text = p.isNumber() ? p.decimalValue().toPlainString() : p.asText().trim();
-                BigDecimal d = new BigDecimal(text.endsWith("%") ? text.substring(0, text.length() - 1).trim() : text);
-                if (d.signum() < 0 || d.compareTo(BigDecimal.valueOf(100)) > 0 || d.stripTrailingZeros().scale() > 3) {
+                String text = p.isNumber()
+                        ? p.decimalValue().toPlainString()
+                        : p.asText().trim();
+                BigDecimal d = new BigDecimal(
+                        text.endsWith("%")
+                                ? text.substring(0, text.length() - 1).trim()
+                                : text);
+                if (d.signum() < 0
+                        || d.compareTo(BigDecimal.valueOf(100)) > 0
+                        || d.stripTrailingZeros().scale() > 3) {
                     problems.add(problem(source, "percent", p.asText(), percentRule));
                 } else {
                     percent = d.doubleValue();
@@ -236,8 +257,10 @@ final class RoutesApi {
             return done(invalid(new ConfigException(problems)));
         }
         // no problems: side was given
-        return submit(new RouteChange.Rollout(topic, Objects.requireNonNull(side, "side"), version, percent, actor,
-                f.reason(headers)), topic);
+        return submit(
+                new RouteChange.Rollout(
+                        topic, Objects.requireNonNull(side, "side"), version, percent, actor, f.reason(headers)),
+                topic);
     }
 
     private CompletableFuture<ApiResponse> rollback(String topic, String body, String actor, HttpHeaders headers) {
@@ -260,7 +283,8 @@ final class RoutesApi {
             submitted = CompletableFuture.failedFuture(e);
         }
         long before = store().current().number();
-        return submitted.orTimeout(changeTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        return submitted
+                .orTimeout(changeTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
                 .handle((revision, error) -> error == null ? changed(revision, topic, before) : failed(change, error));
     }
 
@@ -269,25 +293,32 @@ final class RoutesApi {
         n.put("applied", revision.number() > before || revision.changed(topic));
         RouteConfig route = revision.table().route(topic);
         n.set("route", route == null ? NODES.nullNode() : RouteJson.toJson(route));
-        return ApiResponse.json(HttpResponseStatus.OK, n).withHeader(REVISION_HEADER, String.valueOf(revision.number()));
+        return ApiResponse.json(HttpResponseStatus.OK, n)
+                .withHeader(REVISION_HEADER, String.valueOf(revision.number()));
     }
 
     private ApiResponse failed(RouteChange change, Throwable error) {
         Throwable cause = error;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+                && cause.getCause() != null) {
             cause = cause.getCause();
         }
         if (cause instanceof ConfigException e) {
             return invalid(e);
         }
         if (cause instanceof TimeoutException) {
-            return ApiResponse.error(HttpResponseStatus.SERVICE_UNAVAILABLE, change.describe() + " was not confirmed within "
-                    + changeTimeout.toSeconds() + "s (route distribution may be slow or the upstream cluster unreachable);"
-                    + " it may still take effect: check GET /routes before retrying");
+            return ApiResponse.error(
+                    HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    change.describe() + " was not confirmed within "
+                            + changeTimeout.toSeconds()
+                            + "s (route distribution may be slow or the upstream cluster unreachable);"
+                            + " it may still take effect: check GET /routes before retrying");
         }
         LOG.warn("admin API: {} failed: {}", change.describe(), cause.toString());
-        return ApiResponse.error(HttpResponseStatus.SERVICE_UNAVAILABLE, change.describe() + " could not be applied: "
-                + (cause.getMessage() == null ? cause.toString() : cause.getMessage()));
+        return ApiResponse.error(
+                HttpResponseStatus.SERVICE_UNAVAILABLE,
+                change.describe() + " could not be applied: "
+                        + (cause.getMessage() == null ? cause.toString() : cause.getMessage()));
     }
 
     // --- helpers
@@ -314,13 +345,16 @@ final class RoutesApi {
     }
 
     private static ApiResponse noRoute(String topic) {
-        ObjectNode n = ApiResponse.errorBody("topic '" + topic + "' has no route; PUT /routes/" + topic + " creates one");
+        ObjectNode n =
+                ApiResponse.errorBody("topic '" + topic + "' has no route; PUT /routes/" + topic + " creates one");
         n.put("topic", topic);
         return ApiResponse.json(HttpResponseStatus.NOT_FOUND, n);
     }
 
     private static ApiResponse notAllowed(HttpMethod method, String path, String allowed) {
-        return ApiResponse.error(HttpResponseStatus.METHOD_NOT_ALLOWED, method + " " + path + " is not supported; use " + allowed)
+        return ApiResponse.error(
+                        HttpResponseStatus.METHOD_NOT_ALLOWED,
+                        method + " " + path + " is not supported; use " + allowed)
                 .withHeader("Allow", allowed);
     }
 
@@ -334,7 +368,8 @@ final class RoutesApi {
 
     /** 400 with {@code error} (the whole message) and {@code problems} (one object per mistake). */
     static ApiResponse invalid(ConfigException e) {
-        ObjectNode n = ApiResponse.errorBody(Objects.requireNonNullElse(e.getMessage(), "invalid")); // set from the problems
+        ObjectNode n =
+                ApiResponse.errorBody(Objects.requireNonNullElse(e.getMessage(), "invalid")); // set from the problems
         ArrayNode problems = n.putArray("problems");
         for (ConfigException.Problem p : e.problems()) {
             ObjectNode o = problems.addObject();
@@ -374,19 +409,34 @@ final class RoutesApi {
             try {
                 n = RouteJson.read(body);
             } catch (IllegalArgumentException e) {
-                return new Fields(NODES.objectNode(), badRequest(source, "", "the body is not JSON: " + e.getMessage()));
+                return new Fields(
+                        NODES.objectNode(), badRequest(source, "", "the body is not JSON: " + e.getMessage()));
             }
             if (!(n instanceof ObjectNode o)) {
-                return new Fields(NODES.objectNode(), badRequest(source, "", "the body must be a JSON object with " + String.join(", ", allowed.stream().sorted().toList())));
+                return new Fields(
+                        NODES.objectNode(),
+                        badRequest(
+                                source,
+                                "",
+                                "the body must be a JSON object with "
+                                        + String.join(
+                                                ", ", allowed.stream().sorted().toList())));
             }
             List<ConfigException.Problem> problems = new ArrayList<>();
             o.fieldNames().forEachRemaining(name -> {
                 if (!allowed.contains(name)) {
-                    problems.add(problem(source, name, null, "is not a known field; allowed: "
-                            + String.join(", ", allowed.stream().sorted().toList())));
+                    problems.add(problem(
+                            source,
+                            name,
+                            null,
+                            "is not a known field; allowed: "
+                                    + String.join(
+                                            ", ", allowed.stream().sorted().toList())));
                 }
             });
-            return problems.isEmpty() ? new Fields(o, null) : new Fields(NODES.objectNode(), invalid(new ConfigException(problems)));
+            return problems.isEmpty()
+                    ? new Fields(o, null)
+                    : new Fields(NODES.objectNode(), invalid(new ConfigException(problems)));
         }
 
         String reason(HttpHeaders headers) {

@@ -9,19 +9,33 @@ import dev.rosetta.proxy.admin.AdminApiClient;
 /** How the route commands reach a running sidecar's admin API; shared by {@code routes}, {@code rollout}, {@code rollback}. */
 final class AdminApiOptions {
 
-    @Option(names = "--admin", defaultValue = "${env:ROSETTA_ADMIN_URL:-http://127.0.0.1:19080}", paramLabel = "URL",
+    @Option(
+            names = "--admin",
+            defaultValue = "${env:ROSETTA_ADMIN_URL:-http://127.0.0.1:19080}",
+            paramLabel = "URL",
             description = "Base URL of a sidecar's admin API (default: ${DEFAULT-VALUE}; env ROSETTA_ADMIN_URL).")
     String adminUrl;
 
-    @Option(names = "--token", defaultValue = "${env:ROSETTA_ADMIN_TOKEN}", paramLabel = "TOKEN",
+    @Option(
+            names = "--token",
+            defaultValue = "${env:ROSETTA_ADMIN_TOKEN}",
+            paramLabel = "TOKEN",
             description = "Bearer token, when the sidecar sets admin.bearerToken (default: env ROSETTA_ADMIN_TOKEN).")
-    @Nullable String token;
+    @Nullable
+    String token;
 
-    @Option(names = "--actor", defaultValue = "${env:USER:-cli}", paramLabel = "NAME",
-            description = "Who makes the change, recorded in the revision and the audit log (default: $USER, here '${DEFAULT-VALUE}').")
+    @Option(
+            names = "--actor",
+            defaultValue = "${env:USER:-cli}",
+            paramLabel = "NAME",
+            description =
+                    "Who makes the change, recorded in the revision and the audit log (default: $USER, here '${DEFAULT-VALUE}').")
     String actor;
 
-    @Option(names = "--timeout", defaultValue = "30", paramLabel = "SECONDS",
+    @Option(
+            names = "--timeout",
+            defaultValue = "30",
+            paramLabel = "SECONDS",
             description = "How long to wait for the admin API to answer (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 

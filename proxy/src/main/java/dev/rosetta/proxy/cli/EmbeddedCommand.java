@@ -5,6 +5,9 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
 import dev.rosetta.config.AdminConfig;
 import dev.rosetta.config.ListenerConfig;
 import dev.rosetta.config.RosettaConfig;
@@ -12,32 +15,43 @@ import dev.rosetta.proxy.Sidecar;
 import dev.rosetta.proxy.admin.AdminServer;
 import dev.rosetta.proxy.embedded.EmbeddedKafka;
 
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 /** {@code rosetta embedded}: an in-process Kafka broker with Rosetta in front of it, for trying Rosetta out. */
-@Command(name = "embedded",
+@Command(
+        name = "embedded",
         mixinStandardHelpOptions = true,
         description = {
-                "Starts a single-node Kafka broker inside this JVM and the Rosetta proxy in front of it,",
-                "so any Kafka client can be pointed at Rosetta right away. Data is temporary and deleted on exit.",
-                "Stop with Ctrl-C."
+            "Starts a single-node Kafka broker inside this JVM and the Rosetta proxy in front of it,",
+            "so any Kafka client can be pointed at Rosetta right away. Data is temporary and deleted on exit.",
+            "Stop with Ctrl-C."
         })
 final class EmbeddedCommand implements Callable<Integer> {
 
-    @Option(names = "--port", defaultValue = "19092", paramLabel = "PORT",
+    @Option(
+            names = "--port",
+            defaultValue = "19092",
+            paramLabel = "PORT",
             description = "Bootstrap port clients connect to (default: ${DEFAULT-VALUE}; 0 = any free port).")
     int port;
 
-    @Option(names = "--broker-port-base", defaultValue = "19100", paramLabel = "PORT",
-            description = "The broker with node id N is exposed on this + N (default: ${DEFAULT-VALUE}; 0 = any free port).")
+    @Option(
+            names = "--broker-port-base",
+            defaultValue = "19100",
+            paramLabel = "PORT",
+            description =
+                    "The broker with node id N is exposed on this + N (default: ${DEFAULT-VALUE}; 0 = any free port).")
     int brokerPortBase;
 
-    @Option(names = "--admin-port", defaultValue = "19080", paramLabel = "PORT",
+    @Option(
+            names = "--admin-port",
+            defaultValue = "19080",
+            paramLabel = "PORT",
             description = "Admin API port: /healthz, /readyz, /metrics (default: ${DEFAULT-VALUE}; 0 = any free port).")
     int adminPort;
 
-    @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "HOST",
+    @Option(
+            names = "--host",
+            defaultValue = "127.0.0.1",
+            paramLabel = "HOST",
             description = "Address to listen on and advertise to clients (default: ${DEFAULT-VALUE}).")
     String host;
 
@@ -45,7 +59,8 @@ final class EmbeddedCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         EmbeddedKafka kafka = EmbeddedKafka.start();
         RosettaConfig config = RosettaConfig.defaults(List.of(kafka.bootstrapServers()))
-                .withListener(new ListenerConfig(host, port, brokerPortBase, host, ListenerConfig.DEFAULT_MAX_FRAME_BYTES, null))
+                .withListener(new ListenerConfig(
+                        host, port, brokerPortBase, host, ListenerConfig.DEFAULT_MAX_FRAME_BYTES, null))
                 .withAdmin(new AdminConfig(true, host, adminPort, null));
         Sidecar sidecar = new Sidecar(config);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -55,11 +70,14 @@ final class EmbeddedCommand implements Callable<Integer> {
             kafka.close();
             throw e;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            sidecar.close();
-            kafka.close();
-            stopped.countDown();
-        }, "rosetta-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            sidecar.close();
+                            kafka.close();
+                            stopped.countDown();
+                        },
+                        "rosetta-shutdown"));
         String bootstrap = sidecar.proxy().bootstrapServers();
         AdminServer admin = Objects.requireNonNull(sidecar.admin(), "embedded mode turns the admin API on");
         System.out.printf("""

@@ -1,10 +1,10 @@
 package dev.rosetta.proxy.cli;
 
-import org.jspecify.annotations.Nullable;
-
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.util.concurrent.Callable;
+
+import org.jspecify.annotations.Nullable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -21,43 +21,63 @@ import dev.rosetta.proxy.admin.AdminApiClient;
 
 /** {@code rosetta rollout TOPIC --side consume|produce --version N --percent P}. */
 // No mixinStandardHelpOptions: its -V/--version would clash with the schema --version option.
-@Command(name = "rollout",
+@Command(
+        name = "rollout",
         description = {
-                "Ramps a schema version on one side of a topic's route, on every sidecar of the fleet.",
-                "Records whose rollout bucket (murmur2 of the key) is below PERCENT get VERSION; raising the"
-                        + " percentage only moves more records to VERSION. A VERSION equal to the side's stable"
-                        + " version ends the rollout. Undo with 'rosetta rollback TOPIC'."
+            "Ramps a schema version on one side of a topic's route, on every sidecar of the fleet.",
+            "Records whose rollout bucket (murmur2 of the key) is below PERCENT get VERSION; raising the"
+                    + " percentage only moves more records to VERSION. A VERSION equal to the side's stable"
+                    + " version ends the rollout. Undo with 'rosetta rollback TOPIC'."
         },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:applied (or already in force)", "1:the admin API refused the change or could not be reached"
-                + " (its message is printed; nothing changed)", "2:invalid command line"})
+        exitCodeList = {
+            "0:applied (or already in force)",
+            "1:the admin API refused the change or could not be reached" + " (its message is printed; nothing changed)",
+            "2:invalid command line"
+        })
 final class RolloutCommand implements Callable<Integer> {
 
     /** Which side of the route to ramp. */
-    enum Side { consume, produce }
+    enum Side {
+        consume,
+        produce
+    }
 
     @Parameters(index = "0", paramLabel = "TOPIC", description = "The routed topic.")
     String topic;
 
-    @Option(names = "--side", required = true, paramLabel = "consume|produce",
+    @Option(
+            names = "--side",
+            required = true,
+            paramLabel = "consume|produce",
             description = "consume: the version consumers read; produce: the version records are stored in.")
     Side side;
 
-    @Option(names = "--version", required = true, paramLabel = "N",
+    @Option(
+            names = "--version",
+            required = true,
+            paramLabel = "N",
             description = "The schema version (of the route's subject) to roll out, >= 1.")
     int version;
 
-    @Option(names = "--percent", required = true, paramLabel = "P",
+    @Option(
+            names = "--percent",
+            required = true,
+            paramLabel = "P",
             description = "Share of records that get VERSION: 0 to 100, at most 3 decimals (e.g. 5, 12.5, 100).")
     BigDecimal percent;
 
     @Option(names = "--reason", paramLabel = "TEXT", description = "Why, recorded in the revision and the audit log.")
-    @Nullable String reason;
+    @Nullable
+    String reason;
 
     @Mixin
     AdminApiOptions api;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "Show this help message and exit.")
     boolean help;
 
     @Spec

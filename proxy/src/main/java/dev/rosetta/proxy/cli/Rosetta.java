@@ -4,23 +4,24 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code rosetta} command line: {@code java -jar proxy/target/rosetta.jar <subcommand> ...}. */
-@Command(name = "rosetta",
+@Command(
+        name = "rosetta",
         mixinStandardHelpOptions = true,
         versionProvider = Rosetta.Version.class,
         description = {
-                "Rosetta: a schema-aware Kafka sidecar. Point any Kafka client's bootstrap.servers at it;",
-                "it forwards the Kafka protocol to the real cluster."
+            "Rosetta: a schema-aware Kafka sidecar. Point any Kafka client's bootstrap.servers at it;",
+            "it forwards the Kafka protocol to the real cluster."
         },
         subcommands = {
-                ProxyCommand.class,
-                EmbeddedCommand.class,
-                DemoCommand.class,
-                RoutesCommand.class,
-                RolloutCommand.class,
-                RollbackCommand.class,
-                CheckCommand.class,
-                VerifyCommand.class,
-                CommandLine.HelpCommand.class
+            ProxyCommand.class,
+            EmbeddedCommand.class,
+            DemoCommand.class,
+            RoutesCommand.class,
+            RolloutCommand.class,
+            RollbackCommand.class,
+            CheckCommand.class,
+            VerifyCommand.class,
+            CommandLine.HelpCommand.class
         },
         footer = {"", "Run 'rosetta help <subcommand>' for the options of a subcommand."})
 public final class Rosetta implements Runnable {

@@ -1,11 +1,11 @@
 package dev.rosetta.proxy.cli;
 
-import org.jspecify.annotations.Nullable;
-
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+
+import org.jspecify.annotations.Nullable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -19,22 +19,29 @@ import picocli.CommandLine.Spec;
 import dev.rosetta.proxy.admin.AdminApiClient;
 
 /** {@code rosetta routes [TOPIC] [--history]}: shows the routes a running sidecar applies. */
-@Command(name = "routes",
+@Command(
+        name = "routes",
         mixinStandardHelpOptions = true,
         description = {
-                "Shows the routes of a running sidecar (through its admin API): per topic, the version consumers"
-                        + " read, the version records are stored in, rollouts in progress and the failure policy.",
-                "With TOPIC, every detail of that route; with --history, the revisions that changed it."
+            "Shows the routes of a running sidecar (through its admin API): per topic, the version consumers"
+                    + " read, the version records are stored in, rollouts in progress and the failure policy.",
+            "With TOPIC, every detail of that route; with --history, the revisions that changed it."
         },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:shown", "1:the admin API refused or could not be reached (its message is printed)",
-                "2:invalid command line"})
+        exitCodeList = {
+            "0:shown",
+            "1:the admin API refused or could not be reached (its message is printed)",
+            "2:invalid command line"
+        })
 final class RoutesCommand implements Callable<Integer> {
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "TOPIC", description = "Show only this topic's route.")
-    @Nullable String topic;
+    @Nullable
+    String topic;
 
-    @Option(names = "--history", description = "List the revisions that changed TOPIC's route, oldest first (needs TOPIC).")
+    @Option(
+            names = "--history",
+            description = "List the revisions that changed TOPIC's route, oldest first (needs TOPIC).")
     boolean history;
 
     @Mixin
@@ -70,8 +77,11 @@ final class RoutesCommand implements Callable<Integer> {
                 for (JsonNode r : answer.json().path("revisions")) {
                     out.println(RouteText.revision(r));
                     JsonNode route = r.get("route");
-                    out.println("    " + (route == null || route.isNull() ? "no route"
-                            : "consume " + RouteText.side(route.get("consume")) + "; produce " + RouteText.side(route.get("produce"))));
+                    out.println("    "
+                            + (route == null || route.isNull()
+                                    ? "no route"
+                                    : "consume " + RouteText.side(route.get("consume")) + "; produce "
+                                            + RouteText.side(route.get("produce"))));
                 }
             } else {
                 out.print(RouteText.details(answer.json(), answer.revision()));
@@ -95,8 +105,12 @@ final class RoutesCommand implements Callable<Integer> {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"TOPIC", "CONSUME", "PRODUCE", "ON FAILURE"});
         for (JsonNode r : routes) {
-            rows.add(new String[] {r.path("topic").asText(), RouteText.side(r.get("consume")), RouteText.side(r.get("produce")),
-                    RouteText.failure(r.get("failure"))});
+            rows.add(new String[] {
+                r.path("topic").asText(),
+                RouteText.side(r.get("consume")),
+                RouteText.side(r.get("produce")),
+                RouteText.failure(r.get("failure"))
+            });
         }
         int[] width = new int[4];
         for (String[] row : rows) {

@@ -1,18 +1,5 @@
 package dev.rosetta.proxy.cli;
 
-import org.jspecify.annotations.Nullable;
-
-import dev.rosetta.translators.TranslatorCache;
-import dev.rosetta.translators.chain.StepCatalog;
-import dev.rosetta.translators.chain.TranslatorChain;
-import dev.rosetta.translators.registry.CachingSchemaRegistry;
-import dev.rosetta.translators.registry.RegistryClient;
-import dev.rosetta.translators.registry.RegistryClientConfig;
-import dev.rosetta.translators.registry.SchemaRegistry;
-import dev.rosetta.translators.registry.StaticSchemaRegistry;
-import picocli.CommandLine.ArgGroup;
-import picocli.CommandLine.Option;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +11,20 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.jspecify.annotations.Nullable;
+
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Option;
+
+import dev.rosetta.translators.TranslatorCache;
+import dev.rosetta.translators.chain.StepCatalog;
+import dev.rosetta.translators.chain.TranslatorChain;
+import dev.rosetta.translators.registry.CachingSchemaRegistry;
+import dev.rosetta.translators.registry.RegistryClient;
+import dev.rosetta.translators.registry.RegistryClientConfig;
+import dev.rosetta.translators.registry.SchemaRegistry;
+import dev.rosetta.translators.registry.StaticSchemaRegistry;
+
 /**
  * Options shared by {@code rosetta check} and {@code rosetta verify}: where schemas come from
  * (a registry or local files), which subject and versions, which translator directory, which
@@ -31,60 +32,96 @@ import java.util.concurrent.TimeoutException;
  */
 final class SchemaSourceOptions {
     /** Output formats. */
-    enum Format { text, json }
+    enum Format {
+        text,
+        json
+    }
 
     static final class Source {
-        @Option(names = "--registry", paramLabel = "URL",
+        @Option(
+                names = "--registry",
+                paramLabel = "URL",
                 description = "Confluent-API schema registry base URL, path prefix included "
                         + "(e.g. http://localhost:8081 or http://apicurio:8080/apis/ccompat/v7).")
-        @Nullable String registry;
+        @Nullable
+        String registry;
 
-        @Option(names = "--schemas", paramLabel = "DIR",
+        @Option(
+                names = "--schemas",
+                paramLabel = "DIR",
                 description = "Local schema files instead of a registry: DIR/<subject>/v<N>.avsc is version N of "
                         + "<subject>; an optional v<N>.ruleset.json holds a Data Contract ruleSet "
                         + "(migrationRules).")
-        @Nullable Path schemas;
+        @Nullable
+        Path schemas;
     }
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
 
     @Option(names = "--registry-user", paramLabel = "USER", description = "User for HTTP basic auth.")
-    @Nullable String user;
+    @Nullable
+    String user;
 
-    @Option(names = "--registry-password", paramLabel = "PASSWORD", defaultValue = "${env:ROSETTA_REGISTRY_PASSWORD}",
+    @Option(
+            names = "--registry-password",
+            paramLabel = "PASSWORD",
+            defaultValue = "${env:ROSETTA_REGISTRY_PASSWORD}",
             description = "Password for HTTP basic auth (default: $ROSETTA_REGISTRY_PASSWORD).")
-    @Nullable String password;
+    @Nullable
+    String password;
 
-    @Option(names = "--registry-token", paramLabel = "TOKEN", defaultValue = "${env:ROSETTA_REGISTRY_TOKEN}",
+    @Option(
+            names = "--registry-token",
+            paramLabel = "TOKEN",
+            defaultValue = "${env:ROSETTA_REGISTRY_TOKEN}",
             description = "Bearer token (default: $ROSETTA_REGISTRY_TOKEN).")
-    @Nullable String token;
+    @Nullable
+    String token;
 
-    @Option(names = "--registry-timeout", paramLabel = "SECONDS", defaultValue = "10",
+    @Option(
+            names = "--registry-timeout",
+            paramLabel = "SECONDS",
+            defaultValue = "10",
             description = "Timeout of each registry request, in seconds (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
-    @Option(names = {"-s", "--subject"}, required = true, paramLabel = "SUBJECT",
+    @Option(
+            names = {"-s", "--subject"},
+            required = true,
+            paramLabel = "SUBJECT",
             description = "The subject, e.g. orders-value.")
     String subject;
 
-    @Option(names = {"-v", "--versions"}, split = ",", paramLabel = "N",
+    @Option(
+            names = {"-v", "--versions"},
+            split = ",",
+            paramLabel = "N",
             description = "Versions to look at, e.g. 1,2,3 (default: every version of the subject).")
-    @Nullable List<Integer> versions;
+    @Nullable
+    List<Integer> versions;
 
-    @Option(names = {"-t", "--translators"}, paramLabel = "DIR",
+    @Option(
+            names = {"-t", "--translators"},
+            paramLabel = "DIR",
             description = "Translator directory with YAML step files: DIR/<subject>/<a>-<b>.yaml. Custom Java "
                     + "translators on the class path are found with ServiceLoader either way.")
-    @Nullable Path translators;
+    @Nullable
+    Path translators;
 
-    @Option(names = "--format", defaultValue = "text", paramLabel = "text|json",
+    @Option(
+            names = "--format",
+            defaultValue = "text",
+            paramLabel = "text|json",
             description = "Output format: text for people, json for tools (default: ${DEFAULT-VALUE}).")
     Format format;
 
     /** Everything loaded for one run. */
-    record Loaded(String subject, List<Integer> versions, Map<Integer, TranslatorChain.Version> schemas,
-                  StepCatalog catalog) {
-    }
+    record Loaded(
+            String subject,
+            List<Integer> versions,
+            Map<Integer, TranslatorChain.Version> schemas,
+            StepCatalog catalog) {}
 
     /**
      * Loads the catalog and the schemas.
@@ -93,7 +130,8 @@ final class SchemaSourceOptions {
      *                                  unreachable registry)
      */
     Loaded load() {
-        StepCatalog.Builder cb = StepCatalog.builder().serviceLoader(Thread.currentThread().getContextClassLoader());
+        StepCatalog.Builder cb =
+                StepCatalog.builder().serviceLoader(Thread.currentThread().getContextClassLoader());
         if (translators != null) {
             cb.directory(translators);
         }
@@ -104,7 +142,8 @@ final class SchemaSourceOptions {
             registry = StaticSchemaRegistry.loadDirectory(schemaDir);
         } else {
             // the options are exclusive and one is required: without --schemas there is --registry
-            RegistryClientConfig.Builder rb = RegistryClientConfig.builder(Objects.requireNonNull(source.registry, "--registry"))
+            RegistryClientConfig.Builder rb = RegistryClientConfig.builder(
+                            Objects.requireNonNull(source.registry, "--registry"))
                     .requestTimeout(Duration.ofSeconds(timeoutSeconds))
                     .retries(2, Duration.ofMillis(200), Duration.ofSeconds(2));
             if (token != null && !token.isEmpty()) {
@@ -114,7 +153,8 @@ final class SchemaSourceOptions {
             }
             registry = new CachingSchemaRegistry(new RegistryClient(rb.build()));
         }
-        TranslatorCache cache = TranslatorCache.builder(registry).catalog(catalog).build();
+        TranslatorCache cache =
+                TranslatorCache.builder(registry).catalog(catalog).build();
         long wait = timeoutSeconds * 4L;
         List<Integer> all = await(registry.versions(subject), wait, "versions of subject " + subject);
         List<Integer> chosen = new ArrayList<>(versions == null || versions.isEmpty() ? all : versions);
@@ -122,8 +162,8 @@ final class SchemaSourceOptions {
         Map<Integer, TranslatorChain.Version> schemas = new TreeMap<>();
         for (int v : chosen) {
             if (!all.contains(v)) {
-                throw new IllegalArgumentException("subject " + subject + " has no version " + v + " (it has "
-                        + all + ")");
+                throw new IllegalArgumentException(
+                        "subject " + subject + " has no version " + v + " (it has " + all + ")");
             }
             schemas.put(v, await(cache.version(subject, v), wait, "version " + v + " of subject " + subject));
         }

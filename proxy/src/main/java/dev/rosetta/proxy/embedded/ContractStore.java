@@ -1,13 +1,5 @@
 package dev.rosetta.proxy.embedded;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.rosetta.translators.registry.RegisteredSchema;
-import dev.rosetta.translators.registry.SchemaReference;
-import org.apache.avro.AvroRuntimeException;
-import org.apache.avro.Schema;
-import org.apache.avro.SchemaCompatibility;
-import org.jspecify.annotations.Nullable;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -20,6 +12,16 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+
+import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
+import org.jspecify.annotations.Nullable;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.rosetta.translators.registry.RegisteredSchema;
+import dev.rosetta.translators.registry.SchemaReference;
 
 /**
  * The state behind {@link EmbeddedRegistry}, with the Confluent Schema Registry's semantics:
@@ -36,7 +38,13 @@ import java.util.TreeMap;
 final class ContractStore {
     /** The compatibility levels of the Confluent API. */
     enum Level {
-        NONE, BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE;
+        NONE,
+        BACKWARD,
+        BACKWARD_TRANSITIVE,
+        FORWARD,
+        FORWARD_TRANSITIVE,
+        FULL,
+        FULL_TRANSITIVE;
 
         boolean transitive() {
             return name().endsWith("_TRANSITIVE");
@@ -46,20 +54,24 @@ final class ContractStore {
             try {
                 return valueOf(text.trim().toUpperCase(Locale.ROOT));
             } catch (RuntimeException e) {
-                throw new RegistryError(422, RegistryError.INVALID_COMPATIBILITY_LEVEL,
+                throw new RegistryError(
+                        422,
+                        RegistryError.INVALID_COMPATIBILITY_LEVEL,
                         "Invalid compatibility level '" + text + "'. Valid values are " + List.of(values()));
             }
         }
     }
 
     /** The outcome of a compatibility check: the verdict and, when incompatible, why. */
-    record Compatibility(boolean compatible, List<String> messages) {
-    }
+    record Compatibility(boolean compatible, List<String> messages) {}
 
     /** What makes two schemas "the same schema", and so the same id. */
-    private record Content(String schemaType, String canonical, List<SchemaReference> references,
-                           @Nullable JsonNode metadata, @Nullable JsonNode ruleSet) {
-    }
+    private record Content(
+            String schemaType,
+            String canonical,
+            List<SchemaReference> references,
+            @Nullable JsonNode metadata,
+            @Nullable JsonNode ruleSet) {}
 
     private final Map<Integer, RegisteredSchema> byId = new HashMap<>();
     private final Map<Content, Integer> idByContent = new HashMap<>();
@@ -170,8 +182,11 @@ final class ContractStore {
         if (!versions.isEmpty()) {
             Compatibility c = check(subject, parsed.schema, against(subject, versions, null));
             if (!c.compatible()) {
-                throw new RegistryError(409, RegistryError.INCOMPATIBLE, "Schema being registered is incompatible "
-                        + "with an earlier schema for subject \"" + subject + "\", details: " + c.messages());
+                throw new RegistryError(
+                        409,
+                        RegistryError.INCOMPATIBLE,
+                        "Schema being registered is incompatible " + "with an earlier schema for subject \"" + subject
+                                + "\", details: " + c.messages());
             }
         }
         int version = versions.isEmpty() ? 1 : versions.get(versions.size() - 1).version() + 1;
@@ -230,24 +245,26 @@ final class ContractStore {
         List<String> messages = new ArrayList<>();
         for (RegisteredSchema old : existing) {
             Schema previous = parsedById.get(old.id());
-            boolean backward = level.name().startsWith("BACKWARD") || level.name().startsWith("FULL");
+            boolean backward =
+                    level.name().startsWith("BACKWARD") || level.name().startsWith("FULL");
             boolean forward = level.name().startsWith("FORWARD") || level.name().startsWith("FULL");
             // BACKWARD: the new schema reads data written with the old one; FORWARD: the reverse.
             if (backward) {
-                describe(SchemaCompatibility.checkReaderWriterCompatibility(candidate, previous), old, level,
-                        messages);
+                describe(SchemaCompatibility.checkReaderWriterCompatibility(candidate, previous), old, level, messages);
             }
             if (forward) {
-                describe(SchemaCompatibility.checkReaderWriterCompatibility(previous, candidate), old, level,
-                        messages);
+                describe(SchemaCompatibility.checkReaderWriterCompatibility(previous, candidate), old, level, messages);
             }
         }
         return new Compatibility(messages.isEmpty(), List.copyOf(messages));
     }
 
     // Same shape as Confluent's verbose messages, so scripts written against it read these too.
-    private static void describe(SchemaCompatibility.SchemaPairCompatibility pair, RegisteredSchema old,
-                                 Level level, List<String> messages) {
+    private static void describe(
+            SchemaCompatibility.SchemaPairCompatibility pair,
+            RegisteredSchema old,
+            Level level,
+            List<String> messages) {
         if (pair.getType() == SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
             return;
         }
@@ -279,15 +296,25 @@ final class ContractStore {
         } catch (NumberFormatException notANumber) {
             // falls through to the error below
         }
-        throw new RegistryError(422, RegistryError.INVALID_VERSION, "The specified version '" + version
-                + "' is not a valid version id. Allowed values are between [1, 2^31-1] and the string \"latest\"");
+        throw new RegistryError(
+                422,
+                RegistryError.INVALID_VERSION,
+                "The specified version '" + version
+                        + "' is not a valid version id. Allowed values are between [1, 2^31-1] and the string \"latest\"");
     }
 
     private RegisteredSchema place(String subject, int version, Parsed parsed, RegisteredSchema source) {
         Integer existingId = idByContent.get(parsed.content);
         int id = existingId != null ? existingId : nextId++;
-        RegisteredSchema placed = new RegisteredSchema(id, subject, version, "AVRO", parsed.content.canonical(),
-                parsed.content.references(), parsed.content.metadata(), parsed.content.ruleSet());
+        RegisteredSchema placed = new RegisteredSchema(
+                id,
+                subject,
+                version,
+                "AVRO",
+                parsed.content.canonical(),
+                parsed.content.references(),
+                parsed.content.metadata(),
+                parsed.content.ruleSet());
         if (existingId == null) {
             idByContent.put(parsed.content, id);
             byId.put(id, placed);
@@ -306,18 +333,21 @@ final class ContractStore {
     // A request without metadata or rule set matches a stored schema that has them (Confluent
     // carries them over from the previous version); one that has them must match exactly.
     private static boolean sameSchema(Content stored, Content wanted) {
-        return stored.canonical().equals(wanted.canonical()) && stored.references().equals(wanted.references())
+        return stored.canonical().equals(wanted.canonical())
+                && stored.references().equals(wanted.references())
                 && (wanted.metadata() == null || wanted.metadata().equals(stored.metadata()))
                 && (wanted.ruleSet() == null || wanted.ruleSet().equals(stored.ruleSet()));
     }
 
-    private record Parsed(Schema schema, Content content) {
-    }
+    private record Parsed(Schema schema, Content content) {}
 
     private Parsed parse(RegisteredSchema schema) {
         if (!schema.isAvro()) {
-            throw new RegistryError(422, RegistryError.INVALID_SCHEMA, "Invalid schema: schemaType "
-                    + schema.schemaType() + " is not supported; the embedded registry holds AVRO schemas only");
+            throw new RegistryError(
+                    422,
+                    RegistryError.INVALID_SCHEMA,
+                    "Invalid schema: schemaType " + schema.schemaType()
+                            + " is not supported; the embedded registry holds AVRO schemas only");
         }
         Schema.Parser parser = new Schema.Parser();
         Collection<Schema> referenced;
@@ -327,13 +357,15 @@ final class ContractStore {
             referenced = List.copyOf(parser.getTypes().values());
             parsed = parser.parse(schema.schema());
         } catch (AvroRuntimeException | NullPointerException | IllegalArgumentException e) {
-            throw new RegistryError(422, RegistryError.INVALID_SCHEMA, "Invalid schema " + abbreviate(schema.schema())
-                    + ": " + e.getMessage());
+            throw new RegistryError(
+                    422,
+                    RegistryError.INVALID_SCHEMA,
+                    "Invalid schema " + abbreviate(schema.schema()) + ": " + e.getMessage());
         }
         // Referenced types stay references in the canonical text, as in Confluent's registry.
         String canonical = referenced.isEmpty() ? parsed.toString() : parsed.toString(referenced, false);
-        return new Parsed(parsed, new Content("AVRO", canonical, schema.references(), schema.metadata(),
-                schema.ruleSet()));
+        return new Parsed(
+                parsed, new Content("AVRO", canonical, schema.references(), schema.metadata(), schema.ruleSet()));
     }
 
     private void addReferences(Schema.Parser parser, List<SchemaReference> references, Set<String> seen) {
@@ -342,8 +374,11 @@ final class ContractStore {
             try {
                 target = version(ref.subject(), Integer.toString(ref.version()));
             } catch (RegistryError e) {
-                throw new RegistryError(422, RegistryError.INVALID_SCHEMA, "Invalid schema: reference '" + ref.name()
-                        + "' to subject '" + ref.subject() + "' version " + ref.version() + ": " + e.getMessage());
+                throw new RegistryError(
+                        422,
+                        RegistryError.INVALID_SCHEMA,
+                        "Invalid schema: reference '" + ref.name() + "' to subject '" + ref.subject() + "' version "
+                                + ref.version() + ": " + e.getMessage());
             }
             if (seen.add(target.subject() + "/" + target.version())) {
                 addReferences(parser, target.references(), seen);

@@ -73,8 +73,14 @@ public final class Demo implements AutoCloseable {
     private static final String SUBJECT = "orders-value";
 
     /** Where and how fast the demo runs. */
-    public record Options(Path contracts, @Nullable Path translators, String host, int port, int brokerPortBase, int adminPort, Duration phase) {
-    }
+    public record Options(
+            Path contracts,
+            @Nullable Path translators,
+            String host,
+            int port,
+            int brokerPortBase,
+            int adminPort,
+            Duration phase) {}
 
     private final Options options;
     private final PrintStream out;
@@ -108,25 +114,42 @@ public final class Demo implements AutoCloseable {
         EmbeddedRegistry registry = EmbeddedRegistry.start(options.contracts());
         this.registry = registry;
         for (int version : new int[] {1, 2}) {
-            RegisteredSchema s = registry.schema(SUBJECT, version).orElseThrow(() -> new IllegalStateException(
-                    "no " + SUBJECT + " v" + version + " in " + options.contracts() + " (expected " + SUBJECT + "/v" + version + ".avsc)"));
+            RegisteredSchema s = registry.schema(SUBJECT, version)
+                    .orElseThrow(() -> new IllegalStateException("no " + SUBJECT + " v" + version + " in "
+                            + options.contracts() + " (expected " + SUBJECT + "/v" + version + ".avsc)"));
             schemasById.put(s.id(), new Schema.Parser().parse(s.schema()));
             versionById.put(s.id(), version);
         }
-        RouteConfig route = new RouteConfig(TOPIC, SUBJECT, null,
+        RouteConfig route = new RouteConfig(
+                TOPIC,
+                SUBJECT,
+                null,
                 new ConsumeConfig(2, List.of(new ConsumeOverride("legacy-*", null, 1)), null),
-                ProduceConfig.of(1), FailurePolicy.DEFAULT);
+                ProduceConfig.of(1),
+                FailurePolicy.DEFAULT);
         RosettaConfig config = RosettaConfig.defaults(List.of(kafka.bootstrapServers()))
-                .withListener(new ListenerConfig(options.host(), options.port(), options.brokerPortBase(), options.host(),
-                        ListenerConfig.DEFAULT_MAX_FRAME_BYTES, null))
+                .withListener(new ListenerConfig(
+                        options.host(),
+                        options.port(),
+                        options.brokerPortBase(),
+                        options.host(),
+                        ListenerConfig.DEFAULT_MAX_FRAME_BYTES,
+                        null))
                 .withAdmin(new AdminConfig(true, options.host(), options.adminPort(), null))
-                .withRegistry(new RegistryConfig(registry.url(), null, null, null, RegistryConfig.DEFAULT_CONNECT_TIMEOUT,
-                        RegistryConfig.DEFAULT_READ_TIMEOUT, null))
+                .withRegistry(new RegistryConfig(
+                        registry.url(),
+                        null,
+                        null,
+                        null,
+                        RegistryConfig.DEFAULT_CONNECT_TIMEOUT,
+                        RegistryConfig.DEFAULT_READ_TIMEOUT,
+                        null))
                 .withTranslators(new TranslatorsConfig(options.translators()))
                 .withRoutes(List.of(route));
         sidecar = new Sidecar(config).start();
         String bootstrap = sidecar.proxy().bootstrapServers();
-        String admin = Objects.requireNonNull(sidecar.admin(), "the demo turns the admin API on").baseUrl();
+        String admin = Objects.requireNonNull(sidecar.admin(), "the demo turns the admin API on")
+                .baseUrl();
         adminApi = new AdminApiClient(admin, null, "demo", Duration.ofSeconds(30));
         try (Admin a = Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             a.createTopics(List.of(new NewTopic(TOPIC, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
@@ -134,7 +157,9 @@ public final class Demo implements AutoCloseable {
             throw new IllegalStateException("cannot create topic " + TOPIC + ": " + e.getMessage(), e);
         }
         say("");
-        say("Kafka clients connect to Rosetta at %s; the admin API is at %s; the registry at %s.", bootstrap, admin, registry.url());
+        say(
+                "Kafka clients connect to Rosetta at %s; the admin API is at %s; the registry at %s.",
+                bootstrap, admin, registry.url());
         say("Contract %s: v1 {id, customer, amount}, v2 {id, customer, amountCents, currency}.", SUBJECT);
         say("Route for topic %s: consumers read v2, client ids legacy-* read v1; records are stored as v1.", TOPIC);
         say("");
@@ -145,21 +170,36 @@ public final class Demo implements AutoCloseable {
 
         phase("1. A v1 producer (client id legacy-checkout) writes orders; the topic stores v1.");
         String routePath = AdminApiClient.topicPath(TOPIC);
-        phase(admin, "2. Ramp the produce side to v2 for 50% of customers (sticky per record key).",
-                routePath + "/rollout", rollout(50, "demo: half of the customers"),
+        phase(
+                admin,
+                "2. Ramp the produce side to v2 for 50% of customers (sticky per record key).",
+                routePath + "/rollout",
+                rollout(50, "demo: half of the customers"),
                 "rosetta rollout orders --side produce --version 2 --percent 50");
-        phase(admin, "3. All records are now stored as v2.",
-                routePath + "/rollout", rollout(100, "demo: everyone"),
+        phase(
+                admin,
+                "3. All records are now stored as v2.",
+                routePath + "/rollout",
+                rollout(100, "demo: everyone"),
                 "rosetta rollout orders --side produce --version 2 --percent 100");
-        phase(admin, "4. Roll back: the previous revision (50%) is in force from the next request on.",
-                routePath + "/rollback", JsonNodeFactory.instance.objectNode().put("reason", "demo: roll back"),
+        phase(
+                admin,
+                "4. Roll back: the previous revision (50%) is in force from the next request on.",
+                routePath + "/rollback",
+                JsonNodeFactory.instance.objectNode().put("reason", "demo: roll back"),
                 "rosetta rollback orders");
 
         boolean ok = legacy.onlySaw(1) && modern.onlySaw(2) && legacy.count() > 0 && modern.count() > 0;
         say("");
-        say("%s %s received %d records, all in v%s.", legacy.onlySaw(1) ? "OK  " : "FAIL", legacy.name, legacy.count(), legacy.versions());
-        say("%s %s received %d records, all in v%s.", modern.onlySaw(2) ? "OK  " : "FAIL", modern.name, modern.count(), modern.versions());
-        say("     %d records produced, all as v1; the topic holds both versions: %s.", produced.get(), stored.versionsWithCounts());
+        say(
+                "%s %s received %d records, all in v%s.",
+                legacy.onlySaw(1) ? "OK  " : "FAIL", legacy.name, legacy.count(), legacy.versions());
+        say(
+                "%s %s received %d records, all in v%s.",
+                modern.onlySaw(2) ? "OK  " : "FAIL", modern.name, modern.count(), modern.versions());
+        say(
+                "     %d records produced, all as v1; the topic holds both versions: %s.",
+                produced.get(), stored.versionsWithCounts());
         say("");
         say("Where to look:");
         say("  curl -s %s/routes/orders/history    every revision: who, when, why", admin);
@@ -175,11 +215,16 @@ public final class Demo implements AutoCloseable {
     }
 
     private static ObjectNode rollout(int percent, String reason) {
-        return JsonNodeFactory.instance.objectNode()
-                .put("side", "produce").put("version", 2).put("percent", percent).put("reason", reason);
+        return JsonNodeFactory.instance
+                .objectNode()
+                .put("side", "produce")
+                .put("version", 2)
+                .put("percent", percent)
+                .put("reason", reason);
     }
 
-    private void phase(String admin, String title, String path, ObjectNode body, String cli) throws InterruptedException {
+    private void phase(String admin, String title, String path, ObjectNode body, String cli)
+            throws InterruptedException {
         say(title);
         String answer = post(path, body);
         phase++; // only after the admin API confirmed the change: records of this step follow the new route
@@ -205,16 +250,19 @@ public final class Demo implements AutoCloseable {
         try {
             AdminApiClient.Answer answer = adminApi.post(path, body);
             JsonNode revision = answer.json();
-            return "HTTP " + answer.status() + ", revision " + revision.path("revision").asText() + ": "
+            return "HTTP " + answer.status() + ", revision "
+                    + revision.path("revision").asText() + ": "
                     + revision.path("description").asText();
         } catch (AdminApiException e) {
-            throw new IllegalStateException("the demo's change " + body + " to " + path + " failed: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "the demo's change " + body + " to " + path + " failed: " + e.getMessage(), e);
         }
     }
 
     private void produce() {
         Map<String, Object> config = new HashMap<>();
-        config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, sidecar().proxy().bootstrapServers());
+        config.put(
+                CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, sidecar().proxy().bootstrapServers());
         config.put(CommonClientConfigs.CLIENT_ID_CONFIG, "legacy-checkout");
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
@@ -229,7 +277,8 @@ public final class Demo implements AutoCloseable {
                 order.put("id", "o-" + n);
                 order.put("customer", customer);
                 order.put("amount", 1000 + (n * 37) % 9000);
-                ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(TOPIC, customer.getBytes(StandardCharsets.UTF_8), frame(v1.id(), schema, order));
+                ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(
+                        TOPIC, customer.getBytes(StandardCharsets.UTF_8), frame(v1.id(), schema, order));
                 record.headers().add("demo-phase", new byte[] {(byte) phase});
                 producer.send(record);
                 produced.incrementAndGet();
@@ -294,13 +343,22 @@ public final class Demo implements AutoCloseable {
             int id = WireFormat.schemaIdOrMinusOne(ByteBuffer.wrap(value));
             int v = versionById.getOrDefault(id, -1);
             byVersion.computeIfAbsent(v, k -> new AtomicLong()).incrementAndGet();
-            byPhaseAndVersion.computeIfAbsent(producedInPhase, p -> new ConcurrentHashMap<>())
-                    .computeIfAbsent(v, k -> new AtomicLong()).incrementAndGet();
+            byPhaseAndVersion
+                    .computeIfAbsent(producedInPhase, p -> new ConcurrentHashMap<>())
+                    .computeIfAbsent(v, k -> new AtomicLong())
+                    .incrementAndGet();
             Schema schema = schemasById.get(id);
             if (schema != null) {
                 try {
                     GenericRecord record = new GenericDatumReader<GenericRecord>(schema)
-                            .read(null, DecoderFactory.get().binaryDecoder(value, WireFormat.HEADER_SIZE, value.length - WireFormat.HEADER_SIZE, null));
+                            .read(
+                                    null,
+                                    DecoderFactory.get()
+                                            .binaryDecoder(
+                                                    value,
+                                                    WireFormat.HEADER_SIZE,
+                                                    value.length - WireFormat.HEADER_SIZE,
+                                                    null));
                     lastSeen.set("v" + v + " " + record);
                 } catch (IOException e) {
                     lastSeen.set("undecodable v" + v + " record: " + e.getMessage());
@@ -317,7 +375,11 @@ public final class Demo implements AutoCloseable {
         }
 
         String versions() {
-            return byVersion.keySet().stream().sorted().map(String::valueOf).reduce((a, b) -> a + ", v" + b).orElse("-");
+            return byVersion.keySet().stream()
+                    .sorted()
+                    .map(String::valueOf)
+                    .reduce((a, b) -> a + ", v" + b)
+                    .orElse("-");
         }
 
         String versionsWithCounts() {
@@ -338,7 +400,11 @@ public final class Demo implements AutoCloseable {
             }
             StringBuilder text = new StringBuilder();
             counts.forEach((v, n) -> text.append(text.length() == 0 ? "" : ", ")
-                    .append("v").append(v).append(" ").append(Math.round(n * 100.0 / total)).append("%"));
+                    .append("v")
+                    .append(v)
+                    .append(" ")
+                    .append(Math.round(n * 100.0 / total))
+                    .append("%"));
             return text.toString();
         }
     }

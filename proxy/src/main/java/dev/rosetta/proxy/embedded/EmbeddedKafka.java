@@ -92,7 +92,8 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
                     .run();
         } catch (Exception e) {
-            throw new IllegalStateException("cannot format the embedded broker's storage in " + logDir + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot format the embedded broker's storage in " + logDir + ": " + e.getMessage(), e);
         }
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
         server.startup();
@@ -104,7 +105,11 @@ public final class EmbeddedKafka implements AutoCloseable {
             kafka.close();
             throw e;
         }
-        LOG.info("Embedded Kafka broker ready at {} in {} ms (data in {})", bootstrap, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), dataDir);
+        LOG.info(
+                "Embedded Kafka broker ready at {} in {} ms (data in {})",
+                bootstrap,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+                dataDir);
         return kafka;
     }
 
@@ -117,7 +122,8 @@ public final class EmbeddedKafka implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the embedded broker", e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("embedded broker at " + bootstrapServers + " did not become ready within " + timeout, e);
+            throw new IllegalStateException(
+                    "embedded broker at " + bootstrapServers + " did not become ready within " + timeout, e);
         }
     }
 
@@ -148,7 +154,8 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private static void deleteRecursively(Path dir) {
         try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             LOG.warn("Could not delete the embedded broker's data in {}: {}", dir, e.getMessage());
         }

@@ -1,18 +1,5 @@
 package dev.rosetta.proxy.embedded;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import dev.rosetta.translators.registry.RegisteredSchema;
-import dev.rosetta.translators.registry.SchemaReference;
-import dev.rosetta.translators.registry.StaticSchemaRegistry;
-import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -34,6 +21,21 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import dev.rosetta.translators.registry.RegisteredSchema;
+import dev.rosetta.translators.registry.SchemaReference;
+import dev.rosetta.translators.registry.StaticSchemaRegistry;
 
 /**
  * A schema registry in this JVM that serves the contracts of a folder (kept in source control)
@@ -84,8 +86,8 @@ public final class EmbeddedRegistry implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedRegistry.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> ACCEPTED_BODY_TYPES = Set.of("application/json", CONTENT_TYPE,
-            "application/vnd.schemaregistry+json", "application/octet-stream");
+    private static final Set<String> ACCEPTED_BODY_TYPES =
+            Set.of("application/json", CONTENT_TYPE, "application/vnd.schemaregistry+json", "application/octet-stream");
     private static final int THREADS = 4;
 
     private final Path contracts;
@@ -100,7 +102,8 @@ public final class EmbeddedRegistry implements AutoCloseable {
         this.store = store;
         this.server = server;
         this.executor = executor;
-        this.url = "http://" + server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort();
+        this.url = "http://" + server.getAddress().getAddress().getHostAddress() + ":"
+                + server.getAddress().getPort();
     }
 
     /** {@link #start(Path, int)} on a free port. */
@@ -122,7 +125,8 @@ public final class EmbeddedRegistry implements AutoCloseable {
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on 127.0.0.1:" + port + " for the embedded schema registry", e);
+            throw new UncheckedIOException(
+                    "cannot listen on 127.0.0.1:" + port + " for the embedded schema registry", e);
         }
         AtomicInteger threads = new AtomicInteger();
         ExecutorService executor = Executors.newFixedThreadPool(THREADS, r -> {
@@ -134,15 +138,21 @@ public final class EmbeddedRegistry implements AutoCloseable {
         server.createContext("/", registry::handle);
         server.setExecutor(executor);
         server.start();
-        LOG.info("embedded schema registry at {} serving {}: {} subjects, {} schemas {}", registry.url,
-                contracts.toAbsolutePath().normalize(), store.subjects().size(), store.schemaCount(), store.summary());
+        LOG.info(
+                "embedded schema registry at {} serving {}: {} subjects, {} schemas {}",
+                registry.url,
+                contracts.toAbsolutePath().normalize(),
+                store.subjects().size(),
+                store.schemaCount(),
+                store.summary());
         return registry;
     }
 
     private static ContractStore load(Path contracts) {
         if (!Files.isDirectory(contracts)) {
-            throw new IllegalArgumentException("contracts folder " + contracts.toAbsolutePath().normalize()
-                    + " does not exist or is not a directory; expected <subject>/v<N>.avsc files in it");
+            throw new IllegalArgumentException(
+                    "contracts folder " + contracts.toAbsolutePath().normalize()
+                            + " does not exist or is not a directory; expected <subject>/v<N>.avsc files in it");
         }
         StaticSchemaRegistry files = StaticSchemaRegistry.loadDirectory(contracts);
         ContractStore store = new ContractStore(ContractStore.Level.BACKWARD);
@@ -152,9 +162,12 @@ public final class EmbeddedRegistry implements AutoCloseable {
                 try {
                     store.load(subject, version, schema);
                 } catch (RegistryError e) {
-                    throw new IllegalArgumentException("contracts folder " + contracts + ": subject " + subject
-                            + " version " + version + " (" + contracts.resolve(subject).resolve("v" + version + ".avsc")
-                            + "): " + e.getMessage(), e);
+                    throw new IllegalArgumentException(
+                            "contracts folder " + contracts + ": subject " + subject
+                                    + " version " + version + " ("
+                                    + contracts.resolve(subject).resolve("v" + version + ".avsc")
+                                    + "): " + e.getMessage(),
+                            e);
                 }
             }
         }
@@ -224,14 +237,18 @@ public final class EmbeddedRegistry implements AutoCloseable {
         try {
             JsonNode answer = route(exchange);
             status = 200;
-            body = answer.isTextual() ? answer.textValue().getBytes(StandardCharsets.UTF_8) : JSON.writeValueAsBytes(
-                    answer);
+            body = answer.isTextual()
+                    ? answer.textValue().getBytes(StandardCharsets.UTF_8)
+                    : JSON.writeValueAsBytes(answer);
         } catch (RegistryError e) {
             status = e.status();
             body = JSON.writeValueAsBytes(error(e.errorCode(), e.getMessage()));
         } catch (RuntimeException e) {
-            LOG.warn("embedded schema registry failed on {} {}", exchange.getRequestMethod(),
-                    exchange.getRequestURI(), e);
+            LOG.warn(
+                    "embedded schema registry failed on {} {}",
+                    exchange.getRequestMethod(),
+                    exchange.getRequestURI(),
+                    e);
             status = 500;
             body = JSON.writeValueAsBytes(error(50001, "Error in the embedded registry: " + e));
         }
@@ -276,21 +293,26 @@ public final class EmbeddedRegistry implements AutoCloseable {
                             return schemaDocument(store.schemaById(id), false);
                         }
                         case "schema" -> {
-                            return JSON.getNodeFactory().textNode(store.schemaById(id).schema());
+                            return JSON.getNodeFactory()
+                                    .textNode(store.schemaById(id).schema());
                         }
                         case "versions" -> {
                             ArrayNode out = JSON.createArrayNode();
-                            store.usesOf(id).forEach(s -> out.addObject().put("subject", s.subject())
-                                    .put("version", s.version()));
+                            store.usesOf(id)
+                                    .forEach(s -> out.addObject()
+                                            .put("subject", s.subject())
+                                            .put("version", s.version()));
                             return out;
                         }
                         case "subjects" -> {
                             ArrayNode out = JSON.createArrayNode();
-                            store.usesOf(id).stream().map(RegisteredSchema::subject).distinct().forEach(out::add);
+                            store.usesOf(id).stream()
+                                    .map(RegisteredSchema::subject)
+                                    .distinct()
+                                    .forEach(out::add);
                             return out;
                         }
-                        default -> {
-                        }
+                        default -> {}
                     }
                 }
             }
@@ -322,15 +344,18 @@ public final class EmbeddedRegistry implements AutoCloseable {
                     }
                     if (n == 5 && p.get(4).equals("schema")) {
                         allow(method, "GET");
-                        return JSON.getNodeFactory().textNode(store.version(subject, p.get(3)).schema());
+                        return JSON.getNodeFactory()
+                                .textNode(store.version(subject, p.get(3)).schema());
                     }
                 }
             }
             case "compatibility" -> {
-                if ((n == 4 || n == 5) && p.get(1).equals("subjects") && p.get(3).equals("versions")) {
+                if ((n == 4 || n == 5)
+                        && p.get(1).equals("subjects")
+                        && p.get(3).equals("versions")) {
                     allow(method, "POST");
-                    ContractStore.Compatibility c = store.testCompatibility(p.get(2), n == 5 ? p.get(4) : null,
-                            readSchema(exchange));
+                    ContractStore.Compatibility c =
+                            store.testCompatibility(p.get(2), n == 5 ? p.get(4) : null, readSchema(exchange));
                     ObjectNode out = JSON.createObjectNode().put("is_compatible", c.compatible());
                     if (Boolean.parseBoolean(query.get("verbose"))) {
                         ArrayNode messages = out.putArray("messages");
@@ -347,7 +372,9 @@ public final class EmbeddedRegistry implements AutoCloseable {
                         JsonNode body = readJson(exchange);
                         JsonNode level = body.path("compatibility");
                         if (!level.isTextual()) {
-                            throw new RegistryError(422, RegistryError.INVALID_COMPATIBILITY_LEVEL,
+                            throw new RegistryError(
+                                    422,
+                                    RegistryError.INVALID_COMPATIBILITY_LEVEL,
                                     "Invalid compatibility level: the body needs {\"compatibility\": \"BACKWARD\"} "
                                             + "or another level");
                         }
@@ -359,18 +386,23 @@ public final class EmbeddedRegistry implements AutoCloseable {
                         }
                         return JSON.createObjectNode().put("compatibility", parsed.name());
                     }
-                    Optional<ContractStore.Level> level = subject == null ? Optional.of(store.globalLevel())
-                            : store.subjectLevel(subject);
+                    Optional<ContractStore.Level> level =
+                            subject == null ? Optional.of(store.globalLevel()) : store.subjectLevel(subject);
                     if (level.isEmpty() && Boolean.parseBoolean(query.get("defaultToGlobal"))) {
                         level = Optional.of(store.globalLevel());
                     }
-                    return JSON.createObjectNode().put("compatibilityLevel", level.orElseThrow(() ->
-                            new RegistryError(404, RegistryError.SUBJECT_LEVEL_COMPATIBILITY_NOT_CONFIGURED, "Subject '"
-                                    + subject + "' does not have subject-level compatibility configured")).name());
+                    return JSON.createObjectNode()
+                            .put(
+                                    "compatibilityLevel",
+                                    level.orElseThrow(() -> new RegistryError(
+                                                    404,
+                                                    RegistryError.SUBJECT_LEVEL_COMPATIBILITY_NOT_CONFIGURED,
+                                                    "Subject '" + subject
+                                                            + "' does not have subject-level compatibility configured"))
+                                            .name());
                 }
             }
-            default -> {
-            }
+            default -> {}
         }
         throw new RegistryError(404, 404, "HTTP 404 Not Found");
     }
@@ -403,7 +435,10 @@ public final class EmbeddedRegistry implements AutoCloseable {
         if (!s.references().isEmpty()) {
             ArrayNode refs = o.putArray("references");
             for (SchemaReference r : s.references()) {
-                refs.addObject().put("name", r.name()).put("subject", r.subject()).put("version", r.version());
+                refs.addObject()
+                        .put("name", r.name())
+                        .put("subject", r.subject())
+                        .put("version", r.version());
             }
         }
         if (s.metadata() != null) {
@@ -419,20 +454,33 @@ public final class EmbeddedRegistry implements AutoCloseable {
         JsonNode body = readJson(exchange);
         JsonNode schema = body.get("schema");
         if (schema == null || !schema.isTextual()) {
-            throw new RegistryError(422, RegistryError.INVALID_SCHEMA,
-                    "Invalid schema: the body needs a \"schema\" string");
+            throw new RegistryError(
+                    422, RegistryError.INVALID_SCHEMA, "Invalid schema: the body needs a \"schema\" string");
         }
         List<SchemaReference> refs = new ArrayList<>();
         for (JsonNode r : body.path("references")) {
-            if (!r.path("name").isTextual() || !r.path("subject").isTextual() || !r.path("version").canConvertToInt()) {
-                throw new RegistryError(422, RegistryError.INVALID_SCHEMA,
+            if (!r.path("name").isTextual()
+                    || !r.path("subject").isTextual()
+                    || !r.path("version").canConvertToInt()) {
+                throw new RegistryError(
+                        422,
+                        RegistryError.INVALID_SCHEMA,
                         "Invalid schema: a reference needs name, subject and version: " + r);
             }
-            refs.add(new SchemaReference(r.get("name").textValue(), r.get("subject").textValue(),
+            refs.add(new SchemaReference(
+                    r.get("name").textValue(),
+                    r.get("subject").textValue(),
                     r.get("version").intValue()));
         }
-        return new RegisteredSchema(-1, null, -1, body.path("schemaType").asText("AVRO"), schema.textValue(), refs,
-                nullToAbsent(body.get("metadata")), nullToAbsent(body.get("ruleSet")));
+        return new RegisteredSchema(
+                -1,
+                null,
+                -1,
+                body.path("schemaType").asText("AVRO"),
+                schema.textValue(),
+                refs,
+                nullToAbsent(body.get("metadata")),
+                nullToAbsent(body.get("ruleSet")));
     }
 
     private static @Nullable JsonNode nullToAbsent(@Nullable JsonNode n) {
@@ -441,9 +489,13 @@ public final class EmbeddedRegistry implements AutoCloseable {
 
     private static JsonNode readJson(HttpExchange exchange) throws IOException {
         String type = exchange.getRequestHeaders().getFirst("Content-Type");
-        if (type != null && !ACCEPTED_BODY_TYPES.contains(type.split(";")[0].trim().toLowerCase(Locale.ROOT))) {
-            throw new RegistryError(415, 415, "HTTP 415 Unsupported Media Type: send "
-                    + "application/vnd.schemaregistry.v1+json or application/json, not " + type);
+        if (type != null
+                && !ACCEPTED_BODY_TYPES.contains(type.split(";")[0].trim().toLowerCase(Locale.ROOT))) {
+            throw new RegistryError(
+                    415,
+                    415,
+                    "HTTP 415 Unsupported Media Type: send "
+                            + "application/vnd.schemaregistry.v1+json or application/json, not " + type);
         }
         byte[] bytes;
         try (InputStream in = exchange.getRequestBody()) {
@@ -476,7 +528,9 @@ public final class EmbeddedRegistry implements AutoCloseable {
         if (raw != null) {
             for (String pair : raw.split("&")) {
                 int eq = pair.indexOf('=');
-                out.put(decode(eq < 0 ? pair : pair.substring(0, eq)), eq < 0 ? "true" : decode(pair.substring(eq + 1)));
+                out.put(
+                        decode(eq < 0 ? pair : pair.substring(0, eq)),
+                        eq < 0 ? "true" : decode(pair.substring(eq + 1)));
             }
         }
         return out;

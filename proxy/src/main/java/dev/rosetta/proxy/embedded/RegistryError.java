@@ -26,7 +26,11 @@ final class RegistryError extends RuntimeException {
         this.errorCode = errorCode;
     }
 
-    int status() { return status; }
+    int status() {
+        return status;
+    }
 
-    int errorCode() { return errorCode; }
+    int errorCode() {
+        return errorCode;
+    }
 }

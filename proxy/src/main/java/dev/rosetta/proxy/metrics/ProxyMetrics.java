@@ -23,23 +23,38 @@ public final class ProxyMetrics {
 
     public ProxyMetrics(MeterRegistry registry) {
         Gauge.builder("rosetta.proxy.connections.active", activeConnections, AtomicInteger::get)
-                .description("Client connections currently open").register(registry);
+                .description("Client connections currently open")
+                .register(registry);
         acceptedConnections = Counter.builder("rosetta.proxy.connections.accepted")
-                .description("Client connections accepted").register(registry);
-        bytesFromClients = Counter.builder("rosetta.proxy.bytes").tag("direction", "client_to_broker")
-                .baseUnit("bytes").description("Kafka frame bytes forwarded").register(registry);
-        bytesToClients = Counter.builder("rosetta.proxy.bytes").tag("direction", "broker_to_client")
-                .baseUnit("bytes").description("Kafka frame bytes forwarded").register(registry);
-        responsesRewritten = Counter.builder("rosetta.proxy.responses").tag("handling", "rewritten")
-                .description("Broker responses re-encoded by the proxy").register(registry);
-        responsesPassedThrough = Counter.builder("rosetta.proxy.responses").tag("handling", "passed_through")
-                .description("Broker responses forwarded byte-for-byte").register(registry);
+                .description("Client connections accepted")
+                .register(registry);
+        bytesFromClients = Counter.builder("rosetta.proxy.bytes")
+                .tag("direction", "client_to_broker")
+                .baseUnit("bytes")
+                .description("Kafka frame bytes forwarded")
+                .register(registry);
+        bytesToClients = Counter.builder("rosetta.proxy.bytes")
+                .tag("direction", "broker_to_client")
+                .baseUnit("bytes")
+                .description("Kafka frame bytes forwarded")
+                .register(registry);
+        responsesRewritten = Counter.builder("rosetta.proxy.responses")
+                .tag("handling", "rewritten")
+                .description("Broker responses re-encoded by the proxy")
+                .register(registry);
+        responsesPassedThrough = Counter.builder("rosetta.proxy.responses")
+                .tag("handling", "passed_through")
+                .description("Broker responses forwarded byte-for-byte")
+                .register(registry);
         rejectedFrames = Counter.builder("rosetta.proxy.frames.rejected")
-                .description("Client frames rejected (bad size, truncated header); the connection is closed").register(registry);
+                .description("Client frames rejected (bad size, truncated header); the connection is closed")
+                .register(registry);
         upstreamConnectFailures = Counter.builder("rosetta.proxy.upstream.connect.failures")
-                .description("Failed attempts to connect to an upstream broker").register(registry);
+                .description("Failed attempts to connect to an upstream broker")
+                .register(registry);
         protocolErrors = Counter.builder("rosetta.proxy.protocol.errors")
-                .description("Connections closed because a peer broke the Kafka protocol").register(registry);
+                .description("Connections closed because a peer broke the Kafka protocol")
+                .register(registry);
     }
 
     public void connectionOpened() {

@@ -49,7 +49,9 @@ final class BrokerListeners implements BrokerEndpoints {
     @Override
     public void learnUpstream(int nodeId, String host, int port) {
         InetSocketAddress previous = upstreamByNode.get(nodeId);
-        if (previous != null && previous.getPort() == port && previous.getHostString().equals(host)) {
+        if (previous != null
+                && previous.getPort() == port
+                && previous.getHostString().equals(host)) {
             return;
         }
         // unresolved: name resolution happens in Netty's connect, never on this thread
@@ -57,7 +59,13 @@ final class BrokerListeners implements BrokerEndpoints {
         if (previous == null) {
             LOG.info("Learned upstream broker {} at {}:{}", nodeId, host, port);
         } else {
-            LOG.info("Upstream broker {} moved from {}:{} to {}:{}", nodeId, previous.getHostString(), previous.getPort(), host, port);
+            LOG.info(
+                    "Upstream broker {} moved from {}:{} to {}:{}",
+                    nodeId,
+                    previous.getHostString(),
+                    previous.getPort(),
+                    host,
+                    port);
         }
     }
 

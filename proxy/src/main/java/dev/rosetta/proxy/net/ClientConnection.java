@@ -99,23 +99,37 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
                 ? runtime.upstreamBootstrap()
                 : runtime.endpoints().upstreamOf(target.nodeId());
         if (candidates.isEmpty()) {
-            LOG.warn("Closing connection from {} on {} port: upstream address of node {} is not known yet", ctx.channel().remoteAddress(), target, target.nodeId());
+            LOG.warn(
+                    "Closing connection from {} on {} port: upstream address of node {} is not known yet",
+                    ctx.channel().remoteAddress(),
+                    target,
+                    target.nodeId());
             ctx.close();
             return;
         }
         Channel client = ctx.channel();
-        runtime.upstreamConnector().connect(client, candidates, () -> new UpstreamHandler(this, runtime.metrics())).whenComplete((channel, error) -> {
-            if (error != null) {
-                LOG.warn("Closing connection from {} on {} port: {}", client.remoteAddress(), target, Failures.rootMessage(error));
-                client.close();
-            } else if (!client.isActive()) {
-                channel.close();
-            } else {
-                upstream = channel;
-                LOG.debug("Connected {} ({} port) to upstream {}", client.remoteAddress(), target, channel.remoteAddress());
-                updateBackpressure(); // the client is read from now on
-            }
-        });
+        runtime.upstreamConnector()
+                .connect(client, candidates, () -> new UpstreamHandler(this, runtime.metrics()))
+                .whenComplete((channel, error) -> {
+                    if (error != null) {
+                        LOG.warn(
+                                "Closing connection from {} on {} port: {}",
+                                client.remoteAddress(),
+                                target,
+                                Failures.rootMessage(error));
+                        client.close();
+                    } else if (!client.isActive()) {
+                        channel.close();
+                    } else {
+                        upstream = channel;
+                        LOG.debug(
+                                "Connected {} ({} port) to upstream {}",
+                                client.remoteAddress(),
+                                target,
+                                channel.remoteAddress());
+                        updateBackpressure(); // the client is read from now on
+                    }
+                });
     }
 
     // ---- requests: client -> broker ----------------------------------------------------------
@@ -153,7 +167,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
             request = new PendingRequest(this, header, expectResponse, frame, filters);
         } catch (RuntimeException e) {
             frame.release();
-            failed("the " + header.apiKey().name + " v" + header.apiVersion() + " request (correlation id " + header.correlationId() + ")", e);
+            failed(
+                    "the " + header.apiKey().name + " v" + header.apiVersion() + " request (correlation id "
+                            + header.correlationId() + ")",
+                    e);
             return;
         }
         requests.add(request);
@@ -202,13 +219,18 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
             frame.release();
             return;
         }
-        int correlationId = RequestHeaderView.responseCorrelationId(frame); // the upstream decoder guarantees >= 4 body bytes
+        int correlationId =
+                RequestHeaderView.responseCorrelationId(frame); // the upstream decoder guarantees >= 4 body bytes
         InFlightRequest request = correlations.answeredBy(correlationId);
         if (request == null) {
             frame.release();
             runtime.metrics().protocolError();
-            LOG.warn("Closing connection from {}: upstream {} sent a response with correlation id {} but the next expected was {}",
-                    clientCtx.channel().remoteAddress(), upstream.remoteAddress(), correlationId, correlations.nextExpected());
+            LOG.warn(
+                    "Closing connection from {}: upstream {} sent a response with correlation id {} but the next expected was {}",
+                    clientCtx.channel().remoteAddress(),
+                    upstream.remoteAddress(),
+                    correlationId,
+                    correlations.nextExpected());
             closeBoth();
             return;
         }
@@ -223,8 +245,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
             response = new PendingResponse(this, request, frame, filters);
         } catch (RuntimeException e) {
             frame.release();
-            failed("the " + request.apiKey().name + " v" + request.apiVersion() + " response (correlation id " + correlationId
-                    + ") from upstream " + upstream.remoteAddress() + ": cannot decode it", e);
+            failed(
+                    "the " + request.apiKey().name + " v" + request.apiVersion() + " response (correlation id "
+                            + correlationId + ") from upstream " + upstream.remoteAddress() + ": cannot decode it",
+                    e);
             return;
         }
         response.run();
@@ -308,7 +332,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
     /** A request or response ({@code what}) could not be handled; its frame is released already. */
     void failed(String what, Throwable error) {
         runtime.metrics().protocolError();
-        LOG.warn("Closing connection from {}: handling {} failed: {}", clientCtx.channel().remoteAddress(), what, Failures.rootMessage(error), error);
+        LOG.warn(
+                "Closing connection from {}: handling {} failed: {}",
+                clientCtx.channel().remoteAddress(),
+                what,
+                Failures.rootMessage(error),
+                error);
         closeBoth();
     }
 
@@ -317,7 +346,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
         runtime.metrics().connectionClosed();
         KafkaFrameDecoder decoder = ctx.pipeline().get(KafkaFrameDecoder.class);
         if (decoder != null && decoder.pendingBytes() > 0 && !closing) {
-            LOG.info("Client {} closed the connection in the middle of a frame ({} bytes of it received)", ctx.channel().remoteAddress(), decoder.pendingBytes());
+            LOG.info(
+                    "Client {} closed the connection in the middle of a frame ({} bytes of it received)",
+                    ctx.channel().remoteAddress(),
+                    decoder.pendingBytes());
         }
         closing = true;
         releaseHeld();
@@ -328,20 +360,28 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof DecoderException && cause.getCause() instanceof KafkaFrameDecoder.FrameSizeException sizeError) {
+        if (cause instanceof DecoderException
+                && cause.getCause() instanceof KafkaFrameDecoder.FrameSizeException sizeError) {
             reject(sizeError.getMessage());
         } else if (cause instanceof KafkaFrameDecoder.FrameSizeException sizeError) {
             reject(sizeError.getMessage());
         } else if (cause instanceof DecoderException && Failures.isTls(cause)) {
             runtime.metrics().protocolError();
-            LOG.warn("Closing connection from {}: TLS handshake failed: {}", ctx.channel().remoteAddress(), Failures.rootMessage(cause));
+            LOG.warn(
+                    "Closing connection from {}: TLS handshake failed: {}",
+                    ctx.channel().remoteAddress(),
+                    Failures.rootMessage(cause));
             closeBoth();
         } else if (cause instanceof IOException) {
             LOG.debug("Connection from {} failed: {}", ctx.channel().remoteAddress(), cause.getMessage());
             closeBoth();
         } else {
             runtime.metrics().protocolError();
-            LOG.warn("Closing connection from {}: {}", ctx.channel().remoteAddress(), Failures.rootMessage(cause), cause);
+            LOG.warn(
+                    "Closing connection from {}: {}",
+                    ctx.channel().remoteAddress(),
+                    Failures.rootMessage(cause),
+                    cause);
             closeBoth();
         }
     }
@@ -351,7 +391,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
             return;
         }
         runtime.metrics().frameRejected();
-        LOG.warn("Closing connection from {} on {} port: {}", clientCtx.channel().remoteAddress(), target, reason);
+        LOG.warn(
+                "Closing connection from {} on {} port: {}", clientCtx.channel().remoteAddress(), target, reason);
         closeBoth();
     }
 

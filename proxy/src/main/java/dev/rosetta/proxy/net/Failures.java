@@ -1,13 +1,11 @@
 package dev.rosetta.proxy.net;
 
 import java.net.InetSocketAddress;
-
 import javax.net.ssl.SSLException;
 
 /** How the proxy names failures and addresses in its log lines. */
 final class Failures {
-    private Failures() {
-    }
+    private Failures() {}
 
     /** The innermost cause's message (or its type when it has none): what a reader of the log can act on. */
     static String rootMessage(Throwable error) {

@@ -23,6 +23,7 @@ public final class KafkaFrameDecoder extends ByteToMessageDecoder {
 
     /** Smallest valid frame body: api key, api version and correlation id (requests) or a correlation id (responses). */
     private final int minFrameBytes;
+
     private final int maxFrameBytes;
 
     public KafkaFrameDecoder(int minFrameBytes, int maxFrameBytes) {

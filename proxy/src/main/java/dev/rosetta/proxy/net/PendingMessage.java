@@ -37,12 +37,20 @@ abstract class PendingMessage<F extends MessageFilter> {
     private Attachments attachments;
     /** The filter to run next: where a deferred message resumes. */
     private int next;
+
     private boolean changed;
     private int deferrals;
     private ByteBuf out;
 
     /** @param message the decoded frame, or null when no filter runs ({@code filters} empty) */
-    PendingMessage(ClientConnection connection, ApiKeys apiKey, short apiVersion, int correlationId, ByteBuf frame, F[] filters, ApiMessage message) {
+    PendingMessage(
+            ClientConnection connection,
+            ApiKeys apiKey,
+            short apiVersion,
+            int correlationId,
+            ByteBuf frame,
+            F[] filters,
+            ApiMessage message) {
         this.connection = connection;
         this.apiKey = apiKey;
         this.apiVersion = apiVersion;
@@ -113,15 +121,17 @@ abstract class PendingMessage<F extends MessageFilter> {
 
     private void defer(FilterResult.Deferred deferred) {
         if (++deferrals > MAX_DEFERRALS) {
-            throw new IllegalStateException(describe() + " was deferred " + MAX_DEFERRALS + " times without becoming ready");
+            throw new IllegalStateException(
+                    describe() + " was deferred " + MAX_DEFERRALS + " times without becoming ready");
         }
         // also after a failed stage: the filter reads the outcome it waited for
-        deferred.until().whenComplete((ignored, error) -> connection.eventLoop().execute(() -> {
-            if (connection.isClosing()) {
-                frame.release();
-            } else {
-                run();
-            }
-        }));
+        deferred.until()
+                .whenComplete((ignored, error) -> connection.eventLoop().execute(() -> {
+                    if (connection.isClosing()) {
+                        frame.release();
+                    } else {
+                        run();
+                    }
+                }));
     }
 }

@@ -21,6 +21,7 @@ final class PendingRequest extends PendingMessage<RequestFilter> implements Requ
     private final boolean expectResponse;
     /** The decoded request header; null when no filter runs. */
     private final RequestHeaderData header;
+
     private Attachments forResponse = Attachments.NONE;
 
     /**
@@ -29,9 +30,22 @@ final class PendingRequest extends PendingMessage<RequestFilter> implements Requ
      * @param summary what was read of the header without decoding it
      * @throws RuntimeException when the frame cannot be decoded; the caller still owns the frame then
      */
-    PendingRequest(ClientConnection connection, InFlightRequest summary, boolean expectResponse, ByteBuf frame, RequestFilter[] filters) {
-        super(connection, summary.apiKey(), summary.apiVersion(), summary.correlationId(), frame, filters,
-                filters.length == 0 ? null : KafkaMessages.decodeRequestBody(frame, summary.apiKey(), summary.apiVersion()));
+    PendingRequest(
+            ClientConnection connection,
+            InFlightRequest summary,
+            boolean expectResponse,
+            ByteBuf frame,
+            RequestFilter[] filters) {
+        super(
+                connection,
+                summary.apiKey(),
+                summary.apiVersion(),
+                summary.correlationId(),
+                frame,
+                filters,
+                filters.length == 0
+                        ? null
+                        : KafkaMessages.decodeRequestBody(frame, summary.apiKey(), summary.apiVersion()));
         this.summary = summary;
         this.expectResponse = expectResponse;
         this.header = filters.length == 0 ? null : KafkaMessages.decodeRequestHeader(frame, apiKey, apiVersion);
@@ -75,7 +89,9 @@ final class PendingRequest extends PendingMessage<RequestFilter> implements Requ
         if (!expectResponse) {
             return null;
         }
-        return forResponse == Attachments.NONE ? summary : new InFlightRequest(correlationId, apiKey, apiVersion, summary.clientId(), forResponse);
+        return forResponse == Attachments.NONE
+                ? summary
+                : new InFlightRequest(correlationId, apiKey, apiVersion, summary.clientId(), forResponse);
     }
 
     @Override

@@ -24,8 +24,16 @@ final class PendingResponse extends PendingMessage<ResponseFilter> implements Re
      * @throws RuntimeException when the frame cannot be decoded; the caller still owns the frame then
      */
     PendingResponse(ClientConnection connection, InFlightRequest request, ByteBuf frame, ResponseFilter[] filters) {
-        super(connection, request.apiKey(), request.apiVersion(), request.correlationId(), frame, filters,
-                filters.length == 0 ? null : KafkaMessages.decodeResponse(frame, request.apiKey(), request.apiVersion()));
+        super(
+                connection,
+                request.apiKey(),
+                request.apiVersion(),
+                request.correlationId(),
+                frame,
+                filters,
+                filters.length == 0
+                        ? null
+                        : KafkaMessages.decodeResponse(frame, request.apiKey(), request.apiVersion()));
         this.request = request;
     }
 

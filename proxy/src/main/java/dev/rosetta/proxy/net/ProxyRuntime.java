@@ -14,12 +14,12 @@ import io.netty.handler.ssl.SslContext;
  *
  * @param clientTls TLS towards clients, or null for plaintext
  */
-record ProxyRuntime(List<InetSocketAddress> upstreamBootstrap,
-                    UpstreamConnector upstreamConnector,
-                    BrokerListeners endpoints,
-                    FilterTable<ResponseFilter> responseFilters,
-                    FilterTable<RequestFilter> requestFilters,
-                    ProxyMetrics metrics,
-                    SslContext clientTls,
-                    int maxFrameBytes) {
-}
+record ProxyRuntime(
+        List<InetSocketAddress> upstreamBootstrap,
+        UpstreamConnector upstreamConnector,
+        BrokerListeners endpoints,
+        FilterTable<ResponseFilter> responseFilters,
+        FilterTable<RequestFilter> requestFilters,
+        ProxyMetrics metrics,
+        SslContext clientTls,
+        int maxFrameBytes) {}

@@ -14,11 +14,11 @@ import org.slf4j.LoggerFactory;
 import dev.rosetta.config.ListenerConfig;
 import dev.rosetta.config.UpstreamConfig;
 import dev.rosetta.proxy.metrics.ProxyMetrics;
-import dev.rosetta.proxy.tls.TlsContexts;
 import dev.rosetta.proxy.protocol.ApiVersionsIntersection;
 import dev.rosetta.proxy.protocol.BrokerAddressRewriter;
 import dev.rosetta.proxy.protocol.RequestFilter;
 import dev.rosetta.proxy.protocol.ResponseFilter;
+import dev.rosetta.proxy.tls.TlsContexts;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
@@ -59,7 +59,11 @@ public final class ProxyServer implements AutoCloseable {
     /**
      * @param extraFilters response filters run after the proxy's own (address rewriting, ApiVersions)
      */
-    public ProxyServer(ListenerConfig listener, UpstreamConfig upstream, MeterRegistry registry, List<ResponseFilter> extraFilters) {
+    public ProxyServer(
+            ListenerConfig listener,
+            UpstreamConfig upstream,
+            MeterRegistry registry,
+            List<ResponseFilter> extraFilters) {
         this(listener, upstream, registry, extraFilters, List.of());
     }
 
@@ -67,8 +71,12 @@ public final class ProxyServer implements AutoCloseable {
      * @param responseFilters response filters run after the proxy's own (address rewriting, ApiVersions)
      * @param requestFilters  request filters, in order
      */
-    public ProxyServer(ListenerConfig listener, UpstreamConfig upstream, MeterRegistry registry,
-                       List<ResponseFilter> responseFilters, List<RequestFilter> requestFilters) {
+    public ProxyServer(
+            ListenerConfig listener,
+            UpstreamConfig upstream,
+            MeterRegistry registry,
+            List<ResponseFilter> responseFilters,
+            List<RequestFilter> requestFilters) {
         this.listener = listener;
         this.upstream = upstream;
         this.extraFilters = List.copyOf(responseFilters);
@@ -92,21 +100,42 @@ public final class ProxyServer implements AutoCloseable {
         filters.add(new ApiVersionsIntersection());
         filters.add(new BrokerAddressRewriter(endpoints));
         filters.addAll(extraFilters);
-        List<InetSocketAddress> bootstrapServers = upstream.bootstrapServers().stream().map(ProxyServer::unresolved).toList();
-        UpstreamConnector connector = new TcpUpstreamConnector(transport, upstreamTls, (int) upstream.connectTimeout().toMillis(), metrics);
-        runtime = new ProxyRuntime(bootstrapServers, connector, endpoints, new FilterTable<>(filters, ResponseFilter[]::new),
-                new FilterTable<>(requestFilters, RequestFilter[]::new), metrics, clientTls, listener.maxFrameBytes());
+        List<InetSocketAddress> bootstrapServers = upstream.bootstrapServers().stream()
+                .map(ProxyServer::unresolved)
+                .toList();
+        UpstreamConnector connector = new TcpUpstreamConnector(
+                transport, upstreamTls, (int) upstream.connectTimeout().toMillis(), metrics);
+        runtime = new ProxyRuntime(
+                bootstrapServers,
+                connector,
+                endpoints,
+                new FilterTable<>(filters, ResponseFilter[]::new),
+                new FilterTable<>(requestFilters, RequestFilter[]::new),
+                metrics,
+                clientTls,
+                listener.maxFrameBytes());
         try {
-            Channel channel = bind(listener.bootstrapPort(), UpstreamTarget.BOOTSTRAP).syncUninterruptibly().channel();
+            Channel channel = bind(listener.bootstrapPort(), UpstreamTarget.BOOTSTRAP)
+                    .syncUninterruptibly()
+                    .channel();
             bootstrapAddress = (InetSocketAddress) channel.localAddress();
         } catch (RuntimeException e) {
             close();
-            throw new IllegalStateException("cannot listen on " + listener.bindHost() + ":" + listener.bootstrapPort()
-                    + " (listener.bindHost / listener.bootstrapPort): " + Failures.rootMessage(e), e);
+            throw new IllegalStateException(
+                    "cannot listen on " + listener.bindHost() + ":" + listener.bootstrapPort()
+                            + " (listener.bindHost / listener.bootstrapPort): " + Failures.rootMessage(e),
+                    e);
         }
-        LOG.info("Rosetta proxy listening on {} (bootstrap, advertised as {}:{}), upstream {}, transport {}, {} I/O threads, TLS to clients {}, TLS upstream {}",
-                bootstrapAddress, listener.advertisedHost(), bootstrapAddress.getPort(), upstream.bootstrapServers(), transport.name(), threads,
-                clientTls != null ? "on" : "off", upstreamTls != null ? "on" : "off");
+        LOG.info(
+                "Rosetta proxy listening on {} (bootstrap, advertised as {}:{}), upstream {}, transport {}, {} I/O threads, TLS to clients {}, TLS upstream {}",
+                bootstrapAddress,
+                listener.advertisedHost(),
+                bootstrapAddress.getPort(),
+                upstream.bootstrapServers(),
+                transport.name(),
+                threads,
+                clientTls != null ? "on" : "off",
+                upstreamTls != null ? "on" : "off");
         return this;
     }
 
@@ -121,10 +150,21 @@ public final class ProxyServer implements AutoCloseable {
         bind(port, new UpstreamTarget(nodeId)).addListener((ChannelFuture future) -> {
             if (future.isSuccess()) {
                 int actual = ((InetSocketAddress) future.channel().localAddress()).getPort();
-                LOG.info("Listening for broker {} on {}:{} (advertised as {}:{})", nodeId, listener.bindHost(), actual, listener.advertisedHost(), actual);
+                LOG.info(
+                        "Listening for broker {} on {}:{} (advertised as {}:{})",
+                        nodeId,
+                        listener.bindHost(),
+                        actual,
+                        listener.advertisedHost(),
+                        actual);
                 bound.complete(actual);
             } else {
-                LOG.error("Cannot listen for broker {} on {}:{}: {}", nodeId, listener.bindHost(), port, Failures.rootMessage(future.cause()));
+                LOG.error(
+                        "Cannot listen for broker {} on {}:{}: {}",
+                        nodeId,
+                        listener.bindHost(),
+                        port,
+                        Failures.rootMessage(future.cause()));
                 bound.completeExceptionally(future.cause());
             }
         });

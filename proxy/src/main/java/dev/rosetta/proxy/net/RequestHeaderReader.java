@@ -24,6 +24,7 @@ final class RequestHeaderReader {
     private String lastClientId;
     /** {@link #lastClientId} as UTF-8, to compare with the next request's bytes without decoding them. */
     private byte[] lastClientIdBytes;
+
     private boolean expectsResponse;
 
     /** A request the proxy cannot read; the connection is closed with this message. */
@@ -45,19 +46,22 @@ final class RequestHeaderReader {
      */
     InFlightRequest read(ByteBuf frame) throws MalformedRequestException {
         if (frame.readableBytes() < MIN_REQUEST_FRAME) {
-            throw new MalformedRequestException("request of " + (frame.readableBytes() - 4) + " bytes is too short to hold a request header");
+            throw new MalformedRequestException(
+                    "request of " + (frame.readableBytes() - 4) + " bytes is too short to hold a request header");
         }
         short apiKeyId = RequestHeaderView.apiKey(frame);
         short apiVersion = RequestHeaderView.apiVersion(frame);
         int correlationId = RequestHeaderView.correlationId(frame);
         ApiKeys apiKey = ApiKeys.hasId(apiKeyId) ? ApiKeys.forId(apiKeyId) : null;
         try {
-            InFlightRequest header = new InFlightRequest(correlationId, apiKey, apiVersion, clientId(frame), Attachments.NONE);
-            expectsResponse = apiKey != ApiKeys.PRODUCE || apiVersion < 0 || ProduceRequests.acks(frame, apiVersion) != 0;
+            InFlightRequest header =
+                    new InFlightRequest(correlationId, apiKey, apiVersion, clientId(frame), Attachments.NONE);
+            expectsResponse =
+                    apiKey != ApiKeys.PRODUCE || apiVersion < 0 || ProduceRequests.acks(frame, apiVersion) != 0;
             return header;
         } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
-            throw new MalformedRequestException("malformed " + (apiKey == null ? "api key " + apiKeyId : apiKey.name) + " v" + apiVersion
-                    + " request header (correlation id " + correlationId + "): " + e.getMessage());
+            throw new MalformedRequestException("malformed " + (apiKey == null ? "api key " + apiKeyId : apiKey.name)
+                    + " v" + apiVersion + " request header (correlation id " + correlationId + "): " + e.getMessage());
         }
     }
 
@@ -77,7 +81,9 @@ final class RequestHeaderReader {
         if (length < 0) {
             return null;
         }
-        if (lastClientIdBytes != null && lastClientIdBytes.length == length && sameBytes(frame, offset + 2, lastClientIdBytes)) {
+        if (lastClientIdBytes != null
+                && lastClientIdBytes.length == length
+                && sameBytes(frame, offset + 2, lastClientIdBytes)) {
             return lastClientId;
         }
         lastClientId = RequestHeaderView.clientId(frame);

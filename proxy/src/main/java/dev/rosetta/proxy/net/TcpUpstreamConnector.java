@@ -43,13 +43,19 @@ final class TcpUpstreamConnector implements UpstreamConnector {
     }
 
     @Override
-    public CompletionStage<Channel> connect(Channel client, List<InetSocketAddress> candidates, Supplier<? extends ChannelHandler> handler) {
+    public CompletionStage<Channel> connect(
+            Channel client, List<InetSocketAddress> candidates, Supplier<? extends ChannelHandler> handler) {
         CompletableFuture<Channel> connected = new CompletableFuture<>();
         connect(client, candidates, 0, handler, connected);
         return connected;
     }
 
-    private void connect(Channel client, List<InetSocketAddress> candidates, int index, Supplier<? extends ChannelHandler> handler, CompletableFuture<Channel> connected) {
+    private void connect(
+            Channel client,
+            List<InetSocketAddress> candidates,
+            int index,
+            Supplier<? extends ChannelHandler> handler,
+            CompletableFuture<Channel> connected) {
         InetSocketAddress address = candidates.get(index);
         Bootstrap bootstrap = new Bootstrap()
                 .group(client.eventLoop())
@@ -61,7 +67,10 @@ final class TcpUpstreamConnector implements UpstreamConnector {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         if (tls != null) {
-                            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), address.getHostString(), address.getPort()));
+                            ch.pipeline()
+                                    .addLast(
+                                            "tls",
+                                            tls.newHandler(ch.alloc(), address.getHostString(), address.getPort()));
                         }
                         ch.pipeline().addLast("frames", new KafkaFrameDecoder(4, Integer.MAX_VALUE - 4));
                         ch.pipeline().addLast("upstream", handler.get());
@@ -74,12 +83,16 @@ final class TcpUpstreamConnector implements UpstreamConnector {
             }
             metrics.upstreamConnectFailed();
             if (index + 1 < candidates.size() && client.isActive()) {
-                LOG.info("Upstream {} unreachable ({}); trying {}", Failures.describe(address), Failures.rootMessage(future.cause()),
+                LOG.info(
+                        "Upstream {} unreachable ({}); trying {}",
+                        Failures.describe(address),
+                        Failures.rootMessage(future.cause()),
                         Failures.describe(candidates.get(index + 1)));
                 connect(client, candidates, index + 1, handler, connected);
             } else {
                 connected.completeExceptionally(new java.net.ConnectException("cannot reach upstream "
-                        + candidates.stream().map(Failures::describe).collect(Collectors.joining(", ")) + ": " + Failures.rootMessage(future.cause())));
+                        + candidates.stream().map(Failures::describe).collect(Collectors.joining(", ")) + ": "
+                        + Failures.rootMessage(future.cause())));
             }
         });
     }

@@ -18,15 +18,17 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  * Server and client channels of a proxied connection pair must share one transport and one
  * event loop, so both are chosen here.
  */
-public record Transport(String name,
-                        IoHandlerFactory ioHandlerFactory,
-                        Class<? extends ServerChannel> serverChannelType,
-                        Class<? extends SocketChannel> socketChannelType) {
+public record Transport(
+        String name,
+        IoHandlerFactory ioHandlerFactory,
+        Class<? extends ServerChannel> serverChannelType,
+        Class<? extends SocketChannel> socketChannelType) {
 
     /** The best transport available on this machine. */
     public static Transport best() {
         if (Epoll.isAvailable()) {
-            return new Transport("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class, EpollSocketChannel.class);
+            return new Transport(
+                    "epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class, EpollSocketChannel.class);
         }
         return nio();
     }

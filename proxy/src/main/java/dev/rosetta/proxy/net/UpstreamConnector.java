@@ -21,5 +21,6 @@ interface UpstreamConnector {
      * @return completes, on the client's event loop, with the connected channel, or exceptionally
      *         with the last candidate's failure
      */
-    CompletionStage<Channel> connect(Channel client, List<InetSocketAddress> candidates, Supplier<? extends ChannelHandler> handler);
+    CompletionStage<Channel> connect(
+            Channel client, List<InetSocketAddress> candidates, Supplier<? extends ChannelHandler> handler);
 }

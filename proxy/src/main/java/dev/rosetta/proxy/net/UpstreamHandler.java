@@ -44,7 +44,10 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (!connection.isClosing()) {
-            LOG.debug("Upstream {} closed the connection of client {}", ctx.channel().remoteAddress(), connection.remoteAddress());
+            LOG.debug(
+                    "Upstream {} closed the connection of client {}",
+                    ctx.channel().remoteAddress(),
+                    connection.remoteAddress());
             connection.closeBoth();
         }
     }
@@ -52,11 +55,19 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof IOException) {
-            LOG.info("Upstream connection {} of client {} failed: {}", ctx.channel().remoteAddress(), connection.remoteAddress(), cause.getMessage());
+            LOG.info(
+                    "Upstream connection {} of client {} failed: {}",
+                    ctx.channel().remoteAddress(),
+                    connection.remoteAddress(),
+                    cause.getMessage());
         } else {
             metrics.protocolError();
-            LOG.warn("Upstream connection {} of client {} failed: {}", ctx.channel().remoteAddress(), connection.remoteAddress(),
-                    Failures.rootMessage(cause), cause);
+            LOG.warn(
+                    "Upstream connection {} of client {} failed: {}",
+                    ctx.channel().remoteAddress(),
+                    connection.remoteAddress(),
+                    Failures.rootMessage(cause),
+                    cause);
         }
         connection.closeBoth();
     }

@@ -40,7 +40,10 @@ public final class ApiVersionsIntersection implements ResponseFilter {
                 continue;
             }
             changed |= min != broker.minVersion() || max != broker.maxVersion();
-            narrowed.add(new ApiVersion().setApiKey(broker.apiKey()).setMinVersion(min).setMaxVersion(max));
+            narrowed.add(new ApiVersion()
+                    .setApiKey(broker.apiKey())
+                    .setMinVersion(min)
+                    .setMaxVersion(max));
         }
         if (changed) {
             data.setApiKeys(narrowed);
@@ -54,7 +57,8 @@ public final class ApiVersionsIntersection implements ResponseFilter {
      */
     public static ByteBuf unsupportedVersionResponse(ByteBufAllocator alloc, int correlationId) {
         ApiVersionCollection keys = new ApiVersionCollection(1);
-        keys.add(new ApiVersion().setApiKey(ApiKeys.API_VERSIONS.id)
+        keys.add(new ApiVersion()
+                .setApiKey(ApiKeys.API_VERSIONS.id)
                 .setMinVersion(ApiKeys.API_VERSIONS.oldestVersion())
                 .setMaxVersion(ApiKeys.API_VERSIONS.latestVersion()));
         ApiVersionsResponseData body = new ApiVersionsResponseData()

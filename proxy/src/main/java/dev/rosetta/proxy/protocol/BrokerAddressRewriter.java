@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.function.ObjIntConsumer;
 import java.util.function.ToIntFunction;
-import java.util.function.Function;
 
 import org.apache.kafka.common.message.DescribeClusterResponseData;
 import org.apache.kafka.common.message.FetchResponseData;
@@ -63,53 +63,94 @@ public final class BrokerAddressRewriter implements ResponseFilter {
     @Override
     public FilterResult onResponse(ApiKeys apiKey, short apiVersion, ApiMessage response, ResponseExchange exchange) {
         return switch (apiKey) {
-            case METADATA -> rewrite(((MetadataResponseData) response).brokers(),
-                    MetadataResponseData.MetadataResponseBroker::nodeId, MetadataResponseData.MetadataResponseBroker::host,
-                    MetadataResponseData.MetadataResponseBroker::port, (b, h) -> b.setHost(h), (b, p) -> b.setPort(p));
+            case METADATA ->
+                rewrite(
+                        ((MetadataResponseData) response).brokers(),
+                        MetadataResponseData.MetadataResponseBroker::nodeId,
+                        MetadataResponseData.MetadataResponseBroker::host,
+                        MetadataResponseData.MetadataResponseBroker::port,
+                        (b, h) -> b.setHost(h),
+                        (b, p) -> b.setPort(p));
             case DESCRIBE_CLUSTER -> {
                 DescribeClusterResponseData data = (DescribeClusterResponseData) response;
                 if (data.endpointType() == CONTROLLER_ENDPOINTS) {
                     yield FilterResult.UNCHANGED;
                 }
-                yield rewrite(data.brokers(),
-                        DescribeClusterResponseData.DescribeClusterBroker::brokerId, DescribeClusterResponseData.DescribeClusterBroker::host,
-                        DescribeClusterResponseData.DescribeClusterBroker::port, (b, h) -> b.setHost(h), (b, p) -> b.setPort(p));
+                yield rewrite(
+                        data.brokers(),
+                        DescribeClusterResponseData.DescribeClusterBroker::brokerId,
+                        DescribeClusterResponseData.DescribeClusterBroker::host,
+                        DescribeClusterResponseData.DescribeClusterBroker::port,
+                        (b, h) -> b.setHost(h),
+                        (b, p) -> b.setPort(p));
             }
             case FIND_COORDINATOR -> rewriteCoordinator((FindCoordinatorResponseData) response, apiVersion);
-            case PRODUCE -> rewrite(((ProduceResponseData) response).nodeEndpoints(),
-                    ProduceResponseData.NodeEndpoint::nodeId, ProduceResponseData.NodeEndpoint::host,
-                    ProduceResponseData.NodeEndpoint::port, (b, h) -> b.setHost(h), (b, p) -> b.setPort(p));
-            case FETCH -> rewrite(((FetchResponseData) response).nodeEndpoints(),
-                    FetchResponseData.NodeEndpoint::nodeId, FetchResponseData.NodeEndpoint::host,
-                    FetchResponseData.NodeEndpoint::port, (b, h) -> b.setHost(h), (b, p) -> b.setPort(p));
-            case SHARE_FETCH -> rewrite(((ShareFetchResponseData) response).nodeEndpoints(),
-                    ShareFetchResponseData.NodeEndpoint::nodeId, ShareFetchResponseData.NodeEndpoint::host,
-                    ShareFetchResponseData.NodeEndpoint::port, (b, h) -> b.setHost(h), (b, p) -> b.setPort(p));
-            case SHARE_ACKNOWLEDGE -> rewrite(((ShareAcknowledgeResponseData) response).nodeEndpoints(),
-                    ShareAcknowledgeResponseData.NodeEndpoint::nodeId, ShareAcknowledgeResponseData.NodeEndpoint::host,
-                    ShareAcknowledgeResponseData.NodeEndpoint::port, (b, h) -> b.setHost(h), (b, p) -> b.setPort(p));
+            case PRODUCE ->
+                rewrite(
+                        ((ProduceResponseData) response).nodeEndpoints(),
+                        ProduceResponseData.NodeEndpoint::nodeId,
+                        ProduceResponseData.NodeEndpoint::host,
+                        ProduceResponseData.NodeEndpoint::port,
+                        (b, h) -> b.setHost(h),
+                        (b, p) -> b.setPort(p));
+            case FETCH ->
+                rewrite(
+                        ((FetchResponseData) response).nodeEndpoints(),
+                        FetchResponseData.NodeEndpoint::nodeId,
+                        FetchResponseData.NodeEndpoint::host,
+                        FetchResponseData.NodeEndpoint::port,
+                        (b, h) -> b.setHost(h),
+                        (b, p) -> b.setPort(p));
+            case SHARE_FETCH ->
+                rewrite(
+                        ((ShareFetchResponseData) response).nodeEndpoints(),
+                        ShareFetchResponseData.NodeEndpoint::nodeId,
+                        ShareFetchResponseData.NodeEndpoint::host,
+                        ShareFetchResponseData.NodeEndpoint::port,
+                        (b, h) -> b.setHost(h),
+                        (b, p) -> b.setPort(p));
+            case SHARE_ACKNOWLEDGE ->
+                rewrite(
+                        ((ShareAcknowledgeResponseData) response).nodeEndpoints(),
+                        ShareAcknowledgeResponseData.NodeEndpoint::nodeId,
+                        ShareAcknowledgeResponseData.NodeEndpoint::host,
+                        ShareAcknowledgeResponseData.NodeEndpoint::port,
+                        (b, h) -> b.setHost(h),
+                        (b, p) -> b.setPort(p));
             default -> FilterResult.UNCHANGED;
         };
     }
 
     private FilterResult rewriteCoordinator(FindCoordinatorResponseData data, short apiVersion) {
         if (apiVersion >= 4) {
-            return rewrite(data.coordinators(),
-                    FindCoordinatorResponseData.Coordinator::nodeId, FindCoordinatorResponseData.Coordinator::host,
-                    FindCoordinatorResponseData.Coordinator::port, (c, h) -> c.setHost(h), (c, p) -> c.setPort(p));
+            return rewrite(
+                    data.coordinators(),
+                    FindCoordinatorResponseData.Coordinator::nodeId,
+                    FindCoordinatorResponseData.Coordinator::host,
+                    FindCoordinatorResponseData.Coordinator::port,
+                    (c, h) -> c.setHost(h),
+                    (c, p) -> c.setPort(p));
         }
-        return rewrite(List.of(data),
-                FindCoordinatorResponseData::nodeId, FindCoordinatorResponseData::host,
-                FindCoordinatorResponseData::port, (d, h) -> d.setHost(h), (d, p) -> d.setPort(p));
+        return rewrite(
+                List.of(data),
+                FindCoordinatorResponseData::nodeId,
+                FindCoordinatorResponseData::host,
+                FindCoordinatorResponseData::port,
+                (d, h) -> d.setHost(h),
+                (d, p) -> d.setPort(p));
     }
 
     /**
      * Two passes: learn every upstream address and make sure the proxy listens for every node; only
      * when all are ready, rewrite. If one is not, defer without touching the message.
      */
-    private <T> FilterResult rewrite(Iterable<T> items,
-                                ToIntFunction<T> nodeId, Function<T, String> host, ToIntFunction<T> port,
-                                BiConsumer<T, String> setHost, ObjIntConsumer<T> setPort) {
+    private <T> FilterResult rewrite(
+            Iterable<T> items,
+            ToIntFunction<T> nodeId,
+            Function<T, String> host,
+            ToIntFunction<T> port,
+            BiConsumer<T, String> setHost,
+            ObjIntConsumer<T> setPort) {
         List<Integer> missing = null;
         for (T item : items) {
             int id = nodeId.applyAsInt(item);

@@ -14,8 +14,7 @@ public final class FetchResponseScan {
     /** Tag of {@code NodeEndpoints} at the top level of FetchResponse v16+. */
     public static final int NODE_ENDPOINTS_TAG = 0;
 
-    private FetchResponseScan() {
-    }
+    private FetchResponseScan() {}
 
     /**
      * @param frame a whole response frame (size prefix, response header v1, body) to Fetch at {@code version} >= 12
@@ -39,7 +38,8 @@ public final class FetchResponseScan {
             long partitions = Varints.readUnsignedVarint(frame, at);
             at += (int) (partitions >>> 32);
             for (int p = 0; p < (int) partitions - 1; p++) {
-                at += 4 + 2 + 8 + 8 + 8; // partition_index, error_code, high_watermark, last_stable_offset, log_start_offset
+                at += 4 + 2 + 8 + 8
+                        + 8; // partition_index, error_code, high_watermark, last_stable_offset, log_start_offset
                 long aborted = Varints.readUnsignedVarint(frame, at);
                 at += (int) (aborted >>> 32);
                 for (int a = 0; a < (int) aborted - 1; a++) {

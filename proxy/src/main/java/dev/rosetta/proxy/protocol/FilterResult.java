@@ -36,10 +36,10 @@ public sealed interface FilterResult permits FilterResult.Done, FilterResult.Def
 
     /** A final answer of one filter for one message. */
     enum Done implements FilterResult {
-        UNCHANGED, CHANGED
+        UNCHANGED,
+        CHANGED
     }
 
     /** See {@link #deferUntil}. */
-    record Deferred(CompletionStage<?> until) implements FilterResult {
-    }
+    record Deferred(CompletionStage<?> until) implements FilterResult {}
 }

@@ -11,5 +11,5 @@ import org.apache.kafka.common.protocol.ApiKeys;
  * @param clientId    the request header's client id, or null
  * @param forResponse what request filters left for the response filters; {@link Attachments#NONE} when none
  */
-public record InFlightRequest(int correlationId, ApiKeys apiKey, short apiVersion, String clientId, Attachments forResponse) {
-}
+public record InFlightRequest(
+        int correlationId, ApiKeys apiKey, short apiVersion, String clientId, Attachments forResponse) {}

@@ -22,8 +22,7 @@ import io.netty.buffer.ByteBufAllocator;
  * it came from is retained. Encoding allocates exactly one buffer of the final size.
  */
 public final class KafkaMessages {
-    private KafkaMessages() {
-    }
+    private KafkaMessages() {}
 
     /** Decodes the body of a response frame (size prefix included) sent in answer to {@code key} at {@code version}. */
     public static ApiMessage decodeResponse(ByteBuf frame, ApiKeys key, short version) {
@@ -52,21 +51,26 @@ public final class KafkaMessages {
     }
 
     /** Encodes a complete request frame: size prefix, request header (as the client sent it), body. */
-    public static ByteBuf encodeRequest(ByteBufAllocator alloc, RequestHeaderData header, ApiKeys key, short version, ApiMessage body) {
+    public static ByteBuf encodeRequest(
+            ByteBufAllocator alloc, RequestHeaderData header, ApiKeys key, short version, ApiMessage body) {
         return encodeFrame(alloc, header, key.requestHeaderVersion(version), body, version);
     }
 
     /** Encodes a complete response frame: size prefix, response header, body. */
-    public static ByteBuf encodeResponse(ByteBufAllocator alloc, int correlationId, ApiKeys key, short version, ApiMessage body) {
+    public static ByteBuf encodeResponse(
+            ByteBufAllocator alloc, int correlationId, ApiKeys key, short version, ApiMessage body) {
         return encodeResponse(alloc, correlationId, key.responseHeaderVersion(version), version, body);
     }
 
-    static ByteBuf encodeResponse(ByteBufAllocator alloc, int correlationId, short headerVersion, short version, ApiMessage body) {
-        return encodeFrame(alloc, new ResponseHeaderData().setCorrelationId(correlationId), headerVersion, body, version);
+    static ByteBuf encodeResponse(
+            ByteBufAllocator alloc, int correlationId, short headerVersion, short version, ApiMessage body) {
+        return encodeFrame(
+                alloc, new ResponseHeaderData().setCorrelationId(correlationId), headerVersion, body, version);
     }
 
     /** One buffer of exactly the frame's size: size prefix, header, body. */
-    private static ByteBuf encodeFrame(ByteBufAllocator alloc, Message header, short headerVersion, ApiMessage body, short version) {
+    private static ByteBuf encodeFrame(
+            ByteBufAllocator alloc, Message header, short headerVersion, ApiMessage body, short version) {
         ObjectSerializationCache cache = new ObjectSerializationCache();
         int size = header.size(cache, headerVersion) + body.size(cache, version);
         ByteBuf out = alloc.ioBuffer(4 + size, 4 + size);

@@ -6,8 +6,7 @@ import io.netty.buffer.ByteBuf;
 
 /** Cheap reads from a Produce request frame that the proxy needs without decoding the request. */
 public final class ProduceRequests {
-    private ProduceRequests() {
-    }
+    private ProduceRequests() {}
 
     /**
      * The request's {@code acks}. A Produce request with {@code acks=0} gets no response from the

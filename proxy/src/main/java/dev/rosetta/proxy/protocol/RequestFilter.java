@@ -24,5 +24,6 @@ public interface RequestFilter extends MessageFilter {
     }
 
     /** Inspects or changes {@code request} in place; runs on the connection's event loop and must not block. */
-    FilterResult onRequest(ApiKeys apiKey, short apiVersion, RequestHeaderData header, ApiMessage request, RequestExchange exchange);
+    FilterResult onRequest(
+            ApiKeys apiKey, short apiVersion, RequestHeaderData header, ApiMessage request, RequestExchange exchange);
 }

@@ -11,8 +11,7 @@ import io.netty.buffer.ByteBuf;
  * version starts with the same eight bytes, so these reads are valid for any API key, known or not.
  */
 public final class RequestHeaderView {
-    private RequestHeaderView() {
-    }
+    private RequestHeaderView() {}
 
     public static short apiKey(ByteBuf frame) {
         return frame.getShort(frame.readerIndex() + 4);

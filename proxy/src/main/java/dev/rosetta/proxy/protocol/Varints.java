@@ -4,8 +4,7 @@ import io.netty.buffer.ByteBuf;
 
 /** Unsigned varints and tagged-field skipping as used by Kafka's flexible message versions. */
 final class Varints {
-    private Varints() {
-    }
+    private Varints() {}
 
     /** Reads an unsigned varint at {@code offset}; returns the value in the low 32 bits and the byte length in the high 32. */
     static long readUnsignedVarint(ByteBuf buf, int offset) {

@@ -25,8 +25,7 @@ import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
  * {@link IllegalStateException} that names the configuration key and the files involved.
  */
 public final class TlsContexts {
-    private TlsContexts() {
-    }
+    private TlsContexts() {}
 
     /**
      * TLS the proxy presents to its clients ({@code listener.tls}), or {@code null} for plaintext.
@@ -38,15 +37,18 @@ public final class TlsContexts {
             return null;
         }
         try {
-            SslContextBuilder builder = SslContextBuilder.forServer(tls.certificateChain().toFile(), tls.privateKey().toFile(), tls.privateKeyPassword());
+            SslContextBuilder builder = SslContextBuilder.forServer(
+                    tls.certificateChain().toFile(), tls.privateKey().toFile(), tls.privateKeyPassword());
             if (tls.trustedCertificates() != null) {
                 builder.trustManager(tls.trustedCertificates().toFile());
                 builder.clientAuth(tls.requireClientAuth() ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL);
             }
             return builder.build();
         } catch (SSLException | IllegalArgumentException e) {
-            throw new IllegalStateException("listener.tls: cannot load certificate chain " + tls.certificateChain()
-                    + " / private key " + tls.privateKey() + ": " + rootMessage(e), e);
+            throw new IllegalStateException(
+                    "listener.tls: cannot load certificate chain " + tls.certificateChain() + " / private key "
+                            + tls.privateKey() + ": " + rootMessage(e),
+                    e);
         }
     }
 
@@ -75,14 +77,16 @@ public final class TlsContexts {
      */
     public static SSLContext forRegistry(ClientTlsConfig tls) {
         if (tls.certificateChain() != null) {
-            throw new IllegalStateException("registry.tls.certificateChain (client certificates towards the registry) is not supported yet;"
-                    + " use registry.username/password or registry.bearerToken");
+            throw new IllegalStateException(
+                    "registry.tls.certificateChain (client certificates towards the registry) is not supported yet;"
+                            + " use registry.username/password or registry.bearerToken");
         }
         try {
             // The JDK provider, because HttpClient takes a javax.net.ssl.SSLContext, which only it can give.
             return ((JdkSslContext) clientContext(tls, SslProvider.JDK).build()).context();
         } catch (SSLException | IllegalArgumentException e) {
-            throw new IllegalStateException("registry.tls: cannot load " + tls.trustedCertificates() + ": " + rootMessage(e), e);
+            throw new IllegalStateException(
+                    "registry.tls: cannot load " + tls.trustedCertificates() + ": " + rootMessage(e), e);
         }
     }
 

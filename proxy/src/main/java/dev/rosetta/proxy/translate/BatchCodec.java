@@ -63,6 +63,7 @@ import net.jpountz.xxhash.XXHashFactory;
 public final class BatchCodec {
     /** Arrays larger than this are released after use instead of kept for the next batch. */
     static final int RETAINED_LIMIT = 8 << 20;
+
     private static final int INITIAL_SIZE = 64 << 10;
     private static final int HEADER_SIZE = DefaultRecordBatch.RECORD_BATCH_OVERHEAD;
     /** The smallest v2 record: length, attributes, timestamp delta, offset delta, key and value lengths, header count. */
@@ -70,11 +71,13 @@ public final class BatchCodec {
 
     /** Decompression buffers of Kafka's input streams (LZ4 block buffer, chunking buffer), reused. */
     private final BufferSupplier decompressionBuffers = BufferSupplier.create();
+
     private final Map<CompressionType, Compression> codecs = new EnumMap<>(CompressionType.class);
     /** Decompressed records of the last batch read; the records handed out point into it. */
     private byte[] decompressed = new byte[INITIAL_SIZE];
     /** Uncompressed records section of the batch being rebuilt. */
     private final Scratch raw = new Scratch();
+
     private final DataOutputStream recordsOut = new DataOutputStream(raw);
     /** The batch being rebuilt: header, then the (compressed) records section. */
     private byte[] batch = new byte[INITIAL_SIZE];
@@ -100,7 +103,8 @@ public final class BatchCodec {
         Integer declared = batch.countOrNull();
         int count = declared == null ? -1 : declared;
         if (count < 0) {
-            throw new InvalidRecordException("Found invalid record count " + count + " in magic v" + batch.magic() + " batch");
+            throw new InvalidRecordException(
+                    "Found invalid record count " + count + " in magic v" + batch.magic() + " batch");
         }
         if (count == 0) {
             return new ArrayList<>(0); // like Kafka: the records section is not looked at
@@ -109,7 +113,8 @@ public final class BatchCodec {
             return readUncompressed(batch, count);
         }
         if (!(batch instanceof DefaultRecordBatch defaultBatch)) {
-            throw new IllegalArgumentException("not a DefaultRecordBatch: " + batch.getClass().getName());
+            throw new IllegalArgumentException(
+                    "not a DefaultRecordBatch: " + batch.getClass().getName());
         }
         int size = decompress(defaultBatch);
         if ((long) count * MIN_RECORD_SIZE > size) {
@@ -134,8 +139,9 @@ public final class BatchCodec {
             throw new InvalidRecordException("Found invalid record structure in the batch at offset " + baseOffset, e);
         }
         if (in.hasRemaining()) {
-            throw new InvalidRecordException("Incorrect declared batch size, records still remaining in file (batch at offset "
-                    + baseOffset + ": " + in.remaining() + " bytes after " + count + " records)");
+            throw new InvalidRecordException(
+                    "Incorrect declared batch size, records still remaining in file (batch at offset " + baseOffset
+                            + ": " + in.remaining() + " bytes after " + count + " records)");
         }
         return result;
     }
@@ -145,7 +151,8 @@ public final class BatchCodec {
             throw new IllegalArgumentException("only magic v2 batches, not v" + batch.magic());
         }
         if (batch.isControlBatch()) {
-            throw new IllegalArgumentException("control batches are passed through, not read (offset " + batch.baseOffset() + ")");
+            throw new IllegalArgumentException(
+                    "control batches are passed through, not read (offset " + batch.baseOffset() + ")");
         }
     }
 
@@ -163,7 +170,8 @@ public final class BatchCodec {
                 result.add(it.next());
             }
         } catch (BufferUnderflowException | IllegalArgumentException e) {
-            throw new InvalidRecordException("Found invalid record structure in the batch at offset " + batch.baseOffset(), e);
+            throw new InvalidRecordException(
+                    "Found invalid record structure in the batch at offset " + batch.baseOffset(), e);
         }
         if (result.size() != count) {
             throw new InvalidRecordException("Batch at offset " + batch.baseOffset() + " declares " + count
@@ -197,16 +205,20 @@ public final class BatchCodec {
                     break;
                 }
                 if (n == 0 && ++emptyReads > batch.sizeInBytes()) {
-                    throw new InvalidRecordException("The " + batch.compressionType() + " records of the batch at offset "
-                            + batch.baseOffset() + " make no progress when decompressed");
+                    throw new InvalidRecordException(
+                            "The " + batch.compressionType() + " records of the batch at offset " + batch.baseOffset()
+                                    + " make no progress when decompressed");
                 }
                 size += n;
             }
         } catch (InvalidRecordException e) {
             throw e;
-        } catch (IOException | RuntimeException e) { // the codecs' own exception types, Kafka's wrapping of them, underflows
-            throw new KafkaException("Failed to decompress the " + batch.compressionType() + " records of the batch at offset "
-                    + batch.baseOffset() + ": " + e, e);
+        } catch (IOException
+                | RuntimeException e) { // the codecs' own exception types, Kafka's wrapping of them, underflows
+            throw new KafkaException(
+                    "Failed to decompress the " + batch.compressionType() + " records of the batch at offset "
+                            + batch.baseOffset() + ": " + e,
+                    e);
         } finally {
             decompressed = out;
         }
@@ -228,7 +240,8 @@ public final class BatchCodec {
      * @param headers the headers of each record; a null list or a null element keeps the record's own
      * @return an exact-size buffer at position 0, owned by the caller (nothing of this codec's)
      */
-    public ByteBuffer rebuild(RecordBatch original, List<? extends Record> records, List<ByteBuffer> values, List<Header[]> headers) {
+    public ByteBuffer rebuild(
+            RecordBatch original, List<? extends Record> records, List<ByteBuffer> values, List<Header[]> headers) {
         int n = records.size();
         if (values.size() != n || (headers != null && headers.size() != n)) {
             throw new IllegalArgumentException(n + " records but " + values.size() + " values and "
@@ -257,9 +270,11 @@ public final class BatchCodec {
         long lastOffsetDelta = original.lastOffset() - baseOffset;
         java.util.OptionalLong horizon = original.deleteHorizonMs();
         boolean deleteHorizon = horizon.isPresent();
-        long baseTimestamp = deleteHorizon ? horizon.getAsLong()
-                : n > 0 ? edits.get(0).record().timestamp()
-                : original instanceof DefaultRecordBatch d ? d.baseTimestamp() : original.maxTimestamp();
+        long baseTimestamp = deleteHorizon
+                ? horizon.getAsLong()
+                : n > 0
+                        ? edits.get(0).record().timestamp()
+                        : original instanceof DefaultRecordBatch d ? d.baseTimestamp() : original.maxTimestamp();
         try {
             raw.reset();
             long previous = baseOffset - 1;
@@ -268,22 +283,43 @@ public final class BatchCodec {
                 Record record = edit.record();
                 long offset = record.offset();
                 if (offset <= previous || offset - baseOffset > lastOffsetDelta) {
-                    throw new IllegalArgumentException("record offset " + offset + " out of order or outside the batch's offsets "
-                            + baseOffset + ".." + original.lastOffset());
+                    throw new IllegalArgumentException(
+                            "record offset " + offset + " out of order or outside the batch's offsets " + baseOffset
+                                    + ".." + original.lastOffset());
                 }
                 previous = offset;
-                DefaultRecord.writeTo(recordsOut, (int) (offset - baseOffset), record.timestamp() - baseTimestamp,
-                        edit.key(), edit.value(), edit.headers());
+                DefaultRecord.writeTo(
+                        recordsOut,
+                        (int) (offset - baseOffset),
+                        record.timestamp() - baseTimestamp,
+                        edit.key(),
+                        edit.value(),
+                        edit.headers());
             }
             int size = compress(original.compressionType());
             ByteBuffer header = ByteBuffer.wrap(batch, 0, size);
-            DefaultRecordBatch.writeHeader(header, baseOffset, (int) lastOffsetDelta, size, RecordBatch.MAGIC_VALUE_V2,
-                    original.compressionType(), original.timestampType(), baseTimestamp, original.maxTimestamp(),
-                    original.producerId(), original.producerEpoch(), original.baseSequence(), original.isTransactional(),
-                    false, deleteHorizon, original.partitionLeaderEpoch(), n);
+            DefaultRecordBatch.writeHeader(
+                    header,
+                    baseOffset,
+                    (int) lastOffsetDelta,
+                    size,
+                    RecordBatch.MAGIC_VALUE_V2,
+                    original.compressionType(),
+                    original.timestampType(),
+                    baseTimestamp,
+                    original.maxTimestamp(),
+                    original.producerId(),
+                    original.producerEpoch(),
+                    original.baseSequence(),
+                    original.isTransactional(),
+                    false,
+                    deleteHorizon,
+                    original.partitionLeaderEpoch(),
+                    n);
             return ByteBuffer.wrap(Arrays.copyOf(batch, size));
         } catch (IOException e) {
-            throw new KafkaException("Failed to rebuild the batch at offset " + baseOffset, e); // in-memory streams; not expected
+            throw new KafkaException(
+                    "Failed to rebuild the batch at offset " + baseOffset, e); // in-memory streams; not expected
         } finally {
             raw.release();
             if (batch.length > RETAINED_LIMIT) {
@@ -390,12 +426,13 @@ public final class BatchCodec {
         private static final byte FLG = 0x60;
         private static final byte BD = 0x40;
         private static final int INCOMPRESSIBLE = 0x80000000;
-        private static final LZ4Compressor COMPRESSOR = LZ4Factory.fastestInstance().fastCompressor();
+        private static final LZ4Compressor COMPRESSOR =
+                LZ4Factory.fastestInstance().fastCompressor();
         /** Header checksum: the second byte of XXH32 (seed 0) over FLG and BD. */
-        private static final byte HC = (byte) ((XXHashFactory.fastestInstance().hash32().hash(new byte[] {FLG, BD}, 0, 2, 0) >> 8) & 0xFF);
+        private static final byte HC =
+                (byte) ((XXHashFactory.fastestInstance().hash32().hash(new byte[] {FLG, BD}, 0, 2, 0) >> 8) & 0xFF);
 
-        private Lz4Frame() {
-        }
+        private Lz4Frame() {}
 
         /** An upper bound of the frame size for {@code len} bytes of input. */
         static int maxFrameSize(int len) {

@@ -17,11 +17,11 @@ import dev.rosetta.proxy.protocol.ProxyConnection;
 final class ConnectionRouting {
     private static final AttachmentKey<ConnectionRoutes> KEY = AttachmentKey.named("connection routes");
 
-    private ConnectionRouting() {
-    }
+    private ConnectionRouting() {}
 
     static ClientRoutes current(ProxyConnection connection, Supplier<RouteTable> routes, String clientId) {
-        ConnectionRoutes state = connection.state().computeIfAbsent(KEY, () -> new ConnectionRoutes(routes, clientId, null));
+        ConnectionRoutes state =
+                connection.state().computeIfAbsent(KEY, () -> new ConnectionRoutes(routes, clientId, null));
         if (!Objects.equals(state.clientId(), clientId)) {
             state.identify(clientId, state.principal());
         }

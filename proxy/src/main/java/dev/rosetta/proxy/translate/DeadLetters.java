@@ -40,14 +40,22 @@ public final class DeadLetters implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
 
     private final Map<String, Object> producerConfig;
-    private final Cache<String, Boolean> recentlyCopied = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(Duration.ofHours(1)).build();
+    private final Cache<String, Boolean> recentlyCopied = Caffeine.newBuilder()
+            .maximumSize(100_000)
+            .expireAfterWrite(Duration.ofHours(1))
+            .build();
     private final Counter written;
     private final Counter writeFailures;
     private final AtomicLong lastFailureLog = new AtomicLong();
     private volatile KafkaProducer<byte[], byte[]> producer;
     /** send() can block on metadata: it runs here, never on an event loop. Bounded so an outage cannot eat the heap. */
-    private final java.util.concurrent.ThreadPoolExecutor sender = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0, java.util.concurrent.TimeUnit.MILLISECONDS,
-            new java.util.concurrent.LinkedBlockingQueue<>(10_000), r -> {
+    private final java.util.concurrent.ThreadPoolExecutor sender = new java.util.concurrent.ThreadPoolExecutor(
+            1,
+            1,
+            0,
+            java.util.concurrent.TimeUnit.MILLISECONDS,
+            new java.util.concurrent.LinkedBlockingQueue<>(10_000),
+            r -> {
                 Thread t = new Thread(r, "rosetta-dead-letters");
                 t.setDaemon(true);
                 return t;
@@ -58,16 +66,19 @@ public final class DeadLetters implements AutoCloseable {
      */
     public DeadLetters(Map<String, Object> producerConfig, MeterRegistry registry) {
         this.producerConfig = Map.copyOf(producerConfig);
-        this.written = Counter.builder("rosetta.dead_letters.written").description("Records written to dead-letter topics").register(registry);
-        this.writeFailures = Counter.builder("rosetta.dead_letters.failures").description("Dead-letter writes that failed").register(registry);
+        this.written = Counter.builder("rosetta.dead_letters.written")
+                .description("Records written to dead-letter topics")
+                .register(registry);
+        this.writeFailures = Counter.builder("rosetta.dead_letters.failures")
+                .description("Dead-letter writes that failed")
+                .register(registry);
     }
 
     /**
      * A dead-letter copy of one record, taken at once (the record's buffers may be reused after the
      * caller moves on) and sent later with {@link #send(Copy)}, once the record's outcome is final.
      */
-    public record Copy(String sourceTopic, int partition, long offset, ProducerRecord<byte[], byte[]> record) {
-    }
+    public record Copy(String sourceTopic, int partition, long offset, ProducerRecord<byte[], byte[]> record) {}
 
     /**
      * Copies {@code record} (as stored: original key, value and headers) for the route's dead-letter topic.
@@ -78,11 +89,16 @@ public final class DeadLetters implements AutoCloseable {
         List<Header> headers = new ArrayList<>(List.of(record.headers()));
         headers.add(new RecordHeader("rosetta.error", error.getBytes(StandardCharsets.UTF_8)));
         headers.add(new RecordHeader("rosetta.source.topic", topic.getBytes(StandardCharsets.UTF_8)));
-        headers.add(new RecordHeader("rosetta.source.partition", Integer.toString(partition).getBytes(StandardCharsets.UTF_8)));
-        headers.add(new RecordHeader("rosetta.source.offset", Long.toString(offset).getBytes(StandardCharsets.UTF_8)));
+        headers.add(new RecordHeader(
+                "rosetta.source.partition", Integer.toString(partition).getBytes(StandardCharsets.UTF_8)));
+        headers.add(
+                new RecordHeader("rosetta.source.offset", Long.toString(offset).getBytes(StandardCharsets.UTF_8)));
         byte[] key = record.key() == null ? null : Utils.toArray(record.key());
         byte[] value = record.value() == null ? null : Utils.toArray(record.value());
-        return new Copy(topic, partition, offset,
+        return new Copy(
+                topic,
+                partition,
+                offset,
                 new ProducerRecord<>(route.failure().deadLetterTopic(), null, record.timestamp(), key, value, headers));
     }
 
@@ -91,7 +107,8 @@ public final class DeadLetters implements AutoCloseable {
         String topic = c.sourceTopic();
         int partition = c.partition();
         long offset = c.offset();
-        if (offset >= 0 && recentlyCopied.asMap().putIfAbsent(topic + "/" + partition + "/" + offset, Boolean.TRUE) != null) {
+        if (offset >= 0
+                && recentlyCopied.asMap().putIfAbsent(topic + "/" + partition + "/" + offset, Boolean.TRUE) != null) {
             return;
         }
         ProducerRecord<byte[], byte[]> copy = c.record();
@@ -111,7 +128,12 @@ public final class DeadLetters implements AutoCloseable {
                 }
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            failed(deadLetterTopic, topic, partition, offset, new IllegalStateException("10000 dead-letter records already queued"));
+            failed(
+                    deadLetterTopic,
+                    topic,
+                    partition,
+                    offset,
+                    new IllegalStateException("10000 dead-letter records already queued"));
         }
     }
 
@@ -120,7 +142,13 @@ public final class DeadLetters implements AutoCloseable {
         long now = System.currentTimeMillis();
         long last = lastFailureLog.get();
         if (now - last > 10_000 && lastFailureLog.compareAndSet(last, now)) {
-            LOG.error("Cannot write to dead-letter topic {} (record from {}-{} offset {}): {}", deadLetterTopic, topic, partition, offset, error.toString());
+            LOG.error(
+                    "Cannot write to dead-letter topic {} (record from {}-{} offset {}): {}",
+                    deadLetterTopic,
+                    topic,
+                    partition,
+                    offset,
+                    error.toString());
         }
     }
 
@@ -146,7 +174,7 @@ public final class DeadLetters implements AutoCloseable {
     /** Waits for records already handed over to be written (tests, shutdown). */
     public void flush() {
         try {
-            sender.submit(() -> { }).get(30, java.util.concurrent.TimeUnit.SECONDS);
+            sender.submit(() -> {}).get(30, java.util.concurrent.TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("dead-letter queue did not drain: " + e, e);
         }

@@ -26,6 +26,7 @@ final class ExchangeState<T> {
     final Map<PartitionRewriter.Lookup, CompletableFuture<Translator>> lookups = new ConcurrentHashMap<>();
     /** Partitions being rewritten by the translation workers; the exchange is deferred until this completes. Null otherwise. */
     CompletableFuture<List<PartitionJobs.Done<T>>> running;
+
     private boolean topicIdsAsked;
 
     /**

@@ -32,7 +32,8 @@ import io.netty.buffer.ByteBuf;
  * The route table is read once per response, so a rollback applies from the next fetch on.
  */
 public final class FetchTranslator implements ResponseFilter {
-    private static final AttachmentKey<ExchangeState<FetchResponseData.PartitionData>> STATE = AttachmentKey.named("fetch translation");
+    private static final AttachmentKey<ExchangeState<FetchResponseData.PartitionData>> STATE =
+            AttachmentKey.named("fetch translation");
 
     private final Supplier<RouteTable> routes;
     private final TopicNames topicNames;
@@ -64,18 +65,22 @@ public final class FetchTranslator implements ResponseFilter {
             return FilterResult.UNCHANGED;
         }
         FetchResponseData data = (FetchResponseData) response;
-        ExchangeState<FetchResponseData.PartitionData> state = exchange.attachments().computeIfAbsent(STATE, ExchangeState::new);
+        ExchangeState<FetchResponseData.PartitionData> state =
+                exchange.attachments().computeIfAbsent(STATE, ExchangeState::new);
         boolean byId = apiVersion >= 13;
         if (byId) {
-            CompletableFuture<Void> resolving = state.unknownTopicIds(data.responses(), FetchResponseData.FetchableTopicResponse::topicId, topicNames);
+            CompletableFuture<Void> resolving = state.unknownTopicIds(
+                    data.responses(), FetchResponseData.FetchableTopicResponse::topicId, topicNames);
             if (resolving != null) {
                 return FilterResult.deferUntil(resolving);
             }
         }
-        return partitionJobs.translate(Direction.CONSUME, state, () -> jobs(data, client, byId), FetchTranslator::apply);
+        return partitionJobs.translate(
+                Direction.CONSUME, state, () -> jobs(data, client, byId), FetchTranslator::apply);
     }
 
-    private List<PartitionJobs.Job<FetchResponseData.PartitionData>> jobs(FetchResponseData data, ClientRoutes client, boolean byId) {
+    private List<PartitionJobs.Job<FetchResponseData.PartitionData>> jobs(
+            FetchResponseData data, ClientRoutes client, boolean byId) {
         List<PartitionJobs.Job<FetchResponseData.PartitionData>> jobs = new ArrayList<>();
         for (FetchResponseData.FetchableTopicResponse topic : data.responses()) {
             String name = byId ? topicNames.name(topic.topicId()) : topic.topic();
@@ -84,8 +89,11 @@ public final class FetchTranslator implements ResponseFilter {
                 continue;
             }
             for (FetchResponseData.PartitionData partition : topic.partitions()) {
-                if (partition.errorCode() == Errors.NONE.code() && partition.records() instanceof MemoryRecords records && records.sizeInBytes() > 0) {
-                    jobs.add(new PartitionJobs.Job<>(name, partition.partitionIndex(), records, client.route(name), decision, partition));
+                if (partition.errorCode() == Errors.NONE.code()
+                        && partition.records() instanceof MemoryRecords records
+                        && records.sizeInBytes() > 0) {
+                    jobs.add(new PartitionJobs.Job<>(
+                            name, partition.partitionIndex(), records, client.route(name), decision, partition));
                 }
             }
         }

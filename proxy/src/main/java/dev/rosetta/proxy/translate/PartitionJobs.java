@@ -44,12 +44,16 @@ final class PartitionJobs {
     }
 
     /** One partition to rewrite; {@code target} is the caller's handle on the partition in its message. */
-    record Job<T>(String topic, int partition, MemoryRecords records, RouteConfig route, VersionDecision decision, T target) {
-    }
+    record Job<T>(
+            String topic,
+            int partition,
+            MemoryRecords records,
+            RouteConfig route,
+            VersionDecision decision,
+            T target) {}
 
     /** What rewriting {@link #job} gave. */
-    record Done<T>(Job<T> job, PartitionRewriter.Result result) {
-    }
+    record Done<T>(Job<T> job, PartitionRewriter.Result result) {}
 
     /**
      * One run of a translating filter over its message, after the filter found the client's
@@ -60,7 +64,11 @@ final class PartitionJobs {
      * @return {@code apply}'s answer, {@link FilterResult#UNCHANGED} when no partition is routed, or
      *         a deferral until the workers are done or every look-up has an answer
      */
-    <T> FilterResult translate(Direction direction, ExchangeState<T> state, Supplier<List<Job<T>>> jobs, Function<List<Done<T>>, FilterResult> apply) {
+    <T> FilterResult translate(
+            Direction direction,
+            ExchangeState<T> state,
+            Supplier<List<Job<T>>> jobs,
+            Function<List<Done<T>>, FilterResult> apply) {
         List<Done<T>> done;
         if (state.running != null) {
             done = finished(state.running);
@@ -83,14 +91,17 @@ final class PartitionJobs {
         }
         if (!pending.isEmpty()) {
             // nothing changed yet; run again once every look-up has an answer (success or failure)
-            return FilterResult.deferUntil(CompletableFuture.allOf(pending.stream().map(f -> f.handle((t, e) -> null)).toArray(CompletableFuture[]::new)));
+            return FilterResult.deferUntil(CompletableFuture.allOf(
+                    pending.stream().map(f -> f.handle((t, e) -> null)).toArray(CompletableFuture[]::new)));
         }
         return apply.apply(done);
     }
 
     /** Rewrites {@code jobs}: done already when small enough to rewrite here, else running on the workers. */
-    private <T> CompletableFuture<List<Done<T>>> rewrite(Direction direction, List<Job<T>> jobs, ExchangeState<T> state) {
-        Supplier<PartitionRewriter> rewriters = () -> new PartitionRewriter(translators, metrics, deadLetters, direction, state.lookups);
+    private <T> CompletableFuture<List<Done<T>>> rewrite(
+            Direction direction, List<Job<T>> jobs, ExchangeState<T> state) {
+        Supplier<PartitionRewriter> rewriters =
+                () -> new PartitionRewriter(translators, metrics, deadLetters, direction, state.lookups);
         long bytes = 0;
         for (Job<T> job : jobs) {
             bytes += job.records().sizeInBytes();
@@ -110,11 +121,13 @@ final class PartitionJobs {
             tasks.add(CompletableFuture.supplyAsync(() -> rewrite(rewriters.get(), job), workers));
         }
         return CompletableFuture.allOf(tasks.toArray(CompletableFuture[]::new))
-                .thenApply(ignored -> tasks.stream().map(CompletableFuture::join).toList());
+                .thenApply(
+                        ignored -> tasks.stream().map(CompletableFuture::join).toList());
     }
 
     private static <T> Done<T> rewrite(PartitionRewriter rewriter, Job<T> job) {
-        return new Done<>(job, rewriter.rewrite(job.topic(), job.partition(), job.records(), job.route(), job.decision()));
+        return new Done<>(
+                job, rewriter.rewrite(job.topic(), job.partition(), job.records(), job.route(), job.decision()));
     }
 
     /** The results of finished work; a task that threw rethrows here, on the event loop, where the exchange's failure handling runs. */

@@ -56,8 +56,12 @@ final class PartitionRewriter {
      * @param lookups translator look-ups started by earlier runs of the same exchange; consulted when
      *                the cache still has no answer (e.g. the look-up failed)
      */
-    PartitionRewriter(TranslatorCache translators, TranslationMetrics metrics, DeadLetters deadLetters, Direction direction,
-                      Map<Lookup, CompletableFuture<Translator>> lookups) {
+    PartitionRewriter(
+            TranslatorCache translators,
+            TranslationMetrics metrics,
+            DeadLetters deadLetters,
+            Direction direction,
+            Map<Lookup, CompletableFuture<Translator>> lookups) {
         this.translators = translators;
         this.metrics = metrics;
         this.deadLetters = deadLetters;
@@ -66,12 +70,10 @@ final class PartitionRewriter {
     }
 
     /** A translator look-up: records of {@code subject} written with {@code schemaId}, read as {@code targetVersion}. */
-    record Lookup(String subject, int schemaId, int targetVersion) {
-    }
+    record Lookup(String subject, int schemaId, int targetVersion) {}
 
     /** A record that failed on the produce path under the REJECT policy: its index in its batch, and why. */
-    record Rejection(int batchIndex, String message) {
-    }
+    record Rejection(int batchIndex, String message) {}
 
     /**
      * What happened to one partition.
@@ -99,7 +101,10 @@ final class PartitionRewriter {
      */
     Result rewrite(String topic, int partition, MemoryRecords records, RouteConfig route, VersionDecision decision) {
         long started = System.nanoTime();
-        Run run = new Run(topic, partition, route,
+        Run run = new Run(
+                topic,
+                partition,
+                route,
                 new RecordTranslator(translators, lookups, direction, topic, partition, route, decision));
         List<BatchPart> parts = new ArrayList<>();
         int consumedBytes = 0;
@@ -150,6 +155,7 @@ final class PartitionRewriter {
         private final List<TranslationException.Reason> failures = new ArrayList<>();
         /** Null until a record is rejected. */
         private List<Rejection> rejections;
+
         private boolean rebuiltAny;
 
         Run(String topic, int partition, RouteConfig route, RecordTranslator translator) {
@@ -199,7 +205,8 @@ final class PartitionRewriter {
                 return;
             }
             if (mode == FailureMode.DEAD_LETTER) {
-                long offset = direction == Direction.PRODUCE ? -1 : edit.record().offset();
+                long offset =
+                        direction == Direction.PRODUCE ? -1 : edit.record().offset();
                 // copied now: the record's buffers are reused once the codec reads the next batch
                 deadLetterCopies.add(deadLetters.copy(route, topic, partition, edit.record(), offset, reason));
                 outcomes.deadLettered();

@@ -56,12 +56,11 @@ public final class ProduceTranslator implements RequestFilter, ResponseFilter {
     }
 
     /** A partition of the request being translated. */
-    private record Partition(ProduceRequestData.TopicProduceData topic, ProduceRequestData.PartitionProduceData partition) {
-    }
+    private record Partition(
+            ProduceRequestData.TopicProduceData topic, ProduceRequestData.PartitionProduceData partition) {}
 
     /** A partition the proxy refused; answered in the broker's response. */
-    private record Rejected(String topic, Uuid topicId, int partition, List<PartitionRewriter.Rejection> records) {
-    }
+    private record Rejected(String topic, Uuid topicId, int partition, List<PartitionRewriter.Rejection> records) {}
 
     @Override
     public boolean appliesTo(ApiKeys apiKey, short apiVersion) {
@@ -74,7 +73,8 @@ public final class ProduceTranslator implements RequestFilter, ResponseFilter {
     }
 
     @Override
-    public FilterResult onRequest(ApiKeys apiKey, short apiVersion, RequestHeaderData header, ApiMessage request, RequestExchange exchange) {
+    public FilterResult onRequest(
+            ApiKeys apiKey, short apiVersion, RequestHeaderData header, ApiMessage request, RequestExchange exchange) {
         if (routes.get().isEmpty()) {
             return FilterResult.UNCHANGED;
         }
@@ -86,12 +86,14 @@ public final class ProduceTranslator implements RequestFilter, ResponseFilter {
         ExchangeState<Partition> state = exchange.attachments().computeIfAbsent(STATE, ExchangeState::new);
         boolean byId = apiVersion >= 13;
         if (byId) {
-            CompletableFuture<Void> resolving = state.unknownTopicIds(data.topicData(), ProduceRequestData.TopicProduceData::topicId, topicNames);
+            CompletableFuture<Void> resolving =
+                    state.unknownTopicIds(data.topicData(), ProduceRequestData.TopicProduceData::topicId, topicNames);
             if (resolving != null) {
                 return FilterResult.deferUntil(resolving);
             }
         }
-        return partitionJobs.translate(Direction.PRODUCE, state, () -> jobs(data, client, byId), done -> apply(data, done, header, exchange));
+        return partitionJobs.translate(
+                Direction.PRODUCE, state, () -> jobs(data, client, byId), done -> apply(data, done, header, exchange));
     }
 
     private List<PartitionJobs.Job<Partition>> jobs(ProduceRequestData data, ClientRoutes client, boolean byId) {
@@ -104,7 +106,13 @@ public final class ProduceTranslator implements RequestFilter, ResponseFilter {
             }
             for (ProduceRequestData.PartitionProduceData partition : topic.partitionData()) {
                 if (partition.records() instanceof MemoryRecords records && records.sizeInBytes() > 0) {
-                    jobs.add(new PartitionJobs.Job<>(name, partition.index(), records, client.route(name), decision, new Partition(topic, partition)));
+                    jobs.add(new PartitionJobs.Job<>(
+                            name,
+                            partition.index(),
+                            records,
+                            client.route(name),
+                            decision,
+                            new Partition(topic, partition)));
                 }
             }
         }
@@ -112,7 +120,11 @@ public final class ProduceTranslator implements RequestFilter, ResponseFilter {
     }
 
     /** Puts the rewritten batches in the request, and takes refused partitions out of it (answered in the response). */
-    private FilterResult apply(ProduceRequestData data, List<PartitionJobs.Done<Partition>> done, RequestHeaderData header, RequestExchange exchange) {
+    private FilterResult apply(
+            ProduceRequestData data,
+            List<PartitionJobs.Done<Partition>> done,
+            RequestHeaderData header,
+            RequestExchange exchange) {
         boolean changed = false;
         List<Rejected> rejected = new ArrayList<>();
         for (PartitionJobs.Done<Partition> d : done) {
@@ -132,9 +144,14 @@ public final class ProduceTranslator implements RequestFilter, ResponseFilter {
             data.topicData().removeIf(topic -> topic.partitionData().isEmpty());
             exchange.forResponse().put(REJECTED, List.copyOf(rejected));
             for (Rejected r : rejected) {
-                LOG.warn("Rejected produce to {}-{} from client {} ({}): {} record(s) cannot be translated, first: {}",
-                        r.topic().isEmpty() ? r.topicId() : r.topic(), r.partition(), header.clientId(), exchange.connection().remoteAddress(),
-                        r.records().size(), r.records().get(0).message());
+                LOG.warn(
+                        "Rejected produce to {}-{} from client {} ({}): {} record(s) cannot be translated, first: {}",
+                        r.topic().isEmpty() ? r.topicId() : r.topic(),
+                        r.partition(),
+                        header.clientId(),
+                        exchange.connection().remoteAddress(),
+                        r.records().size(),
+                        r.records().get(0).message());
             }
         }
         return FilterResult.changedIf(changed);
@@ -161,23 +178,28 @@ public final class ProduceTranslator implements RequestFilter, ResponseFilter {
                 }
             }
             if (topic == null) {
-                topic = new ProduceResponseData.TopicProduceResponse().setName(r.topic()).setTopicId(r.topicId());
+                topic = new ProduceResponseData.TopicProduceResponse()
+                        .setName(r.topic())
+                        .setTopicId(r.topicId());
                 data.responses().add(topic);
             }
             List<ProduceResponseData.BatchIndexAndErrorMessage> errors = new ArrayList<>();
             for (PartitionRewriter.Rejection record : r.records()) {
-                errors.add(new ProduceResponseData.BatchIndexAndErrorMessage().setBatchIndex(record.batchIndex())
+                errors.add(new ProduceResponseData.BatchIndexAndErrorMessage()
+                        .setBatchIndex(record.batchIndex())
                         .setBatchIndexErrorMessage(record.message()));
             }
-            topic.partitionResponses().add(new ProduceResponseData.PartitionProduceResponse()
-                    .setIndex(r.partition())
-                    .setErrorCode(Errors.INVALID_RECORD.code())
-                    .setErrorMessage("Rosetta could not translate " + r.records().size() + " record(s) to the version this topic stores; first: "
-                            + r.records().get(0).message())
-                    .setBaseOffset(-1)
-                    .setLogAppendTimeMs(-1)
-                    .setLogStartOffset(-1)
-                    .setRecordErrors(errors));
+            topic.partitionResponses()
+                    .add(new ProduceResponseData.PartitionProduceResponse()
+                            .setIndex(r.partition())
+                            .setErrorCode(Errors.INVALID_RECORD.code())
+                            .setErrorMessage("Rosetta could not translate "
+                                    + r.records().size() + " record(s) to the version this topic stores; first: "
+                                    + r.records().get(0).message())
+                            .setBaseOffset(-1)
+                            .setLogAppendTimeMs(-1)
+                            .setLogStartOffset(-1)
+                            .setRecordErrors(errors));
         }
         return FilterResult.CHANGED;
     }

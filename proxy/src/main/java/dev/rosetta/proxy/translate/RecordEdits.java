@@ -64,6 +64,7 @@ final class RecordEdits {
         private ByteBuffer value;
         /** Null: the record's own. */
         private Header[] headers;
+
         private boolean changed;
 
         private Edit reset(Record record, ByteBuffer key, ByteBuffer value, Header[] headers) {

@@ -15,6 +15,7 @@ final class RecordOutcomes {
     private int unchanged;
     /** Translated records whose value was already in the right version: only the key changed. */
     private int keyOnly;
+
     private int failedPassedThrough;
     private int deadLettered;
     /** Records whose value was translated, per translator. */
@@ -67,11 +68,13 @@ final class RecordOutcomes {
     void report(TranslationMetrics metrics, String topic, Direction direction) {
         for (int i = 0; i < values.size; i++) {
             Translator t = values.translators[i];
-            metrics.translated(topic, direction, t.sourceVersion(), t.targetVersion()).increment(values.counts[i]);
+            metrics.translated(topic, direction, t.sourceVersion(), t.targetVersion())
+                    .increment(values.counts[i]);
         }
         for (int i = 0; i < keys.size; i++) {
             Translator t = keys.translators[i];
-            metrics.keysTranslated(topic, direction, t.sourceVersion(), t.targetVersion()).increment(keys.counts[i]);
+            metrics.keysTranslated(topic, direction, t.sourceVersion(), t.targetVersion())
+                    .increment(keys.counts[i]);
         }
         add(metrics, topic, direction, Outcome.TRANSLATED, values.total() + keyOnly);
         add(metrics, topic, direction, Outcome.UNCHANGED, unchanged);

@@ -47,24 +47,30 @@ public final class RecordTranslation implements AutoCloseable {
     /** Rewrites the partitions of large fetch responses and produce requests off the event loops, in parallel. */
     private final java.util.concurrent.ExecutorService workers;
     /** Probes the registry while it is marked down: cached answers make no requests, so nothing else would notice it is back. */
-    private final java.util.concurrent.ScheduledExecutorService prober = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "rosetta-registry-probe");
-        t.setDaemon(true);
-        return t;
-    });
+    private final java.util.concurrent.ScheduledExecutorService prober =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "rosetta-registry-probe");
+                t.setDaemon(true);
+                return t;
+            });
 
     /**
      * @param upstreamClientProperties Kafka client settings reaching the upstream cluster (bootstrap servers, TLS),
      *                                 for the topic-id look-ups and the dead-letter producer
      */
-    public RecordTranslation(SchemaRegistry registry, TranslatorsConfig translatorsConfig, Supplier<RouteTable> routes,
-                             Map<String, Object> upstreamClientProperties, MeterRegistry meters) {
+    public RecordTranslation(
+            SchemaRegistry registry,
+            TranslatorsConfig translatorsConfig,
+            Supplier<RouteTable> routes,
+            Map<String, Object> upstreamClientProperties,
+            MeterRegistry meters) {
         this.registry = registry;
         StepCatalog.Builder catalog = StepCatalog.builder().serviceLoader(RecordTranslation.class.getClassLoader());
         if (translatorsConfig != null && translatorsConfig.directory() != null) {
             catalog.directory(translatorsConfig.directory());
         }
-        this.translators = TranslatorCache.builder(registry).catalog(catalog.build()).build();
+        this.translators =
+                TranslatorCache.builder(registry).catalog(catalog.build()).build();
         Map<String, Object> adminProps = new HashMap<>(upstreamClientProperties);
         adminProps.putIfAbsent("client.id", "rosetta-topic-names");
         this.topicNames = new TopicNames(() -> Admin.create(adminProps));
@@ -81,36 +87,70 @@ public final class RecordTranslation implements AutoCloseable {
         this.fetch = new FetchTranslator(routes, topicNames, jobs);
         this.produce = new ProduceTranslator(routes, topicNames, jobs);
         if (registry instanceof CachingSchemaRegistry caching) {
-            prober.scheduleWithFixedDelay(() -> {
-                if (!caching.health().up()) {
-                    caching.client().globalCompatibility().whenComplete((level, error) -> {
-                        if (error == null) {
-                            LOG.info("Schema registry {} answers again", caching.client().config().baseUrl());
+            prober.scheduleWithFixedDelay(
+                    () -> {
+                        if (!caching.health().up()) {
+                            caching.client().globalCompatibility().whenComplete((level, error) -> {
+                                if (error == null) {
+                                    LOG.info(
+                                            "Schema registry {} answers again",
+                                            caching.client().config().baseUrl());
+                                }
+                            });
                         }
-                    });
-                }
-            }, 2, 2, java.util.concurrent.TimeUnit.SECONDS);
+                    },
+                    2,
+                    2,
+                    java.util.concurrent.TimeUnit.SECONDS);
         }
-        io.micrometer.core.instrument.FunctionCounter.builder("rosetta.translators.cache.hits", translators, t -> t.stats().hitCount())
-                .description("Translator look-ups answered by a compiled translator").register(meters);
-        io.micrometer.core.instrument.FunctionCounter.builder("rosetta.translators.cache.misses", translators, t -> t.stats().missCount())
-                .description("Translator look-ups that had to compile (or wait for) a translator").register(meters);
-        io.micrometer.core.instrument.FunctionCounter.builder("rosetta.translators.cache.evictions", translators, t -> t.stats().evictionCount())
-                .description("Translators evicted from the cache (size bound or expired failures)").register(meters);
+        io.micrometer.core.instrument.FunctionCounter.builder(
+                        "rosetta.translators.cache.hits",
+                        translators,
+                        t -> t.stats().hitCount())
+                .description("Translator look-ups answered by a compiled translator")
+                .register(meters);
+        io.micrometer.core.instrument.FunctionCounter.builder(
+                        "rosetta.translators.cache.misses",
+                        translators,
+                        t -> t.stats().missCount())
+                .description("Translator look-ups that had to compile (or wait for) a translator")
+                .register(meters);
+        io.micrometer.core.instrument.FunctionCounter.builder(
+                        "rosetta.translators.cache.evictions",
+                        translators,
+                        t -> t.stats().evictionCount())
+                .description("Translators evicted from the cache (size bound or expired failures)")
+                .register(meters);
         if (registry instanceof CachingSchemaRegistry caching) {
-            io.micrometer.core.instrument.FunctionCounter.builder("rosetta.registry.requests", caching.client(), RegistryClient::answeredRequests)
-                    .tag("outcome", "answered").description("Requests to the schema registry").register(meters);
-            io.micrometer.core.instrument.FunctionCounter.builder("rosetta.registry.requests", caching.client(), RegistryClient::failedRequests)
-                    .tag("outcome", "failed").description("Requests to the schema registry").register(meters);
+            io.micrometer.core.instrument.FunctionCounter.builder(
+                            "rosetta.registry.requests", caching.client(), RegistryClient::answeredRequests)
+                    .tag("outcome", "answered")
+                    .description("Requests to the schema registry")
+                    .register(meters);
+            io.micrometer.core.instrument.FunctionCounter.builder(
+                            "rosetta.registry.requests", caching.client(), RegistryClient::failedRequests)
+                    .tag("outcome", "failed")
+                    .description("Requests to the schema registry")
+                    .register(meters);
         }
         Gauge.builder("rosetta.translators.cached", translators, TranslatorCache::size)
-                .description("Compiled translators (and remembered compile failures) in the cache").register(meters);
+                .description("Compiled translators (and remembered compile failures) in the cache")
+                .register(meters);
         Gauge.builder("rosetta.registry.up", this, t -> t.health().up() ? 1 : 0)
-                .description("1 when the schema registry answered the last request").register(meters);
-        Gauge.builder("rosetta.registry.consecutive.failures", this, t -> t.health().consecutiveFailures())
-                .description("Registry requests failed since the last success").register(meters);
-        Gauge.builder("rosetta.registry.served.from.cache.during.outage", this, t -> t.health().servedFromCacheDuringOutage())
-                .description("Schema look-ups answered from cache while the registry was unreachable").register(meters);
+                .description("1 when the schema registry answered the last request")
+                .register(meters);
+        Gauge.builder(
+                        "rosetta.registry.consecutive.failures",
+                        this,
+                        t -> t.health().consecutiveFailures())
+                .description("Registry requests failed since the last success")
+                .register(meters);
+        Gauge.builder(
+                        "rosetta.registry.served.from.cache.during.outage",
+                        this,
+                        t -> t.health().servedFromCacheDuringOutage())
+                .description("Schema look-ups answered from cache while the registry was unreachable")
+                .register(meters);
     }
 
     /** A registry client with caches for {@code config.url()}, or null when no URL is configured. */
@@ -155,7 +195,8 @@ public final class RecordTranslation implements AutoCloseable {
         if (health.up()) {
             return null;
         }
-        return "schema registry unreachable (" + health.consecutiveFailures() + " failed requests, last: " + health.lastError()
+        return "schema registry unreachable (" + health.consecutiveFailures() + " failed requests, last: "
+                + health.lastError()
                 + "); cached schemas keep translating, records with uncached schema ids follow their route's failure policy";
     }
 

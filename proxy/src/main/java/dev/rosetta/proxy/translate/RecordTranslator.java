@@ -36,12 +36,12 @@ final class RecordTranslator {
      * @param schemaId the schema id of the part that failed, or -1 when it has none
      * @param inKey    the record's key failed (its value may have been fine)
      */
-    record Failure(TranslationException cause, int schemaId, boolean inKey) {
-    }
+    record Failure(TranslationException cause, int schemaId, boolean inKey) {}
 
     private final TranslatorCache translators;
     /** Look-ups started by earlier runs of the same exchange; consulted when the cache has no answer. */
     private final Map<Lookup, CompletableFuture<Translator>> lookups;
+
     private final String topic;
     private final int partition;
     private final VersionDecision decision;
@@ -49,6 +49,7 @@ final class RecordTranslator {
     private final TranslatorMemo valueTranslators = new TranslatorMemo();
     /** The key subject and its versions when keys are translated in this direction, else null. */
     private final KeyRoute keys;
+
     private final TranslatorMemo keyTranslators;
     // contract version -> key version, looked up once per partition for the decision's two versions
     private final int keyStable;
@@ -57,10 +58,17 @@ final class RecordTranslator {
     private List<CompletableFuture<Translator>> pending;
     /** The output of the last {@link #translate(Translator, ByteBuffer)}: a sink cannot return it. */
     private byte[] output;
+
     private final ByteSink copyOutput = (bytes, off, len) -> output = Arrays.copyOfRange(bytes, off, off + len);
 
-    RecordTranslator(TranslatorCache translators, Map<Lookup, CompletableFuture<Translator>> lookups, Direction direction,
-                     String topic, int partition, RouteConfig route, VersionDecision decision) {
+    RecordTranslator(
+            TranslatorCache translators,
+            Map<Lookup, CompletableFuture<Translator>> lookups,
+            Direction direction,
+            String topic,
+            int partition,
+            RouteConfig route,
+            VersionDecision decision) {
         this.translators = translators;
         this.lookups = lookups;
         this.topic = topic;
@@ -98,10 +106,19 @@ final class RecordTranslator {
         ByteBuffer key = edit.key();
         int schemaId = WireFormat.schemaIdOrMinusOne(value);
         if (schemaId < 0) {
-            return new Failure(new TranslationException(Reason.CORRUPT_PAYLOAD,
-                    value == null ? "record has no value, so no Confluent schema id (topic " + topic + ")"
-                            : "value is not in the Confluent wire format (magic byte 0 + 4-byte schema id)",
-                    "", subject, -1, -1, null), schemaId, false);
+            return new Failure(
+                    new TranslationException(
+                            Reason.CORRUPT_PAYLOAD,
+                            value == null
+                                    ? "record has no value, so no Confluent schema id (topic " + topic + ")"
+                                    : "value is not in the Confluent wire format (magic byte 0 + 4-byte schema id)",
+                            "",
+                            subject,
+                            -1,
+                            -1,
+                            null),
+                    schemaId,
+                    false);
         }
         int targetVersion = decision.version(key, partition, edit.record().offset());
         Translator valueTranslator;
@@ -114,12 +131,24 @@ final class RecordTranslator {
         if (keys != null && key != null) {
             int keySchemaId = WireFormat.schemaIdOrMinusOne(key);
             if (keySchemaId < 0) {
-                return new Failure(new TranslationException(Reason.CORRUPT_PAYLOAD,
-                        "key is not in the Confluent wire format (magic byte 0 + 4-byte schema id), but the route translates keys of "
-                                + keys.subject(), "", keys.subject(), -1, -1, null), keySchemaId, true);
+                return new Failure(
+                        new TranslationException(
+                                Reason.CORRUPT_PAYLOAD,
+                                "key is not in the Confluent wire format (magic byte 0 + 4-byte schema id), but the route translates keys of "
+                                        + keys.subject(),
+                                "",
+                                keys.subject(),
+                                -1,
+                                -1,
+                                null),
+                        keySchemaId,
+                        true);
             }
             try {
-                keyTranslator = translator(keyTranslators, keys.subject(), keySchemaId,
+                keyTranslator = translator(
+                        keyTranslators,
+                        keys.subject(),
+                        keySchemaId,
                         targetVersion == decision.stableVersion() ? keyStable : keyCanary);
             } catch (TranslationException e) {
                 return new Failure(e, keySchemaId, true);
@@ -133,8 +162,12 @@ final class RecordTranslator {
     }
 
     /** Translates both parts before changing the edit: a record is translated whole or not at all. */
-    private Failure translateWhole(RecordEdits.Edit edit, int schemaId, Translator valueTranslator, Translator keyTranslator,
-                                   RecordOutcomes outcomes) {
+    private Failure translateWhole(
+            RecordEdits.Edit edit,
+            int schemaId,
+            Translator valueTranslator,
+            Translator keyTranslator,
+            RecordOutcomes outcomes) {
         boolean keyChanges = keyTranslator != null && keyTranslator.sourceId() != keyTranslator.targetId();
         boolean valueChanges = valueTranslator.sourceId() != valueTranslator.targetId();
         ByteBuffer newKey = edit.key();
@@ -199,7 +232,9 @@ final class RecordTranslator {
         Lookup key = new Lookup(subject, schemaId, targetVersion);
         CompletableFuture<Translator> lookup = lookups.get(key);
         if (lookup == null) {
-            lookups.putIfAbsent(key, translators.translator(subject, schemaId, targetVersion)); // the cache starts one compile per key
+            lookups.putIfAbsent(
+                    key,
+                    translators.translator(subject, schemaId, targetVersion)); // the cache starts one compile per key
             return null;
         }
         if (!lookup.isDone()) {
@@ -212,9 +247,14 @@ final class RecordTranslator {
             if (cause instanceof TranslationException te) {
                 throw te;
             }
-            throw new TranslationException(Reason.UNKNOWN_SCHEMA,
+            throw new TranslationException(
+                    Reason.UNKNOWN_SCHEMA,
                     "cannot get a translator for schema id " + schemaId + " to version " + targetVersion + ": " + cause,
-                    "", subject, schemaId, -1, cause);
+                    "",
+                    subject,
+                    schemaId,
+                    -1,
+                    cause);
         }
     }
 

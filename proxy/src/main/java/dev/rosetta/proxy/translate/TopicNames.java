@@ -48,14 +48,19 @@ public final class TopicNames implements ResponseFilter, AutoCloseable {
     public CompletableFuture<Void> resolve(Collection<Uuid> ids) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         try {
-            admin().describeTopics(TopicCollection.ofTopicIds(ids)).allTopicIds().whenComplete((descriptions, error) -> {
-                if (error != null) {
-                    LOG.warn("Cannot resolve topic ids {}: {}; their records pass untranslated", ids, error.toString());
-                } else {
-                    descriptions.forEach((id, description) -> names.put(id, description.name()));
-                }
-                done.complete(null);
-            });
+            admin().describeTopics(TopicCollection.ofTopicIds(ids))
+                    .allTopicIds()
+                    .whenComplete((descriptions, error) -> {
+                        if (error != null) {
+                            LOG.warn(
+                                    "Cannot resolve topic ids {}: {}; their records pass untranslated",
+                                    ids,
+                                    error.toString());
+                        } else {
+                            descriptions.forEach((id, description) -> names.put(id, description.name()));
+                        }
+                        done.complete(null);
+                    });
         } catch (RuntimeException e) {
             LOG.warn("Cannot resolve topic ids {}: {}; their records pass untranslated", ids, e.toString());
             done.complete(null);

@@ -62,59 +62,98 @@ public final class TranslationMetrics {
 
     /** Records of {@code topic} that ended in {@code outcome}. */
     public Counter outcome(String topic, Direction direction, Outcome outcome) {
-        return counters.computeIfAbsent("o|" + topic + "|" + direction.tag + "|" + outcome.tag, k -> Counter.builder("rosetta.records")
-                .description("Records on routed topics by outcome; the outcomes of a topic and direction add up to every record seen")
-                .tag("topic", topic).tag("direction", direction.tag).tag("outcome", outcome.tag).register(registry));
+        return counters.computeIfAbsent(
+                "o|" + topic + "|" + direction.tag + "|" + outcome.tag,
+                k -> Counter.builder("rosetta.records")
+                        .description(
+                                "Records on routed topics by outcome; the outcomes of a topic and direction add up to every record seen")
+                        .tag("topic", topic)
+                        .tag("direction", direction.tag)
+                        .tag("outcome", outcome.tag)
+                        .register(registry));
     }
 
     /** Records of {@code topic} translated from one version to another. */
     public Counter translated(String topic, Direction direction, int fromVersion, int toVersion) {
-        return counters.computeIfAbsent("t|" + topic + "|" + direction.tag + "|" + fromVersion + "|" + toVersion, k -> Counter.builder("rosetta.records.translated")
-                .description("Records translated, by versions")
-                .tag("topic", topic).tag("direction", direction.tag)
-                .tag("from_version", Integer.toString(fromVersion)).tag("to_version", Integer.toString(toVersion)).register(registry));
+        return counters.computeIfAbsent(
+                "t|" + topic + "|" + direction.tag + "|" + fromVersion + "|" + toVersion,
+                k -> Counter.builder("rosetta.records.translated")
+                        .description("Records translated, by versions")
+                        .tag("topic", topic)
+                        .tag("direction", direction.tag)
+                        .tag("from_version", Integer.toString(fromVersion))
+                        .tag("to_version", Integer.toString(toVersion))
+                        .register(registry));
     }
 
     /** Record keys of {@code topic} translated from one key-subject version to another (the record's outcome is counted by value). */
     public Counter keysTranslated(String topic, Direction direction, int fromVersion, int toVersion) {
-        return counters.computeIfAbsent("k|" + topic + "|" + direction.tag + "|" + fromVersion + "|" + toVersion, k -> Counter.builder("rosetta.records.keys.translated")
-                .description("Record keys translated, by key-subject versions")
-                .tag("topic", topic).tag("direction", direction.tag)
-                .tag("from_version", Integer.toString(fromVersion)).tag("to_version", Integer.toString(toVersion)).register(registry));
+        return counters.computeIfAbsent(
+                "k|" + topic + "|" + direction.tag + "|" + fromVersion + "|" + toVersion,
+                k -> Counter.builder("rosetta.records.keys.translated")
+                        .description("Record keys translated, by key-subject versions")
+                        .tag("topic", topic)
+                        .tag("direction", direction.tag)
+                        .tag("from_version", Integer.toString(fromVersion))
+                        .tag("to_version", Integer.toString(toVersion))
+                        .register(registry));
     }
 
     /** Failed translations by reason. */
     public Counter failure(String topic, Direction direction, TranslationException.Reason reason) {
-        return counters.computeIfAbsent("f|" + topic + "|" + direction.tag + "|" + reason, k -> Counter.builder("rosetta.translation.failures")
-                .description("Records that could not be translated, by reason")
-                .tag("topic", topic).tag("direction", direction.tag).tag("reason", reason.name().toLowerCase(java.util.Locale.ROOT)).register(registry));
+        return counters.computeIfAbsent(
+                "f|" + topic + "|" + direction.tag + "|" + reason,
+                k -> Counter.builder("rosetta.translation.failures")
+                        .description("Records that could not be translated, by reason")
+                        .tag("topic", topic)
+                        .tag("direction", direction.tag)
+                        .tag("reason", reason.name().toLowerCase(java.util.Locale.ROOT))
+                        .register(registry));
     }
 
     /** Time spent rewriting one partition's records (decode, translate, re-encode the batches). */
     public Timer partitionTime(Direction direction) {
-        return timers.computeIfAbsent(direction.tag, d -> Timer.builder("rosetta.translation.partition.time")
-                .description("Time to rewrite the records of one partition in a fetch response or produce request")
-                .tag("direction", d).publishPercentiles(0.5, 0.99).register(registry));
+        return timers.computeIfAbsent(
+                direction.tag,
+                d -> Timer.builder("rosetta.translation.partition.time")
+                        .description(
+                                "Time to rewrite the records of one partition in a fetch response or produce request")
+                        .tag("direction", d)
+                        .publishPercentiles(0.5, 0.99)
+                        .register(registry));
     }
 
     /** Batches left out of a translated fetch response to keep its growth bounded; the client fetches them again. */
     public Counter heldBack(Direction direction) {
-        return counters.computeIfAbsent("h|" + direction.tag, k -> Counter.builder("rosetta.translation.batches.held_back")
-                .description("Batches left out of a rewritten fetch response to keep its growth bounded (fetched again by the client)")
-                .tag("direction", direction.tag).register(registry));
+        return counters.computeIfAbsent(
+                "h|" + direction.tag,
+                k -> Counter.builder("rosetta.translation.batches.held_back")
+                        .description(
+                                "Batches left out of a rewritten fetch response to keep its growth bounded (fetched again by the client)")
+                        .tag("direction", direction.tag)
+                        .register(registry));
     }
 
     /** Fetch responses or produce requests large enough to be rewritten by the translation workers instead of the event loop. */
     public Counter offloaded(Direction direction) {
-        return counters.computeIfAbsent("w|" + direction.tag, k -> Counter.builder("rosetta.translation.offloaded")
-                .description("Messages whose partitions were rewritten in parallel by the translation workers (the rest are rewritten on the event loop)")
-                .tag("direction", direction.tag).register(registry));
+        return counters.computeIfAbsent(
+                "w|" + direction.tag,
+                k -> Counter.builder("rosetta.translation.offloaded")
+                        .description(
+                                "Messages whose partitions were rewritten in parallel by the translation workers (the rest are rewritten on the event loop)")
+                        .tag("direction", direction.tag)
+                        .register(registry));
     }
 
     /** Bytes of record data before and after rewriting (only partitions that were rewritten). */
     public Counter bytes(Direction direction, Stage stage) {
-        return counters.computeIfAbsent("b|" + direction.tag + "|" + stage.tag, k -> Counter.builder("rosetta.translation.bytes")
-                .description("Record bytes of rewritten partitions, before and after").baseUnit("bytes")
-                .tag("direction", direction.tag).tag("stage", stage.tag).register(registry));
+        return counters.computeIfAbsent(
+                "b|" + direction.tag + "|" + stage.tag,
+                k -> Counter.builder("rosetta.translation.bytes")
+                        .description("Record bytes of rewritten partitions, before and after")
+                        .baseUnit("bytes")
+                        .tag("direction", direction.tag)
+                        .tag("stage", stage.tag)
+                        .register(registry));
     }
 }

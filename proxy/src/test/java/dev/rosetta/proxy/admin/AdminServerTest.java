@@ -28,7 +28,8 @@ class AdminServerTest {
     private AdminServer server;
 
     private AdminHttp start(String token, RouteChanges changes, List<ReadinessCheck> checks, Duration changeTimeout) {
-        server = new AdminServer(new AdminConfig(true, "127.0.0.1", 0, token), registry, changes, checks, changeTimeout).start();
+        server = new AdminServer(new AdminConfig(true, "127.0.0.1", 0, token), registry, changes, checks, changeTimeout)
+                .start();
         return new AdminHttp(server.baseUrl());
     }
 
@@ -43,7 +44,10 @@ class AdminServerTest {
     @Test
     void readyzIsNotReadyUntilEveryCheckPassesAndNamesTheReason() {
         AtomicReference<String> routes = new AtomicReference<>("reading the routes topic _rosetta_routes");
-        AdminHttp http = start(null, RouteStore.of(List.of()), List.of(ReadinessCheck.of("routes", routes::get)),
+        AdminHttp http = start(
+                null,
+                RouteStore.of(List.of()),
+                List.of(ReadinessCheck.of("routes", routes::get)),
                 AdminServer.DEFAULT_CHANGE_TIMEOUT);
 
         AdminHttp.Answer notReady = http.get("/readyz");
@@ -73,7 +77,9 @@ class AdminServerTest {
         assertThat(wrong.status()).isEqualTo(401);
         AdminHttp.Answer put = http.put("/routes/orders", "{\"consume\": {\"version\": 3}}");
         assertThat(put.status()).isEqualTo(401);
-        assertThat(store.current().number()).as("refused requests change nothing").isZero();
+        assertThat(store.current().number())
+                .as("refused requests change nothing")
+                .isZero();
 
         AdminHttp.Answer right = http.get("/routes/orders", "Authorization", "Bearer s3cret");
         assertThat(right.status()).isEqualTo(200);
@@ -82,7 +88,10 @@ class AdminServerTest {
 
     @Test
     void unknownPathsAndMethodsGetJsonErrors() {
-        AdminHttp http = start(null, RouteStore.of(List.of(RouteConfig.consumeOnly("orders", 1))), List.of(),
+        AdminHttp http = start(
+                null,
+                RouteStore.of(List.of(RouteConfig.consumeOnly("orders", 1))),
+                List.of(),
                 AdminServer.DEFAULT_CHANGE_TIMEOUT);
 
         AdminHttp.Answer unknown = http.get("/nope");
@@ -132,8 +141,8 @@ class AdminServerTest {
         };
         AdminHttp http = start(null, stuck, List.of(), Duration.ofMillis(1500));
 
-        CompletableFuture<AdminHttp.Answer> rollout = CompletableFuture.supplyAsync(() ->
-                http.post("/routes/orders/rollout", "{\"side\": \"consume\", \"version\": 2, \"percent\": 10}"));
+        CompletableFuture<AdminHttp.Answer> rollout = CompletableFuture.supplyAsync(
+                () -> http.post("/routes/orders/rollout", "{\"side\": \"consume\", \"version\": 2, \"percent\": 10}"));
         // The admin thread is not blocked by the pending change: other connections are answered meanwhile.
         AdminHttp.Answer health = http.get("/healthz");
         assertThat(health.status()).isEqualTo(200);

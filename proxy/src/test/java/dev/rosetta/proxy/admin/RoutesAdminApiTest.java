@@ -2,7 +2,6 @@ package dev.rosetta.proxy.admin;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
@@ -21,6 +20,7 @@ import dev.rosetta.config.routing.RouteStore;
 import dev.rosetta.proxy.Sidecar;
 import dev.rosetta.proxy.testing.AdminHttp;
 import dev.rosetta.proxy.testing.RouteSidecars;
+
 import io.kroxylicious.testing.kafka.api.KafkaCluster;
 import io.kroxylicious.testing.kafka.common.BrokerCluster;
 import io.kroxylicious.testing.kafka.junit5ext.KafkaClusterExtension;
@@ -48,8 +48,14 @@ class RoutesAdminApiTest {
         List<RouteConfig> routes = List.of(
                 new RouteConfig("orders", null, null, ConsumeConfig.of(1), ProduceConfig.of(1), null),
                 new RouteConfig("payments", null, null, null, ProduceConfig.of(3), null));
-        sidecar = new Sidecar(RouteSidecars.config(cluster.getBootstrapServers(), "_rosetta_routes_api", "api-1",
-                dir.resolve("audit/routes.jsonl"), null, routes)).start();
+        sidecar = new Sidecar(RouteSidecars.config(
+                        cluster.getBootstrapServers(),
+                        "_rosetta_routes_api",
+                        "api-1",
+                        dir.resolve("audit/routes.jsonl"),
+                        null,
+                        routes))
+                .start();
         sidecar.routesReady().get(60, java.util.concurrent.TimeUnit.SECONDS);
         http = new AdminHttp(sidecar.admin().baseUrl());
     }
@@ -68,9 +74,11 @@ class RoutesAdminApiTest {
         AdminHttp.Answer answer = http.get("/routes");
 
         assertThat(answer.status()).isEqualTo(200);
-        assertThat(answer.json().path("revision").asLong()).isEqualTo(store().current().number());
+        assertThat(answer.json().path("revision").asLong())
+                .isEqualTo(store().current().number());
         assertThat(answer.json().path("routes").findValuesAsText("topic")).contains("orders", "payments");
-        assertThat(answer.header("X-Rosetta-Revision")).isEqualTo(String.valueOf(store().current().number()));
+        assertThat(answer.header("X-Rosetta-Revision"))
+                .isEqualTo(String.valueOf(store().current().number()));
     }
 
     @Test
@@ -89,16 +97,23 @@ class RoutesAdminApiTest {
 
     @Test
     void putCreatesARouteRecordingActorAndReasonInTheAuditLog() throws Exception {
-        AdminHttp.Answer put = http.put("/routes/shipments",
+        AdminHttp.Answer put = http.put(
+                "/routes/shipments",
                 "{\"consume\": {\"version\": 2}, \"failure\": {\"mode\": \"DEAD_LETTER\", \"deadLetterTopic\": \"shipments.dlq\"},"
                         + " \"reason\": \"new consumers need v2\"}",
-                "X-Rosetta-Actor", "alice");
+                "X-Rosetta-Actor",
+                "alice");
 
         assertThat(put.status()).as(put.body()).isEqualTo(200);
         long revision = put.json().path("revision").asLong();
         assertThat(put.json().path("actor").asText()).isEqualTo("alice");
         assertThat(put.json().path("reason").asText()).isEqualTo("new consumers need v2");
-        assertThat(put.json().path("route").path("failure").path("deadLetterTopic").asText()).isEqualTo("shipments.dlq");
+        assertThat(put.json()
+                        .path("route")
+                        .path("failure")
+                        .path("deadLetterTopic")
+                        .asText())
+                .isEqualTo("shipments.dlq");
         assertThat(store().table().route("shipments").consume().version()).isEqualTo(2);
         assertThat(store().current().number()).isGreaterThanOrEqualTo(revision);
 
@@ -116,13 +131,15 @@ class RoutesAdminApiTest {
         long before = store().current().number();
         RouteConfig ordersBefore = store().table().route("orders");
 
-        AdminHttp.Answer answer = http.put("/routes/orders",
+        AdminHttp.Answer answer = http.put(
+                "/routes/orders",
                 "{\"consume\": {\"version\": 0, \"rollout\": {\"version\": 2, \"percent\": 101}}, \"colour\": \"red\"}");
 
         assertThat(answer.status()).isEqualTo(400);
         assertThat(answer.json().path("problems").findValuesAsText("path"))
                 .contains("consume.version", "consume.rollout.percent", "colour");
-        assertThat(answer.json().path("problems").get(0).path("message").asText()).startsWith("PUT /routes/orders");
+        assertThat(answer.json().path("problems").get(0).path("message").asText())
+                .startsWith("PUT /routes/orders");
         assertThat(store().current().number()).isEqualTo(before);
         assertThat(store().table().route("orders")).isEqualTo(ordersBefore);
     }
@@ -135,9 +152,11 @@ class RoutesAdminApiTest {
         assertThat(empty.status()).isEqualTo(400);
         assertThat(empty.json().path("error").asText()).contains("request body must be the route");
 
-        AdminHttp.Answer mismatch = http.put("/routes/orders", "{\"topic\": \"payments\", \"consume\": {\"version\": 1}}");
+        AdminHttp.Answer mismatch =
+                http.put("/routes/orders", "{\"topic\": \"payments\", \"consume\": {\"version\": 1}}");
         assertThat(mismatch.status()).isEqualTo(400);
-        assertThat(mismatch.json().path("problems").get(0).path("reason").asText()).contains("does not match");
+        assertThat(mismatch.json().path("problems").get(0).path("reason").asText())
+                .contains("does not match");
 
         AdminHttp.Answer notJson = http.post("/routes/orders/rollout", "side=consume");
         assertThat(notJson.status()).isEqualTo(400);
@@ -148,20 +167,33 @@ class RoutesAdminApiTest {
 
     @Test
     void rolloutRampsOneSideAndRollbackRestoresIt() {
-        AdminHttp.Answer rollout = http.post("/routes/orders/rollout",
-                "{\"side\": \"produce\", \"version\": 2, \"percent\": 12.5, \"reason\": \"ramp\"}", "X-Rosetta-Actor", "bob");
+        AdminHttp.Answer rollout = http.post(
+                "/routes/orders/rollout",
+                "{\"side\": \"produce\", \"version\": 2, \"percent\": 12.5, \"reason\": \"ramp\"}",
+                "X-Rosetta-Actor",
+                "bob");
 
         assertThat(rollout.status()).as(rollout.body()).isEqualTo(200);
         assertThat(rollout.json().path("description").asText()).isEqualTo("rollout orders produce v2 at 12.5%");
-        assertThat(store().table().route("orders").produce().rollout().percent()).isEqualTo(12.5);
-        assertThat(store().table().route("orders").consume().rollout()).as("the other side is untouched").isNull();
+        assertThat(store().table().route("orders").produce().rollout().percent())
+                .isEqualTo(12.5);
+        assertThat(store().table().route("orders").consume().rollout())
+                .as("the other side is untouched")
+                .isNull();
 
         AdminHttp.Answer history = http.get("/routes/orders/history");
         assertThat(history.status()).isEqualTo(200);
-        JsonNode last = history.json().path("revisions").get(history.json().path("revisions").size() - 1);
+        JsonNode last = history.json()
+                .path("revisions")
+                .get(history.json().path("revisions").size() - 1);
         assertThat(last.path("actor").asText()).isEqualTo("bob");
         assertThat(last.path("reason").asText()).isEqualTo("ramp");
-        assertThat(last.path("route").path("produce").path("rollout").path("version").asInt()).isEqualTo(2);
+        assertThat(last.path("route")
+                        .path("produce")
+                        .path("rollout")
+                        .path("version")
+                        .asInt())
+                .isEqualTo(2);
 
         AdminHttp.Answer rollback = http.post("/routes/orders/rollback", "", "X-Rosetta-Reason", "errors in v2");
 
@@ -174,14 +206,17 @@ class RoutesAdminApiTest {
 
     @Test
     void aRolloutToAVersionWithoutAKeyVersionIsRejected() {
-        AdminHttp.Answer put = http.put("/routes/keyed",
+        AdminHttp.Answer put = http.put(
+                "/routes/keyed",
                 "{\"keySubject\": \"keyed-key\", \"keyVersions\": {\"1\": 1}, \"produceKeys\": \"translate\", \"consume\": {\"version\": 1}}");
         assertThat(put.status()).as(put.body()).isEqualTo(200);
-        assertThat(put.json().path("route").path("keyVersions").path("1").asInt()).isEqualTo(1);
+        assertThat(put.json().path("route").path("keyVersions").path("1").asInt())
+                .isEqualTo(1);
         assertThat(put.json().path("route").path("produceKeys").asText()).isEqualTo("TRANSLATE");
         long before = store().current().number();
 
-        AdminHttp.Answer rollout = http.post("/routes/keyed/rollout", "{\"side\": \"consume\", \"version\": 2, \"percent\": 5}");
+        AdminHttp.Answer rollout =
+                http.post("/routes/keyed/rollout", "{\"side\": \"consume\", \"version\": 2, \"percent\": 5}");
 
         assertThat(rollout.status()).isEqualTo(400);
         assertThat(rollout.body()).contains("keyVersions", "consume.rollout.version 2");
@@ -195,25 +230,30 @@ class RoutesAdminApiTest {
 
         AdminHttp.Answer missing = http.post("/routes/orders/rollout", "{}");
         assertThat(missing.status()).isEqualTo(400);
-        assertThat(missing.json().path("problems").findValuesAsText("path")).containsExactly("side", "version", "percent");
+        assertThat(missing.json().path("problems").findValuesAsText("path"))
+                .containsExactly("side", "version", "percent");
 
-        AdminHttp.Answer bad = http.post("/routes/orders/rollout",
+        AdminHttp.Answer bad = http.post(
+                "/routes/orders/rollout",
                 "{\"side\": \"sideways\", \"version\": \"two\", \"percent\": 12.3456, \"colour\": 1}");
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.json().path("problems").findValuesAsText("path")).containsExactly("colour");
 
-        AdminHttp.Answer values = http.post("/routes/orders/rollout", "{\"side\": \"sideways\", \"version\": \"two\", \"percent\": 12.3456}");
+        AdminHttp.Answer values = http.post(
+                "/routes/orders/rollout", "{\"side\": \"sideways\", \"version\": \"two\", \"percent\": 12.3456}");
         assertThat(values.status()).isEqualTo(400);
         assertThat(values.json().path("problems").findValuesAsText("reason"))
                 .anySatisfy(r -> assertThat(r).contains("consume or produce"))
                 .anySatisfy(r -> assertThat(r).contains("integer >= 1"))
                 .anySatisfy(r -> assertThat(r).contains("at most 3 decimals"));
 
-        AdminHttp.Answer noSide = http.post("/routes/payments/rollout", "{\"side\": \"consume\", \"version\": 2, \"percent\": 5}");
+        AdminHttp.Answer noSide =
+                http.post("/routes/payments/rollout", "{\"side\": \"consume\", \"version\": 2, \"percent\": 5}");
         assertThat(noSide.status()).isEqualTo(400);
         assertThat(noSide.json().path("error").asText()).contains("has no consume side");
 
-        AdminHttp.Answer unrouted = http.post("/routes/unrouted/rollout", "{\"side\": \"consume\", \"version\": 2, \"percent\": 5}");
+        AdminHttp.Answer unrouted =
+                http.post("/routes/unrouted/rollout", "{\"side\": \"consume\", \"version\": 2, \"percent\": 5}");
         assertThat(unrouted.status()).isEqualTo(404);
         assertThat(unrouted.json().path("error").asText()).contains("'unrouted' has no route");
 
@@ -237,7 +277,9 @@ class RoutesAdminApiTest {
     @Test
     void deleteRemovesARouteAndRollbackBringsItBack() {
         AdminHttp.Answer put = http.put("/routes/returns", "consume:\n  version: 4\n");
-        assertThat(put.status()).as("YAML bodies are accepted too: " + put.body()).isEqualTo(200);
+        assertThat(put.status())
+                .as("YAML bodies are accepted too: " + put.body())
+                .isEqualTo(200);
 
         AdminHttp.Answer delete = http.delete("/routes/returns", "X-Rosetta-Actor", "carol");
         assertThat(delete.status()).as(delete.body()).isEqualTo(200);
@@ -259,8 +301,11 @@ class RoutesAdminApiTest {
 
         String metrics = http.get("/metrics").body();
         assertThat(metrics).contains("rosetta_routes_revision ");
-        double gauge = metrics.lines().filter(l -> l.startsWith("rosetta_routes_revision "))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1))).findFirst().orElseThrow();
+        double gauge = metrics.lines()
+                .filter(l -> l.startsWith("rosetta_routes_revision "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1)))
+                .findFirst()
+                .orElseThrow();
         assertThat((long) gauge).isEqualTo(store().current().number());
     }
 }

@@ -14,8 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class RosettaCliTest {
 
-    private record Run(int exitCode, String out, String err) {
-    }
+    private record Run(int exitCode, String out, String err) {}
 
     private static Run run(String... args) {
         StringWriter out = new StringWriter();
@@ -44,7 +43,9 @@ class RosettaCliTest {
             assertThat(run.exitCode()).as(entry.getKey()).isZero();
             assertThat(run.out()).as(entry.getKey()).contains("Usage: rosetta " + entry.getKey());
             for (var option : entry.getValue().getCommandSpec().options()) {
-                assertThat(option.description()).as(entry.getKey() + " " + option.longestName()).isNotEmpty();
+                assertThat(option.description())
+                        .as(entry.getKey() + " " + option.longestName())
+                        .isNotEmpty();
             }
         }
     }

@@ -14,6 +14,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import picocli.CommandLine;
+
 import dev.rosetta.config.RouteConfig;
 import dev.rosetta.config.RouteConfig.ConsumeConfig;
 import dev.rosetta.config.RouteConfig.ConsumeOverride;
@@ -21,11 +23,10 @@ import dev.rosetta.config.RouteConfig.ProduceConfig;
 import dev.rosetta.proxy.Sidecar;
 import dev.rosetta.proxy.testing.AdminHttp;
 import dev.rosetta.proxy.testing.RouteSidecars;
+
 import io.kroxylicious.testing.kafka.api.KafkaCluster;
 import io.kroxylicious.testing.kafka.common.BrokerCluster;
 import io.kroxylicious.testing.kafka.junit5ext.KafkaClusterExtension;
-
-import picocli.CommandLine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,13 +43,20 @@ class RouteCommandsTest {
     @BeforeAll
     static void start() throws Exception {
         List<RouteConfig> routes = List.of(
-                new RouteConfig("orders", null, RouteConfig.KeyRoute.of("orders-key"),
-                        new ConsumeConfig(1, List.of(new ConsumeOverride("billing-*", null, 2)), null), ProduceConfig.of(1), null),
+                new RouteConfig(
+                        "orders",
+                        null,
+                        RouteConfig.KeyRoute.of("orders-key"),
+                        new ConsumeConfig(1, List.of(new ConsumeOverride("billing-*", null, 2)), null),
+                        ProduceConfig.of(1),
+                        null),
                 new RouteConfig("payments", null, null, null, ProduceConfig.of(3), null));
-        sidecar = new Sidecar(RouteSidecars.config(cluster.getBootstrapServers(), "_rosetta_routes_cli", "cli-1", null, null, routes))
+        sidecar = new Sidecar(RouteSidecars.config(
+                        cluster.getBootstrapServers(), "_rosetta_routes_cli", "cli-1", null, null, routes))
                 .start();
         sidecar.routesReady().get(60, TimeUnit.SECONDS);
-        guarded = new Sidecar(RouteSidecars.config(cluster.getBootstrapServers(), null, null, null, "t0ken", routes)).start();
+        guarded = new Sidecar(RouteSidecars.config(cluster.getBootstrapServers(), null, null, null, "t0ken", routes))
+                .start();
     }
 
     @AfterAll
@@ -57,8 +65,7 @@ class RouteCommandsTest {
         sidecar.close();
     }
 
-    private record Run(int exitCode, String out, String err) {
-    }
+    private record Run(int exitCode, String out, String err) {}
 
     private static Run rosetta(Sidecar target, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
@@ -82,7 +89,8 @@ class RouteCommandsTest {
         Run run = rosetta(sidecar, "routes");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out()).contains("Routes at revision ")
+        assertThat(run.out())
+                .contains("Routes at revision ")
                 .containsPattern("TOPIC\\s+CONSUME\\s+PRODUCE\\s+ON FAILURE")
                 .containsPattern("payments\\s+-\\s+v3\\s+PASS_THROUGH")
                 .contains("orders");
@@ -93,20 +101,44 @@ class RouteCommandsTest {
         Run run = rosetta(sidecar, "routes", "orders");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out()).contains("orders (routes revision ", "value subject: orders-value",
-                "key subject:   orders-key (same version numbers as values), produced keys: kept",
-                "clientId billing-* -> v2", "on failure:    PASS_THROUGH (header " + RouteConfig.FailurePolicy.DEFAULT_HEADER + ")");
+        assertThat(run.out())
+                .contains(
+                        "orders (routes revision ",
+                        "value subject: orders-value",
+                        "key subject:   orders-key (same version numbers as values), produced keys: kept",
+                        "clientId billing-* -> v2",
+                        "on failure:    PASS_THROUGH (header " + RouteConfig.FailurePolicy.DEFAULT_HEADER + ")");
     }
 
     @Test
     void rolloutThenHistoryThenRollback() {
-        Run rollout = rosetta(sidecar, "rollout", "orders", "--side", "consume", "--version", "2", "--percent", "25",
-                "--reason", "canary", "--actor", "alice");
+        Run rollout = rosetta(
+                sidecar,
+                "rollout",
+                "orders",
+                "--side",
+                "consume",
+                "--version",
+                "2",
+                "--percent",
+                "25",
+                "--reason",
+                "canary",
+                "--actor",
+                "alice");
 
         assertThat(rollout.exitCode()).as(rollout.err()).isZero();
-        assertThat(rollout.out()).contains("orders: consume side now v1, v2 for 25% of records, 1 override")
-                .contains("Applied as revision ").contains("by alice");
-        assertThat(sidecar.routeStore().table().route("orders").consume().rollout().percent()).isEqualTo(25);
+        assertThat(rollout.out())
+                .contains("orders: consume side now v1, v2 for 25% of records, 1 override")
+                .contains("Applied as revision ")
+                .contains("by alice");
+        assertThat(sidecar.routeStore()
+                        .table()
+                        .route("orders")
+                        .consume()
+                        .rollout()
+                        .percent())
+                .isEqualTo(25);
 
         Run history = rosetta(sidecar, "routes", "orders", "--history");
         assertThat(history.exitCode()).as(history.err()).isZero();
@@ -114,23 +146,35 @@ class RouteCommandsTest {
 
         Run rollback = rosetta(sidecar, "rollback", "orders", "--reason", "too many errors", "--actor", "bob");
         assertThat(rollback.exitCode()).as(rollback.err()).isZero();
-        assertThat(rollback.out()).contains("Rolled back as revision ", "by bob", "(too many errors)",
-                "orders: consume v1, 1 override; produce v1");
-        assertThat(sidecar.routeStore().table().route("orders").consume().rollout()).isNull();
+        assertThat(rollback.out())
+                .contains(
+                        "Rolled back as revision ",
+                        "by bob",
+                        "(too many errors)",
+                        "orders: consume v1, 1 override; produce v1");
+        assertThat(sidecar.routeStore().table().route("orders").consume().rollout())
+                .isNull();
     }
 
     @Test
     void jsonOutputIsTheAdminApiAnswer() {
-        Run run = rosetta(sidecar, "rollout", "payments", "--side", "produce", "--version", "4", "--percent", "0.5", "--json");
+        Run run = rosetta(
+                sidecar, "rollout", "payments", "--side", "produce", "--version", "4", "--percent", "0.5", "--json");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         JsonNode json = AdminHttp.json(run.out());
         assertThat(json.path("description").asText()).isEqualTo("rollout payments produce v4 at 0.5%");
-        assertThat(json.path("route").path("produce").path("rollout").path("percent").asDouble()).isEqualTo(0.5);
+        assertThat(json.path("route")
+                        .path("produce")
+                        .path("rollout")
+                        .path("percent")
+                        .asDouble())
+                .isEqualTo(0.5);
 
         Run list = rosetta(sidecar, "routes", "--json");
         assertThat(list.exitCode()).isZero();
-        assertThat(AdminHttp.json(list.out()).path("revision").asLong()).isEqualTo(sidecar.routeStore().current().number());
+        assertThat(AdminHttp.json(list.out()).path("revision").asLong())
+                .isEqualTo(sidecar.routeStore().current().number());
     }
 
     @Test
@@ -139,11 +183,16 @@ class RouteCommandsTest {
 
         Run unrouted = rosetta(sidecar, "rollout", "nope", "--side", "consume", "--version", "2", "--percent", "5");
         assertThat(unrouted.exitCode()).isEqualTo(1);
-        assertThat(unrouted.err()).contains("rosetta rollout: topic 'nope' has no route").contains("(HTTP 404)");
+        assertThat(unrouted.err())
+                .contains("rosetta rollout: topic 'nope' has no route")
+                .contains("(HTTP 404)");
 
         Run percent = rosetta(sidecar, "rollout", "orders", "--side", "consume", "--version", "2", "--percent", "101");
         assertThat(percent.exitCode()).isEqualTo(1);
-        assertThat(percent.err()).contains("percent = '101'").contains("from 0 to 100").contains("(HTTP 400)");
+        assertThat(percent.err())
+                .contains("percent = '101'")
+                .contains("from 0 to 100")
+                .contains("(HTTP 400)");
 
         Run noHistory = rosetta(sidecar, "rollback", "nope");
         assertThat(noHistory.exitCode()).isEqualTo(1);
@@ -173,9 +222,26 @@ class RouteCommandsTest {
         assertThat(without.exitCode()).isEqualTo(1);
         assertThat(without.err()).contains("bearer token").contains("(HTTP 401)");
 
-        Run with = rosetta(guarded, "rollout", "orders", "--side", "produce", "--version", "2", "--percent", "10", "--token", "t0ken");
+        Run with = rosetta(
+                guarded,
+                "rollout",
+                "orders",
+                "--side",
+                "produce",
+                "--version",
+                "2",
+                "--percent",
+                "10",
+                "--token",
+                "t0ken");
         assertThat(with.exitCode()).as(with.err()).isZero();
-        assertThat(guarded.routeStore().table().route("orders").produce().rollout().percent()).isEqualTo(10);
+        assertThat(guarded.routeStore()
+                        .table()
+                        .route("orders")
+                        .produce()
+                        .rollout()
+                        .percent())
+                .isEqualTo(10);
     }
 
     @Test

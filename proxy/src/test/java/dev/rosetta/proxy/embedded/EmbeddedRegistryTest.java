@@ -1,22 +1,5 @@
 package dev.rosetta.proxy.embedded;
 
-import dev.rosetta.translators.TranslatorCache;
-import dev.rosetta.translators.chain.StepCatalog;
-import dev.rosetta.translators.chain.TranslatorChain;
-import dev.rosetta.translators.registry.CachingSchemaRegistry;
-import dev.rosetta.translators.registry.CompatibilityResult;
-import dev.rosetta.translators.registry.RegisteredSchema;
-import dev.rosetta.translators.registry.RegistryClient;
-import dev.rosetta.translators.registry.RegistryClientConfig;
-import dev.rosetta.translators.registry.RegistryException;
-import dev.rosetta.translators.registry.SchemaReference;
-import dev.rosetta.translators.verify.VerificationReport;
-import dev.rosetta.translators.verify.Verifier;
-import org.apache.avro.Schema;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -37,12 +20,31 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
+import org.apache.avro.Schema;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.rosetta.translators.TranslatorCache;
+import dev.rosetta.translators.chain.StepCatalog;
+import dev.rosetta.translators.chain.TranslatorChain;
+import dev.rosetta.translators.registry.CachingSchemaRegistry;
+import dev.rosetta.translators.registry.CompatibilityResult;
+import dev.rosetta.translators.registry.RegisteredSchema;
+import dev.rosetta.translators.registry.RegistryClient;
+import dev.rosetta.translators.registry.RegistryClientConfig;
+import dev.rosetta.translators.registry.RegistryException;
+import dev.rosetta.translators.registry.SchemaReference;
+import dev.rosetta.translators.verify.VerificationReport;
+import dev.rosetta.translators.verify.Verifier;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class EmbeddedRegistryTest {
     /** The folder the README and the demo use, exactly as shipped. */
     static final Path SHIPPED_CONTRACTS = Path.of("../config/examples/contracts");
+
     static final Path SHIPPED_TRANSLATORS = Path.of("../config/examples/translators");
 
     static final String ORDER_V1 = """
@@ -74,8 +76,9 @@ class EmbeddedRegistryTest {
     }
 
     private static RegistryClient client(EmbeddedRegistry r) {
-        return new RegistryClient(RegistryClientConfig.builder(r.url()).retries(0, Duration.ofMillis(10),
-                Duration.ofMillis(10)).build());
+        return new RegistryClient(RegistryClientConfig.builder(r.url())
+                .retries(0, Duration.ofMillis(10), Duration.ofMillis(10))
+                .build());
     }
 
     private Path folder(Map<String, String> files) throws IOException {
@@ -103,13 +106,14 @@ class EmbeddedRegistryTest {
         throw new AssertionError("the call succeeded");
     }
 
-    private static HttpResponse<String> http(EmbeddedRegistry r, String method, String path, String contentType,
-                                             String body) throws Exception {
+    private static HttpResponse<String> http(
+            EmbeddedRegistry r, String method, String path, String contentType, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(r.url() + path));
         if (contentType != null) {
             b.header("Content-Type", contentType);
         }
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        b.method(
+                method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -129,7 +133,8 @@ class EmbeddedRegistryTest {
         assertThat(v1.id()).isEqualTo(1);
         assertThat(v2.id()).isEqualTo(2);
         assertThat(v2.version()).isEqualTo(2);
-        assertThat(r.schema("orders-value", 2)).hasValueSatisfying(s -> assertThat(s.id()).isEqualTo(2));
+        assertThat(r.schema("orders-value", 2))
+                .hasValueSatisfying(s -> assertThat(s.id()).isEqualTo(2));
 
         Schema v1File = new Schema.Parser().parse(read(SHIPPED_CONTRACTS.resolve("orders-value/v1.avsc")));
         Schema v2File = new Schema.Parser().parse(read(SHIPPED_CONTRACTS.resolve("orders-value/v2.avsc")));
@@ -138,7 +143,8 @@ class EmbeddedRegistryTest {
         assertThat(v2File.getField("currency").defaultVal()).isEqualTo("EUR");
 
         // v2 is a BACKWARD-compatible successor of v1, as the registry would have required
-        assertThat(c.testCompatibility("orders-value", "1", v2).join().compatible()).isTrue();
+        assertThat(c.testCompatibility("orders-value", "1", v2).join().compatible())
+                .isTrue();
         assertThat(c.globalCompatibility().join()).isEqualTo("BACKWARD");
     }
 
@@ -146,18 +152,21 @@ class EmbeddedRegistryTest {
     void shippedContractsTranslateEveryGeneratedRecordBothWays() {
         EmbeddedRegistry r = start(SHIPPED_CONTRACTS);
         // Schemas are read through the REST API, as the proxy reads them
-        TranslatorCache cache = TranslatorCache.builder(new CachingSchemaRegistry(client(r))).build();
+        TranslatorCache cache =
+                TranslatorCache.builder(new CachingSchemaRegistry(client(r))).build();
         Map<Integer, TranslatorChain.Version> versions = new HashMap<>();
         for (int v : List.of(1, 2)) {
             versions.put(v, cache.version("orders-value", v).join());
         }
         StepCatalog catalog = Files.isDirectory(SHIPPED_TRANSLATORS)
-                ? StepCatalog.builder().directory(SHIPPED_TRANSLATORS).build() : StepCatalog.empty();
+                ? StepCatalog.builder().directory(SHIPPED_TRANSLATORS).build()
+                : StepCatalog.empty();
 
         VerificationReport report = Verifier.verify("orders-value", List.of(1, 2), versions, catalog, 300, 7);
 
         assertThat(report.failures()).as(report.toText()).isEmpty();
-        assertThat(report.checked()).extracting(VerificationReport.Checked::translation)
+        assertThat(report.checked())
+                .extracting(VerificationReport.Checked::translation)
                 .containsExactlyInAnyOrder("v1 -> v2", "v2 -> v1");
     }
 
@@ -165,8 +174,13 @@ class EmbeddedRegistryTest {
 
     @Test
     void everyReadEndpointAnswersInConfluentShapes() throws Exception {
-        EmbeddedRegistry r = start(folder(Map.of("orders-value/v1.avsc", ORDER_V1, "orders-value/v2.avsc", ORDER_V2,
-                "payments-value/v1.avsc", PAYMENT)));
+        EmbeddedRegistry r = start(folder(Map.of(
+                "orders-value/v1.avsc",
+                ORDER_V1,
+                "orders-value/v2.avsc",
+                ORDER_V2,
+                "payments-value/v1.avsc",
+                PAYMENT)));
         RegistryClient c = client(r);
 
         assertThat(c.subjects().join()).containsExactly("orders-value", "payments-value");
@@ -187,8 +201,10 @@ class EmbeddedRegistryTest {
         HttpResponse<String> bare = http(r, "GET", "/subjects/orders-value/versions/latest/schema", null, null);
         assertThat(new Schema.Parser().parse(bare.body())).isEqualTo(new Schema.Parser().parse(ORDER_V2));
         assertThat(http(r, "GET", "/schemas/ids/1", null, null).body())
-                .startsWith("{\"schema\":\"{\\\"type\\\":\\\"record\\\"").doesNotContain("schemaType");
-        assertThat(http(r, "GET", "/subjects/orders-value/versions/-1", null, null).body())
+                .startsWith("{\"schema\":\"{\\\"type\\\":\\\"record\\\"")
+                .doesNotContain("schemaType");
+        assertThat(http(r, "GET", "/subjects/orders-value/versions/-1", null, null)
+                        .body())
                 .startsWith("{\"subject\":\"orders-value\",\"version\":2,\"id\":2,\"schema\":");
     }
 
@@ -209,7 +225,9 @@ class EmbeddedRegistryTest {
         assertThat(found.id()).isEqualTo(3);
         assertThat(found.version()).isEqualTo(3);
         // identical schema (whitespace aside): same id, no new version
-        assertThat(c.register("orders-value", avro(v3.replace("\"fields\":[", "\"fields\" : [\n  "))).join()).isEqualTo(3);
+        assertThat(c.register("orders-value", avro(v3.replace("\"fields\":[", "\"fields\" : [\n  ")))
+                        .join())
+                .isEqualTo(3);
         assertThat(c.register("orders-value", avro(v2)).join()).isEqualTo(2);
         assertThat(c.versions("orders-value").join()).containsExactly(1, 2, 3);
         // a lookup of a version that exists
@@ -221,8 +239,13 @@ class EmbeddedRegistryTest {
     @Test
     void idsAreGlobalAcrossSubjects() throws Exception {
         // the same schema in two subjects (whitespace differs) and a third subject in between
-        EmbeddedRegistry r = start(folder(Map.of("a-value/v1.avsc", ORDER_V1, "b-value/v1.avsc", PAYMENT,
-                "c-value/v1.avsc", ORDER_V1.replace("\n", " ").replace(":", " : "))));
+        EmbeddedRegistry r = start(folder(Map.of(
+                "a-value/v1.avsc",
+                ORDER_V1,
+                "b-value/v1.avsc",
+                PAYMENT,
+                "c-value/v1.avsc",
+                ORDER_V1.replace("\n", " ").replace(":", " : "))));
         RegistryClient c = client(r);
 
         assertThat(c.version("a-value", 1).join().id()).isEqualTo(1);
@@ -234,7 +257,9 @@ class EmbeddedRegistryTest {
         // registering a known schema under a new subject reuses its id; a new schema gets a new one
         assertThat(c.register("d-value", avro(PAYMENT)).join()).isEqualTo(2);
         assertThat(c.version("d-value", 1).join().id()).isEqualTo(2);
-        assertThat(c.register("e-value", avro(ORDER_V1.replace("Order", "Other"))).join()).isEqualTo(3);
+        assertThat(c.register("e-value", avro(ORDER_V1.replace("Order", "Other")))
+                        .join())
+                .isEqualTo(3);
         assertThat(c.subjects().join()).containsExactly("a-value", "b-value", "c-value", "d-value", "e-value");
     }
 
@@ -248,7 +273,8 @@ class EmbeddedRegistryTest {
         List<CompletableFuture<Void>> all = new ArrayList<>();
         for (int i = 0; i < 32; i++) {
             String subject = "s" + (i % 8) + "-value";
-            all.add(CompletableFuture.runAsync(() -> ids.add(c.register(subject, avro(PAYMENT)).join()), pool));
+            all.add(CompletableFuture.runAsync(
+                    () -> ids.add(c.register(subject, avro(PAYMENT)).join()), pool));
         }
         CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
 
@@ -264,13 +290,26 @@ class EmbeddedRegistryTest {
         // a new field without default: readers of the new schema cannot read v1 records
         String noDefault = ORDER_V2.replace(",\"default\":\"EUR\"", "");
 
-        CompatibilityResult bad = c.testCompatibility("orders-value", "latest", avro(noDefault)).join();
+        CompatibilityResult bad =
+                c.testCompatibility("orders-value", "latest", avro(noDefault)).join();
         assertThat(bad.compatible()).isFalse();
-        assertThat(bad.messages()).anySatisfy(m -> assertThat(m).contains("READER_FIELD_MISSING_DEFAULT_VALUE")
-                .contains("currency").contains("BACKWARD"));
-        assertThat(c.testCompatibility("orders-value", "1", avro(ORDER_V2)).join().compatible()).isTrue();
-        assertThat(http(r, "POST", "/compatibility/subjects/orders-value/versions", "application/json",
-                "{\"schema\":" + quote(noDefault) + "}").body()).isEqualTo("{\"is_compatible\":false}");
+        assertThat(bad.messages())
+                .anySatisfy(m -> assertThat(m)
+                        .contains("READER_FIELD_MISSING_DEFAULT_VALUE")
+                        .contains("currency")
+                        .contains("BACKWARD"));
+        assertThat(c.testCompatibility("orders-value", "1", avro(ORDER_V2))
+                        .join()
+                        .compatible())
+                .isTrue();
+        assertThat(http(
+                                r,
+                                "POST",
+                                "/compatibility/subjects/orders-value/versions",
+                                "application/json",
+                                "{\"schema\":" + quote(noDefault) + "}")
+                        .body())
+                .isEqualTo("{\"is_compatible\":false}");
 
         RegistryException refused = failure(() -> c.register("orders-value", avro(noDefault)));
         assertThat(refused.httpStatus()).isEqualTo(409);
@@ -279,16 +318,23 @@ class EmbeddedRegistryTest {
         assertThat(c.versions("orders-value").join()).containsExactly(1);
 
         // a subject's own level wins over the global one
-        assertThat(failure(() -> c.subjectCompatibility("orders-value")).errorCode()).isEqualTo(40408);
-        HttpResponse<String> put = http(r, "PUT", "/config/orders-value", "application/vnd.schemaregistry.v1+json",
+        assertThat(failure(() -> c.subjectCompatibility("orders-value")).errorCode())
+                .isEqualTo(40408);
+        HttpResponse<String> put = http(
+                r,
+                "PUT",
+                "/config/orders-value",
+                "application/vnd.schemaregistry.v1+json",
                 "{\"compatibility\":\"NONE\"}");
         assertThat(put.body()).isEqualTo("{\"compatibility\":\"NONE\"}");
         assertThat(c.subjectCompatibility("orders-value").join()).isEqualTo("NONE");
         assertThat(c.globalCompatibility().join()).isEqualTo("BACKWARD");
         assertThat(c.register("orders-value", avro(noDefault)).join()).isEqualTo(2);
-        assertThat(http(r, "GET", "/config/other-value?defaultToGlobal=true", null, null).body())
+        assertThat(http(r, "GET", "/config/other-value?defaultToGlobal=true", null, null)
+                        .body())
                 .isEqualTo("{\"compatibilityLevel\":\"BACKWARD\"}");
-        assertThat(http(r, "PUT", "/config", "application/json", "{\"compatibility\":\"SIDEWAYS\"}").body())
+        assertThat(http(r, "PUT", "/config", "application/json", "{\"compatibility\":\"SIDEWAYS\"}")
+                        .body())
                 .contains("42203");
     }
 
@@ -305,14 +351,17 @@ class EmbeddedRegistryTest {
         assertThat(noSubject.registryMessage()).contains("nope-value");
         assertThat(failure(() -> c.version("nope-value", 1)).errorCode()).isEqualTo(40401);
         assertThat(failure(() -> c.latest("nope-value")).errorCode()).isEqualTo(40401);
-        assertThat(failure(() -> c.lookup("nope-value", avro(PAYMENT))).errorCode()).isEqualTo(40401);
-        assertThat(failure(() -> c.testCompatibility("nope-value", "1", avro(PAYMENT))).errorCode())
+        assertThat(failure(() -> c.lookup("nope-value", avro(PAYMENT))).errorCode())
+                .isEqualTo(40401);
+        assertThat(failure(() -> c.testCompatibility("nope-value", "1", avro(PAYMENT)))
+                        .errorCode())
                 .isEqualTo(40401);
 
         RegistryException noVersion = failure(() -> c.version("orders-value", 9));
         assertThat(noVersion.httpStatus()).isEqualTo(404);
         assertThat(noVersion.errorCode()).isEqualTo(RegistryException.VERSION_NOT_FOUND);
-        assertThat(failure(() -> c.testCompatibility("orders-value", "9", avro(PAYMENT))).errorCode())
+        assertThat(failure(() -> c.testCompatibility("orders-value", "9", avro(PAYMENT)))
+                        .errorCode())
                 .isEqualTo(40402);
 
         RegistryException noId = failure(() -> c.schemaById(999));
@@ -332,25 +381,48 @@ class EmbeddedRegistryTest {
         RegistryException invalid = failure(() -> c.register("orders-value", avro("{\"type\":\"recrod\"}")));
         assertThat(invalid.httpStatus()).isEqualTo(422);
         assertThat(invalid.errorCode()).isEqualTo(RegistryException.INVALID_SCHEMA);
-        assertThat(failure(() -> c.register("x-value", avro("{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\""
-                + ":\"n\",\"type\":\"int\",\"default\":\"text\"}]}"))).errorCode()).isEqualTo(42201);
-        assertThat(failure(() -> c.testCompatibility("orders-value", "latest", avro("not json"))).errorCode())
+        assertThat(failure(() -> c.register(
+                                "x-value",
+                                avro("{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\""
+                                        + ":\"n\",\"type\":\"int\",\"default\":\"text\"}]}")))
+                        .errorCode())
                 .isEqualTo(42201);
-        assertThat(failure(() -> c.register("x-value", new RegisteredSchema(-1, null, -1, "JSON", "{}", List.of(),
-                null, null))).errorCode()).isEqualTo(42201);
-        assertThat(failure(() -> c.register("x-value", new RegisteredSchema(-1, null, -1, "AVRO", PAYMENT,
-                List.of(new SchemaReference("t.Missing", "missing-value", 1)), null, null))).errorCode())
+        assertThat(failure(() -> c.testCompatibility("orders-value", "latest", avro("not json")))
+                        .errorCode())
+                .isEqualTo(42201);
+        assertThat(failure(() -> c.register(
+                                "x-value", new RegisteredSchema(-1, null, -1, "JSON", "{}", List.of(), null, null)))
+                        .errorCode())
+                .isEqualTo(42201);
+        assertThat(failure(() -> c.register(
+                                "x-value",
+                                new RegisteredSchema(
+                                        -1,
+                                        null,
+                                        -1,
+                                        "AVRO",
+                                        PAYMENT,
+                                        List.of(new SchemaReference("t.Missing", "missing-value", 1)),
+                                        null,
+                                        null)))
+                        .errorCode())
                 .isEqualTo(42201);
 
-        assertThat(http(r, "GET", "/subjects/orders-value/versions/0", null, null).body()).contains("42202");
-        assertThat(http(r, "GET", "/subjects/orders-value/versions/two", null, null).statusCode()).isEqualTo(422);
-        HttpResponse<String> text = http(r, "POST", "/subjects/orders-value/versions", "text/plain",
-                "{\"schema\":" + quote(PAYMENT) + "}");
+        assertThat(http(r, "GET", "/subjects/orders-value/versions/0", null, null)
+                        .body())
+                .contains("42202");
+        assertThat(http(r, "GET", "/subjects/orders-value/versions/two", null, null)
+                        .statusCode())
+                .isEqualTo(422);
+        HttpResponse<String> text =
+                http(r, "POST", "/subjects/orders-value/versions", "text/plain", "{\"schema\":" + quote(PAYMENT) + "}");
         assertThat(text.statusCode()).isEqualTo(415);
         assertThat(text.body()).startsWith("{\"error_code\":415,");
-        assertThat(http(r, "POST", "/subjects/orders-value", "application/json", "{oops").statusCode())
+        assertThat(http(r, "POST", "/subjects/orders-value", "application/json", "{oops")
+                        .statusCode())
                 .isEqualTo(400);
-        assertThat(http(r, "DELETE", "/subjects/orders-value", null, null).statusCode()).isEqualTo(405);
+        assertThat(http(r, "DELETE", "/subjects/orders-value", null, null).statusCode())
+                .isEqualTo(405);
         HttpResponse<String> unknown = http(r, "GET", "/nowhere", null, null);
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(unknown.body()).isEqualTo("{\"error_code\":404,\"message\":\"HTTP 404 Not Found\"}");
@@ -366,8 +438,8 @@ class EmbeddedRegistryTest {
         RegistryClient c = client(r);
         String invoice = """
                 {"type":"record","name":"Invoice","namespace":"t","fields":[{"name":"total","type":"t.Money"}]}""";
-        RegisteredSchema withRef = new RegisteredSchema(-1, null, -1, "AVRO", invoice,
-                List.of(new SchemaReference("t.Money", "money", 1)), null, null);
+        RegisteredSchema withRef = new RegisteredSchema(
+                -1, null, -1, "AVRO", invoice, List.of(new SchemaReference("t.Money", "money", 1)), null, null);
 
         int id = c.register("invoices-value", withRef).join();
 
@@ -382,12 +454,14 @@ class EmbeddedRegistryTest {
     @Test
     void aFolderThatCannotBeServedIsReportedByName() throws Exception {
         assertThatThrownBy(() -> EmbeddedRegistry.start(tmp.resolve("absent")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("absent")
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("absent")
                 .hasMessageContaining("does not exist");
         Path broken = folder(Map.of("orders-value/v1.avsc", ORDER_V1, "orders-value/v2.avsc", "{\"type\":\"record\"}"));
         assertThatThrownBy(() -> EmbeddedRegistry.start(broken))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("orders-value").hasMessageContaining("version 2")
+                .hasMessageContaining("orders-value")
+                .hasMessageContaining("version 2")
                 .hasMessageContaining("v2.avsc");
     }
 

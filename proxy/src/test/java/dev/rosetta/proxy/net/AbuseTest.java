@@ -25,6 +25,7 @@ import dev.rosetta.config.RosettaConfig;
 import dev.rosetta.proxy.testing.LogCapture;
 import dev.rosetta.proxy.testing.Records;
 import dev.rosetta.proxy.testing.TestProxy;
+
 import io.kroxylicious.testing.kafka.api.KafkaCluster;
 import io.kroxylicious.testing.kafka.common.BrokerCluster;
 import io.kroxylicious.testing.kafka.junit5ext.KafkaClusterExtension;
@@ -45,6 +46,7 @@ class AbuseTest {
     static TestProxy proxy;
     /** Created before any abuse and reused after each: proves other connections are unaffected. */
     static KafkaProducer<byte[], byte[]> healthyProducer;
+
     static int sent;
 
     LogCapture log = new LogCapture(ClientConnection.class);
@@ -53,18 +55,22 @@ class AbuseTest {
     static void start() throws Exception {
         proxy = TestProxy.start(cluster.getBootstrapServers());
         healthyProducer = new KafkaProducer<>(proxy.producerConfig(false));
-        healthyProducer.send(new ProducerRecord<>("healthy", "before".getBytes(StandardCharsets.UTF_8))).get(30, TimeUnit.SECONDS);
+        healthyProducer
+                .send(new ProducerRecord<>("healthy", "before".getBytes(StandardCharsets.UTF_8)))
+                .get(30, TimeUnit.SECONDS);
         sent = 1;
     }
 
     @AfterEach
     void healthyClientStillWorks() throws Exception {
         log.close();
-        RecordMetadata metadata = healthyProducer.send(new ProducerRecord<>("healthy", ("after-" + sent).getBytes(StandardCharsets.UTF_8)))
+        RecordMetadata metadata = healthyProducer
+                .send(new ProducerRecord<>("healthy", ("after-" + sent).getBytes(StandardCharsets.UTF_8)))
                 .get(30, TimeUnit.SECONDS);
         sent++;
         assertThat(metadata.offset()).isEqualTo(sent - 1);
-        assertThat(Records.readAll(proxy.consumerConfig(false, null), "healthy", sent, TIMEOUT)).hasSize(sent);
+        assertThat(Records.readAll(proxy.consumerConfig(false, null), "healthy", sent, TIMEOUT))
+                .hasSize(sent);
     }
 
     @AfterAll
@@ -104,7 +110,9 @@ class AbuseTest {
             socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             assertClosedByProxy(socket);
         }
-        assertThat(warnings()).singleElement().asString()
+        assertThat(warnings())
+                .singleElement()
+                .asString()
                 .contains("Closing connection from /127.0.0.1")
                 .contains("frame size 1195725856 is outside the allowed range");
     }
@@ -113,7 +121,8 @@ class AbuseTest {
     void oversizedAndNegativeFramesAreRejected() throws Exception {
         for (int size : new int[] {Integer.MAX_VALUE, -5, 200 * 1024 * 1024}) {
             try (Socket socket = connect()) {
-                socket.getOutputStream().write(ByteBuffer.allocate(4).putInt(size).array());
+                socket.getOutputStream()
+                        .write(ByteBuffer.allocate(4).putInt(size).array());
                 assertClosedByProxy(socket);
             }
         }
@@ -134,7 +143,8 @@ class AbuseTest {
     void tlsClientOnPlaintextPortIsToldWhatIsWrong() throws Exception {
         try (Socket socket = connect()) {
             // start of a TLS 1.2 ClientHello record
-            socket.getOutputStream().write(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, (byte) 0xfc, 0x03, 0x03});
+            socket.getOutputStream()
+                    .write(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, (byte) 0xfc, 0x03, 0x03});
             assertClosedByProxy(socket);
         }
         assertThat(warnings()).singleElement().asString().contains("is a TLS client connected to a plaintext port?");
@@ -145,13 +155,27 @@ class AbuseTest {
         // a request header whose client id length runs past the end of the frame
         try (Socket socket = connect()) {
             OutputStream out = socket.getOutputStream();
-            out.write(ByteBuffer.allocate(4 + 12).putInt(12).putShort((short) 3).putShort((short) 12).putInt(7).putShort((short) 500).putShort((short) 0).array());
+            out.write(ByteBuffer.allocate(4 + 12)
+                    .putInt(12)
+                    .putShort((short) 3)
+                    .putShort((short) 12)
+                    .putInt(7)
+                    .putShort((short) 500)
+                    .putShort((short) 0)
+                    .array());
             assertClosedByProxy(socket);
         }
-        assertThat(warnings()).singleElement().asString().contains("malformed Metadata v12 request header (correlation id 7)");
+        assertThat(warnings())
+                .singleElement()
+                .asString()
+                .contains("malformed Metadata v12 request header (correlation id 7)");
         // half a frame, then the client vanishes
         try (Socket socket = connect()) {
-            socket.getOutputStream().write(ByteBuffer.allocate(4 + 10).putInt(1000).put(new byte[10]).array());
+            socket.getOutputStream()
+                    .write(ByteBuffer.allocate(4 + 10)
+                            .putInt(1000)
+                            .put(new byte[10])
+                            .array());
             socket.setSoLinger(true, 0); // RST: abrupt
         }
         // connection opened and dropped without a byte
@@ -165,7 +189,12 @@ class AbuseTest {
         try (Socket socket = connect()) {
             byte[] clientId = "abuser".getBytes(StandardCharsets.UTF_8);
             ByteBuffer frame = ByteBuffer.allocate(4 + 10 + clientId.length);
-            frame.putInt(10 + clientId.length).putShort((short) 31000).putShort((short) 0).putInt(42).putShort((short) clientId.length).put(clientId);
+            frame.putInt(10 + clientId.length)
+                    .putShort((short) 31000)
+                    .putShort((short) 0)
+                    .putInt(42)
+                    .putShort((short) clientId.length)
+                    .put(clientId);
             socket.getOutputStream().write(frame.array());
             // the broker does not know the key either and closes; the proxy follows
             assertClosedByProxy(socket);
@@ -179,21 +208,31 @@ class AbuseTest {
             closedPort = probe.getLocalPort();
         }
         try (TestProxy nowhere = TestProxy.start(RosettaConfig.defaults(List.of("127.0.0.1:" + closedPort)));
-             Socket socket = new Socket()) {
+                Socket socket = new Socket()) {
             socket.connect(nowhere.sidecar().proxy().bootstrapAddress(), 5000);
             socket.setSoTimeout((int) TIMEOUT.toMillis());
             assertClosedByProxy(socket);
-            assertThat(warnings()).anySatisfy(l -> assertThat(l).contains("cannot reach upstream 127.0.0.1:" + closedPort));
+            assertThat(warnings())
+                    .anySatisfy(l -> assertThat(l).contains("cannot reach upstream 127.0.0.1:" + closedPort));
         }
     }
 
     @Test
     void rejectedFramesAreCounted() throws Exception {
-        double before = proxy.sidecar().registry().get("rosetta.proxy.frames.rejected").counter().count();
+        double before = proxy.sidecar()
+                .registry()
+                .get("rosetta.proxy.frames.rejected")
+                .counter()
+                .count();
         try (Socket socket = connect()) {
             socket.getOutputStream().write(ByteBuffer.allocate(4).putInt(-1).array());
             assertClosedByProxy(socket);
         }
-        assertThat(proxy.sidecar().registry().get("rosetta.proxy.frames.rejected").counter().count()).isEqualTo(before + 1);
+        assertThat(proxy.sidecar()
+                        .registry()
+                        .get("rosetta.proxy.frames.rejected")
+                        .counter()
+                        .count())
+                .isEqualTo(before + 1);
     }
 }

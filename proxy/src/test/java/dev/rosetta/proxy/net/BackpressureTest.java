@@ -23,6 +23,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.rosetta.proxy.protocol.KafkaMessages;
 import dev.rosetta.proxy.testing.TestProxy;
+
 import io.kroxylicious.testing.kafka.api.KafkaCluster;
 import io.kroxylicious.testing.kafka.common.BrokerCluster;
 import io.kroxylicious.testing.kafka.junit5ext.KafkaClusterExtension;
@@ -53,7 +54,9 @@ class BackpressureTest {
     static void start() throws Exception {
         proxy = TestProxy.start(cluster.getBootstrapServers());
         try (Admin admin = Admin.create(proxy.adminConfig())) {
-            admin.createTopics(List.of(new NewTopic("bulk", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(List.of(new NewTopic("bulk", 1, (short) 1)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         }
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(proxy.producerConfig(true))) {
             byte[] value = new byte[10_000];
@@ -72,14 +75,30 @@ class BackpressureTest {
     /** Fetch v12 (topics by name) of partition 0 from offset 0: about 1 MiB of records per response. */
     private static byte[] fetchRequest(int correlationId) {
         short version = 12;
-        FetchRequestData body = new FetchRequestData().setReplicaId(-1).setMaxWaitMs(0).setMinBytes(0)
-                .setMaxBytes(PARTITION_MAX_BYTES).setIsolationLevel((byte) 0).setSessionId(0).setSessionEpoch(-1);
-        body.topics().add(new FetchRequestData.FetchTopic().setTopic("bulk").setPartitions(List.of(
-                new FetchRequestData.FetchPartition().setPartition(0).setFetchOffset(0).setPartitionMaxBytes(PARTITION_MAX_BYTES)
-                        .setLogStartOffset(-1).setCurrentLeaderEpoch(-1))));
-        RequestHeaderData header = new RequestHeaderData().setRequestApiKey(ApiKeys.FETCH.id).setRequestApiVersion(version)
-                .setCorrelationId(correlationId).setClientId("slow-reader");
-        ByteBuf frame = KafkaMessages.encodeRequest(UnpooledByteBufAllocator.DEFAULT, header, ApiKeys.FETCH, version, body);
+        FetchRequestData body = new FetchRequestData()
+                .setReplicaId(-1)
+                .setMaxWaitMs(0)
+                .setMinBytes(0)
+                .setMaxBytes(PARTITION_MAX_BYTES)
+                .setIsolationLevel((byte) 0)
+                .setSessionId(0)
+                .setSessionEpoch(-1);
+        body.topics()
+                .add(new FetchRequestData.FetchTopic()
+                        .setTopic("bulk")
+                        .setPartitions(List.of(new FetchRequestData.FetchPartition()
+                                .setPartition(0)
+                                .setFetchOffset(0)
+                                .setPartitionMaxBytes(PARTITION_MAX_BYTES)
+                                .setLogStartOffset(-1)
+                                .setCurrentLeaderEpoch(-1))));
+        RequestHeaderData header = new RequestHeaderData()
+                .setRequestApiKey(ApiKeys.FETCH.id)
+                .setRequestApiVersion(version)
+                .setCorrelationId(correlationId)
+                .setClientId("slow-reader");
+        ByteBuf frame =
+                KafkaMessages.encodeRequest(UnpooledByteBufAllocator.DEFAULT, header, ApiKeys.FETCH, version, body);
         byte[] bytes = new byte[frame.readableBytes()];
         frame.readBytes(bytes);
         frame.release();
@@ -120,7 +139,11 @@ class BackpressureTest {
 
     @Test
     void aClientThatStopsReadingPausesTheBrokerSideInsteadOfFillingMemory() throws Exception {
-        Counter toClients = proxy.sidecar().registry().get("rosetta.proxy.bytes").tag("direction", "broker_to_client").counter();
+        Counter toClients = proxy.sidecar()
+                .registry()
+                .get("rosetta.proxy.bytes")
+                .tag("direction", "broker_to_client")
+                .counter();
         long baselineMemory = allocatorMemory();
         try (Socket socket = new Socket()) {
             socket.setReceiveBufferSize(64 * 1024);
@@ -135,15 +158,22 @@ class BackpressureTest {
             // Forwarding to the client has stalled once the bytes handed to it stop growing for
             // STALL_POLLS polls, STALL_POLL_INTERVAL apart (one second); memory is sampled meanwhile.
             ForwardingProbe probe = new ForwardingProbe(toClients, baselineMemory);
-            await("forwarding to the non-reading client stalls").atMost(Duration.ofSeconds(60)).pollInSameThread()
-                    .pollInterval(STALL_POLL_INTERVAL).until(probe::sample, unchangedPolls -> unchangedPolls >= STALL_POLLS);
+            await("forwarding to the non-reading client stalls")
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInSameThread()
+                    .pollInterval(STALL_POLL_INTERVAL)
+                    .until(probe::sample, unchangedPolls -> unchangedPolls >= STALL_POLLS);
             double last = probe.last;
             int stable = probe.unchangedPolls;
             long peakMemory = probe.peakMemory;
             long totalExpected = (long) REQUESTS * PARTITION_MAX_BYTES;
             assertThat(stable).as("forwarding to the non-reading client stalls").isGreaterThanOrEqualTo(40);
-            assertThat(last).as("bytes handed to the client while it did not read").isLessThan(totalExpected / 4.0);
-            assertThat(peakMemory).as("proxy buffer memory while the client did not read").isLessThan(32L * 1024 * 1024);
+            assertThat(last)
+                    .as("bytes handed to the client while it did not read")
+                    .isLessThan(totalExpected / 4.0);
+            assertThat(peakMemory)
+                    .as("proxy buffer memory while the client did not read")
+                    .isLessThan(32L * 1024 * 1024);
 
             // Now read: every response arrives, in order, complete.
             DataInputStream in = new DataInputStream(socket.getInputStream());
@@ -156,7 +186,10 @@ class BackpressureTest {
                 correlationIds.add(ByteBuffer.wrap(response).getInt());
                 bytes += size;
             }
-            assertThat(correlationIds).isEqualTo(java.util.stream.IntStream.rangeClosed(1, REQUESTS).boxed().toList());
+            assertThat(correlationIds)
+                    .isEqualTo(java.util.stream.IntStream.rangeClosed(1, REQUESTS)
+                            .boxed()
+                            .toList());
             assertThat(bytes).isGreaterThan(totalExpected * 9 / 10);
         }
     }

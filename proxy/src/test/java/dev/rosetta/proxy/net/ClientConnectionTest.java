@@ -1,7 +1,5 @@
 package dev.rosetta.proxy.net;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +28,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * The connection's ordering, deferral and backpressure, on in-memory channels: a client channel
  * with a {@link ClientConnection} and an upstream channel standing in for the broker. No sockets,
@@ -51,16 +51,22 @@ class ClientConnectionTest {
     @Test
     void responsesLeaveInRequestOrderWhenALaterOneIsReadyFirst() {
         CompletableFuture<Void> firstMayGo = new CompletableFuture<>();
-        ResponseFilter holdsTheFirst = responseFilter((message, exchange) ->
-                ((MetadataResponseData) message).throttleTimeMs() == 1 && !firstMayGo.isDone() ? FilterResult.deferUntil(firstMayGo) : FilterResult.UNCHANGED);
+        ResponseFilter holdsTheFirst = responseFilter(
+                (message, exchange) -> ((MetadataResponseData) message).throttleTimeMs() == 1 && !firstMayGo.isDone()
+                        ? FilterResult.deferUntil(firstMayGo)
+                        : FilterResult.UNCHANGED);
         EmbeddedChannel client = connect(List.of(holdsTheFirst), List.of());
 
         client.writeInbound(metadataRequest(1), metadataRequest(2));
         answer(1);
         answer(2);
 
-        assertThat((Object) client.readOutbound()).as("the second response waits behind the first").isNull();
-        assertThat(upstream.config().isAutoRead()).as("no more reading from the broker while a response is held").isFalse();
+        assertThat((Object) client.readOutbound())
+                .as("the second response waits behind the first")
+                .isNull();
+        assertThat(upstream.config().isAutoRead())
+                .as("no more reading from the broker while a response is held")
+                .isFalse();
 
         firstMayGo.complete(null);
         client.runPendingTasks();
@@ -92,12 +98,17 @@ class ClientConnectionTest {
         ready.complete(null);
         client.runPendingTasks();
 
-        assertThat(firstRuns).as("filters before the deferring one do not run again").hasValue(1);
+        assertThat(firstRuns)
+                .as("filters before the deferring one do not run again")
+                .hasValue(1);
         assertThat(secondRuns).hasValue(2);
         ByteBuf written = client.readOutbound();
         try {
-            MetadataResponseData response = (MetadataResponseData) KafkaMessages.decodeResponse(written, ApiKeys.METADATA, METADATA_VERSION);
-            assertThat(response.throttleTimeMs()).as("the earlier filter's change is kept and encoded").isEqualTo(99);
+            MetadataResponseData response =
+                    (MetadataResponseData) KafkaMessages.decodeResponse(written, ApiKeys.METADATA, METADATA_VERSION);
+            assertThat(response.throttleTimeMs())
+                    .as("the earlier filter's change is kept and encoded")
+                    .isEqualTo(99);
         } finally {
             written.release();
         }
@@ -113,15 +124,24 @@ class ClientConnectionTest {
             }
 
             @Override
-            public FilterResult onRequest(ApiKeys apiKey, short apiVersion, RequestHeaderData header, ApiMessage request, RequestExchange exchange) {
-                return header.correlationId() == 1 && !firstMayGo.isDone() ? FilterResult.deferUntil(firstMayGo) : FilterResult.UNCHANGED;
+            public FilterResult onRequest(
+                    ApiKeys apiKey,
+                    short apiVersion,
+                    RequestHeaderData header,
+                    ApiMessage request,
+                    RequestExchange exchange) {
+                return header.correlationId() == 1 && !firstMayGo.isDone()
+                        ? FilterResult.deferUntil(firstMayGo)
+                        : FilterResult.UNCHANGED;
             }
         };
         EmbeddedChannel client = connect(List.of(), List.of(holdsTheFirst));
 
         client.writeInbound(metadataRequest(1), metadataRequest(2));
 
-        assertThat((Object) upstream.readOutbound()).as("nothing reaches the broker while the first request waits").isNull();
+        assertThat((Object) upstream.readOutbound())
+                .as("nothing reaches the broker while the first request waits")
+                .isNull();
         assertThat(client.config().isAutoRead()).isFalse();
 
         firstMayGo.complete(null);
@@ -134,18 +154,24 @@ class ClientConnectionTest {
     @Test
     void readingFollowsTheOtherSidesWritability() {
         EmbeddedChannel client = connect(List.of(), List.of());
-        assertThat(client.config().isAutoRead()).as("the client is read once the upstream connection is up").isTrue();
+        assertThat(client.config().isAutoRead())
+                .as("the client is read once the upstream connection is up")
+                .isTrue();
         assertThat(upstream.config().isAutoRead()).isTrue();
 
         setWritable(upstream, false);
-        assertThat(client.config().isAutoRead()).as("broker side full: stop reading requests").isFalse();
+        assertThat(client.config().isAutoRead())
+                .as("broker side full: stop reading requests")
+                .isFalse();
         assertThat(upstream.config().isAutoRead()).isTrue();
 
         setWritable(upstream, true);
         assertThat(client.config().isAutoRead()).isTrue();
 
         setWritable(client, false);
-        assertThat(upstream.config().isAutoRead()).as("client side full: stop reading responses").isFalse();
+        assertThat(upstream.config().isAutoRead())
+                .as("client side full: stop reading responses")
+                .isFalse();
         assertThat(client.config().isAutoRead()).isTrue();
 
         setWritable(client, true);
@@ -170,10 +196,15 @@ class ClientConnectionTest {
             channels.add(upstream);
             return CompletableFuture.completedFuture(upstream);
         };
-        ProxyRuntime runtime = new ProxyRuntime(List.of(InetSocketAddress.createUnresolved("broker", 9092)), inMemory,
+        ProxyRuntime runtime = new ProxyRuntime(
+                List.of(InetSocketAddress.createUnresolved("broker", 9092)),
+                inMemory,
                 new BrokerListeners("proxy.local", node -> new CompletableFuture<>()),
-                new FilterTable<>(responseFilters, ResponseFilter[]::new), new FilterTable<>(requestFilters, RequestFilter[]::new),
-                new ProxyMetrics(new SimpleMeterRegistry()), null, 1 << 20);
+                new FilterTable<>(responseFilters, ResponseFilter[]::new),
+                new FilterTable<>(requestFilters, RequestFilter[]::new),
+                new ProxyMetrics(new SimpleMeterRegistry()),
+                null,
+                1 << 20);
         EmbeddedChannel client = new EmbeddedChannel(new ClientConnection(runtime, UpstreamTarget.BOOTSTRAP));
         channels.add(client);
         return client;
@@ -185,21 +216,32 @@ class ClientConnectionTest {
         if (request != null) {
             request.release();
         }
-        upstream.writeInbound(KafkaMessages.encodeResponse(ByteBufAllocator.DEFAULT, correlationId, ApiKeys.METADATA, METADATA_VERSION,
+        upstream.writeInbound(KafkaMessages.encodeResponse(
+                ByteBufAllocator.DEFAULT,
+                correlationId,
+                ApiKeys.METADATA,
+                METADATA_VERSION,
                 new MetadataResponseData().setThrottleTimeMs(correlationId)));
     }
 
     private static ByteBuf metadataRequest(int correlationId) {
-        RequestHeaderData header = new RequestHeaderData().setRequestApiKey(ApiKeys.METADATA.id).setRequestApiVersion(METADATA_VERSION)
-                .setCorrelationId(correlationId).setClientId("test");
-        return KafkaMessages.encodeRequest(ByteBufAllocator.DEFAULT, header, ApiKeys.METADATA, METADATA_VERSION, new MetadataRequestData());
+        RequestHeaderData header = new RequestHeaderData()
+                .setRequestApiKey(ApiKeys.METADATA.id)
+                .setRequestApiVersion(METADATA_VERSION)
+                .setCorrelationId(correlationId)
+                .setClientId("test");
+        return KafkaMessages.encodeRequest(
+                ByteBufAllocator.DEFAULT, header, ApiKeys.METADATA, METADATA_VERSION, new MetadataRequestData());
     }
 
     /** Correlation ids of the frames written on {@code channel} (requests to the broker, or responses to the client), in order; releases them. */
     private List<Integer> correlationIdsWritten(EmbeddedChannel channel) {
         List<Integer> ids = new ArrayList<>();
         for (ByteBuf frame = channel.readOutbound(); frame != null; frame = channel.readOutbound()) {
-            ids.add(channel == upstream ? RequestHeaderView.correlationId(frame) : RequestHeaderView.responseCorrelationId(frame));
+            ids.add(
+                    channel == upstream
+                            ? RequestHeaderView.correlationId(frame)
+                            : RequestHeaderView.responseCorrelationId(frame));
             frame.release();
         }
         return ids;
@@ -223,7 +265,8 @@ class ClientConnectionTest {
             }
 
             @Override
-            public FilterResult onResponse(ApiKeys apiKey, short apiVersion, ApiMessage response, ResponseExchange exchange) {
+            public FilterResult onResponse(
+                    ApiKeys apiKey, short apiVersion, ApiMessage response, ResponseExchange exchange) {
                 return step.apply(response, exchange);
             }
         };

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.rosetta.proxy.testing.Records;
 import dev.rosetta.proxy.testing.TestProxy;
+
 import io.kroxylicious.testing.kafka.api.KafkaCluster;
 import io.kroxylicious.testing.kafka.common.BrokerCluster;
 import io.kroxylicious.testing.kafka.junit5ext.KafkaClusterExtension;
@@ -31,16 +32,22 @@ import static org.awaitility.Awaitility.await;
 class ClusterGrowthTest {
 
     @Test
-    void aBrokerThatJoinsLaterIsReachableThroughItsOwnPort(@BrokerCluster(numBrokers = 1) KafkaCluster cluster) throws Exception {
+    void aBrokerThatJoinsLaterIsReachableThroughItsOwnPort(@BrokerCluster(numBrokers = 1) KafkaCluster cluster)
+            throws Exception {
         try (TestProxy proxy = TestProxy.start(cluster.getBootstrapServers());
-             Admin admin = Admin.create(proxy.adminConfig())) {
-            assertThat(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS)).hasSize(1);
+                Admin admin = Admin.create(proxy.adminConfig())) {
+            assertThat(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS))
+                    .hasSize(1);
             assertThat(proxy.sidecar().proxy().brokerPorts()).hasSize(1);
 
             int added = cluster.addBroker();
 
-            List<Node> nodes = await("the cluster shows the added broker").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
-                    .until(() -> List.copyOf(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS)), n -> n.size() >= 2);
+            List<Node> nodes = await("the cluster shows the added broker")
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(10))
+                    .until(
+                            () -> List.copyOf(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS)),
+                            n -> n.size() >= 2);
             Map<Integer, Integer> ports = proxy.sidecar().proxy().brokerPorts();
             assertThat(ports).containsKey(added).hasSize(2);
             Set<Integer> advertised = new HashSet<>();
@@ -48,14 +55,22 @@ class ClusterGrowthTest {
             assertThat(advertised).containsExactlyInAnyOrderElementsOf(ports.values());
 
             // a partition led by the new broker: its traffic must go through the new port
-            admin.createTopics(List.of(new NewTopic("on-new-broker", Map.of(0, List.of(added))))).all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(List.of(new NewTopic("on-new-broker", Map.of(0, List.of(added)))))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(proxy.producerConfig(false))) {
-                RecordMetadata written = producer.send(new ProducerRecord<>("on-new-broker", "grown".getBytes(StandardCharsets.UTF_8)))
+                RecordMetadata written = producer.send(
+                                new ProducerRecord<>("on-new-broker", "grown".getBytes(StandardCharsets.UTF_8)))
                         .get(60, TimeUnit.SECONDS);
                 assertThat(written.offset()).isZero();
-                assertThat(producer.partitionsFor("on-new-broker").get(0).leader().port()).isEqualTo(ports.get(added));
+                assertThat(producer.partitionsFor("on-new-broker")
+                                .get(0)
+                                .leader()
+                                .port())
+                        .isEqualTo(ports.get(added));
             }
-            assertThat(Records.readAll(proxy.consumerConfig(false, null), "on-new-broker", 1, Duration.ofSeconds(60))).hasSize(1);
+            assertThat(Records.readAll(proxy.consumerConfig(false, null), "on-new-broker", 1, Duration.ofSeconds(60)))
+                    .hasSize(1);
         }
     }
 }

@@ -72,7 +72,8 @@ class KafkaFrameDecoderTest {
     @Test
     void tlsHandshakeBytesAreRecognised() {
         EmbeddedChannel channel = new EmbeddedChannel(new KafkaFrameDecoder(8, 1024));
-        assertThatThrownBy(() -> channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {0x16, 0x03, 0x01, 0x00, 0x10})))
+        assertThatThrownBy(
+                        () -> channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {0x16, 0x03, 0x01, 0x00, 0x10})))
                 .hasMessageContaining("TLS client connected to a plaintext port");
         channel.finishAndReleaseAll();
     }

@@ -33,6 +33,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.rosetta.proxy.testing.Records;
 import dev.rosetta.proxy.testing.TestProxy;
+
 import io.kroxylicious.testing.kafka.api.KafkaCluster;
 import io.kroxylicious.testing.kafka.common.BrokerCluster;
 import io.kroxylicious.testing.kafka.junit5ext.KafkaClusterExtension;
@@ -72,9 +73,13 @@ class PassThroughTest {
      */
     private static void createTopic(String name, int partitions) throws Exception {
         admin.createTopics(List.of(new NewTopic(name, partitions, (short) 3).configs(Map.of("retention.ms", "-1"))))
-                .all().get(30, TimeUnit.SECONDS);
-        await("metadata shows topic " + name).atMost(TIMEOUT).pollInterval(Duration.ofMillis(10))
-                .until(() -> admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(name));
+                .all()
+                .get(30, TimeUnit.SECONDS);
+        await("metadata shows topic " + name)
+                .atMost(TIMEOUT)
+                .pollInterval(Duration.ofMillis(10))
+                .until(() ->
+                        admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(name));
     }
 
     private static List<ProducerRecord<byte[], byte[]>> sampleRecords(String topic, int count, int partitions) {
@@ -82,8 +87,10 @@ class PassThroughTest {
         long baseTimestamp = 1_700_000_000_000L;
         for (int i = 0; i < count; i++) {
             byte[] key = i % 7 == 0 ? null : ("key-" + i).getBytes(StandardCharsets.UTF_8);
-            byte[] value = i % 11 == 0 ? null : ("value-" + i + "-" + "x".repeat(i % 200)).getBytes(StandardCharsets.UTF_8);
-            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, i % partitions, baseTimestamp + i, key, value);
+            byte[] value =
+                    i % 11 == 0 ? null : ("value-" + i + "-" + "x".repeat(i % 200)).getBytes(StandardCharsets.UTF_8);
+            ProducerRecord<byte[], byte[]> record =
+                    new ProducerRecord<>(topic, i % partitions, baseTimestamp + i, key, value);
             if (i % 3 == 0) {
                 record.headers().add(new RecordHeader("trace", ("t" + i).getBytes(StandardCharsets.UTF_8)));
                 record.headers().add(new RecordHeader("empty", null));
@@ -93,7 +100,8 @@ class PassThroughTest {
         return records;
     }
 
-    private static void produce(Map<String, Object> config, List<ProducerRecord<byte[], byte[]>> records) throws Exception {
+    private static void produce(Map<String, Object> config, List<ProducerRecord<byte[], byte[]>> records)
+            throws Exception {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config)) {
             List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
             for (ProducerRecord<byte[], byte[]> record : records) {
@@ -111,13 +119,18 @@ class PassThroughTest {
         createTopic(topic, 3);
         produce(proxy.producerConfig(false), sampleRecords(topic, 300, 3));
 
-        List<Records.Seen> viaProxy = Records.seen(Records.readAll(proxy.consumerConfig(false, null), topic, 300, TIMEOUT));
-        List<Records.Seen> direct = Records.seen(Records.readAll(proxy.consumerConfig(true, null), topic, 300, TIMEOUT));
+        List<Records.Seen> viaProxy =
+                Records.seen(Records.readAll(proxy.consumerConfig(false, null), topic, 300, TIMEOUT));
+        List<Records.Seen> direct =
+                Records.seen(Records.readAll(proxy.consumerConfig(true, null), topic, 300, TIMEOUT));
 
         assertThat(viaProxy).hasSize(300);
         assertThat(viaProxy).isEqualTo(direct);
-        assertThat(viaProxy).filteredOn(s -> s.partition() == 0).extracting(Records.Seen::offset)
-                .containsExactlyElementsOf(java.util.stream.LongStream.range(0, 100).boxed().toList());
+        assertThat(viaProxy)
+                .filteredOn(s -> s.partition() == 0)
+                .extracting(Records.Seen::offset)
+                .containsExactlyElementsOf(
+                        java.util.stream.LongStream.range(0, 100).boxed().toList());
         assertThat(viaProxy.get(0).timestamp()).isEqualTo(1_700_000_000_000L);
     }
 
@@ -131,8 +144,10 @@ class PassThroughTest {
         producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 20);
         produce(producerConfig, sampleRecords(topic, 200, 2));
 
-        List<Records.Seen> viaProxy = Records.seen(Records.readAll(proxy.consumerConfig(false, null), topic, 200, TIMEOUT));
-        List<Records.Seen> direct = Records.seen(Records.readAll(proxy.consumerConfig(true, null), topic, 200, TIMEOUT));
+        List<Records.Seen> viaProxy =
+                Records.seen(Records.readAll(proxy.consumerConfig(false, null), topic, 200, TIMEOUT));
+        List<Records.Seen> direct =
+                Records.seen(Records.readAll(proxy.consumerConfig(true, null), topic, 200, TIMEOUT));
 
         assertThat(viaProxy).hasSize(200).isEqualTo(direct);
     }
@@ -147,17 +162,25 @@ class PassThroughTest {
         config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         for (int i = 0; i < 1500; i++) {
-            records.add(new ProducerRecord<>(topic, i % 3, null, ("k" + i).getBytes(StandardCharsets.UTF_8), ("v" + i).getBytes(StandardCharsets.UTF_8)));
+            records.add(new ProducerRecord<>(
+                    topic,
+                    i % 3,
+                    null,
+                    ("k" + i).getBytes(StandardCharsets.UTF_8),
+                    ("v" + i).getBytes(StandardCharsets.UTF_8)));
         }
         produce(config, records);
 
-        List<ConsumerRecord<byte[], byte[]>> read = Records.readAll(proxy.consumerConfig(false, null), topic, 1500, TIMEOUT);
+        List<ConsumerRecord<byte[], byte[]>> read =
+                Records.readAll(proxy.consumerConfig(false, null), topic, 1500, TIMEOUT);
         assertThat(read).hasSize(1500);
         for (int partition = 0; partition < 3; partition++) {
             int p = partition;
-            List<Integer> values = read.stream().filter(r -> r.partition() == p)
+            List<Integer> values = read.stream()
+                    .filter(r -> r.partition() == p)
                     .sorted(java.util.Comparator.comparingLong(ConsumerRecord::offset))
-                    .map(r -> Integer.parseInt(new String(r.value(), StandardCharsets.UTF_8).substring(1))).toList();
+                    .map(r -> Integer.parseInt(new String(r.value(), StandardCharsets.UTF_8).substring(1)))
+                    .toList();
             assertThat(values).isSorted().doesNotHaveDuplicates().hasSize(500);
         }
     }
@@ -173,7 +196,8 @@ class PassThroughTest {
             for (String outcome : List.of("commit-1", "abort", "commit-2")) {
                 producer.beginTransaction();
                 for (int i = 0; i < 10; i++) {
-                    producer.send(new ProducerRecord<>(topic, i % 2, null, (outcome + "-" + i).getBytes(StandardCharsets.UTF_8)));
+                    producer.send(new ProducerRecord<>(
+                            topic, i % 2, null, (outcome + "-" + i).getBytes(StandardCharsets.UTF_8)));
                 }
                 if (outcome.equals("abort")) {
                     producer.flush(); // make the aborted records reach the log, or abort just discards them
@@ -186,12 +210,15 @@ class PassThroughTest {
         Map<String, Object> readCommitted = proxy.consumerConfig(false, null);
         readCommitted.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         List<String> committed = Records.readAll(readCommitted, topic, 20, TIMEOUT).stream()
-                .map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList();
+                .map(r -> new String(r.value(), StandardCharsets.UTF_8))
+                .toList();
         assertThat(committed).hasSize(20).allMatch(v -> v.startsWith("commit-")).noneMatch(v -> v.startsWith("abort"));
 
         // read_uncommitted through the proxy sees the aborted data records too, exactly as directly
-        List<Records.Seen> uncommittedViaProxy = Records.seen(Records.readAll(proxy.consumerConfig(false, null), topic, 30, TIMEOUT));
-        List<Records.Seen> uncommittedDirect = Records.seen(Records.readAll(proxy.consumerConfig(true, null), topic, 30, TIMEOUT));
+        List<Records.Seen> uncommittedViaProxy =
+                Records.seen(Records.readAll(proxy.consumerConfig(false, null), topic, 30, TIMEOUT));
+        List<Records.Seen> uncommittedDirect =
+                Records.seen(Records.readAll(proxy.consumerConfig(true, null), topic, 30, TIMEOUT));
         assertThat(uncommittedViaProxy).hasSize(30).isEqualTo(uncommittedDirect);
     }
 
@@ -211,21 +238,30 @@ class PassThroughTest {
         Set<String> seen = new HashSet<>();
         List<String> duplicates = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> first = new KafkaConsumer<>(config);
-             KafkaConsumer<byte[], byte[]> second = new KafkaConsumer<>(config)) {
+                KafkaConsumer<byte[], byte[]> second = new KafkaConsumer<>(config)) {
             first.subscribe(List.of(topic));
-            // Consumers are not thread-safe and only rebalance while polled: poll them in this thread, as the condition.
-            await("the first consumer owns all 6 partitions").atMost(TIMEOUT).pollInSameThread().pollInterval(Duration.ofMillis(1))
+            // Consumers are not thread-safe and only rebalance while polled: poll them in this thread, as the
+            // condition.
+            await("the first consumer owns all 6 partitions")
+                    .atMost(TIMEOUT)
+                    .pollInSameThread()
+                    .pollInterval(Duration.ofMillis(1))
                     .until(() -> {
                         consumeInto(first, seen, duplicates);
                         return first.assignment().size() == 6;
                     });
             assertThat(first.assignment()).hasSize(6);
             second.subscribe(List.of(topic));
-            await("the partitions are shared and every record is consumed").atMost(TIMEOUT).pollInSameThread()
-                    .pollInterval(Duration.ofMillis(1)).until(() -> {
+            await("the partitions are shared and every record is consumed")
+                    .atMost(TIMEOUT)
+                    .pollInSameThread()
+                    .pollInterval(Duration.ofMillis(1))
+                    .until(() -> {
                         consumeInto(first, seen, duplicates);
                         consumeInto(second, seen, duplicates);
-                        return !second.assignment().isEmpty() && first.assignment().size() != 6 && seen.size() >= 600;
+                        return !second.assignment().isEmpty()
+                                && first.assignment().size() != 6
+                                && seen.size() >= 600;
                     });
             assertThat(first.assignment()).isNotEmpty();
             assertThat(second.assignment()).isNotEmpty();
@@ -236,7 +272,10 @@ class PassThroughTest {
         }
         assertThat(duplicates).isEmpty();
         assertThat(seen).hasSize(600);
-        ConsumerGroupDescription group = admin.describeConsumerGroups(List.of("rebalancing-group")).all().get(30, TimeUnit.SECONDS).get("rebalancing-group");
+        ConsumerGroupDescription group = admin.describeConsumerGroups(List.of("rebalancing-group"))
+                .all()
+                .get(30, TimeUnit.SECONDS)
+                .get("rebalancing-group");
         assertThat(group.groupId()).isEqualTo("rebalancing-group");
     }
 
@@ -256,13 +295,22 @@ class PassThroughTest {
         createTopic(topic, 1);
         assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).contains(topic);
         admin.createPartitions(Map.of(topic, NewPartitions.increaseTo(4))).all().get(30, TimeUnit.SECONDS);
-        TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
+        TopicDescription description = admin.describeTopics(List.of(topic))
+                .allTopicNames()
+                .get(30, TimeUnit.SECONDS)
+                .get(topic);
         assertThat(description.partitions()).hasSize(4);
-        var configs = admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC, topic))).all().get(30, TimeUnit.SECONDS);
-        assertThat(configs.values().iterator().next().get("cleanup.policy").value()).isEqualTo("delete");
+        var configs = admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC, topic)))
+                .all()
+                .get(30, TimeUnit.SECONDS);
+        assertThat(configs.values().iterator().next().get("cleanup.policy").value())
+                .isEqualTo("delete");
         admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
-        await("metadata no longer shows topic " + topic).atMost(TIMEOUT).pollInterval(Duration.ofMillis(10))
-                .until(() -> !admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic));
+        await("metadata no longer shows topic " + topic)
+                .atMost(TIMEOUT)
+                .pollInterval(Duration.ofMillis(10))
+                .until(() ->
+                        !admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic));
         assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).doesNotContain(topic);
     }
 
@@ -274,23 +322,32 @@ class PassThroughTest {
         for (String server : cluster.getBootstrapServers().split(",")) {
             upstreamPorts.add(Integer.parseInt(server.substring(server.lastIndexOf(':') + 1)));
         }
-        Set<Integer> proxyPorts = new HashSet<>(proxy.sidecar().proxy().brokerPorts().values());
+        Set<Integer> proxyPorts =
+                new HashSet<>(proxy.sidecar().proxy().brokerPorts().values());
 
         List<Node> seen = new ArrayList<>(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS));
         seen.add(admin.describeCluster().controller().get(30, TimeUnit.SECONDS));
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(proxy.consumerConfig(false, "address-group"))) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(proxy.consumerConfig(false, "address-group"))) {
             for (PartitionInfo partition : consumer.partitionsFor(topic, TIMEOUT)) {
                 seen.add(partition.leader());
                 seen.addAll(List.of(partition.replicas()));
             }
             consumer.subscribe(List.of(topic));
-            await("the consumer is assigned partitions").atMost(TIMEOUT).pollInSameThread().pollInterval(Duration.ofMillis(1))
+            await("the consumer is assigned partitions")
+                    .atMost(TIMEOUT)
+                    .pollInSameThread()
+                    .pollInterval(Duration.ofMillis(1))
                     .until(() -> {
                         consumer.poll(Duration.ofMillis(100));
                         return !consumer.assignment().isEmpty();
                     });
         }
-        seen.add(admin.describeConsumerGroups(List.of("address-group")).all().get(30, TimeUnit.SECONDS).get("address-group").coordinator());
+        seen.add(admin.describeConsumerGroups(List.of("address-group"))
+                .all()
+                .get(30, TimeUnit.SECONDS)
+                .get("address-group")
+                .coordinator());
 
         assertThat(proxyPorts).hasSize(3);
         assertThat(seen).allSatisfy(node -> {
@@ -317,6 +374,7 @@ class PassThroughTest {
             // metadata requests on the same connections must still be answered after acks=0 produces
             assertThat(producer.partitionsFor(topic)).hasSize(1);
         }
-        assertThat(Records.readAll(proxy.consumerConfig(false, null), topic, 200, TIMEOUT)).hasSize(200);
+        assertThat(Records.readAll(proxy.consumerConfig(false, null), topic, 200, TIMEOUT))
+                .hasSize(200);
     }
 }

@@ -18,11 +18,24 @@ class ApiVersionsIntersectionTest {
     @Test
     void unknownKeysAreDroppedAndVersionsNarrowedToWhatTheProxyCanEncode() {
         ApiVersionsResponseData broker = new ApiVersionsResponseData();
-        broker.apiKeys().add(new ApiVersion().setApiKey(ApiKeys.FETCH.id).setMinVersion((short) 0).setMaxVersion((short) 999));
-        broker.apiKeys().add(new ApiVersion().setApiKey(ApiKeys.METADATA.id).setMinVersion((short) 0).setMaxVersion((short) 1));
-        broker.apiKeys().add(new ApiVersion().setApiKey((short) 31000).setMinVersion((short) 0).setMaxVersion((short) 3));
+        broker.apiKeys()
+                .add(new ApiVersion()
+                        .setApiKey(ApiKeys.FETCH.id)
+                        .setMinVersion((short) 0)
+                        .setMaxVersion((short) 999));
+        broker.apiKeys()
+                .add(new ApiVersion()
+                        .setApiKey(ApiKeys.METADATA.id)
+                        .setMinVersion((short) 0)
+                        .setMaxVersion((short) 1));
+        broker.apiKeys()
+                .add(new ApiVersion()
+                        .setApiKey((short) 31000)
+                        .setMinVersion((short) 0)
+                        .setMaxVersion((short) 3));
 
-        FilterResult result = new ApiVersionsIntersection().onResponse(ApiKeys.API_VERSIONS, (short) 3, broker, NO_EXCHANGE);
+        FilterResult result =
+                new ApiVersionsIntersection().onResponse(ApiKeys.API_VERSIONS, (short) 3, broker, NO_EXCHANGE);
 
         assertThat(result).isEqualTo(FilterResult.CHANGED);
         assertThat(broker.apiKeys()).hasSize(2);
@@ -36,9 +49,13 @@ class ApiVersionsIntersectionTest {
     @Test
     void aResponseWithinTheProxysRangeIsLeftUntouched() {
         ApiVersionsResponseData broker = new ApiVersionsResponseData();
-        broker.apiKeys().add(new ApiVersion().setApiKey(ApiKeys.PRODUCE.id)
-                .setMinVersion(ApiKeys.PRODUCE.oldestVersion()).setMaxVersion(ApiKeys.PRODUCE.latestVersion()));
-        assertThat(new ApiVersionsIntersection().onResponse(ApiKeys.API_VERSIONS, (short) 3, broker, NO_EXCHANGE)).isEqualTo(FilterResult.UNCHANGED);
+        broker.apiKeys()
+                .add(new ApiVersion()
+                        .setApiKey(ApiKeys.PRODUCE.id)
+                        .setMinVersion(ApiKeys.PRODUCE.oldestVersion())
+                        .setMaxVersion(ApiKeys.PRODUCE.latestVersion()));
+        assertThat(new ApiVersionsIntersection().onResponse(ApiKeys.API_VERSIONS, (short) 3, broker, NO_EXCHANGE))
+                .isEqualTo(FilterResult.UNCHANGED);
     }
 
     @Test
@@ -46,9 +63,11 @@ class ApiVersionsIntersectionTest {
         ByteBuf frame = ApiVersionsIntersection.unsupportedVersionResponse(ByteBufAllocator.DEFAULT, 5);
         try {
             assertThat(RequestHeaderView.responseCorrelationId(frame)).isEqualTo(5);
-            ApiVersionsResponseData body = (ApiVersionsResponseData) KafkaMessages.decodeResponse(frame, ApiKeys.API_VERSIONS, (short) 0);
+            ApiVersionsResponseData body =
+                    (ApiVersionsResponseData) KafkaMessages.decodeResponse(frame, ApiKeys.API_VERSIONS, (short) 0);
             assertThat(body.errorCode()).isEqualTo(Errors.UNSUPPORTED_VERSION.code());
-            assertThat(body.apiKeys().find(ApiKeys.API_VERSIONS.id).maxVersion()).isEqualTo(ApiKeys.API_VERSIONS.latestVersion());
+            assertThat(body.apiKeys().find(ApiKeys.API_VERSIONS.id).maxVersion())
+                    .isEqualTo(ApiKeys.API_VERSIONS.latestVersion());
         } finally {
             frame.release();
         }

@@ -56,7 +56,11 @@ class BrokerAddressRewriterTest {
     private static MetadataResponseData metadata() {
         MetadataResponseData data = new MetadataResponseData();
         for (int id = 0; id < 3; id++) {
-            data.brokers().add(new MetadataResponseData.MetadataResponseBroker().setNodeId(id).setHost("kafka-" + id).setPort(9092));
+            data.brokers()
+                    .add(new MetadataResponseData.MetadataResponseBroker()
+                            .setNodeId(id)
+                            .setHost("kafka-" + id)
+                            .setPort(9092));
         }
         return data;
     }
@@ -74,9 +78,11 @@ class BrokerAddressRewriterTest {
         assertThat(endpoints.upstream).containsEntry(2, "kafka-2:9092");
 
         endpoints.finishBinding();
-        assertThat(((FilterResult.Deferred) first).until().toCompletableFuture()).isDone();
+        assertThat(((FilterResult.Deferred) first).until().toCompletableFuture())
+                .isDone();
         TestExchange again = new TestExchange();
-        assertThat(rewriter.onResponse(ApiKeys.METADATA, (short) 12, data, again)).isEqualTo(FilterResult.CHANGED);
+        assertThat(rewriter.onResponse(ApiKeys.METADATA, (short) 12, data, again))
+                .isEqualTo(FilterResult.CHANGED);
         assertThat(data.brokers()).allSatisfy(b -> {
             assertThat(b.host()).isEqualTo("proxy.local");
             assertThat(b.port()).isEqualTo(30000 + b.nodeId());
@@ -91,7 +97,8 @@ class BrokerAddressRewriterTest {
         new BrokerAddressRewriter(endpoints).onResponse(ApiKeys.METADATA, (short) 12, data, new TestExchange());
         ByteBuf frame = KafkaMessages.encodeResponse(ByteBufAllocator.DEFAULT, 17, ApiKeys.METADATA, (short) 12, data);
         try {
-            MetadataResponseData decoded = (MetadataResponseData) KafkaMessages.decodeResponse(frame, ApiKeys.METADATA, (short) 12);
+            MetadataResponseData decoded =
+                    (MetadataResponseData) KafkaMessages.decodeResponse(frame, ApiKeys.METADATA, (short) 12);
             assertThat(RequestHeaderView.responseCorrelationId(frame)).isEqualTo(17);
             assertThat(decoded).isEqualTo(data);
         } finally {
@@ -105,15 +112,31 @@ class BrokerAddressRewriterTest {
         endpoints.ports.put(1, 30001);
         BrokerAddressRewriter rewriter = new BrokerAddressRewriter(endpoints);
 
-        FindCoordinatorResponseData v3 = new FindCoordinatorResponseData().setNodeId(1).setHost("kafka-1").setPort(9092);
-        assertThat(rewriter.onResponse(ApiKeys.FIND_COORDINATOR, (short) 3, v3, new TestExchange())).isEqualTo(FilterResult.CHANGED);
+        FindCoordinatorResponseData v3 = new FindCoordinatorResponseData()
+                .setNodeId(1)
+                .setHost("kafka-1")
+                .setPort(9092);
+        assertThat(rewriter.onResponse(ApiKeys.FIND_COORDINATOR, (short) 3, v3, new TestExchange()))
+                .isEqualTo(FilterResult.CHANGED);
         assertThat(v3.host()).isEqualTo("proxy.local");
         assertThat(v3.port()).isEqualTo(30001);
 
         FindCoordinatorResponseData v4 = new FindCoordinatorResponseData();
-        v4.coordinators().add(new FindCoordinatorResponseData.Coordinator().setKey("g").setNodeId(1).setHost("kafka-1").setPort(9092));
-        v4.coordinators().add(new FindCoordinatorResponseData.Coordinator().setKey("h").setNodeId(-1).setHost("").setPort(-1).setErrorCode((short) 15));
-        assertThat(rewriter.onResponse(ApiKeys.FIND_COORDINATOR, (short) 6, v4, new TestExchange())).isEqualTo(FilterResult.CHANGED);
+        v4.coordinators()
+                .add(new FindCoordinatorResponseData.Coordinator()
+                        .setKey("g")
+                        .setNodeId(1)
+                        .setHost("kafka-1")
+                        .setPort(9092));
+        v4.coordinators()
+                .add(new FindCoordinatorResponseData.Coordinator()
+                        .setKey("h")
+                        .setNodeId(-1)
+                        .setHost("")
+                        .setPort(-1)
+                        .setErrorCode((short) 15));
+        assertThat(rewriter.onResponse(ApiKeys.FIND_COORDINATOR, (short) 6, v4, new TestExchange()))
+                .isEqualTo(FilterResult.CHANGED);
         assertThat(v4.coordinators().get(0).port()).isEqualTo(30001);
         assertThat(v4.coordinators().get(1).host()).isEmpty();
     }
@@ -122,8 +145,15 @@ class BrokerAddressRewriterTest {
     void controllerEndpointsInDescribeClusterAreNotTouched() {
         FakeEndpoints endpoints = new FakeEndpoints();
         DescribeClusterResponseData controllers = new DescribeClusterResponseData().setEndpointType((byte) 2);
-        controllers.brokers().add(new DescribeClusterResponseData.DescribeClusterBroker().setBrokerId(5).setHost("ctrl").setPort(9093));
-        assertThat(new BrokerAddressRewriter(endpoints).onResponse(ApiKeys.DESCRIBE_CLUSTER, (short) 1, controllers, new TestExchange())).isEqualTo(FilterResult.UNCHANGED);
+        controllers
+                .brokers()
+                .add(new DescribeClusterResponseData.DescribeClusterBroker()
+                        .setBrokerId(5)
+                        .setHost("ctrl")
+                        .setPort(9093));
+        assertThat(new BrokerAddressRewriter(endpoints)
+                        .onResponse(ApiKeys.DESCRIBE_CLUSTER, (short) 1, controllers, new TestExchange()))
+                .isEqualTo(FilterResult.UNCHANGED);
         assertThat(controllers.brokers().find(5).host()).isEqualTo("ctrl");
     }
 
@@ -133,12 +163,18 @@ class BrokerAddressRewriterTest {
         BrokerAddressRewriter rewriter = new BrokerAddressRewriter(endpoints);
         assertThat(rewriter.appliesTo(ApiKeys.FETCH, (short) 15)).isFalse();
         assertThat(rewriter.appliesTo(ApiKeys.FETCH, (short) 16)).isTrue();
-        assertThat(rewriter.onResponse(ApiKeys.FETCH, (short) 17, new FetchResponseData(), new TestExchange())).isEqualTo(FilterResult.UNCHANGED);
+        assertThat(rewriter.onResponse(ApiKeys.FETCH, (short) 17, new FetchResponseData(), new TestExchange()))
+                .isEqualTo(FilterResult.UNCHANGED);
 
         FetchResponseData moved = new FetchResponseData();
-        moved.nodeEndpoints().add(new FetchResponseData.NodeEndpoint().setNodeId(2).setHost("kafka-2").setPort(9092));
+        moved.nodeEndpoints()
+                .add(new FetchResponseData.NodeEndpoint()
+                        .setNodeId(2)
+                        .setHost("kafka-2")
+                        .setPort(9092));
         endpoints.ports.put(2, 30002);
-        assertThat(rewriter.onResponse(ApiKeys.FETCH, (short) 17, moved, new TestExchange())).isEqualTo(FilterResult.CHANGED);
+        assertThat(rewriter.onResponse(ApiKeys.FETCH, (short) 17, moved, new TestExchange()))
+                .isEqualTo(FilterResult.CHANGED);
         assertThat(moved.nodeEndpoints().find(2).port()).isEqualTo(30002);
     }
 }

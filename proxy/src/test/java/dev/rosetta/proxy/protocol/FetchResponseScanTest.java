@@ -29,29 +29,45 @@ class FetchResponseScanTest {
         FetchResponseData data = new FetchResponseData().setThrottleTimeMs(3).setSessionId(77);
         for (int t = 0; t < 1 + random.nextInt(3); t++) {
             FetchResponseData.FetchableTopicResponse topic = new FetchResponseData.FetchableTopicResponse()
-                    .setTopic(version < 13 ? "topic-" + t : "").setTopicId(version >= 13 ? Uuid.randomUuid() : Uuid.ZERO_UUID);
+                    .setTopic(version < 13 ? "topic-" + t : "")
+                    .setTopicId(version >= 13 ? Uuid.randomUuid() : Uuid.ZERO_UUID);
             for (int p = 0; p < 1 + random.nextInt(4); p++) {
-                FetchResponseData.PartitionData partition = new FetchResponseData.PartitionData().setPartitionIndex(p)
-                        .setHighWatermark(100).setLastStableOffset(90).setLogStartOffset(0);
+                FetchResponseData.PartitionData partition = new FetchResponseData.PartitionData()
+                        .setPartitionIndex(p)
+                        .setHighWatermark(100)
+                        .setLastStableOffset(90)
+                        .setLogStartOffset(0);
                 if (random.nextBoolean()) {
-                    partition.setRecords(MemoryRecords.withRecords(Compression.NONE,
-                            new SimpleRecord(("value-" + random.nextInt(1000)).repeat(1 + random.nextInt(50)).getBytes(StandardCharsets.UTF_8))));
+                    partition.setRecords(MemoryRecords.withRecords(
+                            Compression.NONE,
+                            new SimpleRecord(("value-" + random.nextInt(1000))
+                                    .repeat(1 + random.nextInt(50))
+                                    .getBytes(StandardCharsets.UTF_8))));
                 }
                 if (random.nextBoolean()) {
-                    partition.setAbortedTransactions(List.of(new FetchResponseData.AbortedTransaction().setProducerId(5).setFirstOffset(7)));
+                    partition.setAbortedTransactions(List.of(new FetchResponseData.AbortedTransaction()
+                            .setProducerId(5)
+                            .setFirstOffset(7)));
                 }
                 if (random.nextBoolean()) {
-                    partition.setDivergingEpoch(new FetchResponseData.EpochEndOffset().setEpoch(2).setEndOffset(40));
+                    partition.setDivergingEpoch(
+                            new FetchResponseData.EpochEndOffset().setEpoch(2).setEndOffset(40));
                 }
                 if (version >= 12 && random.nextBoolean()) {
-                    partition.setCurrentLeader(new FetchResponseData.LeaderIdAndEpoch().setLeaderId(1).setLeaderEpoch(4));
+                    partition.setCurrentLeader(new FetchResponseData.LeaderIdAndEpoch()
+                            .setLeaderId(1)
+                            .setLeaderEpoch(4));
                 }
                 topic.partitions().add(partition);
             }
             data.responses().add(topic);
         }
         if (withEndpoints) {
-            data.nodeEndpoints().add(new FetchResponseData.NodeEndpoint().setNodeId(1).setHost("kafka-1").setPort(9092));
+            data.nodeEndpoints()
+                    .add(new FetchResponseData.NodeEndpoint()
+                            .setNodeId(1)
+                            .setHost("kafka-1")
+                            .setPort(9092));
         }
         return data;
     }
@@ -62,10 +78,16 @@ class FetchResponseScanTest {
         Random random = new Random(version);
         for (int i = 0; i < 200; i++) {
             boolean withEndpoints = version >= 16 && random.nextBoolean();
-            ByteBuf frame = KafkaMessages.encodeResponse(UnpooledByteBufAllocator.DEFAULT, i, ApiKeys.FETCH, version, response(random, version, withEndpoints));
+            ByteBuf frame = KafkaMessages.encodeResponse(
+                    UnpooledByteBufAllocator.DEFAULT,
+                    i,
+                    ApiKeys.FETCH,
+                    version,
+                    response(random, version, withEndpoints));
             try {
                 assertThat(FetchResponseScan.hasTopLevelTag(frame, version, FetchResponseScan.NODE_ENDPOINTS_TAG))
-                        .as("v%d case %d", version, i).isEqualTo(withEndpoints);
+                        .as("v%d case %d", version, i)
+                        .isEqualTo(withEndpoints);
             } finally {
                 frame.release();
             }

@@ -26,10 +26,19 @@ class ProduceRequestsTest {
     }
 
     /** Serialises a request exactly as a client would: size prefix, header, body. */
-    static ByteBuf requestFrame(ApiKeys key, short version, int correlationId, String clientId, org.apache.kafka.common.protocol.ApiMessage body, boolean taggedHeaderField) {
+    static ByteBuf requestFrame(
+            ApiKeys key,
+            short version,
+            int correlationId,
+            String clientId,
+            org.apache.kafka.common.protocol.ApiMessage body,
+            boolean taggedHeaderField) {
         short headerVersion = key.requestHeaderVersion(version);
-        RequestHeaderData header = new RequestHeaderData().setRequestApiKey(key.id).setRequestApiVersion(version)
-                .setCorrelationId(correlationId).setClientId(clientId);
+        RequestHeaderData header = new RequestHeaderData()
+                .setRequestApiKey(key.id)
+                .setRequestApiVersion(version)
+                .setCorrelationId(correlationId)
+                .setClientId(clientId);
         if (taggedHeaderField && headerVersion >= 2) {
             header.unknownTaggedFields().add(new RawTaggedField(7, new byte[] {1, 2, 3}));
         }
@@ -45,7 +54,9 @@ class ProduceRequestsTest {
     @ParameterizedTest(name = "v{0} acks={1} transactionalId={2}")
     @MethodSource("versionsAndAcks")
     void acksIsReadFromEveryProduceVersion(short version, short acks, String transactionalId) {
-        ProduceRequestData body = new ProduceRequestData().setAcks(acks).setTimeoutMs(30_000)
+        ProduceRequestData body = new ProduceRequestData()
+                .setAcks(acks)
+                .setTimeoutMs(30_000)
                 .setTransactionalId(version >= 3 ? transactionalId : null);
         ByteBuf frame = requestFrame(ApiKeys.PRODUCE, version, 99, "client-1", body, true);
         assertThat(ProduceRequests.acks(frame, version)).isEqualTo(acks);

@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.util.ResourceLeakDetector;
@@ -54,7 +55,8 @@ public final class NettyLeakGuard implements BeforeAllCallback, AfterAllCallback
             return;
         }
         if (ResourceLeakDetector.getLevel() != ResourceLeakDetector.Level.PARANOID) {
-            throw new IllegalStateException("tests must run with -Dio.netty.leakDetection.level=paranoid (see the root pom's surefire.argLine)");
+            throw new IllegalStateException(
+                    "tests must run with -Dio.netty.leakDetection.level=paranoid (see the root pom's surefire.argLine)");
         }
         Logger logger = (Logger) LoggerFactory.getLogger(ResourceLeakDetector.class);
         AppenderBase<ILoggingEvent> appender = new AppenderBase<>() {

@@ -30,10 +30,16 @@ public final class TestProxy implements AutoCloseable {
     }
 
     public static TestProxy start(RosettaConfig base) {
-        RosettaConfig config = base
-                .withListener(new ListenerConfig("127.0.0.1", 0, 0, "127.0.0.1", base.listener().maxFrameBytes(), base.listener().tls()))
+        RosettaConfig config = base.withListener(new ListenerConfig(
+                        "127.0.0.1",
+                        0,
+                        0,
+                        "127.0.0.1",
+                        base.listener().maxFrameBytes(),
+                        base.listener().tls()))
                 .withAdmin(new AdminConfig(true, "127.0.0.1", 0, null));
-        return new TestProxy(new Sidecar(config).start(), String.join(",", base.upstream().bootstrapServers()));
+        return new TestProxy(
+                new Sidecar(config).start(), String.join(",", base.upstream().bootstrapServers()));
     }
 
     public Sidecar sidecar() {

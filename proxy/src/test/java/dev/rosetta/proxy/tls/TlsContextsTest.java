@@ -9,7 +9,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 
@@ -22,6 +21,7 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 
 import dev.rosetta.config.ClientTlsConfig;
+
 import io.netty.pkitesting.CertificateBuilder;
 import io.netty.pkitesting.X509Bundle;
 
@@ -39,8 +39,14 @@ class TlsContextsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        X509Bundle ca = new CertificateBuilder().subject("CN=Rosetta Registry Test CA").setIsCertificateAuthority(true).buildSelfSigned();
-        X509Bundle server = new CertificateBuilder().subject("CN=localhost").addSanDnsName("localhost").addSanIpAddress("127.0.0.1")
+        X509Bundle ca = new CertificateBuilder()
+                .subject("CN=Rosetta Registry Test CA")
+                .setIsCertificateAuthority(true)
+                .buildSelfSigned();
+        X509Bundle server = new CertificateBuilder()
+                .subject("CN=localhost")
+                .addSanDnsName("localhost")
+                .addSanIpAddress("127.0.0.1")
                 .buildIssuedBy(ca);
         caPem = Files.writeString(dir.resolve("registry-ca.pem"), ca.getCertificatePEM());
         SSLContext serverContext = SSLContext.getInstance("TLS");

@@ -46,6 +46,7 @@ import dev.rosetta.config.TranslatorsConfig;
 import dev.rosetta.proxy.Sidecar;
 import dev.rosetta.proxy.testing.Records;
 import dev.rosetta.translators.testing.ApicurioRegistry;
+
 import io.kroxylicious.testing.kafka.api.KafkaCluster;
 import io.kroxylicious.testing.kafka.common.BrokerCluster;
 import io.kroxylicious.testing.kafka.junit5ext.KafkaClusterExtension;
@@ -77,9 +78,13 @@ class ApicurioEndToEndTest {
 
     /** Consumers read v2, legacy-* clients read v1; produced records are stored as v2. */
     static RouteConfig route(String topic) {
-        return new RouteConfig(topic, "orders-value", null,
+        return new RouteConfig(
+                topic,
+                "orders-value",
+                null,
                 new ConsumeConfig(2, List.of(new ConsumeOverride("legacy-*", null, 1)), null),
-                ProduceConfig.of(2), FailurePolicy.DEFAULT);
+                ProduceConfig.of(2),
+                FailurePolicy.DEFAULT);
     }
 
     @BeforeAll
@@ -88,22 +93,30 @@ class ApicurioEndToEndTest {
         String v2Text = Files.readString(CONTRACTS.resolve("v2.avsc"));
         v1Id = APICURIO.register("orders-value", v1Text);
         // another subject in between: orders-value's ids are Apicurio's content ids, not 1 and 2
-        APICURIO.register("payments-value", "{\"type\":\"record\",\"name\":\"Payment\",\"fields\":[{\"name\":\"id\",\"type\":\"string\"}]}");
+        APICURIO.register(
+                "payments-value",
+                "{\"type\":\"record\",\"name\":\"Payment\",\"fields\":[{\"name\":\"id\",\"type\":\"string\"}]}");
         v2Id = APICURIO.register("orders-value", v2Text);
         assertThat(v2Id).isNotEqualTo(v1Id + 1);
         v1 = new Schema.Parser().parse(v1Text);
         v2 = new Schema.Parser().parse(v2Text);
 
-        RosettaConfig config = RosettaConfig.defaults(List.of(cluster.getBootstrapServers().split(",")))
-                .withListener(new ListenerConfig("127.0.0.1", 0, 0, "127.0.0.1", ListenerConfig.DEFAULT_MAX_FRAME_BYTES, null))
+        RosettaConfig config = RosettaConfig.defaults(
+                        List.of(cluster.getBootstrapServers().split(",")))
+                .withListener(new ListenerConfig(
+                        "127.0.0.1", 0, 0, "127.0.0.1", ListenerConfig.DEFAULT_MAX_FRAME_BYTES, null))
                 .withAdmin(new AdminConfig(true, "127.0.0.1", 0, null))
-                .withRegistry(new RegistryConfig(APICURIO.ccompatUrl(), null, null, null, Duration.ofSeconds(2), Duration.ofSeconds(5), null))
+                .withRegistry(new RegistryConfig(
+                        APICURIO.ccompatUrl(), null, null, null, Duration.ofSeconds(2), Duration.ofSeconds(5), null))
                 .withTranslators(new TranslatorsConfig(TRANSLATORS))
                 .withRoutes(List.of(route("orders"), route("orders-via-proxy")));
         sidecar = new Sidecar(config).start();
-        try (Admin admin = Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, cluster.getBootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic("orders", 2, (short) 1), new NewTopic("orders-via-proxy", 1, (short) 1)))
-                    .all().get(30, TimeUnit.SECONDS);
+        try (Admin admin =
+                Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, cluster.getBootstrapServers()))) {
+            admin.createTopics(List.of(
+                            new NewTopic("orders", 2, (short) 1), new NewTopic("orders-via-proxy", 1, (short) 1)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         }
     }
 
@@ -141,7 +154,8 @@ class ApicurioEndToEndTest {
     static void produce(String bootstrap, String clientId, String topic, int count) throws Exception {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(client(bootstrap, clientId))) {
             for (int i = 0; i < count; i++) {
-                producer.send(new ProducerRecord<>(topic, ("k" + i).getBytes(StandardCharsets.UTF_8), orderV1("o" + i, 100 + i)));
+                producer.send(new ProducerRecord<>(
+                        topic, ("k" + i).getBytes(StandardCharsets.UTF_8), orderV1("o" + i, 100 + i)));
             }
             producer.flush();
         }
@@ -161,8 +175,11 @@ class ApicurioEndToEndTest {
             assertThat(error(r)).isNull();
             assertThat(Avro.schemaId(r.value())).isEqualTo(v2Id);
         });
-        GenericRecord o7 = modern.stream().map(r -> Avro.read(r.value(), v2))
-                .filter(r -> r.get("id").toString().equals("o7")).findFirst().orElseThrow();
+        GenericRecord o7 = modern.stream()
+                .map(r -> Avro.read(r.value(), v2))
+                .filter(r -> r.get("id").toString().equals("o7"))
+                .findFirst()
+                .orElseThrow();
         assertThat(o7.get("amountCents")).isEqualTo(107);
         assertThat(o7.get("currency").toString()).isEqualTo("EUR");
         assertThat(o7.get("customer").toString()).isEqualTo("c-o7");
@@ -170,7 +187,8 @@ class ApicurioEndToEndTest {
         // legacy-* reads v1: the stored v1 bytes, untouched
         List<ConsumerRecord<byte[], byte[]>> legacy = readThroughSidecar("orders", "legacy-billing", 50);
         assertThat(legacy).hasSize(50).allSatisfy(r -> assertThat(error(r)).isNull());
-        List<byte[]> produced = IntStream.range(0, 50).mapToObj(i -> orderV1("o" + i, 100 + i)).toList();
+        List<byte[]> produced =
+                IntStream.range(0, 50).mapToObj(i -> orderV1("o" + i, 100 + i)).toList();
         assertThat(legacy).extracting(ConsumerRecord::value).containsExactlyInAnyOrderElementsOf(produced);
     }
 
@@ -179,9 +197,11 @@ class ApicurioEndToEndTest {
         produce(sidecar.proxy().bootstrapServers(), "legacy-checkout", "orders-via-proxy", 20);
 
         // on the broker: v2 under Apicurio's v2 id (upcast on produce)
-        List<ConsumerRecord<byte[], byte[]>> stored = Records.readAll(client(cluster.getBootstrapServers(), "auditor"),
-                "orders-via-proxy", 20, TIMEOUT);
-        assertThat(stored).hasSize(20).allSatisfy(r -> assertThat(Avro.schemaId(r.value())).isEqualTo(v2Id));
+        List<ConsumerRecord<byte[], byte[]>> stored =
+                Records.readAll(client(cluster.getBootstrapServers(), "auditor"), "orders-via-proxy", 20, TIMEOUT);
+        assertThat(stored)
+                .hasSize(20)
+                .allSatisfy(r -> assertThat(Avro.schemaId(r.value())).isEqualTo(v2Id));
         assertThat(Avro.read(stored.get(3).value(), v2).get("amountCents")).isEqualTo(103);
 
         // a legacy consumer gets v1 back (downcast: the example's rename amountCents -> amount), byte for byte
@@ -195,8 +215,11 @@ class ApicurioEndToEndTest {
                 .allSatisfy(r -> assertThat(Avro.schemaId(r.value())).isEqualTo(v2Id));
 
         // the sidecar's readiness reflects Apicurio being up
-        HttpResponse<String> ready = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(sidecar.admin().baseUrl() + "/readyz")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> ready = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(sidecar.admin().baseUrl() + "/readyz"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
     }
 }

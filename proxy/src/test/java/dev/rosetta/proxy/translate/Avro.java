@@ -29,6 +29,7 @@ final class Avro {
     static final String KEY_V1 = """
             {"type":"record","name":"OrderKey","namespace":"demo","fields":[
               {"name":"id","type":"string"}]}""";
+
     static final String KEY_V2 = """
             {"type":"record","name":"OrderKey","namespace":"demo","fields":[
               {"name":"id","type":"string"},
@@ -38,8 +39,7 @@ final class Avro {
     static final Schema SCHEMA_V1 = new Schema.Parser().parse(V1);
     static final Schema SCHEMA_V2 = new Schema.Parser().parse(V2);
 
-    private Avro() {
-    }
+    private Avro() {}
 
     static byte[] v1(int schemaId, String id, int amount) {
         GenericRecord r = new GenericData.Record(SCHEMA_V1);

@@ -16,9 +16,9 @@ import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.record.CompressionType;
+import org.apache.kafka.common.record.ControlRecordType;
 import org.apache.kafka.common.record.DefaultRecordBatch;
 import org.apache.kafka.common.record.EndTransactionMarker;
-import org.apache.kafka.common.record.ControlRecordType;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.MemoryRecordsBuilder;
 import org.apache.kafka.common.record.MutableRecordBatch;
@@ -75,8 +75,7 @@ class BatchCodecTest {
     // ---------------------------------------------------------------- building test batches
 
     /** A record to put in a test batch; key, value and header values may be null. */
-    record Spec(long offset, long timestamp, byte[] key, byte[] value, Header[] headers) {
-    }
+    record Spec(long offset, long timestamp, byte[] key, byte[] value, Header[] headers) {}
 
     static List<Spec> mixedRecords(int n, int valueSize, Random random) {
         List<Spec> specs = new ArrayList<>();
@@ -92,11 +91,16 @@ class BatchCodecTest {
             Header[] headers = switch (i % 4) {
                 case 0 -> new Header[0];
                 case 1 -> new Header[] {new RecordHeader("trace", ("t" + i).getBytes(StandardCharsets.UTF_8))};
-                case 2 -> new Header[] {new RecordHeader("a", new byte[] {(byte) i}), new RecordHeader("a", (byte[]) null),
-                        new RecordHeader("ünï", new byte[0])};
+                case 2 ->
+                    new Header[] {
+                        new RecordHeader("a", new byte[] {(byte) i}),
+                        new RecordHeader("a", (byte[]) null),
+                        new RecordHeader("ünï", new byte[0])
+                    };
                 default -> new Header[] {new RecordHeader("random", bytes(random, 1 + random.nextInt(40)))};
             };
-            specs.add(new Spec(BASE_OFFSET + i, T0 + (i * 37L) % 1000 - 300, key, value, headers)); // timestamps not monotonic
+            specs.add(new Spec(
+                    BASE_OFFSET + i, T0 + (i * 37L) % 1000 - 300, key, value, headers)); // timestamps not monotonic
         }
         return specs;
     }
@@ -112,19 +116,33 @@ class BatchCodecTest {
     }
 
     /** One batch as Kafka's producer-side builder writes it (transactional, idempotent, with a leader epoch). */
-    static ByteBuffer build(CompressionType type, Stamping stamping, boolean transactional, List<Spec> specs, long deleteHorizonMs) {
+    static ByteBuffer build(
+            CompressionType type, Stamping stamping, boolean transactional, List<Spec> specs, long deleteHorizonMs) {
         ByteBufferOutputStream out = new ByteBufferOutputStream(1024);
-        TimestampType timestampType = stamping == Stamping.LOG_APPEND_TIME_BUILT ? TimestampType.LOG_APPEND_TIME : TimestampType.CREATE_TIME;
+        TimestampType timestampType =
+                stamping == Stamping.LOG_APPEND_TIME_BUILT ? TimestampType.LOG_APPEND_TIME : TimestampType.CREATE_TIME;
         long logAppendTime = stamping == Stamping.LOG_APPEND_TIME_BUILT ? LOG_APPEND : RecordBatch.NO_TIMESTAMP;
-        MemoryRecordsBuilder builder = new MemoryRecordsBuilder(out, RecordBatch.MAGIC_VALUE_V2, Compression.of(type).build(),
-                timestampType, specs.get(0).offset(), logAppendTime, transactional ? PRODUCER_ID : RecordBatch.NO_PRODUCER_ID,
-                transactional ? EPOCH : RecordBatch.NO_PRODUCER_EPOCH, transactional ? BASE_SEQUENCE : RecordBatch.NO_SEQUENCE,
-                transactional, false, LEADER_EPOCH, Integer.MAX_VALUE, deleteHorizonMs);
+        MemoryRecordsBuilder builder = new MemoryRecordsBuilder(
+                out,
+                RecordBatch.MAGIC_VALUE_V2,
+                Compression.of(type).build(),
+                timestampType,
+                specs.get(0).offset(),
+                logAppendTime,
+                transactional ? PRODUCER_ID : RecordBatch.NO_PRODUCER_ID,
+                transactional ? EPOCH : RecordBatch.NO_PRODUCER_EPOCH,
+                transactional ? BASE_SEQUENCE : RecordBatch.NO_SEQUENCE,
+                transactional,
+                false,
+                LEADER_EPOCH,
+                Integer.MAX_VALUE,
+                deleteHorizonMs);
         for (Spec s : specs) {
             builder.appendWithOffset(s.offset(), s.timestamp(), s.key(), s.value(), s.headers());
         }
         ByteBuffer buffer = builder.build().buffer();
-        ByteBuffer copy = ByteBuffer.allocate(buffer.remaining()).put(buffer.duplicate()).flip();
+        ByteBuffer copy =
+                ByteBuffer.allocate(buffer.remaining()).put(buffer.duplicate()).flip();
         if (stamping == Stamping.LOG_APPEND_TIME_BROKER) {
             onlyBatch(copy).setMaxTimestamp(TimestampType.LOG_APPEND_TIME, LOG_APPEND);
         }
@@ -132,7 +150,8 @@ class BatchCodecTest {
     }
 
     static MutableRecordBatch onlyBatch(ByteBuffer buffer) {
-        Iterator<MutableRecordBatch> it = MemoryRecords.readableRecords(buffer.duplicate()).batches().iterator();
+        Iterator<MutableRecordBatch> it =
+                MemoryRecords.readableRecords(buffer.duplicate()).batches().iterator();
         assertThat(it.hasNext()).isTrue();
         MutableRecordBatch batch = it.next();
         assertThat(it.hasNext()).as("exactly one batch").isFalse();
@@ -149,16 +168,30 @@ class BatchCodecTest {
     /** Today's rebuild (PartitionRewriter): MemoryRecordsBuilder, then last offset and max timestamp patched back. */
     static ByteBuffer kafkaRebuild(RecordBatch batch, List<Record> records, List<ByteBuffer> values) {
         ByteBufferOutputStream out = new ByteBufferOutputStream(512);
-        long logAppendTime = batch.timestampType() == TimestampType.LOG_APPEND_TIME ? batch.maxTimestamp() : RecordBatch.NO_TIMESTAMP;
-        MemoryRecordsBuilder builder = new MemoryRecordsBuilder(out, batch.magic(), Compression.of(batch.compressionType()).build(),
-                batch.timestampType(), batch.baseOffset(), logAppendTime, batch.producerId(), batch.producerEpoch(),
-                batch.baseSequence(), batch.isTransactional(), false, batch.partitionLeaderEpoch(), Integer.MAX_VALUE);
+        long logAppendTime = batch.timestampType() == TimestampType.LOG_APPEND_TIME
+                ? batch.maxTimestamp()
+                : RecordBatch.NO_TIMESTAMP;
+        MemoryRecordsBuilder builder = new MemoryRecordsBuilder(
+                out,
+                batch.magic(),
+                Compression.of(batch.compressionType()).build(),
+                batch.timestampType(),
+                batch.baseOffset(),
+                logAppendTime,
+                batch.producerId(),
+                batch.producerEpoch(),
+                batch.baseSequence(),
+                batch.isTransactional(),
+                false,
+                batch.partitionLeaderEpoch(),
+                Integer.MAX_VALUE);
         for (int i = 0; i < records.size(); i++) {
             Record r = records.get(i);
             builder.appendWithOffset(r.offset(), r.timestamp(), r.key(), values.get(i), r.headers());
         }
         ByteBuffer built = builder.build().buffer();
-        ByteBuffer copy = ByteBuffer.allocate(built.remaining()).put(built.duplicate()).flip();
+        ByteBuffer copy =
+                ByteBuffer.allocate(built.remaining()).put(built.duplicate()).flip();
         copy.putInt(DefaultRecordBatch.LAST_OFFSET_DELTA_OFFSET, (int) (batch.lastOffset() - batch.baseOffset()));
         copy.putLong(35, batch.maxTimestamp());
         copy.putInt(DefaultRecordBatch.CRC_OFFSET, (int) Crc32C.compute(copy, 21, copy.limit() - 21));
@@ -249,7 +282,8 @@ class BatchCodecTest {
         }
         if (!expected.isEmpty() && original.deleteHorizonMs().isEmpty()) {
             // the base timestamp MemoryRecordsBuilder writes: the first record's timestamp as given
-            assertThat(((DefaultRecordBatch) batch).baseTimestamp()).isEqualTo(expected.get(0).timestamp());
+            assertThat(((DefaultRecordBatch) batch).baseTimestamp())
+                    .isEqualTo(expected.get(0).timestamp());
         }
         return rebuilt;
     }
@@ -290,8 +324,12 @@ class BatchCodecTest {
                 assertThat(ours).as("%s, %d records", type, n).isEqualTo(kafka);
             } else {
                 // other codecs go through Kafka's own streams; whatever their bytes, the header is the same
-                assertThat(ours.duplicate().limit(DefaultRecordBatch.RECORD_BATCH_OVERHEAD).position(21 + 2))
-                        .isEqualTo(kafka.duplicate().limit(DefaultRecordBatch.RECORD_BATCH_OVERHEAD).position(21 + 2));
+                assertThat(ours.duplicate()
+                                .limit(DefaultRecordBatch.RECORD_BATCH_OVERHEAD)
+                                .position(21 + 2))
+                        .isEqualTo(kafka.duplicate()
+                                .limit(DefaultRecordBatch.RECORD_BATCH_OVERHEAD)
+                                .position(21 + 2));
             }
         }
     }
@@ -301,8 +339,12 @@ class BatchCodecTest {
     void compactedBatchKeepsItsLastOffsetAndMaxTimestamp(CompressionType type) {
         List<Spec> specs = new ArrayList<>();
         for (long offset : new long[] {10, 13, 19}) {
-            specs.add(new Spec(offset, T0 + offset, ("k" + offset).getBytes(StandardCharsets.UTF_8),
-                    ("v" + offset).getBytes(StandardCharsets.UTF_8), new Header[] {new RecordHeader("h", new byte[] {(byte) offset})}));
+            specs.add(new Spec(
+                    offset,
+                    T0 + offset,
+                    ("k" + offset).getBytes(StandardCharsets.UTF_8),
+                    ("v" + offset).getBytes(StandardCharsets.UTF_8),
+                    new Header[] {new RecordHeader("h", new byte[] {(byte) offset})}));
         }
         ByteBuffer original = build(type, Stamping.CREATE_TIME, true, specs);
         // what compaction leaves: the header still spans offsets 10..39 and names the removed record's timestamp
@@ -343,18 +385,22 @@ class BatchCodecTest {
         List<Spec> specs = mixedRecords(30, 50, new Random(3));
         ByteBuffer original = build(type, Stamping.CREATE_TIME, true, specs);
         for (int keepEvery : new int[] {3, 0}) {
-            MemoryRecords.FilterResult result = MemoryRecords.readableRecords(original.duplicate()).filterTo(
-                    new MemoryRecords.RecordFilter(0, 0) {
-                        @Override
-                        protected BatchRetentionResult checkBatchRetention(RecordBatch batch) {
-                            return new BatchRetentionResult(BatchRetention.RETAIN_EMPTY, false);
-                        }
+            MemoryRecords.FilterResult result = MemoryRecords.readableRecords(original.duplicate())
+                    .filterTo(
+                            new MemoryRecords.RecordFilter(0, 0) {
+                                @Override
+                                protected BatchRetentionResult checkBatchRetention(RecordBatch batch) {
+                                    return new BatchRetentionResult(BatchRetention.RETAIN_EMPTY, false);
+                                }
 
-                        @Override
-                        protected boolean shouldRetainRecord(RecordBatch batch, Record record) {
-                            return keepEvery > 0 && (record.offset() - BASE_OFFSET) % keepEvery == 1;
-                        }
-                    }, ByteBuffer.allocate(original.remaining() * 2), BufferSupplier.NO_CACHING, Integer.MAX_VALUE);
+                                @Override
+                                protected boolean shouldRetainRecord(RecordBatch batch, Record record) {
+                                    return keepEvery > 0 && (record.offset() - BASE_OFFSET) % keepEvery == 1;
+                                }
+                            },
+                            ByteBuffer.allocate(original.remaining() * 2),
+                            BufferSupplier.NO_CACHING,
+                            Integer.MAX_VALUE);
             ByteBuffer filtered = result.outputBuffer().flip();
             RecordBatch batch = onlyBatch(filtered);
             assertThat(batch.lastOffset()).isEqualTo(BASE_OFFSET + 29);
@@ -373,8 +419,19 @@ class BatchCodecTest {
     @EnumSource(CompressionType.class)
     void emptyBatchesWrittenByKafka(CompressionType type) {
         ByteBuffer empty = ByteBuffer.allocate(DefaultRecordBatch.RECORD_BATCH_OVERHEAD);
-        DefaultRecordBatch.writeEmptyHeader(empty, RecordBatch.MAGIC_VALUE_V2, PRODUCER_ID, EPOCH, BASE_SEQUENCE, BASE_OFFSET,
-                BASE_OFFSET + 5, LEADER_EPOCH, TimestampType.CREATE_TIME, T0, true, false);
+        DefaultRecordBatch.writeEmptyHeader(
+                empty,
+                RecordBatch.MAGIC_VALUE_V2,
+                PRODUCER_ID,
+                EPOCH,
+                BASE_SEQUENCE,
+                BASE_OFFSET,
+                BASE_OFFSET + 5,
+                LEADER_EPOCH,
+                TimestampType.CREATE_TIME,
+                T0,
+                true,
+                false);
         empty.flip();
         BatchCodec codec = new BatchCodec();
         assertThat(codec.read(onlyBatch(empty))).isEmpty();
@@ -383,7 +440,8 @@ class BatchCodecTest {
         assertSameBatchFields(rebuilt, onlyBatch(empty));
         assertThat(rebuilt.countOrNull()).isZero();
         // Kafka writes no base timestamp into an empty batch (-1); with no first record, the original's is kept
-        assertThat(((DefaultRecordBatch) rebuilt).baseTimestamp()).isEqualTo(((DefaultRecordBatch) onlyBatch(empty)).baseTimestamp());
+        assertThat(((DefaultRecordBatch) rebuilt).baseTimestamp())
+                .isEqualTo(((DefaultRecordBatch) onlyBatch(empty)).baseTimestamp());
 
         // a compressed batch emptied by a rebuild: a valid empty stream in its own codec
         ByteBuffer full = build(type, Stamping.CREATE_TIME, true, mixedRecords(5, 30, new Random(1)));
@@ -424,8 +482,12 @@ class BatchCodecTest {
                 CompressionType type = types[(round + s) % types.length];
                 List<Spec> specs = mixedRecords(sizes[s], 120, random);
                 if (s % 2 == 1) { // incompressible values: LZ4 stores such blocks as they are
-                    specs.replaceAll(spec -> new Spec(spec.offset(), spec.timestamp(), spec.key(),
-                            bytes(random, 700 + random.nextInt(300)), spec.headers()));
+                    specs.replaceAll(spec -> new Spec(
+                            spec.offset(),
+                            spec.timestamp(),
+                            spec.key(),
+                            bytes(random, 700 + random.nextInt(300)),
+                            spec.headers()));
                 }
                 ByteBuffer original = build(type, Stamping.CREATE_TIME, true, specs);
                 ByteBuffer rebuilt = readRebuildAndCheck(codec, original);
@@ -456,7 +518,8 @@ class BatchCodecTest {
         for (boolean incompressible : new boolean[] {false, true, false}) {
             List<Spec> specs = mixedRecords(400, 500, random);
             if (incompressible) {
-                specs.replaceAll(spec -> new Spec(spec.offset(), spec.timestamp(), spec.key(), bytes(random, 1000), spec.headers()));
+                specs.replaceAll(spec ->
+                        new Spec(spec.offset(), spec.timestamp(), spec.key(), bytes(random, 1000), spec.headers()));
             }
             ByteBuffer original = build(CompressionType.LZ4, Stamping.CREATE_TIME, true, specs);
             MutableRecordBatch batch = onlyBatch(original);
@@ -497,7 +560,8 @@ class BatchCodecTest {
                 assertThat(r.value().array()).isSameAs(plain.array());
             }
         }
-        ByteBuffer compressed = build(CompressionType.LZ4, Stamping.CREATE_TIME, true, mixedRecords(10, 30, new Random(1)));
+        ByteBuffer compressed =
+                build(CompressionType.LZ4, Stamping.CREATE_TIME, true, mixedRecords(10, 30, new Random(1)));
         List<Record> read = codec.read(onlyBatch(compressed));
         byte[] shared = read.get(0).value().array();
         assertThat(read).allSatisfy(r -> {
@@ -516,13 +580,16 @@ class BatchCodecTest {
     /** Values are read from position to limit and left as they were; given headers replace the record's. */
     @Test
     void valuesAreNotConsumedAndHeadersReplaceTheRecords() {
-        ByteBuffer original = build(CompressionType.ZSTD, Stamping.CREATE_TIME, true, mixedRecords(3, 20, new Random(2)));
+        ByteBuffer original =
+                build(CompressionType.ZSTD, Stamping.CREATE_TIME, true, mixedRecords(3, 20, new Random(2)));
         BatchCodec codec = new BatchCodec();
         RecordBatch batch = onlyBatch(original);
         List<Record> read = codec.read(batch);
         ByteBuffer shared = ByteBuffer.wrap("xxHELLOyy".getBytes(StandardCharsets.UTF_8), 2, 5);
         List<ByteBuffer> values = Arrays.asList(shared, null, shared.slice());
-        List<Header[]> headers = Arrays.asList(new Header[0], null, new Header[] {new RecordHeader("new", "1".getBytes(StandardCharsets.UTF_8))});
+        List<Header[]> headers = Arrays.asList(new Header[0], null, new Header[] {
+            new RecordHeader("new", "1".getBytes(StandardCharsets.UTF_8))
+        });
         List<Record> after = kafkaRecords(onlyBatch(codec.rebuild(batch, read, values, headers)));
         assertThat(shared.position()).isEqualTo(2);
         assertThat(after.get(0).value()).isEqualTo(ByteBuffer.wrap("HELLO".getBytes(StandardCharsets.UTF_8)));
@@ -550,28 +617,44 @@ class BatchCodecTest {
 
     @Test
     void refusesWhatItCannotRebuildFaithfully() {
-        ByteBuffer original = build(CompressionType.LZ4, Stamping.CREATE_TIME, true, mixedRecords(4, 20, new Random(6)));
+        ByteBuffer original =
+                build(CompressionType.LZ4, Stamping.CREATE_TIME, true, mixedRecords(4, 20, new Random(6)));
         BatchCodec codec = new BatchCodec();
         RecordBatch batch = onlyBatch(original);
         List<Record> read = codec.read(batch);
         List<ByteBuffer> values = new ArrayList<>();
         read.forEach(r -> values.add(r.value()));
         assertThatThrownBy(() -> codec.rebuild(batch, List.of(read.get(1), read.get(0)), values.subList(0, 2), null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("out of order");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("out of order");
         assertThatThrownBy(() -> codec.rebuild(batch, read, values.subList(0, 2), null))
                 .isInstanceOf(IllegalArgumentException.class);
-        ByteBuffer other = build(CompressionType.LZ4, Stamping.CREATE_TIME, true,
+        ByteBuffer other = build(
+                CompressionType.LZ4,
+                Stamping.CREATE_TIME,
+                true,
                 List.of(new Spec(BASE_OFFSET + 2, T0, null, null, new Header[0])));
         assertThatThrownBy(() -> codec.rebuild(onlyBatch(other), read.subList(3, 4), values.subList(3, 4), null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("outside");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("outside");
 
-        MemoryRecords marker = MemoryRecords.withEndTransactionMarker(BASE_OFFSET, T0, LEADER_EPOCH, PRODUCER_ID, EPOCH,
+        MemoryRecords marker = MemoryRecords.withEndTransactionMarker(
+                BASE_OFFSET,
+                T0,
+                LEADER_EPOCH,
+                PRODUCER_ID,
+                EPOCH,
                 new EndTransactionMarker(ControlRecordType.COMMIT, 1));
         RecordBatch control = marker.batches().iterator().next();
         assertThatThrownBy(() -> codec.read(control)).isInstanceOf(IllegalArgumentException.class);
-        MemoryRecords v1 = MemoryRecords.withRecords(RecordBatch.MAGIC_VALUE_V1, 0L, Compression.NONE, TimestampType.CREATE_TIME,
+        MemoryRecords v1 = MemoryRecords.withRecords(
+                RecordBatch.MAGIC_VALUE_V1,
+                0L,
+                Compression.NONE,
+                TimestampType.CREATE_TIME,
                 new SimpleRecord(T0, "k".getBytes(StandardCharsets.UTF_8), "v".getBytes(StandardCharsets.UTF_8)));
-        assertThatThrownBy(() -> codec.read(v1.batches().iterator().next())).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> codec.read(v1.batches().iterator().next()))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     /**
@@ -590,7 +673,9 @@ class BatchCodecTest {
         int errors = 0;
         for (int cut = 1; cut <= section; cut++) {
             ByteBuffer truncated = ByteBuffer.allocate(original.remaining() - cut);
-            truncated.put(original.duplicate().limit(original.remaining() - cut)).flip();
+            truncated
+                    .put(original.duplicate().limit(original.remaining() - cut))
+                    .flip();
             truncated.putInt(8, truncated.remaining() - 12); // batch length
             RecordBatch batch = onlyBatch(truncated);
             try {
@@ -617,7 +702,9 @@ class BatchCodecTest {
         for (int count : new int[] {19, 21, 1000, Integer.MAX_VALUE, -1}) {
             ByteBuffer patched = copy(original);
             patched.putInt(DefaultRecordBatch.RECORDS_COUNT_OFFSET, count);
-            assertThatThrownBy(() -> codec.read(onlyBatch(patched))).as("count %d", count).isInstanceOf(KafkaException.class);
+            assertThatThrownBy(() -> codec.read(onlyBatch(patched)))
+                    .as("count %d", count)
+                    .isInstanceOf(KafkaException.class);
         }
         // random bytes in the records section, or flipped bits
         Random random = new Random(10);
@@ -634,7 +721,8 @@ class BatchCodecTest {
             }
             try {
                 List<Record> read = codec.read(onlyBatch(patched));
-                assertThat(read).hasSize(20); // a flipped bit inside a key or value goes unnoticed (no CRC check on read)
+                assertThat(read)
+                        .hasSize(20); // a flipped bit inside a key or value goes unnoticed (no CRC check on read)
             } catch (KafkaException expected) {
                 // fine
             }
@@ -650,8 +738,10 @@ class BatchCodecTest {
         Random random = new Random(12);
         List<Spec> big = mixedRecords(9_500, 1000, random);
         readRebuildAndCheck(codec, build(CompressionType.LZ4, Stamping.CREATE_TIME, true, big));
-        readRebuildAndCheck(codec, build(CompressionType.LZ4, Stamping.CREATE_TIME, true, mixedRecords(10, 100, random)));
-        readRebuildAndCheck(codec, build(CompressionType.GZIP, Stamping.CREATE_TIME, true, mixedRecords(10, 100, random)));
+        readRebuildAndCheck(
+                codec, build(CompressionType.LZ4, Stamping.CREATE_TIME, true, mixedRecords(10, 100, random)));
+        readRebuildAndCheck(
+                codec, build(CompressionType.GZIP, Stamping.CREATE_TIME, true, mixedRecords(10, 100, random)));
     }
 
     // ---------------------------------------------------------------- LZ4 frame inspection
@@ -672,7 +762,10 @@ class BatchCodecTest {
 
     /** The blocks of a batch's LZ4 frame: compressed size, or minus the size of a block stored raw. */
     static List<Integer> lz4Blocks(ByteBuffer batch) {
-        ByteBuffer frame = batch.duplicate().position(DefaultRecordBatch.RECORD_BATCH_OVERHEAD).slice().order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer frame = batch.duplicate()
+                .position(DefaultRecordBatch.RECORD_BATCH_OVERHEAD)
+                .slice()
+                .order(ByteOrder.LITTLE_ENDIAN);
         assertThat(frame.getInt(0)).isEqualTo(0x184D2204);
         assertThat(frame.get(4)).isEqualTo((byte) 0x60);
         assertThat(frame.get(5)).isEqualTo((byte) 0x40);

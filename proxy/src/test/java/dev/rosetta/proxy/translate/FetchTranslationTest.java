@@ -33,6 +33,7 @@ import dev.rosetta.config.RouteConfig.FailurePolicy;
 import dev.rosetta.config.routing.RouteTable;
 import dev.rosetta.proxy.net.ProxyServer;
 import dev.rosetta.proxy.testing.Records;
+
 import io.kroxylicious.testing.kafka.api.KafkaCluster;
 import io.kroxylicious.testing.kafka.common.BrokerCluster;
 import io.kroxylicious.testing.kafka.junit5ext.KafkaClusterExtension;
@@ -84,15 +85,26 @@ class FetchTranslationTest {
 
     /** Consumers read v2 by default; client ids matching legacy-* read v1. Every test topic carries the orders contract. */
     private static RouteConfig route(String topic) {
-        return new RouteConfig(topic, "orders-value", null,
-                new ConsumeConfig(2, List.of(new ConsumeOverride("legacy-*", null, 1)), null), null, FailurePolicy.DEFAULT);
+        return new RouteConfig(
+                topic,
+                "orders-value",
+                null,
+                new ConsumeConfig(2, List.of(new ConsumeOverride("legacy-*", null, 1)), null),
+                null,
+                FailurePolicy.DEFAULT);
     }
 
     private static Map<String, Object> consumer(String clientId, boolean direct) {
         Map<String, Object> config = new java.util.HashMap<>();
-        config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, direct ? cluster.getBootstrapServers() : proxy.bootstrapServers());
-        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, org.apache.kafka.common.serialization.ByteArrayDeserializer.class);
-        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, org.apache.kafka.common.serialization.ByteArrayDeserializer.class);
+        config.put(
+                CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
+                direct ? cluster.getBootstrapServers() : proxy.bootstrapServers());
+        config.put(
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                org.apache.kafka.common.serialization.ByteArrayDeserializer.class);
+        config.put(
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                org.apache.kafka.common.serialization.ByteArrayDeserializer.class);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
         return config;
@@ -101,8 +113,12 @@ class FetchTranslationTest {
     private static Map<String, Object> producer(String compression) {
         Map<String, Object> config = new java.util.HashMap<>();
         config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, cluster.getBootstrapServers());
-        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, org.apache.kafka.common.serialization.ByteArraySerializer.class);
-        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, org.apache.kafka.common.serialization.ByteArraySerializer.class);
+        config.put(
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                org.apache.kafka.common.serialization.ByteArraySerializer.class);
+        config.put(
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                org.apache.kafka.common.serialization.ByteArraySerializer.class);
         config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression);
         config.put(ProducerConfig.LINGER_MS_CONFIG, 10);
         return config;
@@ -110,14 +126,22 @@ class FetchTranslationTest {
 
     /** 60 v1 records then 40 v2 records, keyed, with a header, written straight to the broker (no retention: the timestamps are of 2023). */
     private static List<byte[]> produceMixed(String topic, String compression) throws Exception {
-        admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1).configs(Map.of("retention.ms", "-1")))).all().get(30, TimeUnit.SECONDS);
+        admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1).configs(Map.of("retention.ms", "-1"))))
+                .all()
+                .get(30, TimeUnit.SECONDS);
         List<byte[]> values = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producer(compression))) {
             for (int i = 0; i < 100; i++) {
-                byte[] value = i < 60 ? Avro.v1(v1Id, "order-" + i, i * 100) : Avro.v2(v2Id, "order-" + i, i * 100, "USD");
+                byte[] value =
+                        i < 60 ? Avro.v1(v1Id, "order-" + i, i * 100) : Avro.v2(v2Id, "order-" + i, i * 100, "USD");
                 values.add(value);
-                ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, i % 2, 1_700_000_000_000L + i,
-                        ("key-" + i).getBytes(StandardCharsets.UTF_8), value, List.<Header>of(new RecordHeader("trace", new byte[] {(byte) i})));
+                ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(
+                        topic,
+                        i % 2,
+                        1_700_000_000_000L + i,
+                        ("key-" + i).getBytes(StandardCharsets.UTF_8),
+                        value,
+                        List.<Header>of(new RecordHeader("trace", new byte[] {(byte) i})));
                 producer.send(record);
             }
             producer.flush();
@@ -125,7 +149,8 @@ class FetchTranslationTest {
         return values;
     }
 
-    private static List<ConsumerRecord<byte[], byte[]>> read(String topic, String clientId, boolean direct, int expected) {
+    private static List<ConsumerRecord<byte[], byte[]>> read(
+            String topic, String clientId, boolean direct, int expected) {
         return Records.readAll(consumer(clientId, direct), topic, expected, TIMEOUT);
     }
 
@@ -135,8 +160,13 @@ class FetchTranslationTest {
 
     @Test
     void keysAreTranslatedWithTheirValuesToEachConsumersVersion() throws Exception {
-        routes.set(RouteTable.of(List.of(new RouteConfig("keyed", "orders-value", RouteConfig.KeyRoute.of("orders-key"),
-                new ConsumeConfig(2, List.of(new ConsumeOverride("legacy-*", null, 1)), null), null, FailurePolicy.DEFAULT))));
+        routes.set(RouteTable.of(List.of(new RouteConfig(
+                "keyed",
+                "orders-value",
+                RouteConfig.KeyRoute.of("orders-key"),
+                new ConsumeConfig(2, List.of(new ConsumeOverride("legacy-*", null, 1)), null),
+                null,
+                FailurePolicy.DEFAULT))));
         admin.createTopics(List.of(new NewTopic("keyed", 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
         List<byte[]> keys = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producer("snappy"))) {
@@ -162,8 +192,11 @@ class FetchTranslationTest {
             int i = (Integer) Avro.read(r.value(), Avro.SCHEMA_V1).get("amount");
             assertThat(r.key()).isEqualTo(keys.get(i));
         });
-        assertThat(meters.find("rosetta.records.keys.translated").tags("topic", "keyed", "from_version", "1", "to_version", "2")
-                .counter().count()).isEqualTo(40);
+        assertThat(meters.find("rosetta.records.keys.translated")
+                        .tags("topic", "keyed", "from_version", "1", "to_version", "2")
+                        .counter()
+                        .count())
+                .isEqualTo(40);
     }
 
     @Test
@@ -187,7 +220,8 @@ class FetchTranslationTest {
         for (ConsumerRecord<byte[], byte[]> r : modern) {
             int i = index(r);
             assertThat(Avro.schemaId(r.value())).isEqualTo(v2Id);
-            assertThat(Avro.read(r.value(), Avro.SCHEMA_V2).get("currency").toString()).isEqualTo(i < 60 ? "EUR" : "USD");
+            assertThat(Avro.read(r.value(), Avro.SCHEMA_V2).get("currency").toString())
+                    .isEqualTo(i < 60 ? "EUR" : "USD");
             if (i >= 60) {
                 assertThat(r.value()).isEqualTo(produced.get(i));
             }
@@ -199,7 +233,8 @@ class FetchTranslationTest {
 
     private static List<String> withoutValues(List<ConsumerRecord<byte[], byte[]>> records) {
         return Records.seen(records).stream()
-                .map(s -> s.partition() + "/" + s.offset() + "/" + s.timestamp() + "/" + s.timestampType() + "/" + s.key() + "/" + s.headers())
+                .map(s -> s.partition() + "/" + s.offset() + "/" + s.timestamp() + "/" + s.timestampType() + "/"
+                        + s.key() + "/" + s.headers())
                 .toList();
     }
 
@@ -210,7 +245,9 @@ class FetchTranslationTest {
         routes.set(RouteTable.of(List.of(route(topic))));
         produceMixed(topic, codec);
         List<ConsumerRecord<byte[], byte[]>> modern = read(topic, "modern", false, 100);
-        assertThat(modern).hasSize(100).allSatisfy(r -> assertThat(Avro.schemaId(r.value())).isEqualTo(v2Id));
+        assertThat(modern)
+                .hasSize(100)
+                .allSatisfy(r -> assertThat(Avro.schemaId(r.value())).isEqualTo(v2Id));
         assertThat(withoutValues(modern)).isEqualTo(withoutValues(read(topic, "direct", true, 100)));
     }
 
@@ -218,31 +255,50 @@ class FetchTranslationTest {
     void largeResponsesAreRewrittenByTheWorkersPartitionsInParallelInOrder() throws Exception {
         routes.set(RouteTable.of(List.of(route("bulk"))));
         admin.createTopics(List.of(new NewTopic("bulk", 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
-        java.util.Random random = new java.util.Random(42); // random ids, so lz4 batches stay about as large as the records
+        java.util.Random random =
+                new java.util.Random(42); // random ids, so lz4 batches stay about as large as the records
         int count = 3000; // ~3 MB: fetch responses far above PartitionJobs.INLINE_BYTES
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producer("lz4"))) {
             for (int i = 0; i < count; i++) {
-                producer.send(new ProducerRecord<>("bulk", i % 3, ("key-" + i).getBytes(StandardCharsets.UTF_8),
+                producer.send(new ProducerRecord<>(
+                        "bulk",
+                        i % 3,
+                        ("key-" + i).getBytes(StandardCharsets.UTF_8),
                         Avro.v1(v1Id, randomText(random, 1000), i)));
             }
             producer.flush();
         }
-        double offloadedBefore = meters.counter("rosetta.translation.offloaded", "direction", "consume").count();
+        double offloadedBefore = meters.counter("rosetta.translation.offloaded", "direction", "consume")
+                .count();
 
         List<ConsumerRecord<byte[], byte[]>> read = read("bulk", "bulk-reader", false, count);
 
-        assertThat(read).hasSize(count).allSatisfy(r -> assertThat(Avro.schemaId(r.value())).isEqualTo(v2Id));
+        assertThat(read)
+                .hasSize(count)
+                .allSatisfy(r -> assertThat(Avro.schemaId(r.value())).isEqualTo(v2Id));
         for (int p = 0; p < 3; p++) {
             int partition = p;
-            List<Long> offsets = read.stream().filter(r -> r.partition() == partition).map(ConsumerRecord::offset).toList();
-            assertThat(offsets).as("partition %d in offset order, none missing", p).hasSize(count / 3).isSorted()
-                    .containsExactlyElementsOf(java.util.stream.LongStream.range(0, count / 3).boxed().toList());
-            List<Integer> amounts = read.stream().filter(r -> r.partition() == partition)
-                    .map(r -> (Integer) Avro.read(r.value(), Avro.SCHEMA_V2).get("amount")).toList();
+            List<Long> offsets = read.stream()
+                    .filter(r -> r.partition() == partition)
+                    .map(ConsumerRecord::offset)
+                    .toList();
+            assertThat(offsets)
+                    .as("partition %d in offset order, none missing", p)
+                    .hasSize(count / 3)
+                    .isSorted()
+                    .containsExactlyElementsOf(java.util.stream.LongStream.range(0, count / 3)
+                            .boxed()
+                            .toList());
+            List<Integer> amounts = read.stream()
+                    .filter(r -> r.partition() == partition)
+                    .map(r -> (Integer) Avro.read(r.value(), Avro.SCHEMA_V2).get("amount"))
+                    .toList();
             assertThat(amounts).isSorted().allSatisfy(a -> assertThat(a % 3).isEqualTo(partition));
         }
-        assertThat(meters.counter("rosetta.translation.offloaded", "direction", "consume").count())
-                .as("at least one response went to the translation workers").isGreaterThan(offloadedBefore);
+        assertThat(meters.counter("rosetta.translation.offloaded", "direction", "consume")
+                        .count())
+                .as("at least one response went to the translation workers")
+                .isGreaterThan(offloadedBefore);
     }
 
     @Test
@@ -272,7 +328,8 @@ class FetchTranslationTest {
         List<ConsumerRecord<byte[], byte[]>> committed = Records.readAll(readCommitted, topic, 10, TIMEOUT);
         assertThat(committed).hasSize(10).allSatisfy(r -> {
             assertThat(Avro.schemaId(r.value())).isEqualTo(v2Id);
-            assertThat(Avro.read(r.value(), Avro.SCHEMA_V2).get("id").toString()).startsWith("commit-");
+            assertThat(Avro.read(r.value(), Avro.SCHEMA_V2).get("id").toString())
+                    .startsWith("commit-");
         });
         // read_uncommitted sees the aborted data too, translated, at the same offsets as directly
         List<ConsumerRecord<byte[], byte[]>> all = read(topic, "modern-uncommitted", false, 15);
@@ -297,14 +354,18 @@ class FetchTranslationTest {
         String topic = "switching";
         routes.set(RouteTable.of(List.of(route(topic))));
         produceMixed(topic, "none");
-        assertThat(read(topic, "modern", false, 100)).allSatisfy(r -> assertThat(Avro.schemaId(r.value())).isEqualTo(v2Id));
+        assertThat(read(topic, "modern", false, 100))
+                .allSatisfy(r -> assertThat(Avro.schemaId(r.value())).isEqualTo(v2Id));
 
-        routes.set(RouteTable.of(List.of(new RouteConfig(topic, "orders-value", null, ConsumeConfig.of(1), null, FailurePolicy.DEFAULT))));
-        assertThat(read(topic, "modern", false, 100)).allSatisfy(r -> assertThat(Avro.schemaId(r.value())).isEqualTo(v1Id));
+        routes.set(RouteTable.of(List.of(
+                new RouteConfig(topic, "orders-value", null, ConsumeConfig.of(1), null, FailurePolicy.DEFAULT))));
+        assertThat(read(topic, "modern", false, 100))
+                .allSatisfy(r -> assertThat(Avro.schemaId(r.value())).isEqualTo(v1Id));
 
         routes.set(RouteTable.EMPTY); // no route: records as stored
         List<ConsumerRecord<byte[], byte[]>> asStored = read(topic, "modern", false, 100);
-        assertThat(asStored.stream().filter(r -> Avro.schemaId(r.value()) == v1Id)).hasSize(60);
+        assertThat(asStored.stream().filter(r -> Avro.schemaId(r.value()) == v1Id))
+                .hasSize(60);
     }
 
     @Test
@@ -335,7 +396,8 @@ class FetchTranslationTest {
         double failed = count(topic, "failed_passed_through");
         assertThat(translated).isEqualTo(2);
         assertThat(failed).isEqualTo(2);
-        assertThat(translated + failed + count(topic, "unchanged") + count(topic, "dead_lettered")).isEqualTo(4);
+        assertThat(translated + failed + count(topic, "unchanged") + count(topic, "dead_lettered"))
+                .isEqualTo(4);
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> record) {
@@ -345,19 +407,31 @@ class FetchTranslationTest {
     }
 
     private static double count(String topic, String outcome) {
-        var counter = meters.find("rosetta.records").tag("topic", topic).tag("direction", "consume").tag("outcome", outcome).counter();
+        var counter = meters.find("rosetta.records")
+                .tag("topic", topic)
+                .tag("direction", "consume")
+                .tag("outcome", outcome)
+                .counter();
         return counter == null ? 0 : counter.count();
     }
 
     @Test
     void deadLetterPolicyCopiesTheOriginalToTheDeadLetterTopic() throws Exception {
         String topic = "dlq-source";
-        routes.set(RouteTable.of(List.of(new RouteConfig(topic, "orders-value", null, ConsumeConfig.of(2), null,
+        routes.set(RouteTable.of(List.of(new RouteConfig(
+                topic,
+                "orders-value",
+                null,
+                ConsumeConfig.of(2),
+                null,
                 new FailurePolicy(RouteConfig.FailureMode.DEAD_LETTER, null, topic + ".dlq")))));
-        admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1), new NewTopic(topic + ".dlq", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1), new NewTopic(topic + ".dlq", 1, (short) 1)))
+                .all()
+                .get(30, TimeUnit.SECONDS);
         byte[] bad = Avro.v1(4242, "lost?", 1);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producer("none"))) {
-            producer.send(new ProducerRecord<>(topic, "k".getBytes(StandardCharsets.UTF_8), bad)).get(30, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>(topic, "k".getBytes(StandardCharsets.UTF_8), bad))
+                    .get(30, TimeUnit.SECONDS);
             producer.send(new ProducerRecord<>(topic, Avro.v1(v1Id, "fine", 2))).get(30, TimeUnit.SECONDS);
         }
         assertThat(read(topic, "modern", false, 2)).hasSize(2);
@@ -367,15 +441,25 @@ class FetchTranslationTest {
         List<ConsumerRecord<byte[], byte[]>> dead = read(topic + ".dlq", "ops", true, 1);
         assertThat(dead).hasSize(1);
         assertThat(dead.get(0).value()).isEqualTo(bad);
-        assertThat(new String(dead.get(0).headers().lastHeader("rosetta.source.topic").value(), StandardCharsets.UTF_8)).isEqualTo(topic);
-        assertThat(new String(dead.get(0).headers().lastHeader("rosetta.error").value(), StandardCharsets.UTF_8)).contains("schema id 4242");
+        assertThat(new String(
+                        dead.get(0).headers().lastHeader("rosetta.source.topic").value(), StandardCharsets.UTF_8))
+                .isEqualTo(topic);
+        assertThat(new String(dead.get(0).headers().lastHeader("rosetta.error").value(), StandardCharsets.UTF_8))
+                .contains("schema id 4242");
         assertThat(count(topic, "dead_lettered")).isEqualTo(2); // counted per delivery, copied once
-        var end = admin.listOffsets(Map.of(new org.apache.kafka.common.TopicPartition(topic + ".dlq", 0), org.apache.kafka.clients.admin.OffsetSpec.latest()))
-                .all().get(30, TimeUnit.SECONDS);
-        assertThat(end.values().iterator().next().offset()).as("records in the dead-letter topic").isEqualTo(1);
+        var end = admin.listOffsets(Map.of(
+                        new org.apache.kafka.common.TopicPartition(topic + ".dlq", 0),
+                        org.apache.kafka.clients.admin.OffsetSpec.latest()))
+                .all()
+                .get(30, TimeUnit.SECONDS);
+        assertThat(end.values().iterator().next().offset())
+                .as("records in the dead-letter topic")
+                .isEqualTo(1);
     }
 
     private static String randomText(java.util.Random random, int length) {
-        return random.ints(length, 'a', 'z' + 1).collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        return random.ints(length, 'a', 'z' + 1)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+                .toString();
     }
 }

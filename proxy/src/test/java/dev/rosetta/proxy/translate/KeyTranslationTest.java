@@ -27,6 +27,7 @@ import dev.rosetta.config.routing.RouteTable;
 import dev.rosetta.translators.Translator;
 import dev.rosetta.translators.TranslatorCache;
 import dev.rosetta.translators.registry.StaticSchemaRegistry;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,9 +46,20 @@ class KeyTranslationTest {
     /** One record per entry: its key bytes (null for none) and a v1 value. */
     private static MemoryRecords records(byte[]... keys) {
         ByteBuffer buffer = ByteBuffer.allocate(8192);
-        MemoryRecordsBuilder builder = new MemoryRecordsBuilder(buffer, RecordBatch.MAGIC_VALUE_V2, Compression.lz4().build(),
-                TimestampType.CREATE_TIME, 0L, RecordBatch.NO_TIMESTAMP, RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH,
-                RecordBatch.NO_SEQUENCE, false, false, RecordBatch.NO_PARTITION_LEADER_EPOCH, buffer.capacity());
+        MemoryRecordsBuilder builder = new MemoryRecordsBuilder(
+                buffer,
+                RecordBatch.MAGIC_VALUE_V2,
+                Compression.lz4().build(),
+                TimestampType.CREATE_TIME,
+                0L,
+                RecordBatch.NO_TIMESTAMP,
+                RecordBatch.NO_PRODUCER_ID,
+                RecordBatch.NO_PRODUCER_EPOCH,
+                RecordBatch.NO_SEQUENCE,
+                false,
+                false,
+                RecordBatch.NO_PARTITION_LEADER_EPOCH,
+                buffer.capacity());
         for (int i = 0; i < keys.length; i++) {
             builder.appendWithOffset(i, 1_700_000_000_000L + i, keys[i], Avro.v1(v1Id, "o" + i, i), new Header[0]);
         }
@@ -57,7 +69,8 @@ class KeyTranslationTest {
     private PartitionRewriter.Result rewrite(Direction direction, RouteConfig route, MemoryRecords records) {
         DeadLetters deadLetters = new DeadLetters(Map.of("bootstrap.servers", "127.0.0.1:1"), meters);
         Map<PartitionRewriter.Lookup, CompletableFuture<Translator>> lookups = new HashMap<>();
-        PartitionRewriter rewriter = new PartitionRewriter(translators, new TranslationMetrics(meters), deadLetters, direction, lookups);
+        PartitionRewriter rewriter =
+                new PartitionRewriter(translators, new TranslationMetrics(meters), deadLetters, direction, lookups);
         var client = RouteTable.of(List.of(route)).forClient("c", null);
         var decision = direction == Direction.CONSUME ? client.consume("orders") : client.produce("orders");
         PartitionRewriter.Result result = rewriter.rewrite("orders", 0, records, route, decision);
@@ -104,10 +117,14 @@ class KeyTranslationTest {
         assertThat(decoded.get("id")).hasToString("o0");
         assertThat(decoded.get("region")).hasToString("eu");
         assertThat(Avro.schemaId(bytes(read.get(0).value()))).isEqualTo(v2Id);
-        assertThat(read.get(1).key()).as("a record without a key keeps having none").isNull();
+        assertThat(read.get(1).key())
+                .as("a record without a key keeps having none")
+                .isNull();
         assertThat(Avro.schemaId(bytes(read.get(1).value()))).isEqualTo(v2Id);
-        assertThat(count("rosetta.records.keys.translated", "topic", "orders", "from_version", "1", "to_version", "2")).isEqualTo(1);
-        assertThat(count("rosetta.records", "topic", "orders", "outcome", "translated")).isEqualTo(2);
+        assertThat(count("rosetta.records.keys.translated", "topic", "orders", "from_version", "1", "to_version", "2"))
+                .isEqualTo(1);
+        assertThat(count("rosetta.records", "topic", "orders", "outcome", "translated"))
+                .isEqualTo(2);
     }
 
     @Test
@@ -130,12 +147,17 @@ class KeyTranslationTest {
 
         Record record = read.get(0);
         assertThat(bytes(record.key())).isEqualTo(plain);
-        assertThat(Avro.schemaId(bytes(record.value()))).as("never half-translated: the value stays v1 too").isEqualTo(v1Id);
+        assertThat(Avro.schemaId(bytes(record.value())))
+                .as("never half-translated: the value stays v1 too")
+                .isEqualTo(v1Id);
         assertThat(record.headers()).hasSize(1);
         assertThat(new String(record.headers()[0].value(), StandardCharsets.UTF_8))
-                .startsWith("CORRUPT_PAYLOAD in key: ").contains("orders-key");
-        assertThat(count("rosetta.records", "topic", "orders", "outcome", "failed_passed_through")).isEqualTo(1);
-        assertThat(count("rosetta.translation.failures", "topic", "orders", "reason", "corrupt_payload")).isEqualTo(1);
+                .startsWith("CORRUPT_PAYLOAD in key: ")
+                .contains("orders-key");
+        assertThat(count("rosetta.records", "topic", "orders", "outcome", "failed_passed_through"))
+                .isEqualTo(1);
+        assertThat(count("rosetta.translation.failures", "topic", "orders", "reason", "corrupt_payload"))
+                .isEqualTo(1);
     }
 
     @Test
@@ -146,20 +168,29 @@ class KeyTranslationTest {
 
         assertThat(bytes(read.get(0).key())).isEqualTo(unknown);
         assertThat(Avro.schemaId(bytes(read.get(0).value()))).isEqualTo(v1Id);
-        assertThat(new String(read.get(0).headers()[0].value(), StandardCharsets.UTF_8)).contains(" in key schema id 999");
+        assertThat(new String(read.get(0).headers()[0].value(), StandardCharsets.UTF_8))
+                .contains(" in key schema id 999");
     }
 
     @Test
     void producedKeysAreKeptUnlessTheRouteTranslatesThem() {
         byte[] key = Avro.keyV1(keyV1Id, "o0");
-        RouteConfig keep = new RouteConfig("orders", "orders-value", KeyRoute.of("orders-key"), null, ProduceConfig.of(2), FailurePolicy.DEFAULT);
-        RouteConfig translate = new RouteConfig("orders", "orders-value", new KeyRoute("orders-key", Map.of(), true), null,
-                ProduceConfig.of(2), FailurePolicy.DEFAULT);
+        RouteConfig keep = new RouteConfig(
+                "orders", "orders-value", KeyRoute.of("orders-key"), null, ProduceConfig.of(2), FailurePolicy.DEFAULT);
+        RouteConfig translate = new RouteConfig(
+                "orders",
+                "orders-value",
+                new KeyRoute("orders-key", Map.of(), true),
+                null,
+                ProduceConfig.of(2),
+                FailurePolicy.DEFAULT);
 
         List<Record> kept = out(rewrite(Direction.PRODUCE, keep, records(key)));
         List<Record> translated = out(rewrite(Direction.PRODUCE, translate, records(key)));
 
-        assertThat(bytes(kept.get(0).key())).as("partitioning and compaction see the producer's key bytes").isEqualTo(key);
+        assertThat(bytes(kept.get(0).key()))
+                .as("partitioning and compaction see the producer's key bytes")
+                .isEqualTo(key);
         assertThat(Avro.schemaId(bytes(kept.get(0).value()))).isEqualTo(v2Id);
         assertThat(Avro.schemaId(bytes(translated.get(0).key()))).isEqualTo(keyV2Id);
         assertThat(Avro.schemaId(bytes(translated.get(0).value()))).isEqualTo(v2Id);
@@ -175,7 +206,9 @@ class KeyTranslationTest {
 
         assertThat(Avro.schemaId(bytes(read.get(0).key()))).isEqualTo(keyV2Id);
         assertThat(Avro.schemaId(bytes(read.get(0).value()))).isEqualTo(v2Id);
-        assertThat(count("rosetta.records", "topic", "orders", "outcome", "translated")).isEqualTo(1);
-        assertThat(count("rosetta.records", "topic", "orders", "outcome", "unchanged")).isZero();
+        assertThat(count("rosetta.records", "topic", "orders", "outcome", "translated"))
+                .isEqualTo(1);
+        assertThat(count("rosetta.records", "topic", "orders", "outcome", "unchanged"))
+                .isZero();
     }
 }

@@ -48,6 +48,7 @@ import dev.rosetta.config.TranslatorsConfig;
 import dev.rosetta.proxy.Sidecar;
 import dev.rosetta.proxy.embedded.EmbeddedRegistry;
 import dev.rosetta.proxy.testing.Records;
+
 import io.kroxylicious.testing.kafka.api.KafkaCluster;
 import io.kroxylicious.testing.kafka.common.BrokerCluster;
 import io.kroxylicious.testing.kafka.junit5ext.KafkaClusterExtension;
@@ -80,9 +81,13 @@ class MigrationEndToEndTest {
 
     /** Consumers read v2, legacy-* read v1; producers' records are stored as v2. */
     static RouteConfig route(String topic) {
-        return new RouteConfig(topic, "orders-value", null,
+        return new RouteConfig(
+                topic,
+                "orders-value",
+                null,
                 new ConsumeConfig(2, List.of(new ConsumeOverride("legacy-*", null, 1)), null),
-                ProduceConfig.of(2), FailurePolicy.DEFAULT);
+                ProduceConfig.of(2),
+                FailurePolicy.DEFAULT);
     }
 
     @BeforeAll
@@ -101,20 +106,33 @@ class MigrationEndToEndTest {
         registry = EmbeddedRegistry.start(contractsCopy);
         v1Id = registry.schema("orders-value", 1).orElseThrow().id();
         v2Id = registry.schema("orders-value", 2).orElseThrow().id();
-        v1 = new Schema.Parser().parse(registry.schema("orders-value", 1).orElseThrow().schema());
-        v2 = new Schema.Parser().parse(registry.schema("orders-value", 2).orElseThrow().schema());
-        RosettaConfig config = RosettaConfig.defaults(List.of(cluster.getBootstrapServers().split(",")))
-                .withListener(new ListenerConfig("127.0.0.1", 0, 0, "127.0.0.1", ListenerConfig.DEFAULT_MAX_FRAME_BYTES, null))
+        v1 = new Schema.Parser()
+                .parse(registry.schema("orders-value", 1).orElseThrow().schema());
+        v2 = new Schema.Parser()
+                .parse(registry.schema("orders-value", 2).orElseThrow().schema());
+        RosettaConfig config = RosettaConfig.defaults(
+                        List.of(cluster.getBootstrapServers().split(",")))
+                .withListener(new ListenerConfig(
+                        "127.0.0.1", 0, 0, "127.0.0.1", ListenerConfig.DEFAULT_MAX_FRAME_BYTES, null))
                 .withAdmin(new AdminConfig(true, "127.0.0.1", 0, null))
-                .withRegistry(new RegistryConfig(registry.url(), null, null, null, Duration.ofSeconds(2), Duration.ofSeconds(2), null))
+                .withRegistry(new RegistryConfig(
+                        registry.url(), null, null, null, Duration.ofSeconds(2), Duration.ofSeconds(2), null))
                 .withTranslators(new TranslatorsConfig(TRANSLATORS))
-                .withRoutes(List.of(route("orders"), route("customers"), route("big"), route("outage"), route("metered")));
+                .withRoutes(
+                        List.of(route("orders"), route("customers"), route("big"), route("outage"), route("metered")));
         sidecar = new Sidecar(config).start();
-        try (Admin admin = Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, cluster.getBootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic("orders", 3, (short) 1), new NewTopic("big", 1, (short) 1),
-                    new NewTopic("outage", 1, (short) 1), new NewTopic("metered", 1, (short) 1),
-                    new NewTopic("customers", 1, (short) 1).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))))
-                    .all().get(30, TimeUnit.SECONDS);
+        try (Admin admin =
+                Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, cluster.getBootstrapServers()))) {
+            admin.createTopics(List.of(
+                            new NewTopic("orders", 3, (short) 1),
+                            new NewTopic("big", 1, (short) 1),
+                            new NewTopic("outage", 1, (short) 1),
+                            new NewTopic("metered", 1, (short) 1),
+                            new NewTopic("customers", 1, (short) 1)
+                                    .configs(Map.of(
+                                            TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         }
     }
 
@@ -158,8 +176,11 @@ class MigrationEndToEndTest {
     }
 
     static String post(String path, String body) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(sidecar.admin().baseUrl() + path))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create(sidecar.admin().baseUrl() + path))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return response.body();
@@ -168,11 +189,13 @@ class MigrationEndToEndTest {
     @Test
     void v1AndV2ProducersAndConsumersShareATopicAndARollbackAppliesOnTheNextFetch() throws Exception {
         try (KafkaProducer<byte[], byte[]> legacyProducer = new KafkaProducer<>(client("legacy-checkout"));
-             KafkaProducer<byte[], byte[]> modernProducer = new KafkaProducer<>(client("checkout"))) {
+                KafkaProducer<byte[], byte[]> modernProducer = new KafkaProducer<>(client("checkout"))) {
             List<Future<?>> sent = new ArrayList<>();
             for (int i = 0; i < 100; i++) {
-                sent.add(legacyProducer.send(new ProducerRecord<>("orders", ("k" + i).getBytes(StandardCharsets.UTF_8), orderV1("a" + i, i))));
-                sent.add(modernProducer.send(new ProducerRecord<>("orders", ("k" + i).getBytes(StandardCharsets.UTF_8), orderV2("b" + i, i, "USD"))));
+                sent.add(legacyProducer.send(new ProducerRecord<>(
+                        "orders", ("k" + i).getBytes(StandardCharsets.UTF_8), orderV1("a" + i, i))));
+                sent.add(modernProducer.send(new ProducerRecord<>(
+                        "orders", ("k" + i).getBytes(StandardCharsets.UTF_8), orderV2("b" + i, i, "USD"))));
             }
             for (Future<?> f : sent) {
                 f.get(30, TimeUnit.SECONDS);
@@ -180,18 +203,27 @@ class MigrationEndToEndTest {
         }
         List<ConsumerRecord<byte[], byte[]>> legacy = read("orders", "legacy-billing", 200);
         List<ConsumerRecord<byte[], byte[]>> modern = read("orders", "analytics", 200);
-        assertThat(legacy).hasSize(200).allSatisfy(r -> assertThat(Avro.schemaId(r.value())).isEqualTo(v1Id));
-        assertThat(modern).hasSize(200).allSatisfy(r -> assertThat(Avro.schemaId(r.value())).isEqualTo(v2Id));
+        assertThat(legacy)
+                .hasSize(200)
+                .allSatisfy(r -> assertThat(Avro.schemaId(r.value())).isEqualTo(v1Id));
+        assertThat(modern)
+                .hasSize(200)
+                .allSatisfy(r -> assertThat(Avro.schemaId(r.value())).isEqualTo(v2Id));
         // a v2 record read by a v1 consumer: amountCents became amount (the example's downcast step)
-        ConsumerRecord<byte[], byte[]> b7 = legacy.stream().filter(r -> Avro.read(r.value(), v1).get("id").toString().equals("b7")).findFirst().orElseThrow();
+        ConsumerRecord<byte[], byte[]> b7 = legacy.stream()
+                .filter(r -> Avro.read(r.value(), v1).get("id").toString().equals("b7"))
+                .findFirst()
+                .orElseThrow();
         assertThat(Avro.read(b7.value(), v1).get("amount")).isEqualTo(7);
 
         // make every consumer read v1 ... then roll back: the next fetch is v2 again
         String rolledOut = post("/routes/orders/rollout", "{\"side\":\"consume\",\"version\":1,\"percent\":100}");
         assertThat(rolledOut).contains("\"applied\"");
-        assertThat(read("orders", "analytics", 200)).allSatisfy(r -> assertThat(Avro.schemaId(r.value())).isEqualTo(v1Id));
+        assertThat(read("orders", "analytics", 200))
+                .allSatisfy(r -> assertThat(Avro.schemaId(r.value())).isEqualTo(v1Id));
         post("/routes/orders/rollback", "{\"reason\":\"test\"}");
-        assertThat(read("orders", "analytics", 200)).allSatisfy(r -> assertThat(Avro.schemaId(r.value())).isEqualTo(v2Id));
+        assertThat(read("orders", "analytics", 200))
+                .allSatisfy(r -> assertThat(Avro.schemaId(r.value())).isEqualTo(v2Id));
     }
 
     @Test
@@ -200,17 +232,32 @@ class MigrationEndToEndTest {
             producer.send(new ProducerRecord<>("metered", orderV1("m1", 1))).get(30, TimeUnit.SECONDS);
         }
         read("metered", "analytics-metrics", 1);
-        String metrics = http.send(HttpRequest.newBuilder(URI.create(sidecar.admin().baseUrl() + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        assertThat(positive(metrics, "rosetta_records_translated_total{direction=\"produce\",from_version=\"1\",to_version=\"2\",topic=\"metered\"}")).isTrue();
-        assertThat(positive(metrics, "rosetta_registry_requests_total{outcome=\"answered\"}")).isTrue();
+        String metrics = http.send(
+                        HttpRequest.newBuilder(URI.create(sidecar.admin().baseUrl() + "/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+        assertThat(
+                        positive(
+                                metrics,
+                                "rosetta_records_translated_total{direction=\"produce\",from_version=\"1\",to_version=\"2\",topic=\"metered\"}"))
+                .isTrue();
+        assertThat(positive(metrics, "rosetta_registry_requests_total{outcome=\"answered\"}"))
+                .isTrue();
         assertThat(positive(metrics, "rosetta_translators_cache_hits_total")).isTrue();
-        assertThat(metrics).contains("rosetta_translators_cache_misses_total", "rosetta_translation_partition_time_seconds",
-                "rosetta_routes_revision", "rosetta_registry_up", "rosetta_proxy_bytes_total");
+        assertThat(metrics)
+                .contains(
+                        "rosetta_translators_cache_misses_total",
+                        "rosetta_translation_partition_time_seconds",
+                        "rosetta_routes_revision",
+                        "rosetta_registry_up",
+                        "rosetta_proxy_bytes_total");
     }
 
     private static boolean positive(String metrics, String series) {
-        return metrics.lines().filter(l -> l.startsWith(series + " ")).anyMatch(l -> Double.parseDouble(l.substring(series.length() + 1)) > 0);
+        return metrics.lines()
+                .filter(l -> l.startsWith(series + " "))
+                .anyMatch(l -> Double.parseDouble(l.substring(series.length() + 1)) > 0);
     }
 
     @Test
@@ -223,19 +270,26 @@ class MigrationEndToEndTest {
         List<ConsumerRecord<byte[], byte[]>> modern = read("big", "analytics", 2);
         assertThat(modern).hasSize(2);
         assertThat(Avro.read(modern.get(0).value(), v2).get("id").toString()).hasSize(480_000);
-        assertThat(Avro.read(modern.get(1).value(), v2).get("currency").toString()).isEqualTo("EUR");
+        assertThat(Avro.read(modern.get(1).value(), v2).get("currency").toString())
+                .isEqualTo("EUR");
     }
 
     @Test
     void aCompactedTopicIsTranslatedAndKeepsItsOffsets() throws Exception {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(client("legacy-crm"))) {
             for (int i = 0; i < 30; i++) {
-                producer.send(new ProducerRecord<>("customers", ("customer-" + (i % 10)).getBytes(StandardCharsets.UTF_8), orderV1("c" + i, i)))
+                producer.send(new ProducerRecord<>(
+                                "customers",
+                                ("customer-" + (i % 10)).getBytes(StandardCharsets.UTF_8),
+                                orderV1("c" + i, i)))
                         .get(30, TimeUnit.SECONDS);
             }
         }
         List<ConsumerRecord<byte[], byte[]>> modern = read("customers", "analytics", 30);
-        assertThat(modern).extracting(ConsumerRecord::offset).containsExactlyElementsOf(java.util.stream.LongStream.range(0, 30).boxed().toList());
+        assertThat(modern)
+                .extracting(ConsumerRecord::offset)
+                .containsExactlyElementsOf(
+                        java.util.stream.LongStream.range(0, 30).boxed().toList());
         assertThat(modern).allSatisfy(r -> assertThat(Avro.schemaId(r.value())).isEqualTo(v2Id));
     }
 
@@ -250,24 +304,34 @@ class MigrationEndToEndTest {
         registry.close();
         try {
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(client("legacy-during-outage"))) {
-                producer.send(new ProducerRecord<>("outage", orderV1("cached", 2))).get(30, TimeUnit.SECONDS);
+                producer.send(new ProducerRecord<>("outage", orderV1("cached", 2)))
+                        .get(30, TimeUnit.SECONDS);
                 producer.send(new ProducerRecord<>("outage", orderV1("x", 3))).get(30, TimeUnit.SECONDS);
             }
             // a record whose schema id the sidecar has never seen: cannot be looked up now
             byte[] unseen = orderV1("unseen", 4);
             java.nio.ByteBuffer.wrap(unseen).putInt(1, 987);
-            try (KafkaProducer<byte[], byte[]> direct = new KafkaProducer<>(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, cluster.getBootstrapServers(),
-                    ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class, ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+            try (KafkaProducer<byte[], byte[]> direct = new KafkaProducer<>(Map.of(
+                    CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
+                    cluster.getBootstrapServers(),
+                    ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                    ByteArraySerializer.class,
+                    ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                    ByteArraySerializer.class))) {
                 direct.send(new ProducerRecord<>("outage", unseen)).get(30, TimeUnit.SECONDS);
             }
             List<ConsumerRecord<byte[], byte[]>> modern = read("outage", "analytics", 4);
             assertThat(modern).hasSize(4);
-            assertThat(modern.subList(0, 3)).allSatisfy(r -> assertThat(Avro.schemaId(r.value())).isEqualTo(v2Id));
+            assertThat(modern.subList(0, 3))
+                    .allSatisfy(r -> assertThat(Avro.schemaId(r.value())).isEqualTo(v2Id));
             assertThat(modern.get(3).value()).isEqualTo(unseen);
-            assertThat(new String(modern.get(3).headers().lastHeader("rosetta.error").value(), StandardCharsets.UTF_8))
+            assertThat(new String(
+                            modern.get(3).headers().lastHeader("rosetta.error").value(), StandardCharsets.UTF_8))
                     .startsWith("UNKNOWN_SCHEMA schema id 987");
 
-            HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(sidecar.admin().baseUrl() + "/readyz")).build(),
+            HttpResponse<String> ready = http.send(
+                    HttpRequest.newBuilder(URI.create(sidecar.admin().baseUrl() + "/readyz"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(ready.statusCode()).isEqualTo(503);
             assertThat(ready.body()).contains("registry").contains("schema registry unreachable");
@@ -279,8 +343,11 @@ class MigrationEndToEndTest {
         while (status != 200 && System.nanoTime() < deadline) {
             // the registry is up again; the next look-up it answers marks it healthy
             read("outage", "analytics-after-outage-" + status, 1);
-            status = http.send(HttpRequest.newBuilder(URI.create(sidecar.admin().baseUrl() + "/readyz")).build(),
-                    HttpResponse.BodyHandlers.ofString()).statusCode();
+            status = http.send(
+                            HttpRequest.newBuilder(URI.create(sidecar.admin().baseUrl() + "/readyz"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .statusCode();
         }
         assertThat(status).isEqualTo(200);
     }

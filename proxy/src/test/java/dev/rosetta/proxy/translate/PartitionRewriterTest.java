@@ -28,6 +28,7 @@ import dev.rosetta.config.routing.RouteTable;
 import dev.rosetta.config.routing.VersionDecision;
 import dev.rosetta.translators.TranslatorCache;
 import dev.rosetta.translators.registry.StaticSchemaRegistry;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,14 +40,17 @@ class PartitionRewriterTest {
     static int v2Id = registry.register("orders-value", Avro.V2);
     static TranslatorCache translators = TranslatorCache.builder(registry).build();
     static RouteConfig route = new RouteConfig("orders", null, null, ConsumeConfig.of(2), null, FailurePolicy.DEFAULT);
-    static VersionDecision toV2 = RouteTable.of(List.of(route)).forClient("c", null).consume("orders");
+    static VersionDecision toV2 =
+            RouteTable.of(List.of(route)).forClient("c", null).consume("orders");
 
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     private PartitionRewriter.Result rewrite(MemoryRecords records) {
         DeadLetters deadLetters = new DeadLetters(Map.of("bootstrap.servers", "127.0.0.1:1"), meters);
-        Map<PartitionRewriter.Lookup, java.util.concurrent.CompletableFuture<dev.rosetta.translators.Translator>> lookups = new HashMap<>();
-        PartitionRewriter rewriter = new PartitionRewriter(translators, new TranslationMetrics(meters), deadLetters, Direction.CONSUME, lookups);
+        Map<PartitionRewriter.Lookup, java.util.concurrent.CompletableFuture<dev.rosetta.translators.Translator>>
+                lookups = new HashMap<>();
+        PartitionRewriter rewriter = new PartitionRewriter(
+                translators, new TranslationMetrics(meters), deadLetters, Direction.CONSUME, lookups);
         PartitionRewriter.Result result = rewriter.rewrite("orders", 0, records, route, toV2);
         if (result.isPending()) {
             result.pending().forEach(java.util.concurrent.CompletableFuture::join);
@@ -58,12 +62,27 @@ class PartitionRewriterTest {
     /** A transactional, idempotent batch at base offset 100 whose records sit at the given offset deltas. */
     private static ByteBuffer batch(Compression compression, TimestampType type, int... deltas) {
         ByteBuffer buffer = ByteBuffer.allocate(4096);
-        MemoryRecordsBuilder builder = new MemoryRecordsBuilder(buffer, RecordBatch.MAGIC_VALUE_V2, compression, type, 100L,
+        MemoryRecordsBuilder builder = new MemoryRecordsBuilder(
+                buffer,
+                RecordBatch.MAGIC_VALUE_V2,
+                compression,
+                type,
+                100L,
                 type == TimestampType.LOG_APPEND_TIME ? 1_700_000_009_999L : RecordBatch.NO_TIMESTAMP,
-                4242L, (short) 7, 55, true, false, 3, buffer.capacity());
+                4242L,
+                (short) 7,
+                55,
+                true,
+                false,
+                3,
+                buffer.capacity());
         for (int delta : deltas) {
-            builder.appendWithOffset(100L + delta, 1_700_000_000_000L + delta, ("k" + delta).getBytes(StandardCharsets.UTF_8),
-                    Avro.v1(v1Id, "o" + delta, delta), new Header[] {new RecordHeader("h", new byte[] {(byte) delta})});
+            builder.appendWithOffset(
+                    100L + delta,
+                    1_700_000_000_000L + delta,
+                    ("k" + delta).getBytes(StandardCharsets.UTF_8),
+                    Avro.v1(v1Id, "o" + delta, delta),
+                    new Header[] {new RecordHeader("h", new byte[] {(byte) delta})});
         }
         return builder.build().buffer();
     }
@@ -118,7 +137,8 @@ class PartitionRewriterTest {
 
     @Test
     void logAppendTimeBatchesKeepTheBrokerTimestamp() {
-        MemoryRecords original = MemoryRecords.readableRecords(batch(Compression.NONE, TimestampType.LOG_APPEND_TIME, 0, 1));
+        MemoryRecords original =
+                MemoryRecords.readableRecords(batch(Compression.NONE, TimestampType.LOG_APPEND_TIME, 0, 1));
         RecordBatch after = rewrite(original).records().batches().iterator().next();
         assertThat(after.timestampType()).isEqualTo(TimestampType.LOG_APPEND_TIME);
         assertThat(after.maxTimestamp()).isEqualTo(1_700_000_009_999L);
@@ -128,7 +148,8 @@ class PartitionRewriterTest {
     @Test
     void untouchedBatchesAndATrailingPartialBatchAreCopiedByteForByte() {
         ByteBuffer alreadyV2 = ByteBuffer.allocate(1024);
-        MemoryRecordsBuilder builder = MemoryRecords.builder(alreadyV2, Compression.NONE, TimestampType.CREATE_TIME, 0L);
+        MemoryRecordsBuilder builder =
+                MemoryRecords.builder(alreadyV2, Compression.NONE, TimestampType.CREATE_TIME, 0L);
         builder.append(1L, null, Avro.v2(v2Id, "x", 1, "USD"));
         ByteBuffer first = builder.build().buffer();
         ByteBuffer second = batch(Compression.NONE, TimestampType.CREATE_TIME, 0, 1);
@@ -155,15 +176,21 @@ class PartitionRewriterTest {
     @Test
     void aFetchResponseThatWouldGrowTooMuchHoldsBackTrailingBatchesAndCountsOnlyWhatItDelivers() {
         StaticSchemaRegistry padded = new StaticSchemaRegistry();
-        int smallId = padded.register("padded-value", "{\"type\":\"record\",\"name\":\"P\",\"fields\":[{\"name\":\"id\",\"type\":\"int\"}]}");
-        padded.register("padded-value", "{\"type\":\"record\",\"name\":\"P\",\"fields\":[{\"name\":\"id\",\"type\":\"int\"},"
-                + "{\"name\":\"note\",\"type\":\"string\",\"default\":\"" + "n".repeat(1000) + "\"}]}");
-        RouteConfig paddedRoute = new RouteConfig("padded", null, null, ConsumeConfig.of(2), null, FailurePolicy.DEFAULT);
-        VersionDecision toPadded = RouteTable.of(List.of(paddedRoute)).forClient("c", null).consume("padded");
+        int smallId = padded.register(
+                "padded-value", "{\"type\":\"record\",\"name\":\"P\",\"fields\":[{\"name\":\"id\",\"type\":\"int\"}]}");
+        padded.register(
+                "padded-value",
+                "{\"type\":\"record\",\"name\":\"P\",\"fields\":[{\"name\":\"id\",\"type\":\"int\"},"
+                        + "{\"name\":\"note\",\"type\":\"string\",\"default\":\"" + "n".repeat(1000) + "\"}]}");
+        RouteConfig paddedRoute =
+                new RouteConfig("padded", null, null, ConsumeConfig.of(2), null, FailurePolicy.DEFAULT);
+        VersionDecision toPadded =
+                RouteTable.of(List.of(paddedRoute)).forClient("c", null).consume("padded");
         // 100 batches of 10 tiny records: about 10 KB of v1 that would become about 1 MB of v2
         ByteBuffer all = ByteBuffer.allocate(100 * 1024);
         for (int b = 0; b < 100; b++) {
-            MemoryRecordsBuilder builder = MemoryRecords.builder(all.slice(), Compression.NONE, TimestampType.CREATE_TIME, b * 10L);
+            MemoryRecordsBuilder builder =
+                    MemoryRecords.builder(all.slice(), Compression.NONE, TimestampType.CREATE_TIME, b * 10L);
             for (int r = 0; r < 10; r++) {
                 builder.append(1L, null, new byte[] {0, 0, 0, 0, (byte) smallId, (byte) (r * 2)});
             }
@@ -173,9 +200,14 @@ class PartitionRewriterTest {
         all.flip();
         MemoryRecords original = MemoryRecords.readableRecords(all);
         TranslatorCache paddedTranslators = TranslatorCache.builder(padded).build();
-        Map<PartitionRewriter.Lookup, java.util.concurrent.CompletableFuture<dev.rosetta.translators.Translator>> lookups = new HashMap<>();
-        PartitionRewriter rewriter = new PartitionRewriter(paddedTranslators, new TranslationMetrics(meters),
-                new DeadLetters(Map.of("bootstrap.servers", "127.0.0.1:1"), meters), Direction.CONSUME, lookups);
+        Map<PartitionRewriter.Lookup, java.util.concurrent.CompletableFuture<dev.rosetta.translators.Translator>>
+                lookups = new HashMap<>();
+        PartitionRewriter rewriter = new PartitionRewriter(
+                paddedTranslators,
+                new TranslationMetrics(meters),
+                new DeadLetters(Map.of("bootstrap.servers", "127.0.0.1:1"), meters),
+                Direction.CONSUME,
+                lookups);
         PartitionRewriter.Result result = rewriter.rewrite("padded", 0, original, paddedRoute, toPadded);
         if (result.isPending()) {
             result.pending().forEach(java.util.concurrent.CompletableFuture::join);
@@ -189,9 +221,16 @@ class PartitionRewriterTest {
         assertThat(batches).isNotEmpty().hasSizeLessThan(100);
         assertThat(batches.get(0).baseOffset()).isZero(); // the consumer always makes progress
         long deliveredRecords = batches.stream().mapToLong(b -> b.countOrNull()).sum();
-        assertThat(meters.find("rosetta.records").tag("topic", "padded").tag("outcome", "translated").counter().count())
+        assertThat(meters.find("rosetta.records")
+                        .tag("topic", "padded")
+                        .tag("outcome", "translated")
+                        .counter()
+                        .count())
                 .isEqualTo(deliveredRecords);
-        assertThat(meters.find("rosetta.translation.batches.held_back").counter().count()).isEqualTo(100 - batches.size());
+        assertThat(meters.find("rosetta.translation.batches.held_back")
+                        .counter()
+                        .count())
+                .isEqualTo(100 - batches.size());
     }
 
     @Test
@@ -202,15 +241,24 @@ class PartitionRewriterTest {
         PartitionRewriter.Result result = rewrite(builder.build());
         assertThat(result.records()).isNull();
         assertThat(result.isPending()).isFalse();
-        assertThat(meters.find("rosetta.records").tag("outcome", "unchanged").counter().count()).isEqualTo(1);
+        assertThat(meters.find("rosetta.records")
+                        .tag("outcome", "unchanged")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
     }
 
     @Test
     void aPartitionWaitingForATranslatorIsNotRewrittenAndCountsNothingUntilItRunsAgain() {
         TranslatorCache cold = TranslatorCache.builder(registry).build();
-        PartitionRewriter rewriter = new PartitionRewriter(cold, new TranslationMetrics(meters),
-                new DeadLetters(Map.of("bootstrap.servers", "127.0.0.1:1"), meters), Direction.CONSUME, new HashMap<>());
-        MemoryRecords original = MemoryRecords.readableRecords(batch(Compression.NONE, TimestampType.CREATE_TIME, 0, 1, 2));
+        PartitionRewriter rewriter = new PartitionRewriter(
+                cold,
+                new TranslationMetrics(meters),
+                new DeadLetters(Map.of("bootstrap.servers", "127.0.0.1:1"), meters),
+                Direction.CONSUME,
+                new HashMap<>());
+        MemoryRecords original =
+                MemoryRecords.readableRecords(batch(Compression.NONE, TimestampType.CREATE_TIME, 0, 1, 2));
 
         PartitionRewriter.Result waiting = rewriter.rewrite("orders", 0, original, route, toV2);
 
@@ -223,13 +271,18 @@ class PartitionRewriterTest {
 
         assertThat(done.isPending()).isFalse();
         assertThat(done.records()).isNotNull();
-        assertThat(meters.find("rosetta.records").tag("outcome", "translated").counter().count()).isEqualTo(3);
+        assertThat(meters.find("rosetta.records")
+                        .tag("outcome", "translated")
+                        .counter()
+                        .count())
+                .isEqualTo(3);
     }
 
     @Test
     void aRecordThatFailsIsDeliveredWithItsReasonAndTheOtherRecordsAndBatchesAreTranslated() {
         ByteBuffer first = ByteBuffer.allocate(4096);
-        MemoryRecordsBuilder builder = MemoryRecords.builder(first, Compression.lz4().build(), TimestampType.CREATE_TIME, 0L);
+        MemoryRecordsBuilder builder =
+                MemoryRecords.builder(first, Compression.lz4().build(), TimestampType.CREATE_TIME, 0L);
         builder.append(1L, null, Avro.v1(v1Id, "a", 1));
         builder.append(2L, null, Avro.v1(4242, "b", 2)); // no such schema id
         builder.append(3L, null, Avro.v1(v1Id, "c", 3));
@@ -239,9 +292,14 @@ class PartitionRewriterTest {
         ByteBuffer secondBatch = builder.build().buffer();
         ByteBuffer all = ByteBuffer.allocate(firstBatch.remaining() + secondBatch.remaining());
         all.put(firstBatch).put(secondBatch).flip();
-        Map<PartitionRewriter.Lookup, java.util.concurrent.CompletableFuture<dev.rosetta.translators.Translator>> lookups = new HashMap<>();
-        PartitionRewriter rewriter = new PartitionRewriter(translators, new TranslationMetrics(meters),
-                new DeadLetters(Map.of("bootstrap.servers", "127.0.0.1:1"), meters), Direction.CONSUME, lookups);
+        Map<PartitionRewriter.Lookup, java.util.concurrent.CompletableFuture<dev.rosetta.translators.Translator>>
+                lookups = new HashMap<>();
+        PartitionRewriter rewriter = new PartitionRewriter(
+                translators,
+                new TranslationMetrics(meters),
+                new DeadLetters(Map.of("bootstrap.servers", "127.0.0.1:1"), meters),
+                Direction.CONSUME,
+                lookups);
         MemoryRecords original = MemoryRecords.readableRecords(all);
         PartitionRewriter.Result result = rewriter.rewrite("orders", 0, original, route, toV2);
         while (result.isPending()) {
@@ -256,14 +314,25 @@ class PartitionRewriterTest {
         });
         assertThat(delivered).extracting(Record::offset).containsExactly(0L, 1L, 2L, 3L);
         for (int i : new int[] {0, 2, 3}) {
-            assertThat(Avro.schemaId(org.apache.kafka.common.utils.Utils.toArray(delivered.get(i).value()))).isEqualTo(v2Id);
+            assertThat(Avro.schemaId(org.apache.kafka.common.utils.Utils.toArray(
+                            delivered.get(i).value())))
+                    .isEqualTo(v2Id);
             assertThat(delivered.get(i).headers()).isEmpty();
         }
         Record failed = delivered.get(1);
         assertThat(org.apache.kafka.common.utils.Utils.toArray(failed.value())).isEqualTo(Avro.v1(4242, "b", 2));
         assertThat(failed.headers()).hasSize(1);
-        assertThat(new String(failed.headers()[0].value(), StandardCharsets.UTF_8)).contains("schema id 4242");
-        assertThat(meters.find("rosetta.records").tag("outcome", "translated").counter().count()).isEqualTo(3);
-        assertThat(meters.find("rosetta.records").tag("outcome", "failed_passed_through").counter().count()).isEqualTo(1);
+        assertThat(new String(failed.headers()[0].value(), StandardCharsets.UTF_8))
+                .contains("schema id 4242");
+        assertThat(meters.find("rosetta.records")
+                        .tag("outcome", "translated")
+                        .counter()
+                        .count())
+                .isEqualTo(3);
+        assertThat(meters.find("rosetta.records")
+                        .tag("outcome", "failed_passed_through")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
     }
 }

@@ -35,6 +35,7 @@ import dev.rosetta.config.RouteConfig.RolloutConfig;
 import dev.rosetta.config.routing.RouteTable;
 import dev.rosetta.proxy.net.ProxyServer;
 import dev.rosetta.proxy.testing.Records;
+
 import io.kroxylicious.testing.kafka.api.KafkaCluster;
 import io.kroxylicious.testing.kafka.common.BrokerCluster;
 import io.kroxylicious.testing.kafka.junit5ext.KafkaClusterExtension;
@@ -84,7 +85,9 @@ class ProduceTranslationTest {
     private static void route(RouteConfig... configs) throws Exception {
         routes.set(RouteTable.of(List.of(configs)));
         for (RouteConfig config : configs) {
-            admin.createTopics(List.of(new NewTopic(config.topic(), 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(List.of(new NewTopic(config.topic(), 2, (short) 1)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         }
     }
 
@@ -112,7 +115,8 @@ class ProduceTranslationTest {
     private static void sendAll(KafkaProducer<byte[], byte[]> producer, String topic, int count) throws Exception {
         List<Future<?>> sent = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            sent.add(producer.send(new ProducerRecord<>(topic, i % 2, ("key-" + i).getBytes(StandardCharsets.UTF_8), Avro.v1(v1Id, "o" + i, i))));
+            sent.add(producer.send(new ProducerRecord<>(
+                    topic, i % 2, ("key-" + i).getBytes(StandardCharsets.UTF_8), Avro.v1(v1Id, "o" + i, i))));
         }
         for (Future<?> f : sent) {
             f.get(30, TimeUnit.SECONDS);
@@ -123,20 +127,29 @@ class ProduceTranslationTest {
     void idempotentV1ProducerWritesV2RecordsInOrder() throws Exception {
         route(storeAs("stored-v2", ProduceConfig.of(2), FailurePolicy.DEFAULT));
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producer(Map.of(
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4", ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5)))) {
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                "lz4",
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+                5)))) {
             sendAll(producer, "stored-v2", 1000);
         }
         List<ConsumerRecord<byte[], byte[]>> stored = readDirect("stored-v2", 1000, false);
         assertThat(stored).hasSize(1000).allSatisfy(r -> {
             assertThat(Avro.schemaId(r.value())).isEqualTo(v2Id);
-            assertThat(Avro.read(r.value(), Avro.SCHEMA_V2).get("currency").toString()).isEqualTo("EUR");
+            assertThat(Avro.read(r.value(), Avro.SCHEMA_V2).get("currency").toString())
+                    .isEqualTo("EUR");
         });
         for (int p = 0; p < 2; p++) {
             int partition = p;
-            List<Integer> amounts = stored.stream().filter(r -> r.partition() == partition)
+            List<Integer> amounts = stored.stream()
+                    .filter(r -> r.partition() == partition)
                     .sorted(java.util.Comparator.comparingLong(ConsumerRecord::offset))
-                    .map(r -> (Integer) Avro.read(r.value(), Avro.SCHEMA_V2).get("amount")).toList();
+                    .map(r -> (Integer) Avro.read(r.value(), Avro.SCHEMA_V2).get("amount"))
+                    .toList();
             assertThat(amounts).hasSize(500).isSorted().doesNotHaveDuplicates();
         }
     }
@@ -146,11 +159,24 @@ class ProduceTranslationTest {
         int keyV1Id = fixture.keyV1Id;
         int keyV2Id = fixture.keyV2Id;
         RouteConfig.ConsumeConfig readV1 = RouteConfig.ConsumeConfig.of(1);
-        route(new RouteConfig("keys-translated", "orders-value", new RouteConfig.KeyRoute("orders-key", Map.of(), true), readV1,
-                        ProduceConfig.of(2), FailurePolicy.DEFAULT),
-                new RouteConfig("keys-kept", "orders-value", RouteConfig.KeyRoute.of("orders-key"), null, ProduceConfig.of(2), FailurePolicy.DEFAULT));
+        route(
+                new RouteConfig(
+                        "keys-translated",
+                        "orders-value",
+                        new RouteConfig.KeyRoute("orders-key", Map.of(), true),
+                        readV1,
+                        ProduceConfig.of(2),
+                        FailurePolicy.DEFAULT),
+                new RouteConfig(
+                        "keys-kept",
+                        "orders-value",
+                        RouteConfig.KeyRoute.of("orders-key"),
+                        null,
+                        ProduceConfig.of(2),
+                        FailurePolicy.DEFAULT));
         List<byte[]> keys = new ArrayList<>();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producer(Map.of(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd")))) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(producer(Map.of(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd")))) {
             List<Future<?>> sent = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
                 byte[] key = Avro.keyV1(keyV1Id, "o" + i);
@@ -169,7 +195,9 @@ class ProduceTranslationTest {
             assertThat(Avro.schemaId(r.value())).isEqualTo(v2Id);
         });
         assertThat(readDirect("keys-kept", 50, false)).hasSize(50).allSatisfy(r -> {
-            assertThat(Avro.schemaId(r.key())).as("partitioning and compaction keep the producer's key bytes").isEqualTo(keyV1Id);
+            assertThat(Avro.schemaId(r.key()))
+                    .as("partitioning and compaction keep the producer's key bytes")
+                    .isEqualTo(keyV1Id);
             assertThat(Avro.schemaId(r.value())).isEqualTo(v2Id);
         });
         Map<String, Object> throughProxy = new HashMap<>();
@@ -180,7 +208,9 @@ class ProduceTranslationTest {
         assertThat(readBack).hasSize(50);
         for (ConsumerRecord<byte[], byte[]> r : readBack) {
             int i = (Integer) Avro.read(r.value(), Avro.SCHEMA_V1).get("amount");
-            assertThat(r.key()).as("key of record %d, v1 -> v2 stored -> v1 read", i).isEqualTo(keys.get(i));
+            assertThat(r.key())
+                    .as("key of record %d, v1 -> v2 stored -> v1 read", i)
+                    .isEqualTo(keys.get(i));
             assertThat(r.value()).isEqualTo(Avro.v1(v1Id, "o" + i, i));
         }
     }
@@ -188,15 +218,27 @@ class ProduceTranslationTest {
     @Test
     void largeProduceRequestsAreRewrittenByTheWorkersAndStayInOrder() throws Exception {
         route(storeAs("bulk-stored", ProduceConfig.of(2), FailurePolicy.DEFAULT));
-        double offloadedBefore = fixture.meters.counter("rosetta.translation.offloaded", "direction", "produce").count();
-        java.util.Random random = new java.util.Random(42); // random ids, so lz4 batches stay about as large as the records
+        double offloadedBefore = fixture.meters
+                .counter("rosetta.translation.offloaded", "direction", "produce")
+                .count();
+        java.util.Random random =
+                new java.util.Random(42); // random ids, so lz4 batches stay about as large as the records
         int count = 2000;
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producer(Map.of(
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 50,
-                ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4")))) {
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.LINGER_MS_CONFIG,
+                50,
+                ProducerConfig.BATCH_SIZE_CONFIG,
+                512 * 1024,
+                ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                "lz4")))) {
             List<Future<?>> sent = new ArrayList<>();
             for (int i = 0; i < count; i++) {
-                sent.add(producer.send(new ProducerRecord<>("bulk-stored", i % 2, null, Avro.v1(v1Id, randomText(random, 1000), i))));
+                sent.add(producer.send(
+                        new ProducerRecord<>("bulk-stored", i % 2, null, Avro.v1(v1Id, randomText(random, 1000), i))));
             }
             for (Future<?> f : sent) {
                 f.get(30, TimeUnit.SECONDS);
@@ -204,22 +246,30 @@ class ProduceTranslationTest {
         }
 
         List<ConsumerRecord<byte[], byte[]>> stored = readDirect("bulk-stored", count, false);
-        assertThat(stored).hasSize(count).allSatisfy(r -> assertThat(Avro.schemaId(r.value())).isEqualTo(v2Id));
+        assertThat(stored)
+                .hasSize(count)
+                .allSatisfy(r -> assertThat(Avro.schemaId(r.value())).isEqualTo(v2Id));
         for (int p = 0; p < 2; p++) {
             int partition = p;
-            List<Integer> amounts = stored.stream().filter(r -> r.partition() == partition)
+            List<Integer> amounts = stored.stream()
+                    .filter(r -> r.partition() == partition)
                     .sorted(java.util.Comparator.comparingLong(ConsumerRecord::offset))
-                    .map(r -> (Integer) Avro.read(r.value(), Avro.SCHEMA_V2).get("amount")).toList();
+                    .map(r -> (Integer) Avro.read(r.value(), Avro.SCHEMA_V2).get("amount"))
+                    .toList();
             assertThat(amounts).hasSize(count / 2).isSorted().doesNotHaveDuplicates();
         }
-        assertThat(fixture.meters.counter("rosetta.translation.offloaded", "direction", "produce").count())
-                .as("at least one request went to the translation workers").isGreaterThan(offloadedBefore);
+        assertThat(fixture.meters
+                        .counter("rosetta.translation.offloaded", "direction", "produce")
+                        .count())
+                .as("at least one request went to the translation workers")
+                .isGreaterThan(offloadedBefore);
     }
 
     @Test
     void transactionalProducerIsTranslatedAndAbortsStayInvisible() throws Exception {
         route(storeAs("tx-stored", ProduceConfig.of(2), FailurePolicy.DEFAULT));
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producer(Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "rosetta-produce-tx")))) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(producer(Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "rosetta-produce-tx")))) {
             producer.initTransactions();
             producer.beginTransaction();
             sendAll(producer, "tx-stored", 10);
@@ -230,36 +280,50 @@ class ProduceTranslationTest {
             producer.abortTransaction();
         }
         List<ConsumerRecord<byte[], byte[]>> committed = readDirect("tx-stored", 10, true);
-        assertThat(committed).hasSize(10).allSatisfy(r -> assertThat(Avro.schemaId(r.value())).isEqualTo(v2Id));
+        assertThat(committed)
+                .hasSize(10)
+                .allSatisfy(r -> assertThat(Avro.schemaId(r.value())).isEqualTo(v2Id));
     }
 
     @Test
     void acksZeroProducesAreTranslatedToo() throws Exception {
         route(storeAs("fire-and-forget", ProduceConfig.of(2), FailurePolicy.DEFAULT));
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producer(Map.of(ProducerConfig.ACKS_CONFIG, "0",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false)))) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                producer(Map.of(ProducerConfig.ACKS_CONFIG, "0", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false)))) {
             sendAll(producer, "fire-and-forget", 100);
             producer.flush();
         }
-        assertThat(readDirect("fire-and-forget", 100, false)).hasSize(100).allSatisfy(r -> assertThat(Avro.schemaId(r.value())).isEqualTo(v2Id));
+        assertThat(readDirect("fire-and-forget", 100, false))
+                .hasSize(100)
+                .allSatisfy(r -> assertThat(Avro.schemaId(r.value())).isEqualTo(v2Id));
     }
 
     @Test
     void rejectPolicyAnswersInvalidRecordWithTheReason() throws Exception {
         route(storeAs("strict", ProduceConfig.of(2), new FailurePolicy(FailureMode.REJECT, null, null)));
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producer(Map.of(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
-                ProducerConfig.RETRIES_CONFIG, 0, ProducerConfig.LINGER_MS_CONFIG, 0)))) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producer(Map.of(
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                false,
+                ProducerConfig.RETRIES_CONFIG,
+                0,
+                ProducerConfig.LINGER_MS_CONFIG,
+                0)))) {
             Future<?> bad = producer.send(new ProducerRecord<>("strict", 0, null, Avro.v1(777, "unknown id", 1)));
             assertThatThrownBy(() -> bad.get(30, TimeUnit.SECONDS))
                     .isInstanceOf(ExecutionException.class)
-                    .cause().isInstanceOf(InvalidRecordException.class)
+                    .cause()
+                    .isInstanceOf(InvalidRecordException.class)
                     .hasMessageContaining("UNKNOWN_SCHEMA schema id 777");
-            producer.send(new ProducerRecord<>("strict", 1, null, Avro.v1(v1Id, "fine", 1))).get(30, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>("strict", 1, null, Avro.v1(v1Id, "fine", 1)))
+                    .get(30, TimeUnit.SECONDS);
         }
         List<ConsumerRecord<byte[], byte[]>> stored = readDirect("strict", 1, false);
         assertThat(stored).hasSize(1);
         assertThat(Avro.schemaId(stored.get(0).value())).isEqualTo(v2Id);
-        var rejected = meters.find("rosetta.records").tag("topic", "strict").tag("outcome", "rejected").counter();
+        var rejected = meters.find("rosetta.records")
+                .tag("topic", "strict")
+                .tag("outcome", "rejected")
+                .counter();
         assertThat(rejected).isNotNull();
         assertThat(rejected.count()).isEqualTo(1);
     }
@@ -270,7 +334,10 @@ class ProduceTranslationTest {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producer(Map.of()))) {
             for (int round = 0; round < 2; round++) {
                 for (int k = 0; k < 200; k++) {
-                    producer.send(new ProducerRecord<>("ramping", ("customer-" + k).getBytes(StandardCharsets.UTF_8), Avro.v1(v1Id, "r" + round, k)));
+                    producer.send(new ProducerRecord<>(
+                            "ramping",
+                            ("customer-" + k).getBytes(StandardCharsets.UTF_8),
+                            Avro.v1(v1Id, "r" + round, k)));
                 }
             }
             producer.flush();
@@ -279,14 +346,20 @@ class ProduceTranslationTest {
         assertThat(stored).hasSize(400);
         Map<String, List<Integer>> idsByKey = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : stored) {
-            idsByKey.computeIfAbsent(new String(r.key(), StandardCharsets.UTF_8), k -> new ArrayList<>()).add(Avro.schemaId(r.value()));
+            idsByKey.computeIfAbsent(new String(r.key(), StandardCharsets.UTF_8), k -> new ArrayList<>())
+                    .add(Avro.schemaId(r.value()));
         }
-        assertThat(idsByKey).hasSize(200).allSatisfy((key, ids) -> assertThat(ids).hasSize(2).containsOnly(ids.get(0)));
-        long canary = idsByKey.values().stream().filter(ids -> ids.get(0) == v2Id).count();
+        assertThat(idsByKey)
+                .hasSize(200)
+                .allSatisfy((key, ids) -> assertThat(ids).hasSize(2).containsOnly(ids.get(0)));
+        long canary =
+                idsByKey.values().stream().filter(ids -> ids.get(0) == v2Id).count();
         assertThat(canary).isBetween(60L, 140L); // 50% of 200 keys, murmur2-bucketed
     }
 
     private static String randomText(java.util.Random random, int length) {
-        return random.ints(length, 'a', 'z' + 1).collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        return random.ints(length, 'a', 'z' + 1)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+                .toString();
     }
 }

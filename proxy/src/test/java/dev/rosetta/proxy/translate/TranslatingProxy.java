@@ -12,6 +12,7 @@ import dev.rosetta.config.UpstreamConfig;
 import dev.rosetta.config.routing.RouteTable;
 import dev.rosetta.proxy.net.ProxyServer;
 import dev.rosetta.translators.registry.StaticSchemaRegistry;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
@@ -34,9 +35,14 @@ final class TranslatingProxy implements AutoCloseable {
     TranslatingProxy(String upstreamBootstrap) {
         Map<String, Object> upstream = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, upstreamBootstrap);
         translation = new RecordTranslation(registry, null, routes::get, upstream, meters);
-        proxy = new ProxyServer(new ListenerConfig("127.0.0.1", 0, 0, "127.0.0.1", ListenerConfig.DEFAULT_MAX_FRAME_BYTES, null),
-                UpstreamConfig.defaults(List.of(upstreamBootstrap.split(","))), meters,
-                translation.responseFilters(), translation.requestFilters()).start();
+        proxy = new ProxyServer(
+                        new ListenerConfig(
+                                "127.0.0.1", 0, 0, "127.0.0.1", ListenerConfig.DEFAULT_MAX_FRAME_BYTES, null),
+                        UpstreamConfig.defaults(List.of(upstreamBootstrap.split(","))),
+                        meters,
+                        translation.responseFilters(),
+                        translation.requestFilters())
+                .start();
         admin = Admin.create(upstream);
     }
 

@@ -1,11 +1,12 @@
 package dev.rosetta.translators.chain;
 
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericRecord;
+
 import dev.rosetta.translators.TranslationException;
 import dev.rosetta.translators.TranslationException.Reason;
 import dev.rosetta.translators.spi.CustomTranslator;
 import dev.rosetta.translators.step.ValueStep;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericRecord;
 
 /** A step backed by a {@link CustomTranslator}; failures of the custom code become RULE_FAILED. */
 final class CustomStep extends ValueStep {
@@ -23,8 +24,14 @@ final class CustomStep extends ValueStep {
         } catch (TranslationException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new TranslationException(Reason.RULE_FAILED, "custom translator " + translator.getClass().getName()
-                    + " (" + description() + ") failed: " + e, "", null, -1, -1, e);
+            throw new TranslationException(
+                    Reason.RULE_FAILED,
+                    "custom translator " + translator.getClass().getName() + " (" + description() + ") failed: " + e,
+                    "",
+                    null,
+                    -1,
+                    -1,
+                    e);
         }
     }
 }

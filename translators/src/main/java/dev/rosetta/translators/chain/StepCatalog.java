@@ -1,13 +1,5 @@
 package dev.rosetta.translators.chain;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.rosetta.translators.ops.Operation;
-import dev.rosetta.translators.ops.Operations;
-import dev.rosetta.translators.spi.TranslatorProvider;
-import dev.rosetta.translators.step.StepKey;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -25,6 +17,15 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import dev.rosetta.translators.ops.Operation;
+import dev.rosetta.translators.ops.Operations;
+import dev.rosetta.translators.spi.TranslatorProvider;
+import dev.rosetta.translators.step.StepKey;
 
 /**
  * The steps declared for each subject, beyond plain Avro resolution: YAML operation files and
@@ -62,8 +63,11 @@ public final class StepCatalog {
     private final Duration jsonataTimeout;
     private final int jsonataDepth;
 
-    private StepCatalog(Map<StepKey, Declared> declared, Map<StepKey, TranslatorProvider> custom,
-                        Duration jsonataTimeout, int jsonataDepth) {
+    private StepCatalog(
+            Map<StepKey, Declared> declared,
+            Map<StepKey, TranslatorProvider> custom,
+            Duration jsonataTimeout,
+            int jsonataDepth) {
         this.declared = Map.copyOf(declared);
         this.custom = Map.copyOf(custom);
         this.jsonataTimeout = jsonataTimeout;
@@ -114,10 +118,14 @@ public final class StepCatalog {
     }
 
     /** Bound on one JSONata evaluation. */
-    public Duration jsonataTimeout() { return jsonataTimeout; }
+    public Duration jsonataTimeout() {
+        return jsonataTimeout;
+    }
 
     /** Bound on JSONata recursion depth. */
-    public int jsonataDepth() { return jsonataDepth; }
+    public int jsonataDepth() {
+        return jsonataDepth;
+    }
 
     /** Collects declared steps. Not thread-safe. */
     public static final class Builder {
@@ -137,8 +145,8 @@ public final class StepCatalog {
         public Builder declare(Declared d) {
             Declared old = declared.put(d.key(), d);
             if (old != null) {
-                throw new IllegalArgumentException("step " + d.key() + " declared twice: " + old.origin() + " and "
-                        + d.origin());
+                throw new IllegalArgumentException(
+                        "step " + d.key() + " declared twice: " + old.origin() + " and " + d.origin());
             }
             return this;
         }
@@ -173,13 +181,17 @@ public final class StepCatalog {
                 throw new IllegalArgumentException("translator directory " + dir + " does not exist");
             }
             try (Stream<Path> subjects = Files.list(dir)) {
-                for (Path subjectDir : subjects.filter(Files::isDirectory).sorted().toList()) {
+                for (Path subjectDir :
+                        subjects.filter(Files::isDirectory).sorted().toList()) {
                     try (Stream<Path> files = Files.list(subjectDir)) {
                         for (Path f : files.sorted().toList()) {
                             Matcher m = FILE.matcher(f.getFileName().toString());
                             if (m.matches()) {
-                                loadFile(subjectDir.getFileName().toString(), Integer.parseInt(m.group(1)),
-                                        Integer.parseInt(m.group(2)), f);
+                                loadFile(
+                                        subjectDir.getFileName().toString(),
+                                        Integer.parseInt(m.group(1)),
+                                        Integer.parseInt(m.group(2)),
+                                        f);
                             }
                         }
                     }
@@ -212,18 +224,24 @@ public final class StepCatalog {
             for (java.util.Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
                 String k = it.next();
                 if (!Set.of("upcast", "downcast", "lossless", "description").contains(k)) {
-                    throw new IllegalArgumentException(file + ": unknown key '" + k
-                            + "' (known: upcast, downcast, lossless, description)");
+                    throw new IllegalArgumentException(
+                            file + ": unknown key '" + k + "' (known: upcast, downcast, lossless, description)");
                 }
             }
             boolean lossless = root.path("lossless").asBoolean(false);
             if (root.has("upcast")) {
-                declare(new Declared(new StepKey(subject, a, b), ops(root.get("upcast"), file, "upcast"), lossless,
+                declare(new Declared(
+                        new StepKey(subject, a, b),
+                        ops(root.get("upcast"), file, "upcast"),
+                        lossless,
                         file.toString()));
             }
             if (root.has("downcast")) {
-                declare(new Declared(new StepKey(subject, b, a), ops(root.get("downcast"), file, "downcast"),
-                        lossless, file.toString()));
+                declare(new Declared(
+                        new StepKey(subject, b, a),
+                        ops(root.get("downcast"), file, "downcast"),
+                        lossless,
+                        file.toString()));
             }
         }
 
@@ -240,8 +258,8 @@ public final class StepCatalog {
                 try {
                     out.add(Operations.parse(op, jsonataTimeout, jsonataDepth));
                 } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException(file + ": " + section + " operation #" + i + ": "
-                            + e.getMessage(), e);
+                    throw new IllegalArgumentException(
+                            file + ": " + section + " operation #" + i + ": " + e.getMessage(), e);
                 }
                 i++;
             }

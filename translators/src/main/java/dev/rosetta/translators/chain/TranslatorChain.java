@@ -1,6 +1,18 @@
 package dev.rosetta.translators.chain;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import org.apache.avro.Schema;
+import org.jspecify.annotations.Nullable;
+
 import com.fasterxml.jackson.databind.JsonNode;
+
 import dev.rosetta.translators.TranslationException;
 import dev.rosetta.translators.TranslationException.Reason;
 import dev.rosetta.translators.ops.MigrationRulesStep;
@@ -10,16 +22,6 @@ import dev.rosetta.translators.spi.TranslatorProvider;
 import dev.rosetta.translators.step.ResolutionStep;
 import dev.rosetta.translators.step.Step;
 import dev.rosetta.translators.step.StepKey;
-import org.apache.avro.Schema;
-import org.jspecify.annotations.Nullable;
-
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 
 /**
  * The compiled steps that take a subject's version {@code from} to version {@code to}.
@@ -47,8 +49,8 @@ public final class TranslatorChain {
      * @param schema  parsed Avro schema
      * @param ruleSet Data Contract rule set from the registry, or null
      */
-    public record Version(int version, int id, Schema schema, @Nullable JsonNode ruleSet) {
-    }
+    public record Version(
+            int version, int id, Schema schema, @Nullable JsonNode ruleSet) {}
 
     private static final class Scratch {
         final OutputBuffer a = new OutputBuffer(512);
@@ -72,13 +74,14 @@ public final class TranslatorChain {
      *
      * @throws TranslationException {@link Reason#NO_PATH} if either version is not in {@code versions}
      */
-    public static List<Integer> planPath(String subject, List<Integer> versions, int from, int to,
-                                         StepCatalog catalog) {
+    public static List<Integer> planPath(
+            String subject, List<Integer> versions, int from, int to, StepCatalog catalog) {
         List<Integer> sorted = new ArrayList<>(versions);
         Collections.sort(sorted);
         if (!sorted.contains(from) || !sorted.contains(to)) {
-            throw new TranslationException(Reason.NO_PATH, "subject " + subject + " has versions " + sorted
-                    + "; no path from v" + from + " to v" + to);
+            throw new TranslationException(
+                    Reason.NO_PATH,
+                    "subject " + subject + " has versions " + sorted + "; no path from v" + from + " to v" + to);
         }
         if (from == to) {
             return List.of(from);
@@ -131,8 +134,8 @@ public final class TranslatorChain {
      * @throws TranslationException {@link Reason#INCOMPATIBLE} naming the step and field path that
      *                              cannot be translated
      */
-    public static TranslatorChain compile(String subject, List<Integer> path, Map<Integer, Version> schemas,
-                                          StepCatalog catalog) {
+    public static TranslatorChain compile(
+            String subject, List<Integer> path, Map<Integer, Version> schemas, StepCatalog catalog) {
         List<Step> steps = new ArrayList<>();
         int runStart = -1; // index in path where a run of resolution links starts
         for (int i = 0; i + 1 < path.size(); i++) {
@@ -158,7 +161,8 @@ public final class TranslatorChain {
     }
 
     private static Version version(Map<Integer, Version> schemas, int version) {
-        return Objects.requireNonNull(schemas.get(version), () -> "no schema for v" + version + ", a version on the path");
+        return Objects.requireNonNull(
+                schemas.get(version), () -> "no schema for v" + version + ", a version on the path");
     }
 
     /** The step declared (or implied by migration rules) from a to b, or null where plain resolution applies. */
@@ -167,21 +171,32 @@ public final class TranslatorChain {
         try {
             TranslatorProvider p = catalog.custom(key).orElse(null);
             if (p != null) {
-                return new CustomStep(a.schema(), b.schema(), p.create(key, a.schema(), b.schema()),
+                return new CustomStep(
+                        a.schema(),
+                        b.schema(),
+                        p.create(key, a.schema(), b.schema()),
                         "custom " + p.getClass().getSimpleName() + " v" + a.version() + " -> v" + b.version());
             }
             StepCatalog.Declared d = catalog.declared(key).orElse(null);
             if (d != null) {
-                return OpsStep.compile(a.schema(), b.schema(), d.operations(), "operations v" + a.version() + " -> v"
-                        + b.version() + " (" + d.origin() + ")", d.lossless());
+                return OpsStep.compile(
+                        a.schema(),
+                        b.schema(),
+                        d.operations(),
+                        "operations v" + a.version() + " -> v" + b.version() + " (" + d.origin() + ")",
+                        d.lossless());
             }
             boolean up = b.version() > a.version();
             Version newer = up ? b : a;
-            List<MigrationRulesStep.Rule> rules = MigrationRulesStep.rules(newer.ruleSet(), up,
-                    catalog.jsonataTimeout(), catalog.jsonataDepth());
+            List<MigrationRulesStep.Rule> rules =
+                    MigrationRulesStep.rules(newer.ruleSet(), up, catalog.jsonataTimeout(), catalog.jsonataDepth());
             if (!rules.isEmpty()) {
-                return new MigrationRulesStep(a.schema(), b.schema(), rules, "migration rules of v" + newer.version()
-                        + " (" + (up ? "UPGRADE" : "DOWNGRADE") + ") v" + a.version() + " -> v" + b.version());
+                return new MigrationRulesStep(
+                        a.schema(),
+                        b.schema(),
+                        rules,
+                        "migration rules of v" + newer.version() + " (" + (up ? "UPGRADE" : "DOWNGRADE") + ") v"
+                                + a.version() + " -> v" + b.version());
             }
             return null;
         } catch (TranslationException e) {
@@ -193,8 +208,8 @@ public final class TranslatorChain {
         Version first = version(schemas, run.get(0));
         Version last = version(schemas, run.get(run.size() - 1));
         try {
-            return List.of(ResolutionStep.compile(first.schema(), last.schema(), "resolution v" + first.version()
-                    + " -> v" + last.version()));
+            return List.of(ResolutionStep.compile(
+                    first.schema(), last.schema(), "resolution v" + first.version() + " -> v" + last.version()));
         } catch (TranslationException direct) {
             if (run.size() == 2) {
                 throw inStep(direct, subject, first, last);
@@ -205,8 +220,8 @@ public final class TranslatorChain {
             Version a = version(schemas, run.get(i));
             Version b = version(schemas, run.get(i + 1));
             try {
-                out.add(ResolutionStep.compile(a.schema(), b.schema(), "resolution v" + a.version() + " -> v"
-                        + b.version()));
+                out.add(ResolutionStep.compile(
+                        a.schema(), b.schema(), "resolution v" + a.version() + " -> v" + b.version()));
             } catch (TranslationException e) {
                 throw inStep(e, subject, a, b);
             }
@@ -215,18 +230,30 @@ public final class TranslatorChain {
     }
 
     private static TranslationException inStep(TranslationException e, String subject, Version a, Version b) {
-        return new TranslationException(e.reason(), "step v" + a.version() + " -> v" + b.version() + " of subject "
-                + subject + ": " + e.getRawMessage(), e.fieldPath(), subject, a.id(), b.id(), e);
+        return new TranslationException(
+                e.reason(),
+                "step v" + a.version() + " -> v" + b.version() + " of subject " + subject + ": " + e.getRawMessage(),
+                e.fieldPath(),
+                subject,
+                a.id(),
+                b.id(),
+                e);
     }
 
     /** The subject. */
-    public String subject() { return subject; }
+    public String subject() {
+        return subject;
+    }
 
     /** The versions visited, first to last. */
-    public List<Integer> path() { return path; }
+    public List<Integer> path() {
+        return path;
+    }
 
     /** The compiled steps in order (consecutive resolution links appear merged). */
-    public List<Step> steps() { return List.of(steps); }
+    public List<Step> steps() {
+        return List.of(steps);
+    }
 
     /** True when no step changes bytes (e.g. both versions have identical schemas). */
     public boolean isIdentity() {
@@ -267,8 +294,14 @@ public final class TranslatorChain {
             }
             steps[i].apply(cur.array(), 0, cur.size(), out);
         } catch (TranslationException e) {
-            throw new TranslationException(e.reason(), "in " + steps[i].description() + ": " + e.getRawMessage(),
-                    e.fieldPath(), subject, -1, -1, e);
+            throw new TranslationException(
+                    e.reason(),
+                    "in " + steps[i].description() + ": " + e.getRawMessage(),
+                    e.fieldPath(),
+                    subject,
+                    -1,
+                    -1,
+                    e);
         }
     }
 }

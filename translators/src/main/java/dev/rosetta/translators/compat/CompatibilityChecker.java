@@ -1,17 +1,18 @@
 package dev.rosetta.translators.compat;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.apache.avro.SchemaCompatibility;
+
 import dev.rosetta.translators.TranslationException;
 import dev.rosetta.translators.chain.StepCatalog;
 import dev.rosetta.translators.chain.TranslatorChain;
 import dev.rosetta.translators.plan.BinaryPlan;
 import dev.rosetta.translators.step.ResolutionStep;
 import dev.rosetta.translators.step.Step;
-import org.apache.avro.SchemaCompatibility;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * Builds {@link CompatibilityReport}s: Avro reader/writer compatibility in both directions
@@ -23,27 +24,35 @@ import java.util.stream.Collectors;
  * what makes the data readable. Stateless, thread-safe. Cost: schema-sized work per call.
  */
 public final class CompatibilityChecker {
-    private CompatibilityChecker() {
-    }
+    private CompatibilityChecker() {}
 
     /** Compares two versions of {@code subject} (given with their schemas) in both directions. */
-    public static CompatibilityReport check(String subject, TranslatorChain.Version older,
-                                            TranslatorChain.Version newer, List<Integer> versions,
-                                            Map<Integer, TranslatorChain.Version> schemas, StepCatalog catalog) {
+    public static CompatibilityReport check(
+            String subject,
+            TranslatorChain.Version older,
+            TranslatorChain.Version newer,
+            List<Integer> versions,
+            Map<Integer, TranslatorChain.Version> schemas,
+            StepCatalog catalog) {
         List<Incompatibility> all = new ArrayList<>();
         String up = direction(subject, older, newer, versions, schemas, catalog, all);
         String down = direction(subject, newer, older, versions, schemas, catalog, all);
         return new CompatibilityReport(subject, older.version(), newer.version(), up, down, all);
     }
 
-    private static String direction(String subject, TranslatorChain.Version writer, TranslatorChain.Version reader,
-                                    List<Integer> versions, Map<Integer, TranslatorChain.Version> schemas,
-                                    StepCatalog catalog, List<Incompatibility> out) {
+    private static String direction(
+            String subject,
+            TranslatorChain.Version writer,
+            TranslatorChain.Version reader,
+            List<Integer> versions,
+            Map<Integer, TranslatorChain.Version> schemas,
+            StepCatalog catalog,
+            List<Incompatibility> out) {
         String covering = null;
         String description;
         try {
-            List<Integer> path = TranslatorChain.planPath(subject, versions, writer.version(), reader.version(),
-                    catalog);
+            List<Integer> path =
+                    TranslatorChain.planPath(subject, versions, writer.version(), reader.version(), catalog);
             TranslatorChain chain = TranslatorChain.compile(subject, path, schemas, catalog);
             List<String> declared = new ArrayList<>();
             for (Step s : chain.steps()) {
@@ -59,18 +68,28 @@ public final class CompatibilityChecker {
         } catch (TranslationException e) {
             description = "cannot compile: " + e.getMessage();
         }
-        SchemaCompatibility.SchemaPairCompatibility result = SchemaCompatibility.checkReaderWriterCompatibility(
-                reader.schema(), writer.schema());
+        SchemaCompatibility.SchemaPairCompatibility result =
+                SchemaCompatibility.checkReaderWriterCompatibility(reader.schema(), writer.schema());
         for (SchemaCompatibility.Incompatibility i : result.getResult().getIncompatibilities()) {
-            out.add(new Incompatibility(writer.version(), reader.version(), i.getLocation(), i.getType().name(),
-                    i.getMessage(), covering));
+            out.add(new Incompatibility(
+                    writer.version(),
+                    reader.version(),
+                    i.getLocation(),
+                    i.getType().name(),
+                    i.getMessage(),
+                    covering));
         }
         if (result.getResult().getIncompatibilities().isEmpty()) {
             try {
                 BinaryPlan.compile(writer.schema(), reader.schema());
             } catch (TranslationException e) {
-                out.add(new Incompatibility(writer.version(), reader.version(), pointer(reader, e.fieldPath()),
-                        "LOGICAL_TYPE_CHANGED", e.getRawMessage(), covering));
+                out.add(new Incompatibility(
+                        writer.version(),
+                        reader.version(),
+                        pointer(reader, e.fieldPath()),
+                        "LOGICAL_TYPE_CHANGED",
+                        e.getRawMessage(),
+                        covering));
             }
         }
         return description;

@@ -1,10 +1,10 @@
 package dev.rosetta.translators.compat;
 
+import java.util.List;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import java.util.List;
 
 /**
  * The compatibility of two versions of a subject in both directions (old data read as new, new
@@ -21,8 +21,13 @@ import java.util.List;
  * @param downcast          description of the compiled translation newer to older, or the reason it cannot compile
  * @param incompatibilities every incompatibility found, both directions
  */
-public record CompatibilityReport(String subject, int olderVersion, int newerVersion, String upcast, String downcast,
-                                  List<Incompatibility> incompatibilities) {
+public record CompatibilityReport(
+        String subject,
+        int olderVersion,
+        int newerVersion,
+        String upcast,
+        String downcast,
+        List<Incompatibility> incompatibilities) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public CompatibilityReport {
@@ -42,40 +47,72 @@ public record CompatibilityReport(String subject, int olderVersion, int newerVer
     /** A report for people. */
     public String toText() {
         StringBuilder sb = new StringBuilder();
-        sb.append("Subject ").append(subject).append(": v").append(olderVersion).append(" <-> v").append(newerVersion)
+        sb.append("Subject ")
+                .append(subject)
+                .append(": v")
+                .append(olderVersion)
+                .append(" <-> v")
+                .append(newerVersion)
                 .append('\n');
-        sb.append("  upcast   v").append(olderVersion).append(" -> v").append(newerVersion).append(": ").append(upcast)
+        sb.append("  upcast   v")
+                .append(olderVersion)
+                .append(" -> v")
+                .append(newerVersion)
+                .append(": ")
+                .append(upcast)
                 .append('\n');
-        sb.append("  downcast v").append(newerVersion).append(" -> v").append(olderVersion).append(": ")
-                .append(downcast).append('\n');
+        sb.append("  downcast v")
+                .append(newerVersion)
+                .append(" -> v")
+                .append(olderVersion)
+                .append(": ")
+                .append(downcast)
+                .append('\n');
         if (incompatibilities.isEmpty()) {
             sb.append("  Compatible in both directions: plain Avro resolution reads each version as the other.\n");
         }
         for (Incompatibility i : incompatibilities) {
-            sb.append(i.covered() ? "  COVERED  " : "  BREAKING ").append("v").append(i.writerVersion())
-                    .append(" data read as v").append(i.readerVersion()).append(" at ").append(i.location())
-                    .append(": ").append(i.reason()).append(" - ").append(i.message());
+            sb.append(i.covered() ? "  COVERED  " : "  BREAKING ")
+                    .append("v")
+                    .append(i.writerVersion())
+                    .append(" data read as v")
+                    .append(i.readerVersion())
+                    .append(" at ")
+                    .append(i.location())
+                    .append(": ")
+                    .append(i.reason())
+                    .append(" - ")
+                    .append(i.message());
             if (i.covered()) {
                 sb.append(" [covered by ").append(i.coveredBy()).append(']');
             }
             sb.append('\n');
         }
-        sb.append(breaksConsumers() ? "Result: BREAKING (a consumer would fail and no step covers it)\n"
-                : "Result: OK\n");
+        sb.append(
+                breaksConsumers()
+                        ? "Result: BREAKING (a consumer would fail and no step covers it)\n"
+                        : "Result: OK\n");
         return sb.toString();
     }
 
     /** The same content as JSON. */
     public ObjectNode toJson() {
         ObjectNode o = JSON.createObjectNode();
-        o.put("subject", subject).put("olderVersion", olderVersion).put("newerVersion", newerVersion)
-                .put("upcast", upcast).put("downcast", downcast).put("breaking", breaksConsumers())
+        o.put("subject", subject)
+                .put("olderVersion", olderVersion)
+                .put("newerVersion", newerVersion)
+                .put("upcast", upcast)
+                .put("downcast", downcast)
+                .put("breaking", breaksConsumers())
                 .put("exitCode", exitCode());
         ArrayNode list = o.putArray("incompatibilities");
         for (Incompatibility i : incompatibilities) {
             ObjectNode n = list.addObject();
-            n.put("writerVersion", i.writerVersion()).put("readerVersion", i.readerVersion())
-                    .put("location", i.location()).put("reason", i.reason()).put("message", i.message())
+            n.put("writerVersion", i.writerVersion())
+                    .put("readerVersion", i.readerVersion())
+                    .put("location", i.location())
+                    .put("reason", i.reason())
+                    .put("message", i.message())
                     .put("covered", i.covered());
             if (i.covered()) {
                 n.put("coveredBy", i.coveredBy());

@@ -13,8 +13,13 @@ import org.jspecify.annotations.Nullable;
  * @param message       human explanation
  * @param coveredBy     description of the step(s) that translate across it, or null if none
  */
-public record Incompatibility(int writerVersion, int readerVersion, String location, String reason, String message,
-                              @Nullable String coveredBy) {
+public record Incompatibility(
+        int writerVersion,
+        int readerVersion,
+        String location,
+        String reason,
+        String message,
+        @Nullable String coveredBy) {
     /** True when a declared step handles this difference. */
     public boolean covered() {
         return coveredBy != null;

@@ -1,7 +1,15 @@
 package dev.rosetta.translators.ops;
 
-import dev.rosetta.translators.TranslationException;
-import dev.rosetta.translators.TranslationException.Reason;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.RoundingMode;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
 import org.apache.avro.Conversions;
 import org.apache.avro.LogicalType;
 import org.apache.avro.LogicalTypes;
@@ -12,15 +20,8 @@ import org.apache.avro.generic.GenericFixed;
 import org.apache.avro.generic.GenericRecord;
 import org.jspecify.annotations.Nullable;
 
-import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.math.RoundingMode;
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import dev.rosetta.translators.TranslationException;
+import dev.rosetta.translators.TranslationException.Reason;
 
 /**
  * Converts between Avro generic values and a plain JSON-like tree that operations and JSONata work
@@ -36,8 +37,7 @@ import java.util.Map;
 public final class AvroTree {
     private static final Conversions.DecimalConversion DECIMAL = new Conversions.DecimalConversion();
 
-    private AvroTree() {
-    }
+    private AvroTree() {}
 
     /** The tree form of a generic value of {@code schema}. */
     public static @Nullable Object toTree(@Nullable Object v, Schema schema) {
@@ -128,7 +128,10 @@ public final class AvroTree {
                         if (!f.hasDefaultValue()) {
                             throw fail(fp, "field is missing and has no default in " + target.getFullName());
                         }
-                        r.put(f.pos(), GenericData.get().deepCopy(f.schema(), GenericData.get().getDefaultValue(f)));
+                        r.put(
+                                f.pos(),
+                                GenericData.get()
+                                        .deepCopy(f.schema(), GenericData.get().getDefaultValue(f)));
                     } else {
                         r.put(f.pos(), fromTree(fv, f.schema(), fp));
                     }
@@ -141,8 +144,9 @@ public final class AvroTree {
                 }
                 Map<String, Object> out = new LinkedHashMap<>();
                 for (Map.Entry<?, ?> e : m.entrySet()) {
-                    out.put(String.valueOf(e.getKey()), fromTree(e.getValue(), target.getValueType(),
-                            path + "[\"" + e.getKey() + "\"]"));
+                    out.put(
+                            String.valueOf(e.getKey()),
+                            fromTree(e.getValue(), target.getValueType(), path + "[\"" + e.getKey() + "\"]"));
                 }
                 return out;
             }
@@ -166,8 +170,10 @@ public final class AvroTree {
                     if (target.getEnumDefault() != null) {
                         s = target.getEnumDefault();
                     } else {
-                        throw fail(path, "symbol " + s + " is not in enum " + target.getFullName()
-                                + " " + target.getEnumSymbols() + " and the enum has no default");
+                        throw fail(
+                                path,
+                                "symbol " + s + " is not in enum " + target.getFullName() + " "
+                                        + target.getEnumSymbols() + " and the enum has no default");
                     }
                 }
                 return new GenericData.EnumSymbol(target, s);
@@ -259,8 +265,10 @@ public final class AvroTree {
                 }
             }
         }
-        throw fail(path, "value " + describe(tree) + " fits no branch of union " + union
-                + (last != null ? " (closest: " + last.getMessage() + ")" : ""));
+        throw fail(
+                path,
+                "value " + describe(tree) + " fits no branch of union " + union
+                        + (last != null ? " (closest: " + last.getMessage() + ")" : ""));
     }
 
     private static boolean exactKind(Object v, Schema t) {
@@ -286,7 +294,9 @@ public final class AvroTree {
                 return v instanceof Boolean;
             case BYTES:
             case FIXED:
-                return t.getLogicalType() instanceof LogicalTypes.Decimal ? v instanceof BigDecimal : v instanceof byte[];
+                return t.getLogicalType() instanceof LogicalTypes.Decimal
+                        ? v instanceof BigDecimal
+                        : v instanceof byte[];
             default:
                 return false;
         }
@@ -296,7 +306,9 @@ public final class AvroTree {
         long v;
         if (tree instanceof Integer || tree instanceof Long || tree instanceof Short || tree instanceof Byte) {
             v = ((Number) tree).longValue();
-        } else if (tree instanceof BigDecimal || tree instanceof BigInteger || tree instanceof Double
+        } else if (tree instanceof BigDecimal
+                || tree instanceof BigInteger
+                || tree instanceof Double
                 || tree instanceof Float) {
             BigDecimal d = tree instanceof BigDecimal bd ? bd : new BigDecimal(tree.toString());
             try {
@@ -350,7 +362,8 @@ public final class AvroTree {
     }
 
     static String typeName(Schema s) {
-        return s.getLogicalType() != null ? s.getType().getName() + "(" + s.getLogicalType().getName() + ")"
+        return s.getLogicalType() != null
+                ? s.getType().getName() + "(" + s.getLogicalType().getName() + ")"
                 : s.getType().getName();
     }
 

@@ -1,13 +1,14 @@
 package dev.rosetta.translators.ops;
 
+import java.time.Duration;
+
 import org.jspecify.annotations.Nullable;
 
 import com.dashjoin.jsonata.JException;
 import com.dashjoin.jsonata.Jsonata;
+
 import dev.rosetta.translators.TranslationException;
 import dev.rosetta.translators.TranslationException.Reason;
-
-import java.time.Duration;
 
 /**
  * A JSONata expression parsed once and evaluated with bounds on time and recursion depth, so a
@@ -40,13 +41,15 @@ public final class JsonataExpression {
             j.setOutputConvertNulls(true); // JSON null comes back as Java null, not a marker object
             return j;
         } catch (JException e) {
-            throw new IllegalArgumentException("JSONata expression does not parse: " + e.getMessage() + " in: "
-                    + source, e);
+            throw new IllegalArgumentException(
+                    "JSONata expression does not parse: " + e.getMessage() + " in: " + source, e);
         }
     }
 
     /** The expression text. */
-    public String source() { return source; }
+    public String source() {
+        return source;
+    }
 
     /**
      * Evaluates against {@code input} (a tree of maps, lists and scalars).
@@ -62,11 +65,18 @@ public final class JsonataExpression {
             Object out = expr.evaluate(input, frame);
             return out == Jsonata.NULL_VALUE ? null : out;
         } catch (JException | StackOverflowError e) {
-            throw new TranslationException(Reason.RULE_FAILED, "JSONata expression failed (" + e.getMessage()
-                    + "; bounds " + timeoutMillis + " ms, depth " + maxDepth + "): " + source, "", null, -1, -1, e);
+            throw new TranslationException(
+                    Reason.RULE_FAILED,
+                    "JSONata expression failed (" + e.getMessage() + "; bounds " + timeoutMillis + " ms, depth "
+                            + maxDepth + "): " + source,
+                    "",
+                    null,
+                    -1,
+                    -1,
+                    e);
         } catch (RuntimeException e) {
-            throw new TranslationException(Reason.RULE_FAILED, "JSONata expression failed: " + e + " in: " + source,
-                    "", null, -1, -1, e);
+            throw new TranslationException(
+                    Reason.RULE_FAILED, "JSONata expression failed: " + e + " in: " + source, "", null, -1, -1, e);
         }
     }
 }

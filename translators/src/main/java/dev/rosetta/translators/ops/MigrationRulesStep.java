@@ -1,10 +1,12 @@
 package dev.rosetta.translators.ops;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.rosetta.translators.TranslationException;
-import dev.rosetta.translators.TranslationException.Reason;
-import dev.rosetta.translators.step.ValueStep;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
@@ -14,12 +16,12 @@ import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.io.JsonEncoder;
 import org.jspecify.annotations.Nullable;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.rosetta.translators.TranslationException;
+import dev.rosetta.translators.TranslationException.Reason;
+import dev.rosetta.translators.step.ValueStep;
 
 /**
  * Confluent Data Contract migration rules ({@code ruleSet.migrationRules}, type {@code JSONATA})
@@ -38,8 +40,7 @@ public final class MigrationRulesStep extends ValueStep {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One migration rule as found in the registry document. */
-    public record Rule(String name, String mode, JsonataExpression expression) {
-    }
+    public record Rule(String name, String mode, JsonataExpression expression) {}
 
     private final List<Rule> rules;
     private final GenericDatumWriter<Object> jsonWriter;
@@ -77,11 +78,14 @@ public final class MigrationRulesStep extends ValueStep {
             String name = r.path("name").asText("(unnamed)");
             String type = r.path("type").asText("");
             if (!"JSONATA".equalsIgnoreCase(type)) {
-                throw new TranslationException(Reason.INCOMPATIBLE, "migration rule '" + name + "' has type " + type
-                        + "; only JSONATA migration rules can be applied");
+                throw new TranslationException(
+                        Reason.INCOMPATIBLE,
+                        "migration rule '" + name + "' has type " + type
+                                + "; only JSONATA migration rules can be applied");
             }
             try {
-                out.add(new Rule(name, mode, new JsonataExpression(r.path("expr").asText(), timeout, maxDepth)));
+                out.add(new Rule(
+                        name, mode, new JsonataExpression(r.path("expr").asText(), timeout, maxDepth)));
             } catch (IllegalArgumentException e) {
                 throw new TranslationException(Reason.INCOMPATIBLE, "migration rule '" + name + "': " + e.getMessage());
             }
@@ -90,7 +94,9 @@ public final class MigrationRulesStep extends ValueStep {
     }
 
     /** The rules applied, in order. */
-    public List<Rule> rulesApplied() { return rules; }
+    public List<Rule> rulesApplied() {
+        return rules;
+    }
 
     @Override
     protected Object transform(Object sourceValue) {
@@ -102,23 +108,36 @@ public final class MigrationRulesStep extends ValueStep {
             enc.flush();
             json = JSON.readValue(bos.toByteArray(), Object.class);
         } catch (IOException e) {
-            throw new TranslationException(Reason.RULE_FAILED, "cannot render the record as JSON for migration rules: "
-                    + e.getMessage());
+            throw new TranslationException(
+                    Reason.RULE_FAILED, "cannot render the record as JSON for migration rules: " + e.getMessage());
         }
         for (Rule rule : rules) {
             try {
                 json = rule.expression().evaluate(json);
             } catch (TranslationException e) {
-                throw new TranslationException(Reason.RULE_FAILED, "migration rule '" + rule.name() + "' ("
-                        + rule.mode() + ") failed: " + e.getRawMessage(), "", null, -1, -1, e);
+                throw new TranslationException(
+                        Reason.RULE_FAILED,
+                        "migration rule '" + rule.name() + "' (" + rule.mode() + ") failed: " + e.getRawMessage(),
+                        "",
+                        null,
+                        -1,
+                        -1,
+                        e);
             }
         }
         try {
             String text = JSON.writeValueAsString(json);
             return jsonReader.read(null, DecoderFactory.get().jsonDecoder(target(), text));
         } catch (IOException | RuntimeException e) {
-            throw new TranslationException(Reason.RULE_FAILED, "the output of the migration rules of " + description()
-                    + " is not a valid " + target().getFullName() + ": " + e.getMessage(), "", null, -1, -1, e);
+            throw new TranslationException(
+                    Reason.RULE_FAILED,
+                    "the output of the migration rules of " + description() + " is not a valid "
+                            + target().getFullName() + ": " + e.getMessage(),
+                    "",
+                    null,
+                    -1,
+                    -1,
+                    e);
         }
     }
 }

@@ -1,10 +1,5 @@
 package dev.rosetta.translators.ops;
 
-import org.jspecify.annotations.Nullable;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
@@ -13,6 +8,11 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The declarative operations and their YAML form (see {@code translators/src/test/resources/
@@ -25,12 +25,18 @@ public final class Operations {
     /** Default bound on JSONata recursion depth. */
     public static final int DEFAULT_JSONATA_DEPTH = 200;
 
-    private Operations() {
-    }
+    private Operations() {}
 
     /** Conversions of {@code convert}. */
     public enum Conversion {
-        CENTS_TO_DECIMAL, DECIMAL_TO_CENTS, MILLIS_TO_MICROS, MICROS_TO_MILLIS, TO_STRING, TO_INT, TO_LONG, TO_DOUBLE;
+        CENTS_TO_DECIMAL,
+        DECIMAL_TO_CENTS,
+        MILLIS_TO_MICROS,
+        MICROS_TO_MILLIS,
+        TO_STRING,
+        TO_INT,
+        TO_LONG,
+        TO_DOUBLE;
 
         static Conversion parse(String s) {
             return valueOf(s.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
@@ -61,12 +67,18 @@ public final class Operations {
                 return new SetConstant(text(a, "field", kind), value(required(a, "value", kind)));
             case "split": {
                 List<String> into = texts(required(a, "into", kind));
-                return new Split(text(a, "from", kind), into, a.path("separator").asText(" "),
+                return new Split(
+                        text(a, "from", kind),
+                        into,
+                        a.path("separator").asText(" "),
                         a.path("keep").asBoolean(false));
             }
             case "merge":
-                return new Merge(texts(required(a, "from", kind)), text(a, "into", kind),
-                        a.path("separator").asText(" "), a.path("keep").asBoolean(false));
+                return new Merge(
+                        texts(required(a, "from", kind)),
+                        text(a, "into", kind),
+                        a.path("separator").asText(" "),
+                        a.path("keep").asBoolean(false));
             case "mapEnum": {
                 Map<String, String> mapping = new LinkedHashMap<>();
                 JsonNode m = required(a, "mapping", kind);
@@ -74,25 +86,30 @@ public final class Operations {
                     Map.Entry<String, JsonNode> e = it.next();
                     mapping.put(e.getKey(), e.getValue().asText());
                 }
-                return new MapEnum(text(a, "field", kind), mapping, a.hasNonNull("default") ? a.get("default").asText()
-                        : null);
+                return new MapEnum(
+                        text(a, "field", kind),
+                        mapping,
+                        a.hasNonNull("default") ? a.get("default").asText() : null);
             }
             case "convert": {
                 Conversion c;
                 try {
                     c = Conversion.parse(text(a, "using", kind));
                 } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("convert: unknown conversion '" + a.path("using").asText()
-                            + "'; known: cents-to-decimal, decimal-to-cents, millis-to-micros, micros-to-millis,"
-                            + " to-string, to-int, to-long, to-double");
+                    throw new IllegalArgumentException(
+                            "convert: unknown conversion '" + a.path("using").asText()
+                                    + "'; known: cents-to-decimal, decimal-to-cents, millis-to-micros, micros-to-millis,"
+                                    + " to-string, to-int, to-long, to-double");
                 }
                 return new Convert(text(a, "field", kind), c, a.path("scale").asInt(2));
             }
             case "compute": {
-                Duration timeout = a.has("timeoutMs") ? Duration.ofMillis(a.get("timeoutMs").asLong()) : jsonataTimeout;
+                Duration timeout = a.has("timeoutMs")
+                        ? Duration.ofMillis(a.get("timeoutMs").asLong())
+                        : jsonataTimeout;
                 int depth = a.path("maxDepth").asInt(jsonataDepth);
-                return new Compute(text(a, "field", kind), new JsonataExpression(text(a, "expression", kind), timeout,
-                        depth));
+                return new Compute(
+                        text(a, "field", kind), new JsonataExpression(text(a, "expression", kind), timeout, depth));
             }
             default:
                 throw new IllegalArgumentException("unknown operation '" + kind + "'; known: rename, move, add, drop,"
@@ -170,7 +187,9 @@ public final class Operations {
         }
 
         @Override
-        public String describe() { return kind + " " + from + " -> " + to; }
+        public String describe() {
+            return kind + " " + from + " -> " + to;
+        }
     }
 
     /** add: sets {@code field} to {@code value} only when absent. */
@@ -184,7 +203,9 @@ public final class Operations {
         }
 
         @Override
-        public String describe() { return "add " + field; }
+        public String describe() {
+            return "add " + field;
+        }
     }
 
     /** drop: removes {@code field} (the target default, if any, applies). */
@@ -195,7 +216,9 @@ public final class Operations {
         }
 
         @Override
-        public String describe() { return "drop " + field; }
+        public String describe() {
+            return "drop " + field;
+        }
     }
 
     /** set: overwrites {@code field} with a constant. */
@@ -206,7 +229,9 @@ public final class Operations {
         }
 
         @Override
-        public String describe() { return "set " + field; }
+        public String describe() {
+            return "set " + field;
+        }
     }
 
     /** split: a string field into several fields at a separator (last field takes the rest). */
@@ -221,15 +246,19 @@ public final class Operations {
             if (v != null && !(v instanceof CharSequence)) {
                 throw AvroTree.fail(from, "split expects a string, got " + AvroTree.describe(v));
             }
-            String[] parts = v == null ? new String[0] : v.toString().split(java.util.regex.Pattern.quote(separator),
-                    into.size());
+            String[] parts = v == null
+                    ? new String[0]
+                    : v.toString().split(java.util.regex.Pattern.quote(separator), into.size());
             for (int i = 0; i < into.size(); i++) {
-                TreePaths.set(record, TreePaths.split(into.get(i)), v == null ? null : i < parts.length ? parts[i] : "");
+                TreePaths.set(
+                        record, TreePaths.split(into.get(i)), v == null ? null : i < parts.length ? parts[i] : "");
             }
         }
 
         @Override
-        public String describe() { return "split " + from + " -> " + into; }
+        public String describe() {
+            return "split " + from + " -> " + into;
+        }
     }
 
     /** merge: joins several fields (nulls skipped) into one string. */
@@ -254,11 +283,16 @@ public final class Operations {
         }
 
         @Override
-        public String describe() { return "merge " + from + " -> " + into; }
+        public String describe() {
+            return "merge " + from + " -> " + into;
+        }
     }
 
     /** mapEnum: replaces symbols by the mapping; unmapped symbols stay, or become {@code fallback} if given. */
-    public record MapEnum(String field, Map<String, String> mapping, @Nullable String fallback) implements Operation {
+    public record MapEnum(
+            String field,
+            Map<String, String> mapping,
+            @Nullable String fallback) implements Operation {
         @Override
         public void apply(Map<String, Object> record) {
             String[] p = TreePaths.split(field);
@@ -275,7 +309,9 @@ public final class Operations {
         }
 
         @Override
-        public String describe() { return "mapEnum " + field; }
+        public String describe() {
+            return "mapEnum " + field;
+        }
     }
 
     /** convert: changes a field's type or unit. */
@@ -296,7 +332,9 @@ public final class Operations {
                     case CENTS_TO_DECIMAL:
                         return BigDecimal.valueOf(((Number) v).longValue(), scale);
                     case DECIMAL_TO_CENTS:
-                        return new BigDecimal(v.toString()).movePointRight(scale).setScale(0, RoundingMode.UNNECESSARY)
+                        return new BigDecimal(v.toString())
+                                .movePointRight(scale)
+                                .setScale(0, RoundingMode.UNNECESSARY)
                                 .longValueExact();
                     case MILLIS_TO_MICROS:
                         return Math.multiplyExact(((Number) v).longValue(), 1000L);
@@ -314,13 +352,20 @@ public final class Operations {
                         throw new IllegalStateException(using.name());
                 }
             } catch (ArithmeticException | NumberFormatException | ClassCastException e) {
-                throw AvroTree.fail(field, "convert " + using.name().toLowerCase(java.util.Locale.ROOT).replace('_',
-                        '-') + " failed for " + AvroTree.describe(v) + ": " + e.getMessage());
+                throw AvroTree.fail(
+                        field,
+                        "convert "
+                                + using.name()
+                                        .toLowerCase(java.util.Locale.ROOT)
+                                        .replace('_', '-') + " failed for " + AvroTree.describe(v) + ": "
+                                + e.getMessage());
             }
         }
 
         @Override
-        public String describe() { return "convert " + field + " " + using; }
+        public String describe() {
+            return "convert " + field + " " + using;
+        }
     }
 
     /** compute: sets {@code field} to a JSONata expression evaluated on the whole record. */
@@ -332,13 +377,17 @@ public final class Operations {
                 v = expression.evaluate(record);
             } catch (dev.rosetta.translators.TranslationException e) {
                 Throwable cause = e.getCause(); // the JSONata failure, when there was one
-                throw AvroTree.fail(field, "compute failed: " + (cause != null ? cause.getMessage() : e.getRawMessage()) + " in: "
-                        + expression.source());
+                throw AvroTree.fail(
+                        field,
+                        "compute failed: " + (cause != null ? cause.getMessage() : e.getRawMessage()) + " in: "
+                                + expression.source());
             }
             TreePaths.set(record, TreePaths.split(field), v);
         }
 
         @Override
-        public String describe() { return "compute " + field + " = " + expression.source(); }
+        public String describe() {
+            return "compute " + field + " = " + expression.source();
+        }
     }
 }

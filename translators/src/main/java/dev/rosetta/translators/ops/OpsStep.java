@@ -1,21 +1,23 @@
 package dev.rosetta.translators.ops;
 
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import org.apache.avro.Schema;
+import org.jspecify.annotations.Nullable;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import dev.rosetta.translators.TranslationException;
 import dev.rosetta.translators.TranslationException.Reason;
+import dev.rosetta.translators.plan.BinaryPlan;
 import dev.rosetta.translators.step.ResolutionStep;
 import dev.rosetta.translators.step.Step;
 import dev.rosetta.translators.step.ValueStep;
-import dev.rosetta.translators.plan.BinaryPlan;
-import org.apache.avro.Schema;
-import org.jspecify.annotations.Nullable;
-
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 
 /**
  * A step made of declarative {@link Operation}s: the source record's tree goes through each
@@ -36,8 +38,8 @@ public final class OpsStep extends ValueStep {
     }
 
     /** Compiles {@code operations} from {@code source} to {@code target}; binary when possible. */
-    public static Step compile(Schema source, Schema target, List<Operation> operations, String description,
-                               boolean lossless) {
+    public static Step compile(
+            Schema source, Schema target, List<Operation> operations, String description, boolean lossless) {
         Schema folded = foldIntoSchema(target, operations);
         if (folded != null) {
             try {
@@ -51,28 +53,43 @@ public final class OpsStep extends ValueStep {
     }
 
     /** The operations, in order. */
-    public List<Operation> operations() { return operations; }
+    public List<Operation> operations() {
+        return operations;
+    }
 
     @Override
     @SuppressWarnings("unchecked")
     protected @Nullable Object transform(Object sourceValue) {
-        Map<String, Object> tree = (Map<String, Object>) Objects.requireNonNull(AvroTree.toTree(sourceValue, source()),
-                "a decoded record has a tree");
+        Map<String, Object> tree = (Map<String, Object>)
+                Objects.requireNonNull(AvroTree.toTree(sourceValue, source()), "a decoded record has a tree");
         for (int i = 0; i < operations.size(); i++) {
             Operation op = operations.get(i);
             try {
                 op.apply(tree);
             } catch (TranslationException e) {
-                throw new TranslationException(Reason.RULE_FAILED, "operation #" + (i + 1) + " (" + op.describe()
-                        + ") of " + description() + " failed: " + e.getRawMessage(), e.fieldPath(), null, -1, -1, e);
+                throw new TranslationException(
+                        Reason.RULE_FAILED,
+                        "operation #" + (i + 1) + " (" + op.describe() + ") of " + description() + " failed: "
+                                + e.getRawMessage(),
+                        e.fieldPath(),
+                        null,
+                        -1,
+                        -1,
+                        e);
             }
         }
         try {
             return AvroTree.fromTree(tree, target(), "");
         } catch (TranslationException e) {
-            throw new TranslationException(Reason.RULE_FAILED, "after the operations of " + description()
-                    + ", the record does not fit " + target().getFullName() + ": " + e.getRawMessage(), e.fieldPath(),
-                    null, -1, -1, e);
+            throw new TranslationException(
+                    Reason.RULE_FAILED,
+                    "after the operations of " + description() + ", the record does not fit " + target().getFullName()
+                            + ": " + e.getRawMessage(),
+                    e.fieldPath(),
+                    null,
+                    -1,
+                    -1,
+                    e);
         }
     }
 
@@ -146,7 +163,9 @@ public final class OpsStep extends ValueStep {
                 }
                 type = rec;
             }
-            if (type == null || !type.isObject() || !"record".equals(type.path("type").asText())) {
+            if (type == null
+                    || !type.isObject()
+                    || !"record".equals(type.path("type").asText())) {
                 return null;
             }
             cur = (ObjectNode) type;

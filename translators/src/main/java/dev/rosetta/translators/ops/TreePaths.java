@@ -1,17 +1,16 @@
 package dev.rosetta.translators.ops;
 
-import org.jspecify.annotations.Nullable;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
 
 /** Dotted-path access to nested record trees. */
 final class TreePaths {
     static final Object ABSENT = new Object();
 
-    private TreePaths() {
-    }
+    private TreePaths() {}
 
     static String[] split(String path) {
         return path.split("\\.");
@@ -40,7 +39,8 @@ final class TreePaths {
 
     /** Sets the value at {@code path}, creating missing (or null) parent records. */
     static void set(Map<String, Object> root, String[] path, @Nullable Object value) {
-        Objects.requireNonNull(parent(root, path, true), "parent records are created").put(path[path.length - 1], value);
+        Objects.requireNonNull(parent(root, path, true), "parent records are created")
+                .put(path[path.length - 1], value);
     }
 
     @SuppressWarnings("unchecked")

@@ -1,7 +1,13 @@
 package dev.rosetta.translators.plan;
 
-import dev.rosetta.translators.TranslationException;
-import dev.rosetta.translators.TranslationException.Reason;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
 import org.apache.avro.LogicalType;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Resolver;
@@ -12,13 +18,8 @@ import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.jspecify.annotations.Nullable;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.IdentityHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
+import dev.rosetta.translators.TranslationException;
+import dev.rosetta.translators.TranslationException.Reason;
 
 /**
  * Avro schema resolution (writer schema to reader schema) compiled into a binary-to-binary
@@ -71,13 +72,19 @@ public final class BinaryPlan {
     }
 
     /** The writer schema the plan reads. */
-    public Schema writer() { return writer; }
+    public Schema writer() {
+        return writer;
+    }
 
     /** The reader schema the plan writes. */
-    public Schema reader() { return reader; }
+    public Schema reader() {
+        return reader;
+    }
 
     /** True when output bytes always equal input bytes (schemas resolve without any change). */
-    public boolean isIdentity() { return root.identity(); }
+    public boolean isIdentity() {
+        return root.identity();
+    }
 
     /**
      * Translates one Avro binary body at {@code src[off, off + len)}, appending the result to
@@ -95,16 +102,18 @@ public final class BinaryPlan {
         try {
             root.run(in, out);
             if (in.pos != in.limit) {
-                throw new PlanFailure(Reason.CORRUPT_PAYLOAD, (in.limit - in.pos)
-                        + " bytes left after the record: the payload was not written with schema " + writer.getFullName());
+                throw new PlanFailure(
+                        Reason.CORRUPT_PAYLOAD,
+                        (in.limit - in.pos) + " bytes left after the record: the payload was not written with schema "
+                                + writer.getFullName());
             }
         } catch (PlanFailure f) {
             out.truncate(mark);
             throw f.toException();
         } catch (RuntimeException e) { // e.g. an index out of range inside a corrupt length
             out.truncate(mark);
-            throw new TranslationException(Reason.CORRUPT_PAYLOAD, "payload does not decode: " + e, "", null, -1,
-                    -1, e);
+            throw new TranslationException(
+                    Reason.CORRUPT_PAYLOAD, "payload does not decode: " + e, "", null, -1, -1, e);
         } finally {
             in.buf = Input.NO_BYTES; // do not pin the caller's array
         }
@@ -139,7 +148,9 @@ public final class BinaryPlan {
                     if (e.noAdjustmentsNeeded) {
                         return new Node.Copy(Skipper.VARINT);
                     }
-                    return new Node.EnumMap(e.adjustments.clone(), a.writer.getEnumSymbols().toArray(new String[0]),
+                    return new Node.EnumMap(
+                            e.adjustments.clone(),
+                            a.writer.getEnumSymbols().toArray(new String[0]),
                             a.reader.getFullName());
                 }
                 case CONTAINER: {
@@ -199,8 +210,11 @@ public final class BinaryPlan {
         }
 
         private static String branchName(Schema s) {
-            return s.getType() == Schema.Type.RECORD || s.getType() == Schema.Type.ENUM
-                    || s.getType() == Schema.Type.FIXED ? s.getName() : s.getType().getName();
+            return s.getType() == Schema.Type.RECORD
+                            || s.getType() == Schema.Type.ENUM
+                            || s.getType() == Schema.Type.FIXED
+                    ? s.getName()
+                    : s.getType().getName();
         }
 
         private static String describe(Resolver.ErrorAction e, String path) {
@@ -223,8 +237,8 @@ public final class BinaryPlan {
                     return "writer type " + e.writer.getFullName() + " and reader type " + e.reader.getFullName()
                             + " have different names at " + where;
                 case SIZES_DONT_MATCH:
-                    return "fixed sizes differ (" + e.writer.getFixedSize() + " vs " + e.reader.getFixedSize()
-                            + ") at " + where;
+                    return "fixed sizes differ (" + e.writer.getFixedSize() + " vs " + e.reader.getFixedSize() + ") at "
+                            + where;
                 default:
                     return "writer type " + typeName(e.writer) + " cannot be read as " + typeName(e.reader) + " at "
                             + where;
@@ -232,8 +246,11 @@ public final class BinaryPlan {
         }
 
         private static String typeName(Schema s) {
-            return s.getType() == Schema.Type.UNION ? s.toString() : (s.getLogicalType() != null
-                    ? s.getType().getName() + "(" + s.getLogicalType().getName() + ")" : branchName(s));
+            return s.getType() == Schema.Type.UNION
+                    ? s.toString()
+                    : (s.getLogicalType() != null
+                            ? s.getType().getName() + "(" + s.getLogicalType().getName() + ")"
+                            : branchName(s));
         }
 
         static Schema.@Nullable Field findWriterField(Schema writer, Schema.Field readerField) {
@@ -264,8 +281,8 @@ public final class BinaryPlan {
             if (w == Schema.Type.INT && r == Schema.Type.LONG) {
                 return new Node.Copy(Skipper.VARINT); // same zig-zag varint encoding
             }
-            if ((w == Schema.Type.STRING && r == Schema.Type.BYTES) || (w == Schema.Type.BYTES
-                    && r == Schema.Type.STRING)) {
+            if ((w == Schema.Type.STRING && r == Schema.Type.BYTES)
+                    || (w == Schema.Type.BYTES && r == Schema.Type.STRING)) {
                 return new Node.Copy(Skipper.LENGTH_PREFIXED);
             }
             Node.Promotion p;
@@ -318,20 +335,23 @@ public final class BinaryPlan {
                 int i = 0;
                 boolean identity = ra.firstDefault == ra.readerOrder.length;
                 while (i < wFields.size()) {
-                    int kind = writerNodes[i] == null ? RecordNode.Segment.SKIP
+                    int kind = writerNodes[i] == null
+                            ? RecordNode.Segment.SKIP
                             : writerNodes[i].identity() ? RecordNode.Segment.COPY : RecordNode.Segment.RUN;
                     if (kind != RecordNode.Segment.COPY) {
                         identity = false;
                     }
                     if (kind == RecordNode.Segment.RUN) {
-                        program.add(new RecordNode.Segment(kind, null, new String[] {wFields.get(i).name()},
-                                writerNodes[i]));
+                        program.add(new RecordNode.Segment(
+                                kind, null, new String[] {wFields.get(i).name()}, writerNodes[i]));
                         i++;
                         continue;
                     }
                     int j = i;
-                    while (j < wFields.size() && (kind == RecordNode.Segment.SKIP ? writerNodes[j] == null
-                            : writerNodes[j] != null && writerNodes[j].identity())) {
+                    while (j < wFields.size()
+                            && (kind == RecordNode.Segment.SKIP
+                                    ? writerNodes[j] == null
+                                    : writerNodes[j] != null && writerNodes[j].identity())) {
                         j++;
                     }
                     Skipper[] sk = new Skipper[j - i];
@@ -387,8 +407,14 @@ public final class BinaryPlan {
                 enc.flush();
                 return bos.toByteArray();
             } catch (IOException | RuntimeException e) {
-                throw new TranslationException(Reason.INCOMPATIBLE, "default of reader field " + rf.name()
-                        + " cannot be encoded: " + e.getMessage(), trim(path + "." + rf.name()), null, -1, -1, e);
+                throw new TranslationException(
+                        Reason.INCOMPATIBLE,
+                        "default of reader field " + rf.name() + " cannot be encoded: " + e.getMessage(),
+                        trim(path + "." + rf.name()),
+                        null,
+                        -1,
+                        -1,
+                        e);
             }
         }
     }

@@ -1,8 +1,8 @@
 package dev.rosetta.translators.plan;
 
-import dev.rosetta.translators.TranslationException.Reason;
-
 import java.nio.charset.StandardCharsets;
+
+import dev.rosetta.translators.TranslationException.Reason;
 
 /** A cursor over Avro binary in a byte array, with bounds checks that report corrupt payloads. */
 final class Input {
@@ -14,6 +14,7 @@ final class Input {
     int limit;
     /** Scratch stack of field offsets for records whose fields are reordered. */
     int[] stack = new int[64];
+
     int top;
 
     void reset(byte[] b, int off, int len) {
@@ -105,7 +106,9 @@ final class Input {
         if (limit - pos < 4) {
             throw truncated();
         }
-        int bits = (buf[pos] & 0xff) | (buf[pos + 1] & 0xff) << 8 | (buf[pos + 2] & 0xff) << 16
+        int bits = (buf[pos] & 0xff)
+                | (buf[pos + 1] & 0xff) << 8
+                | (buf[pos + 2] & 0xff) << 16
                 | (buf[pos + 3] & 0xff) << 24;
         pos += 4;
         return Float.intBitsToFloat(bits);

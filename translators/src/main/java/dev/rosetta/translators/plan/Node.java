@@ -62,7 +62,13 @@ abstract class Node {
         }
     }
 
-    enum Promotion { INT_FLOAT, INT_DOUBLE, LONG_FLOAT, LONG_DOUBLE, FLOAT_DOUBLE }
+    enum Promotion {
+        INT_FLOAT,
+        INT_DOUBLE,
+        LONG_FLOAT,
+        LONG_DOUBLE,
+        FLOAT_DOUBLE
+    }
 
     static final class Promote extends Node {
         final Promotion kind;
@@ -100,13 +106,15 @@ abstract class Node {
         void run(Input in, OutputBuffer out) {
             int i = in.readInt();
             if (i < 0 || i >= adjustments.length) {
-                throw new PlanFailure(Reason.CORRUPT_PAYLOAD, "enum index " + i + " out of range 0.."
-                        + (adjustments.length - 1));
+                throw new PlanFailure(
+                        Reason.CORRUPT_PAYLOAD, "enum index " + i + " out of range 0.." + (adjustments.length - 1));
             }
             int r = adjustments[i];
             if (r < 0) {
-                throw new PlanFailure(Reason.INCOMPATIBLE, "enum symbol " + writerSymbols[i]
-                        + " has no match in reader enum " + readerName + " and the reader enum has no default");
+                throw new PlanFailure(
+                        Reason.INCOMPATIBLE,
+                        "enum symbol " + writerSymbols[i] + " has no match in reader enum " + readerName
+                                + " and the reader enum has no default");
             }
             out.writeLong(r);
         }
@@ -123,8 +131,8 @@ abstract class Node {
         void run(Input in, OutputBuffer out) {
             int i = in.readInt();
             if (i < 0 || i >= branches.length) {
-                throw new PlanFailure(Reason.CORRUPT_PAYLOAD, "union index " + i + " out of range 0.."
-                        + (branches.length - 1));
+                throw new PlanFailure(
+                        Reason.CORRUPT_PAYLOAD, "union index " + i + " out of range 0.." + (branches.length - 1));
             }
             branches[i].run(in, out);
         }

@@ -17,19 +17,29 @@ public final class OutputBuffer {
     }
 
     /** Forgets the content, keeps the capacity. */
-    public void reset() { pos = 0; }
+    public void reset() {
+        pos = 0;
+    }
 
     /** Bytes written since the last reset. */
-    public int size() { return pos; }
+    public int size() {
+        return pos;
+    }
 
     /** The backing array; valid bytes are {@code [0, size())}. Changes on growth. */
-    public byte[] array() { return buf; }
+    public byte[] array() {
+        return buf;
+    }
 
     /** Truncates to {@code size} bytes (used to roll back a partial write). */
-    public void truncate(int size) { pos = size; }
+    public void truncate(int size) {
+        pos = size;
+    }
 
     /** A copy of the content. */
-    public byte[] toByteArray() { return Arrays.copyOf(buf, pos); }
+    public byte[] toByteArray() {
+        return Arrays.copyOf(buf, pos);
+    }
 
     void ensure(int extra) {
         int need = pos + extra;
@@ -52,7 +62,9 @@ public final class OutputBuffer {
         pos += len;
     }
 
-    public void write(byte[] src) { write(src, 0, src.length); }
+    public void write(byte[] src) {
+        write(src, 0, src.length);
+    }
 
     public void writeByte(int b) {
         ensure(1);

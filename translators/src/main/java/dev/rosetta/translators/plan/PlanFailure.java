@@ -34,7 +34,9 @@ final class PlanFailure extends RuntimeException {
         return this;
     }
 
-    String path() { return path.toString(); }
+    String path() {
+        return path.toString();
+    }
 
     TranslationException toException() {
         return new TranslationException(reason, message, path(), null, -1, -1, null);

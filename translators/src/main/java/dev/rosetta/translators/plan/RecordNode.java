@@ -1,8 +1,8 @@
 package dev.rosetta.translators.plan;
 
-import org.jspecify.annotations.Nullable;
-
 import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * Translates a record. Two shapes, chosen at compile time:
@@ -20,9 +20,9 @@ final class RecordNode extends Node {
         static final int SKIP = 1;
         static final int RUN = 2;
         final int kind;
-        final Skipper[] skippers;     // COPY, SKIP: the writer fields covered; empty for RUN
-        final String[] names;         // writer field names covered, for failure paths
-        final @Nullable Node node;    // RUN only
+        final Skipper[] skippers; // COPY, SKIP: the writer fields covered; empty for RUN
+        final String[] names; // writer field names covered, for failure paths
+        final @Nullable Node node; // RUN only
 
         Segment(int kind, Skipper @Nullable [] skippers, String[] names, @Nullable Node node) {
             this.kind = kind;
@@ -50,6 +50,7 @@ final class RecordNode extends Node {
     int[] sourceOf = new int[0];
     /** Per reader field: node when the value changes, null when the span is copied as is. */
     Node[] nodes = new Node[0];
+
     byte[][] defaults = new byte[0][];
     String[] readerNames = new String[0];
 
@@ -98,7 +99,8 @@ final class RecordNode extends Node {
                 }
                 default:
                     try {
-                        Objects.requireNonNull(s.node, "a RUN segment has a node").run(in, out);
+                        Objects.requireNonNull(s.node, "a RUN segment has a node")
+                                .run(in, out);
                     } catch (PlanFailure f) {
                         throw f.field(s.names[0]);
                     }

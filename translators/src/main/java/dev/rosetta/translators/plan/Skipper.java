@@ -1,11 +1,12 @@
 package dev.rosetta.translators.plan;
 
-import dev.rosetta.translators.TranslationException.Reason;
-import org.apache.avro.Schema;
-
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+
+import org.apache.avro.Schema;
+
+import dev.rosetta.translators.TranslationException.Reason;
 
 /** Moves an {@link Input} past one value of a writer schema without decoding it. */
 abstract class Skipper {
@@ -13,8 +14,7 @@ abstract class Skipper {
 
     static final Skipper NOTHING = new Skipper() {
         @Override
-        void skip(Input in) {
-        }
+        void skip(Input in) {}
     };
     static final Skipper VARINT = new Skipper() {
         @Override
@@ -126,8 +126,8 @@ abstract class Skipper {
         void skip(Input in) {
             int i = in.readInt();
             if (i < 0 || i >= branches.length) {
-                throw new PlanFailure(Reason.CORRUPT_PAYLOAD, "union index " + i + " out of range 0.."
-                        + (branches.length - 1));
+                throw new PlanFailure(
+                        Reason.CORRUPT_PAYLOAD, "union index " + i + " out of range 0.." + (branches.length - 1));
             }
             branches[i].skip(in);
         }

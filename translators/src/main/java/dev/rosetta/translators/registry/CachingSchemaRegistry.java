@@ -1,16 +1,16 @@
 package dev.rosetta.translators.registry;
 
-import org.jspecify.annotations.Nullable;
-
-import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Ticker;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
+
+import org.jspecify.annotations.Nullable;
+
+import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 
 /**
  * A {@link SchemaRegistry} over a {@link RegistryClient} with Caffeine caches:
@@ -27,11 +27,9 @@ import java.util.concurrent.ForkJoinPool;
  * <p>Thread-safe. Cost: a hash look-up when cached; one registry exchange per miss.
  */
 public final class CachingSchemaRegistry implements SchemaRegistry {
-    private record SubjectVersion(String subject, int version) {
-    }
+    private record SubjectVersion(String subject, int version) {}
 
-    private record SubjectId(String subject, int id) {
-    }
+    private record SubjectId(String subject, int id) {}
 
     private final RegistryClient client;
     private final AsyncLoadingCache<Integer, RegisteredSchema> byId;
@@ -57,18 +55,30 @@ public final class CachingSchemaRegistry implements SchemaRegistry {
     CachingSchemaRegistry(RegistryClient client, long maximumSize, Duration latestRefresh, Ticker ticker) {
         this.client = client;
         var executor = ForkJoinPool.commonPool();
-        byId = Caffeine.newBuilder().maximumSize(maximumSize).executor(executor)
+        byId = Caffeine.newBuilder()
+                .maximumSize(maximumSize)
+                .executor(executor)
                 .buildAsync((id, ex) -> client.schemaById(id));
-        byVersion = Caffeine.newBuilder().maximumSize(maximumSize).executor(executor)
+        byVersion = Caffeine.newBuilder()
+                .maximumSize(maximumSize)
+                .executor(executor)
                 .buildAsync((k, ex) -> client.version(k.subject(), k.version()).thenApply(this::remember));
-        versionOf = Caffeine.newBuilder().maximumSize(maximumSize).executor(executor)
+        versionOf = Caffeine.newBuilder()
+                .maximumSize(maximumSize)
+                .executor(executor)
                 .buildAsync((k, ex) -> schemaById(k.id())
                         .thenCompose(s -> client.lookup(k.subject(), s))
                         .thenApply(s -> s.version()));
-        latest = Caffeine.newBuilder().maximumSize(maximumSize).executor(executor).ticker(ticker)
+        latest = Caffeine.newBuilder()
+                .maximumSize(maximumSize)
+                .executor(executor)
+                .ticker(ticker)
                 .refreshAfterWrite(latestRefresh)
                 .buildAsync((subject, ex) -> client.latest(subject).thenApply(this::remember));
-        versions = Caffeine.newBuilder().maximumSize(maximumSize).executor(executor).ticker(ticker)
+        versions = Caffeine.newBuilder()
+                .maximumSize(maximumSize)
+                .executor(executor)
+                .ticker(ticker)
                 .refreshAfterWrite(latestRefresh)
                 .buildAsync((subject, ex) -> client.versions(subject));
     }
@@ -82,7 +92,9 @@ public final class CachingSchemaRegistry implements SchemaRegistry {
     }
 
     /** The underlying client (uncached). */
-    public RegistryClient client() { return client; }
+    public RegistryClient client() {
+        return client;
+    }
 
     @Override
     public CompletableFuture<RegisteredSchema> schemaById(int id) {

@@ -1,11 +1,11 @@
 package dev.rosetta.translators.registry;
 
-import org.jspecify.annotations.Nullable;
-
 import java.time.Clock;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+
+import org.jspecify.annotations.Nullable;
 
 /** Records outcomes of registry exchanges into an atomically replaced {@link RegistryHealth}. */
 final class HealthTracker {
@@ -22,18 +22,20 @@ final class HealthTracker {
     void success() {
         answered.incrementAndGet();
         RegistryHealth h = current();
-        if (h.up() && h.consecutiveFailures() == 0 && h.lastSuccess() != null
+        if (h.up()
+                && h.consecutiveFailures() == 0
+                && h.lastSuccess() != null
                 && clock.millis() - h.lastSuccess().toEpochMilli() < 1000) {
             return; // cheap path: avoid a CAS storm while healthy
         }
-        state.updateAndGet(o -> new RegistryHealth(true, clock.instant(), o.lastFailure(), o.lastError(), 0,
-                servedFromCache.get()));
+        state.updateAndGet(o ->
+                new RegistryHealth(true, clock.instant(), o.lastFailure(), o.lastError(), 0, servedFromCache.get()));
     }
 
     void failure(@Nullable String error) {
         failed.incrementAndGet();
-        state.updateAndGet(o -> new RegistryHealth(false, o.lastSuccess(), clock.instant(), error,
-                o.consecutiveFailures() + 1, servedFromCache.get()));
+        state.updateAndGet(o -> new RegistryHealth(
+                false, o.lastSuccess(), clock.instant(), error, o.consecutiveFailures() + 1, servedFromCache.get()));
     }
 
     void servedFromCache() {
@@ -54,7 +56,12 @@ final class HealthTracker {
 
     RegistryHealth snapshot() {
         RegistryHealth h = current();
-        return new RegistryHealth(h.up(), h.lastSuccess(), h.lastFailure(), h.lastError(), h.consecutiveFailures(),
+        return new RegistryHealth(
+                h.up(),
+                h.lastSuccess(),
+                h.lastFailure(),
+                h.lastError(),
+                h.consecutiveFailures(),
                 servedFromCache.get());
     }
 

@@ -1,11 +1,11 @@
 package dev.rosetta.translators.registry;
 
+import java.util.List;
+import java.util.Objects;
+
 import org.jspecify.annotations.Nullable;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
-import java.util.List;
-import java.util.Objects;
 
 /**
  * One schema as the registry returns it. Immutable, thread-safe.
@@ -19,9 +19,15 @@ import java.util.Objects;
  * @param metadata   Data Contract {@code metadata} document, or null
  * @param ruleSet    Data Contract {@code ruleSet} document (holds {@code migrationRules}), or null
  */
-public record RegisteredSchema(int id, @Nullable String subject, int version, String schemaType, String schema,
-                               List<SchemaReference> references, @Nullable JsonNode metadata,
-                               @Nullable JsonNode ruleSet) {
+public record RegisteredSchema(
+        int id,
+        @Nullable String subject,
+        int version,
+        String schemaType,
+        String schema,
+        List<SchemaReference> references,
+        @Nullable JsonNode metadata,
+        @Nullable JsonNode ruleSet) {
 
     public RegisteredSchema {
         Objects.requireNonNull(schema, "schema");

@@ -1,13 +1,5 @@
 package dev.rosetta.translators.registry;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -25,6 +17,15 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * HTTP client for the Confluent Schema Registry REST API, as served by Confluent, Apicurio
@@ -56,7 +57,8 @@ public final class RegistryClient {
 
     RegistryClient(RegistryClientConfig config, Clock clock) {
         this.config = config;
-        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(config.connectTimeout())
+        HttpClient.Builder b = HttpClient.newBuilder()
+                .connectTimeout(config.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NORMAL);
         if (config.sslContext() != null) {
             b.sslContext(config.sslContext());
@@ -66,8 +68,9 @@ public final class RegistryClient {
             authorization = "Bearer " + config.bearerToken();
         } else if (config.basicUser() != null) {
             String pw = config.basicPassword() == null ? "" : config.basicPassword();
-            authorization = "Basic " + Base64.getEncoder()
-                    .encodeToString((config.basicUser() + ":" + pw).getBytes(StandardCharsets.UTF_8));
+            authorization = "Basic "
+                    + Base64.getEncoder()
+                            .encodeToString((config.basicUser() + ":" + pw).getBytes(StandardCharsets.UTF_8));
         } else {
             authorization = null;
         }
@@ -75,18 +78,28 @@ public final class RegistryClient {
     }
 
     /** The configuration this client was built with. */
-    public RegistryClientConfig config() { return config; }
+    public RegistryClientConfig config() {
+        return config;
+    }
 
     /** Current reachability of the registry as seen by this client's requests. */
-    public RegistryHealth health() { return health.snapshot(); }
+    public RegistryHealth health() {
+        return health.snapshot();
+    }
 
     /** Requests the registry answered so far (errors such as 404 included); for metrics. */
-    public long answeredRequests() { return health.answered(); }
+    public long answeredRequests() {
+        return health.answered();
+    }
 
     /** Requests that got no answer (refused, timed out, 5xx after retries); for metrics. */
-    public long failedRequests() { return health.failed(); }
+    public long failedRequests() {
+        return health.failed();
+    }
 
-    HealthTracker healthTracker() { return health; }
+    HealthTracker healthTracker() {
+        return health;
+    }
 
     /** {@code GET /schemas/ids/{id}}: the schema (subject and version are unknown: null / -1). */
     public CompletableFuture<RegisteredSchema> schemaById(int id) {
@@ -110,14 +123,17 @@ public final class RegistryClient {
 
     /** {@code GET /subjects/{subject}/versions/{version}}. */
     public CompletableFuture<RegisteredSchema> version(String subject, int version) {
-        return get("/subjects/" + enc(subject) + "/versions/" + version,
+        return get(
+                "/subjects/" + enc(subject) + "/versions/" + version,
                 n -> parseSchema(n, n.path("id").asInt(-1), subject, version));
     }
 
     /** {@code GET /subjects/{subject}/versions/latest}. */
     public CompletableFuture<RegisteredSchema> latest(String subject) {
-        return get("/subjects/" + enc(subject) + "/versions/latest",
-                n -> parseSchema(n, n.path("id").asInt(-1), subject, n.path("version").asInt(-1)));
+        return get(
+                "/subjects/" + enc(subject) + "/versions/latest",
+                n -> parseSchema(
+                        n, n.path("id").asInt(-1), subject, n.path("version").asInt(-1)));
     }
 
     /**
@@ -125,24 +141,31 @@ public final class RegistryClient {
      * registered in {@code subject}. Fails with error code 40403 if it is not registered there.
      */
     public CompletableFuture<RegisteredSchema> lookup(String subject, RegisteredSchema schema) {
-        return post("/subjects/" + enc(subject), body(schema),
-                n -> parseSchema(n, n.path("id").asInt(-1), subject, n.path("version").asInt(-1)));
+        return post(
+                "/subjects/" + enc(subject),
+                body(schema),
+                n -> parseSchema(
+                        n, n.path("id").asInt(-1), subject, n.path("version").asInt(-1)));
     }
 
     /** {@code POST /subjects/{subject}/versions}: registers {@code schema}, returns its id. */
     public CompletableFuture<Integer> register(String subject, RegisteredSchema schema) {
-        return post("/subjects/" + enc(subject) + "/versions", body(schema), n -> n.path("id").asInt(-1));
+        return post(
+                "/subjects/" + enc(subject) + "/versions",
+                body(schema),
+                n -> n.path("id").asInt(-1));
     }
 
     /**
      * {@code POST /compatibility/subjects/{subject}/versions/{version}?verbose=true}: whether
      * {@code schema} is compatible with {@code version} ("latest" allowed) under the subject's level.
      */
-    public CompletableFuture<CompatibilityResult> testCompatibility(String subject, String version,
-                                                                    RegisteredSchema schema) {
-        return post("/compatibility/subjects/" + enc(subject) + "/versions/" + enc(version) + "?verbose=true",
-                body(schema), n -> new CompatibilityResult(n.path("is_compatible").asBoolean(false), strings(
-                        n.path("messages"))));
+    public CompletableFuture<CompatibilityResult> testCompatibility(
+            String subject, String version, RegisteredSchema schema) {
+        return post(
+                "/compatibility/subjects/" + enc(subject) + "/versions/" + enc(version) + "?verbose=true",
+                body(schema),
+                n -> new CompatibilityResult(n.path("is_compatible").asBoolean(false), strings(n.path("messages"))));
     }
 
     /** {@code GET /config}: the global compatibility level (e.g. BACKWARD). */
@@ -177,7 +200,10 @@ public final class RegistryClient {
         if (!schema.references().isEmpty()) {
             ArrayNode refs = o.putArray("references");
             for (SchemaReference r : schema.references()) {
-                refs.addObject().put("name", r.name()).put("subject", r.subject()).put("version", r.version());
+                refs.addObject()
+                        .put("name", r.name())
+                        .put("subject", r.subject())
+                        .put("version", r.version());
             }
         }
         if (schema.metadata() != null) {
@@ -196,12 +222,20 @@ public final class RegistryClient {
         }
         List<SchemaReference> refs = new ArrayList<>();
         for (JsonNode r : n.path("references")) {
-            refs.add(new SchemaReference(r.path("name").asText(), r.path("subject").asText(), r.path("version")
-                    .asInt()));
+            refs.add(new SchemaReference(
+                    r.path("name").asText(),
+                    r.path("subject").asText(),
+                    r.path("version").asInt()));
         }
         JsonNode metadata = n.get("metadata");
         JsonNode ruleSet = n.get("ruleSet");
-        return new RegisteredSchema(id, subject, version, n.path("schemaType").asText("AVRO"), schema.asText(), refs,
+        return new RegisteredSchema(
+                id,
+                subject,
+                version,
+                n.path("schemaType").asText("AVRO"),
+                schema.asText(),
+                refs,
                 metadata == null || metadata.isNull() ? null : metadata,
                 ruleSet == null || ruleSet.isNull() ? null : ruleSet);
     }
@@ -218,11 +252,11 @@ public final class RegistryClient {
         return send("POST", path, body, parse);
     }
 
-    private <T> CompletableFuture<T> send(String method, String path, @Nullable String body,
-                                          Function<JsonNode, T> parse) {
+    private <T> CompletableFuture<T> send(
+            String method, String path, @Nullable String body, Function<JsonNode, T> parse) {
         URI uri = URI.create(config.baseUrl() + path);
-        HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(config.requestTimeout())
-                .header("Accept", CONTENT_TYPE);
+        HttpRequest.Builder rb =
+                HttpRequest.newBuilder(uri).timeout(config.requestTimeout()).header("Accept", CONTENT_TYPE);
         if (authorization != null) {
             rb.header("Authorization", authorization);
         }
@@ -238,19 +272,20 @@ public final class RegistryClient {
         return result;
     }
 
-    private <T> void attempt(HttpRequest request, Function<JsonNode, T> parse, int attempt,
-                             CompletableFuture<T> result) {
+    private <T> void attempt(
+            HttpRequest request, Function<JsonNode, T> parse, int attempt, CompletableFuture<T> result) {
         http.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
                 .handle((resp, err) -> {
                     RegistryException failure;
                     if (err != null) {
-                        Throwable cause = err instanceof CompletionException && err.getCause() != null
-                                ? err.getCause() : err;
+                        Throwable cause =
+                                err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
                         String what = cause instanceof HttpTimeoutException
                                 ? "timed out after " + config.requestTimeout().toMillis() + " ms"
-                                : cause.getClass().getSimpleName() + (cause.getMessage() == null ? ""
-                                : ": " + cause.getMessage());
-                        failure = new RegistryException(request.method(), request.uri().toString(), 0, 0, what, cause);
+                                : cause.getClass().getSimpleName()
+                                        + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+                        failure = new RegistryException(
+                                request.method(), request.uri().toString(), 0, 0, what, cause);
                     } else if (resp.statusCode() / 100 == 2) {
                         try {
                             JsonNode node = JSON.readTree(resp.body());
@@ -259,9 +294,13 @@ public final class RegistryClient {
                             result.complete(value);
                         } catch (IOException | RuntimeException e) {
                             health.success(); // the registry answered; the answer was unusable
-                            result.completeExceptionally(new RegistryException(request.method(),
-                                    request.uri().toString(), resp.statusCode(), 0,
-                                    "unreadable answer: " + e.getMessage() + " in " + abbreviate(resp.body()), e));
+                            result.completeExceptionally(new RegistryException(
+                                    request.method(),
+                                    request.uri().toString(),
+                                    resp.statusCode(),
+                                    0,
+                                    "unreadable answer: " + e.getMessage() + " in " + abbreviate(resp.body()),
+                                    e));
                         }
                         return null;
                     } else {
@@ -274,7 +313,11 @@ public final class RegistryClient {
                     }
                     if (failure.isRetryable() && attempt < config.maxRetries()) {
                         long delay = backoffMillis(attempt);
-                        LOG.debug("retrying {} {} in {} ms after: {}", request.method(), request.uri(), delay,
+                        LOG.debug(
+                                "retrying {} {} in {} ms after: {}",
+                                request.method(),
+                                request.uri(),
+                                delay,
                                 failure.getMessage());
                         Executor later = CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS);
                         later.execute(() -> attempt(request, parse, attempt + 1, result));
@@ -305,8 +348,8 @@ public final class RegistryClient {
         } catch (IOException | RuntimeException notJson) {
             // keep the raw body as message
         }
-        return new RegistryException(request.method(), request.uri().toString(), resp.statusCode(), code, message,
-                null);
+        return new RegistryException(
+                request.method(), request.uri().toString(), resp.statusCode(), code, message, null);
     }
 
     private static String abbreviate(String s) {

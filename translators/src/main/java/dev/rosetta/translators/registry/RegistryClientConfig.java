@@ -1,11 +1,11 @@
 package dev.rosetta.translators.registry;
 
-import org.jspecify.annotations.Nullable;
-
-import javax.net.ssl.SSLContext;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
+import javax.net.ssl.SSLContext;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * How to reach a Confluent-API schema registry (Confluent, Apicurio {@code /apis/ccompat/v7},
@@ -22,9 +22,17 @@ import java.util.Objects;
  * @param initialBackoff first retry delay; doubles each retry up to {@code maxBackoff}
  * @param maxBackoff     ceiling of the retry delay
  */
-public record RegistryClientConfig(URI baseUrl, @Nullable String basicUser, @Nullable String basicPassword,
-                                   @Nullable String bearerToken, @Nullable SSLContext sslContext, Duration connectTimeout, Duration requestTimeout,
-                                   int maxRetries, Duration initialBackoff, Duration maxBackoff) {
+public record RegistryClientConfig(
+        URI baseUrl,
+        @Nullable String basicUser,
+        @Nullable String basicPassword,
+        @Nullable String bearerToken,
+        @Nullable SSLContext sslContext,
+        Duration connectTimeout,
+        Duration requestTimeout,
+        int maxRetries,
+        Duration initialBackoff,
+        Duration maxBackoff) {
 
     public RegistryClientConfig {
         Objects.requireNonNull(baseUrl, "baseUrl");
@@ -100,8 +108,17 @@ public record RegistryClientConfig(URI baseUrl, @Nullable String basicUser, @Nul
         }
 
         public RegistryClientConfig build() {
-            return new RegistryClientConfig(baseUrl, basicUser, basicPassword, bearerToken, sslContext,
-                    connectTimeout, requestTimeout, maxRetries, initialBackoff, maxBackoff);
+            return new RegistryClientConfig(
+                    baseUrl,
+                    basicUser,
+                    basicPassword,
+                    bearerToken,
+                    sslContext,
+                    connectTimeout,
+                    requestTimeout,
+                    maxRetries,
+                    initialBackoff,
+                    maxBackoff);
         }
     }
 

@@ -26,8 +26,13 @@ public class RegistryException extends RuntimeException {
     private final int errorCode;
     private final String registryMessage;
 
-    public RegistryException(String method, String url, int httpStatus, int errorCode, String registryMessage,
-                             @Nullable Throwable cause) {
+    public RegistryException(
+            String method,
+            String url,
+            int httpStatus,
+            int errorCode,
+            String registryMessage,
+            @Nullable Throwable cause) {
         super(describe(method, url, httpStatus, errorCode, registryMessage), cause);
         this.method = method;
         this.url = url;
@@ -37,7 +42,11 @@ public class RegistryException extends RuntimeException {
     }
 
     private static String describe(String method, String url, int status, int code, String msg) {
-        StringBuilder sb = new StringBuilder("registry ").append(method).append(' ').append(url).append(" failed: ");
+        StringBuilder sb = new StringBuilder("registry ")
+                .append(method)
+                .append(' ')
+                .append(url)
+                .append(" failed: ");
         if (status > 0) {
             sb.append("HTTP ").append(status);
             if (code > 0) {
@@ -53,23 +62,37 @@ public class RegistryException extends RuntimeException {
     }
 
     /** HTTP method of the failed request. */
-    public String method() { return method; }
+    public String method() {
+        return method;
+    }
 
     /** Full URL of the failed request. */
-    public String url() { return url; }
+    public String url() {
+        return url;
+    }
 
     /** HTTP status, or 0 when no answer arrived (timeout, connection refused). */
-    public int httpStatus() { return httpStatus; }
+    public int httpStatus() {
+        return httpStatus;
+    }
 
     /** The registry's {@code error_code} (e.g. 40403), or the HTTP status if the body had none, or 0. */
-    public int errorCode() { return errorCode; }
+    public int errorCode() {
+        return errorCode;
+    }
 
     /** The registry's {@code message}, or a transport error description. */
-    public String registryMessage() { return registryMessage; }
+    public String registryMessage() {
+        return registryMessage;
+    }
 
     /** True for "does not exist" answers (HTTP 404): nothing to retry, nothing wrong with the registry. */
-    public boolean isNotFound() { return httpStatus == 404; }
+    public boolean isNotFound() {
+        return httpStatus == 404;
+    }
 
     /** True when a retry may succeed: no answer, HTTP 5xx, or HTTP 429. */
-    public boolean isRetryable() { return httpStatus == 0 || httpStatus >= 500 || httpStatus == 429; }
+    public boolean isRetryable() {
+        return httpStatus == 0 || httpStatus >= 500 || httpStatus == 429;
+    }
 }

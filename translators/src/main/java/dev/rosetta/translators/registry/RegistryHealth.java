@@ -1,8 +1,8 @@
 package dev.rosetta.translators.registry;
 
-import org.jspecify.annotations.Nullable;
-
 import java.time.Instant;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * A snapshot of the registry's reachability, for health endpoints and metrics.
@@ -18,9 +18,13 @@ import java.time.Instant;
  * @param consecutiveFailures failures since the last success
  * @param servedFromCacheDuringOutage answers served from cache while the registry was down
  */
-public record RegistryHealth(boolean up, @Nullable Instant lastSuccess, @Nullable Instant lastFailure,
-                             @Nullable String lastError,
-                             long consecutiveFailures, long servedFromCacheDuringOutage) {
+public record RegistryHealth(
+        boolean up,
+        @Nullable Instant lastSuccess,
+        @Nullable Instant lastFailure,
+        @Nullable String lastError,
+        long consecutiveFailures,
+        long servedFromCacheDuringOutage) {
 
     /** The state before any request was made. */
     public static RegistryHealth unknown() {

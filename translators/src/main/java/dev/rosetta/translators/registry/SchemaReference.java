@@ -7,5 +7,4 @@ package dev.rosetta.translators.registry;
  * @param subject subject of the referenced schema
  * @param version version of the referenced schema
  */
-public record SchemaReference(String name, String subject, int version) {
-}
+public record SchemaReference(String name, String subject, int version) {}

@@ -36,7 +36,8 @@ public final class StaticSchemaRegistry implements SchemaRegistry {
                 return existing.id();
             }
         }
-        int version = schema.version() > 0 ? schema.version()
+        int version = schema.version() > 0
+                ? schema.version()
                 : versions.isEmpty() ? 1 : versions.get(versions.size() - 1).version() + 1;
         for (RegisteredSchema existing : versions) {
             if (existing.version() == version) {
@@ -44,8 +45,15 @@ public final class StaticSchemaRegistry implements SchemaRegistry {
             }
         }
         int id = schema.id() >= 0 ? schema.id() : nextFreeId();
-        RegisteredSchema placed = new RegisteredSchema(id, subject, version, schema.schemaType(),
-                schema.schema(), schema.references(), schema.metadata(), schema.ruleSet());
+        RegisteredSchema placed = new RegisteredSchema(
+                id,
+                subject,
+                version,
+                schema.schemaType(),
+                schema.schema(),
+                schema.references(),
+                schema.metadata(),
+                schema.ruleSet());
         versions.add(placed);
         versions.sort(java.util.Comparator.comparingInt(RegisteredSchema::version));
         byId.putIfAbsent(id, placed);
@@ -63,7 +71,8 @@ public final class StaticSchemaRegistry implements SchemaRegistry {
         StaticSchemaRegistry reg = new StaticSchemaRegistry();
         java.util.regex.Pattern name = java.util.regex.Pattern.compile("v?(\\d+)\\.avsc");
         try (var subjects = java.nio.file.Files.list(dir)) {
-            for (var subjectDir : subjects.filter(java.nio.file.Files::isDirectory).sorted().toList()) {
+            for (var subjectDir :
+                    subjects.filter(java.nio.file.Files::isDirectory).sorted().toList()) {
                 java.util.TreeMap<Integer, java.nio.file.Path> files = new java.util.TreeMap<>();
                 try (var list = java.nio.file.Files.list(subjectDir)) {
                     for (var f : list.toList()) {
@@ -75,12 +84,14 @@ public final class StaticSchemaRegistry implements SchemaRegistry {
                 }
                 for (var e : files.entrySet()) {
                     String text = java.nio.file.Files.readString(e.getValue());
-                    var rules = e.getValue().resolveSibling(e.getValue().getFileName().toString()
-                            .replace(".avsc", ".ruleset.json"));
-                    com.fasterxml.jackson.databind.JsonNode ruleSet = java.nio.file.Files.exists(rules)
-                            ? RegistryClient.JSON.readTree(rules.toFile()) : null;
-                    reg.register(subjectDir.getFileName().toString(), new RegisteredSchema(-1, null, e.getKey(),
-                            "AVRO", text, List.of(), null, ruleSet));
+                    var rules = e.getValue()
+                            .resolveSibling(
+                                    e.getValue().getFileName().toString().replace(".avsc", ".ruleset.json"));
+                    com.fasterxml.jackson.databind.JsonNode ruleSet =
+                            java.nio.file.Files.exists(rules) ? RegistryClient.JSON.readTree(rules.toFile()) : null;
+                    reg.register(
+                            subjectDir.getFileName().toString(),
+                            new RegisteredSchema(-1, null, e.getKey(), "AVRO", text, List.of(), null, ruleSet));
                 }
             }
         } catch (java.io.IOException e) {
@@ -103,7 +114,8 @@ public final class StaticSchemaRegistry implements SchemaRegistry {
     @Override
     public CompletableFuture<RegisteredSchema> schemaById(int id) {
         RegisteredSchema s = byId.get(id);
-        return s != null ? CompletableFuture.completedFuture(s)
+        return s != null
+                ? CompletableFuture.completedFuture(s)
                 : CompletableFuture.failedFuture(notFound("schema id " + id, RegistryException.SCHEMA_NOT_FOUND));
     }
 
@@ -118,14 +130,16 @@ public final class StaticSchemaRegistry implements SchemaRegistry {
         if (v == null) {
             return CompletableFuture.failedFuture(notFound("subject " + subject, RegistryException.SUBJECT_NOT_FOUND));
         }
-        return CompletableFuture.completedFuture(v.stream().map(RegisteredSchema::version).toList());
+        return CompletableFuture.completedFuture(
+                v.stream().map(RegisteredSchema::version).toList());
     }
 
     @Override
     public CompletableFuture<RegisteredSchema> version(String subject, int version) {
-        return cachedVersion(subject, version).map(CompletableFuture::completedFuture)
-                .orElseGet(() -> CompletableFuture.failedFuture(notFound("subject " + subject + " version " + version,
-                        RegistryException.VERSION_NOT_FOUND)));
+        return cachedVersion(subject, version)
+                .map(CompletableFuture::completedFuture)
+                .orElseGet(() -> CompletableFuture.failedFuture(
+                        notFound("subject " + subject + " version " + version, RegistryException.VERSION_NOT_FOUND)));
     }
 
     @Override
@@ -159,8 +173,8 @@ public final class StaticSchemaRegistry implements SchemaRegistry {
                 return CompletableFuture.completedFuture(s.version());
             }
         }
-        return CompletableFuture.failedFuture(notFound("schema id " + schemaId + " in subject " + subject,
-                RegistryException.SCHEMA_NOT_FOUND));
+        return CompletableFuture.failedFuture(
+                notFound("schema id " + schemaId + " in subject " + subject, RegistryException.SCHEMA_NOT_FOUND));
     }
 
     @Override

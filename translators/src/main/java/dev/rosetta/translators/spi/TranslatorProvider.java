@@ -1,9 +1,10 @@
 package dev.rosetta.translators.spi;
 
-import dev.rosetta.translators.step.StepKey;
+import java.util.Set;
+
 import org.apache.avro.Schema;
 
-import java.util.Set;
+import dev.rosetta.translators.step.StepKey;
 
 /**
  * Plugs custom Java translators in through {@link java.util.ServiceLoader}: list the

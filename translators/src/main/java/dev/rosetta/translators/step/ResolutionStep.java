@@ -1,8 +1,9 @@
 package dev.rosetta.translators.step;
 
+import org.apache.avro.Schema;
+
 import dev.rosetta.translators.plan.BinaryPlan;
 import dev.rosetta.translators.plan.OutputBuffer;
-import org.apache.avro.Schema;
 
 /**
  * The default step: Avro schema resolution as a compiled {@link BinaryPlan} (byte spans of
@@ -25,13 +26,19 @@ public final class ResolutionStep implements Step {
         return new ResolutionStep(BinaryPlan.compile(source, target), description, false);
     }
 
-    public BinaryPlan plan() { return plan; }
+    public BinaryPlan plan() {
+        return plan;
+    }
 
     @Override
-    public Schema source() { return plan.writer(); }
+    public Schema source() {
+        return plan.writer();
+    }
 
     @Override
-    public Schema target() { return plan.reader(); }
+    public Schema target() {
+        return plan.reader();
+    }
 
     @Override
     public void apply(byte[] src, int off, int len, OutputBuffer out) {
@@ -39,8 +46,12 @@ public final class ResolutionStep implements Step {
     }
 
     @Override
-    public boolean lossless() { return lossless; }
+    public boolean lossless() {
+        return lossless;
+    }
 
     @Override
-    public String description() { return description; }
+    public String description() {
+        return description;
+    }
 }

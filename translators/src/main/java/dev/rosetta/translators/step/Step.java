@@ -1,7 +1,8 @@
 package dev.rosetta.translators.step;
 
-import dev.rosetta.translators.plan.OutputBuffer;
 import org.apache.avro.Schema;
+
+import dev.rosetta.translators.plan.OutputBuffer;
 
 /**
  * One compiled translation step: Avro binary body of the {@link #source()} schema in, Avro

@@ -1,8 +1,10 @@
 package dev.rosetta.translators.step;
 
-import dev.rosetta.translators.TranslationException;
-import dev.rosetta.translators.TranslationException.Reason;
-import dev.rosetta.translators.plan.OutputBuffer;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Objects;
+
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -14,10 +16,9 @@ import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.jspecify.annotations.Nullable;
 
-import java.io.EOFException;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.util.Objects;
+import dev.rosetta.translators.TranslationException;
+import dev.rosetta.translators.TranslationException.Reason;
+import dev.rosetta.translators.plan.OutputBuffer;
 
 /**
  * A step that needs values: decodes the source body into Avro's generic representation, calls
@@ -30,15 +31,20 @@ import java.util.Objects;
 public abstract class ValueStep implements Step {
     private static final class Codec {
         // null until this thread's first record: Avro allocates one and reuses it from then on
-        @Nullable BinaryDecoder decoder;
-        @Nullable BinaryEncoder encoder;
+        @Nullable
+        BinaryDecoder decoder;
+
+        @Nullable
+        BinaryEncoder encoder;
+
         final Sink sink = new Sink();
     }
 
     /** Adapts an {@link OutputBuffer} to the OutputStream Avro's encoder writes to. */
     private static final class Sink extends OutputStream {
         /** Set only while {@link #apply} encodes, so a thread does not keep the caller's buffer. */
-        @Nullable OutputBuffer target;
+        @Nullable
+        OutputBuffer target;
 
         @Override
         public void write(int b) {
@@ -90,18 +96,32 @@ public abstract class ValueStep implements Step {
             c.decoder = DecoderFactory.get().binaryDecoder(src, off, len, c.decoder);
             value = reader.read(null, c.decoder);
             if (!c.decoder.isEnd()) {
-                throw new TranslationException(Reason.CORRUPT_PAYLOAD, "bytes left after the record: the payload was"
-                        + " not written with schema " + source.getFullName());
+                throw new TranslationException(
+                        Reason.CORRUPT_PAYLOAD,
+                        "bytes left after the record: the payload was" + " not written with schema "
+                                + source.getFullName());
             }
         } catch (EOFException e) {
-            throw new TranslationException(Reason.SHORT_PAYLOAD, "payload ends inside a value of "
-                    + source.getFullName(), "", null, -1, -1, e);
+            throw new TranslationException(
+                    Reason.SHORT_PAYLOAD,
+                    "payload ends inside a value of " + source.getFullName(),
+                    "",
+                    null,
+                    -1,
+                    -1,
+                    e);
         } catch (IOException | RuntimeException e) {
             if (e instanceof TranslationException te) {
                 throw te;
             }
-            throw new TranslationException(Reason.CORRUPT_PAYLOAD, "payload does not decode with "
-                    + source.getFullName() + ": " + e.getMessage(), "", null, -1, -1, e);
+            throw new TranslationException(
+                    Reason.CORRUPT_PAYLOAD,
+                    "payload does not decode with " + source.getFullName() + ": " + e.getMessage(),
+                    "",
+                    null,
+                    -1,
+                    -1,
+                    e);
         }
         Object result = transform(value);
         int mark = out.size();
@@ -114,22 +134,37 @@ public abstract class ValueStep implements Step {
         } catch (IOException | NullPointerException | ClassCastException | AvroRuntimeException e) {
             out.truncate(mark);
             // Avro's messages name the field ("null value for (non-nullable) string at Order.note")
-            throw new TranslationException(Reason.RULE_FAILED, description + " produced a record that is not valid"
-                    + " for " + target.getFullName() + ": " + e.getMessage(), "", null, -1, -1, e);
+            throw new TranslationException(
+                    Reason.RULE_FAILED,
+                    description + " produced a record that is not valid" + " for " + target.getFullName() + ": "
+                            + e.getMessage(),
+                    "",
+                    null,
+                    -1,
+                    -1,
+                    e);
         } finally {
             c.sink.target = null;
         }
     }
 
     @Override
-    public final Schema source() { return source; }
+    public final Schema source() {
+        return source;
+    }
 
     @Override
-    public final Schema target() { return target; }
+    public final Schema target() {
+        return target;
+    }
 
     @Override
-    public final boolean lossless() { return lossless; }
+    public final boolean lossless() {
+        return lossless;
+    }
 
     @Override
-    public final String description() { return description; }
+    public final String description() {
+        return description;
+    }
 }

@@ -1,13 +1,5 @@
 package dev.rosetta.translators.verify;
 
-import org.apache.avro.Conversions;
-import org.apache.avro.LogicalType;
-import org.apache.avro.LogicalTypes;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericRecord;
-import org.jspecify.annotations.Nullable;
-
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -18,6 +10,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+
+import org.apache.avro.Conversions;
+import org.apache.avro.LogicalType;
+import org.apache.avro.LogicalTypes;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Generates synthetic values of an Avro schema in the generic representation
@@ -38,10 +38,20 @@ public final class RecordGenerator {
     private static final int MAX_VARIANTS = 48;
     private static final long[] LONGS = {0, -1, 1, Long.MIN_VALUE, Long.MAX_VALUE, 63, -64, 1_700_000_000_000L};
     private static final int[] INTS = {0, -1, 1, Integer.MIN_VALUE, Integer.MAX_VALUE, 63, -64, 1_000_000};
-    private static final double[] DOUBLES = {0.0, -0.0, 1.5, -1.5, Double.MAX_VALUE, Double.MIN_VALUE,
-        Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
-    private static final float[] FLOATS = {0f, -0f, 1.5f, Float.MAX_VALUE, Float.MIN_VALUE, Float.NaN,
-        Float.NEGATIVE_INFINITY};
+    private static final double[] DOUBLES = {
+        0.0,
+        -0.0,
+        1.5,
+        -1.5,
+        Double.MAX_VALUE,
+        Double.MIN_VALUE,
+        Double.NaN,
+        Double.POSITIVE_INFINITY,
+        Double.NEGATIVE_INFINITY
+    };
+    private static final float[] FLOATS = {
+        0f, -0f, 1.5f, Float.MAX_VALUE, Float.MIN_VALUE, Float.NaN, Float.NEGATIVE_INFINITY
+    };
     private static final String[] STRINGS = {"", "a", "Grüße 漢字 😀", "x".repeat(5000), "with \"quotes\" and \\"};
 
     private final Random random;
@@ -245,7 +255,8 @@ public final class RecordGenerator {
             BigInteger max = BigInteger.TEN.pow(d.getPrecision()).subtract(BigInteger.ONE);
             if (s.getType() == Schema.Type.FIXED) {
                 // the largest unscaled value the fixed size can hold may be smaller than the precision
-                BigInteger byFixed = BigInteger.ONE.shiftLeft(8 * s.getFixedSize() - 1).subtract(BigInteger.ONE);
+                BigInteger byFixed =
+                        BigInteger.ONE.shiftLeft(8 * s.getFixedSize() - 1).subtract(BigInteger.ONE);
                 max = max.min(byFixed);
             }
             BigInteger unscaled;
@@ -260,9 +271,10 @@ public final class RecordGenerator {
             return s.getType() == Schema.Type.BYTES ? conv.toBytes(value, s, d) : conv.toFixed(value, s, d);
         }
         if ("uuid".equals(lt.getName()) && s.getType() == Schema.Type.STRING) {
-            return randomMode ? new UUID(random.nextLong(), random.nextLong()).toString()
-                    : new String[] {"00000000-0000-0000-0000-000000000000", "123e4567-e89b-12d3-a456-426614174000"}[
-                    pick(2, salt)];
+            return randomMode
+                    ? new UUID(random.nextLong(), random.nextLong()).toString()
+                    : new String[] {"00000000-0000-0000-0000-000000000000", "123e4567-e89b-12d3-a456-426614174000"}
+                            [pick(2, salt)];
         }
         if (lt instanceof LogicalTypes.Date) {
             return randomMode ? random.nextInt(40_000) : new int[] {0, -1, 19_000, 2_932_896}[pick(4, salt)];
@@ -271,15 +283,18 @@ public final class RecordGenerator {
             return randomMode ? random.nextInt(86_400_000) : new int[] {0, 86_399_999}[pick(2, salt)];
         }
         if (lt instanceof LogicalTypes.TimeMicros) {
-            return randomMode ? (long) random.nextInt(86_400_000) * 1000 : new long[] {0, 86_399_999_999L}[pick(2,
-                    salt)];
+            return randomMode
+                    ? (long) random.nextInt(86_400_000) * 1000
+                    : new long[] {0, 86_399_999_999L}[pick(2, salt)];
         }
         if (lt instanceof LogicalTypes.TimestampMillis || lt instanceof LogicalTypes.LocalTimestampMillis) {
-            return randomMode ? 1_600_000_000_000L + random.nextInt(1_000_000_000)
+            return randomMode
+                    ? 1_600_000_000_000L + random.nextInt(1_000_000_000)
                     : new long[] {0, -1, 1_700_000_000_123L, 253_402_300_799_999L}[pick(4, salt)];
         }
         if (lt instanceof LogicalTypes.TimestampMicros || lt instanceof LogicalTypes.LocalTimestampMicros) {
-            return randomMode ? 1_600_000_000_000_000L + random.nextInt(1_000_000_000)
+            return randomMode
+                    ? 1_600_000_000_000_000L + random.nextInt(1_000_000_000)
                     : new long[] {0, -1, 1_700_000_000_123_456L, 253_402_300_799_999_999L}[pick(4, salt)];
         }
         return null;

@@ -13,6 +13,5 @@ package dev.rosetta.translators.verify;
  * @param minimalExample  the shrunk input record, in Avro's JSON-like rendering
  * @param occurrences     how many generated records failed this way
  */
-public record VerificationFailure(String translation, String kind, String fieldPath, String message,
-                                  String minimalExample, int occurrences) {
-}
+public record VerificationFailure(
+        String translation, String kind, String fieldPath, String message, String minimalExample, int occurrences) {}

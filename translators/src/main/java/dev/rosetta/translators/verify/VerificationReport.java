@@ -1,10 +1,10 @@
 package dev.rosetta.translators.verify;
 
+import java.util.List;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import java.util.List;
 
 /**
  * The result of verifying every translation of a subject on synthetic records. Immutable.
@@ -22,8 +22,7 @@ public record VerificationReport(String subject, List<Checked> checked, List<Ver
      * @param records     records translated
      * @param roundTrip   whether a lossless round trip was checked
      */
-    public record Checked(String translation, String steps, int records, boolean roundTrip) {
-    }
+    public record Checked(String translation, String steps, int records, boolean roundTrip) {}
 
     public VerificationReport {
         checked = List.copyOf(checked);
@@ -42,18 +41,32 @@ public record VerificationReport(String subject, List<Checked> checked, List<Ver
 
     /** A report for people. */
     public String toText() {
-        StringBuilder sb = new StringBuilder("Verification of subject ").append(subject).append('\n');
+        StringBuilder sb =
+                new StringBuilder("Verification of subject ").append(subject).append('\n');
         for (Checked c : checked) {
-            sb.append("  ").append(c.translation()).append(": ").append(c.records()).append(" records")
-                    .append(c.roundTrip() ? ", round trip checked" : "").append(" (").append(c.steps()).append(")\n");
+            sb.append("  ")
+                    .append(c.translation())
+                    .append(": ")
+                    .append(c.records())
+                    .append(" records")
+                    .append(c.roundTrip() ? ", round trip checked" : "")
+                    .append(" (")
+                    .append(c.steps())
+                    .append(")\n");
         }
         for (VerificationFailure f : failures) {
             sb.append("  FAIL ").append(f.translation()).append(' ').append(f.kind());
             if (!f.fieldPath().isEmpty()) {
                 sb.append(" at ").append(f.fieldPath());
             }
-            sb.append(" (").append(f.occurrences()).append(" records): ").append(f.message()).append('\n')
-                    .append("       minimal example: ").append(f.minimalExample()).append('\n');
+            sb.append(" (")
+                    .append(f.occurrences())
+                    .append(" records): ")
+                    .append(f.message())
+                    .append('\n')
+                    .append("       minimal example: ")
+                    .append(f.minimalExample())
+                    .append('\n');
         }
         sb.append(passed() ? "Result: OK\n" : "Result: FAILED (" + failures.size() + " distinct failures)\n");
         return sb.toString();
@@ -65,13 +78,20 @@ public record VerificationReport(String subject, List<Checked> checked, List<Ver
         o.put("subject", subject).put("passed", passed()).put("exitCode", exitCode());
         ArrayNode cs = o.putArray("checked");
         for (Checked c : checked) {
-            cs.addObject().put("translation", c.translation()).put("steps", c.steps()).put("records", c.records())
+            cs.addObject()
+                    .put("translation", c.translation())
+                    .put("steps", c.steps())
+                    .put("records", c.records())
                     .put("roundTrip", c.roundTrip());
         }
         ArrayNode fs = o.putArray("failures");
         for (VerificationFailure f : failures) {
-            fs.addObject().put("translation", f.translation()).put("kind", f.kind()).put("fieldPath", f.fieldPath())
-                    .put("message", f.message()).put("minimalExample", f.minimalExample())
+            fs.addObject()
+                    .put("translation", f.translation())
+                    .put("kind", f.kind())
+                    .put("fieldPath", f.fieldPath())
+                    .put("message", f.message())
+                    .put("minimalExample", f.minimalExample())
                     .put("occurrences", f.occurrences());
         }
         return o;

@@ -1,12 +1,15 @@
 package dev.rosetta.translators.verify;
 
-import dev.rosetta.translators.TranslationException;
-import dev.rosetta.translators.chain.StepCatalog;
-import dev.rosetta.translators.chain.TranslatorChain;
-import dev.rosetta.translators.ops.AvroTree;
-import dev.rosetta.translators.plan.OutputBuffer;
-import dev.rosetta.translators.step.Step;
-import dev.rosetta.translators.step.StepKey;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
@@ -18,15 +21,13 @@ import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.jspecify.annotations.Nullable;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
+import dev.rosetta.translators.TranslationException;
+import dev.rosetta.translators.chain.StepCatalog;
+import dev.rosetta.translators.chain.TranslatorChain;
+import dev.rosetta.translators.ops.AvroTree;
+import dev.rosetta.translators.plan.OutputBuffer;
+import dev.rosetta.translators.step.Step;
+import dev.rosetta.translators.step.StepKey;
 
 /**
  * Verifies a subject's translations on synthetic records ({@link RecordGenerator}): for every pair
@@ -38,8 +39,7 @@ import java.util.Set;
  * <p>Stateless, thread-safe. Cost: records x steps; a few hundred records per translation.
  */
 public final class Verifier {
-    private Verifier() {
-    }
+    private Verifier() {}
 
     /**
      * @param versions     the subject's versions
@@ -47,9 +47,13 @@ public final class Verifier {
      * @param randomCount  random records per translation, on top of the systematic edge cases
      * @param seed         seed of the random records (same seed, same records)
      */
-    public static VerificationReport verify(String subject, List<Integer> versions,
-                                            Map<Integer, TranslatorChain.Version> schemas, StepCatalog catalog,
-                                            int randomCount, long seed) {
+    public static VerificationReport verify(
+            String subject,
+            List<Integer> versions,
+            Map<Integer, TranslatorChain.Version> schemas,
+            StepCatalog catalog,
+            int randomCount,
+            long seed) {
         List<Integer> sorted = versions.stream().sorted().toList();
         Set<StepKey> pairs = new LinkedHashSet<>();
         for (int i = 0; i + 1 < sorted.size(); i++) {
@@ -69,22 +73,41 @@ public final class Verifier {
             TranslatorChain there;
             TranslatorChain back;
             try {
-                there = TranslatorChain.compile(subject, TranslatorChain.planPath(subject, sorted, k.from(), k.to(),
-                        catalog), schemas, catalog);
+                there = TranslatorChain.compile(
+                        subject,
+                        TranslatorChain.planPath(subject, sorted, k.from(), k.to(), catalog),
+                        schemas,
+                        catalog);
             } catch (TranslationException e) {
-                groups.computeIfAbsent(name + "|compile", x -> new Group(name, "STEP_FAILED", e.fieldPath(),
-                        "cannot compile: " + e.getMessage(), "(any record)")).count++;
+                groups.computeIfAbsent(
+                                name + "|compile",
+                                x -> new Group(
+                                        name,
+                                        "STEP_FAILED",
+                                        e.fieldPath(),
+                                        "cannot compile: " + e.getMessage(),
+                                        "(any record)"))
+                        .count++;
                 continue;
             }
             boolean lossless = declaredLossless(catalog, k) && !there.steps().isEmpty();
             back = null;
             if (lossless) {
                 try {
-                    back = TranslatorChain.compile(subject, TranslatorChain.planPath(subject, sorted, k.to(),
-                            k.from(), catalog), schemas, catalog);
+                    back = TranslatorChain.compile(
+                            subject,
+                            TranslatorChain.planPath(subject, sorted, k.to(), k.from(), catalog),
+                            schemas,
+                            catalog);
                 } catch (TranslationException e) {
-                    groups.computeIfAbsent(name + "|back", x -> new Group(name, "ROUND_TRIP_MISMATCH", e.fieldPath(),
-                            "declared lossless but the reverse cannot compile: " + e.getMessage(), "(any record)"))
+                    groups.computeIfAbsent(
+                                    name + "|back",
+                                    x -> new Group(
+                                            name,
+                                            "ROUND_TRIP_MISMATCH",
+                                            e.fieldPath(),
+                                            "declared lossless but the reverse cannot compile: " + e.getMessage(),
+                                            "(any record)"))
                             .count++;
                 }
             }
@@ -96,23 +119,26 @@ public final class Verifier {
             for (Object record : records) {
                 Problem p = check(record, source, target, there, back);
                 if (p != null) {
-                    Group g = groups.computeIfAbsent(name + "|" + p.kind + "|" + p.path, x -> new Group(name, p.kind,
-                            p.path, p.message, null));
+                    Group g = groups.computeIfAbsent(
+                            name + "|" + p.kind + "|" + p.path, x -> new Group(name, p.kind, p.path, p.message, null));
                     g.count++;
                     if (g.example == null) {
-                        g.example = shrink(record, source, target, there, back, p).toString();
+                        g.example =
+                                shrink(record, source, target, there, back, p).toString();
                     }
                 }
             }
-            String steps = there.steps().stream().map(Step::description).reduce((a, b) -> a + ", then " + b)
+            String steps = there.steps().stream()
+                    .map(Step::description)
+                    .reduce((a, b) -> a + ", then " + b)
                     .orElse("identical");
             checked.add(new VerificationReport.Checked(name, steps, records.size(), back != null));
         }
         List<VerificationFailure> failures = new ArrayList<>();
         for (Group g : groups.values()) {
             // every group gets its example when it is created or on its first failing record
-            failures.add(new VerificationFailure(g.translation, g.kind, g.path, g.message,
-                    Objects.requireNonNull(g.example, "example"), g.count));
+            failures.add(new VerificationFailure(
+                    g.translation, g.kind, g.path, g.message, Objects.requireNonNull(g.example, "example"), g.count));
         }
         return new VerificationReport(subject, checked, failures);
     }
@@ -123,7 +149,9 @@ public final class Verifier {
 
     private static boolean declaredLossless(StepCatalog catalog, StepKey k) {
         return catalog.declared(k).map(StepCatalog.Declared::lossless).orElse(false)
-                || catalog.declared(k.reverse()).map(StepCatalog.Declared::lossless).orElse(false);
+                || catalog.declared(k.reverse())
+                        .map(StepCatalog.Declared::lossless)
+                        .orElse(false);
     }
 
     private static final class Group {
@@ -131,7 +159,10 @@ public final class Verifier {
         final String kind;
         final String path;
         final String message;
-        @Nullable String example;
+
+        @Nullable
+        String example;
+
         int count;
 
         Group(String translation, String kind, String path, String message, @Nullable String example) {
@@ -143,12 +174,11 @@ public final class Verifier {
         }
     }
 
-    private record Problem(String kind, String path, String message) {
-    }
+    private record Problem(String kind, String path, String message) {}
 
     /** The first problem with translating {@code record}, or null if there is none. */
-    private static @Nullable Problem check(Object record, Schema source, Schema target, TranslatorChain there,
-                                           @Nullable TranslatorChain back) {
+    private static @Nullable Problem check(
+            Object record, Schema source, Schema target, TranslatorChain there, @Nullable TranslatorChain back) {
         byte[] in = encode(source, record);
         OutputBuffer out = new OutputBuffer(in.length + 64);
         try {
@@ -182,8 +212,11 @@ public final class Verifier {
         Object b = AvroTree.toTree(again, source);
         String diff = firstDifference(a, b, "");
         if (diff != null) {
-            return new Problem("ROUND_TRIP_MISMATCH", diff, "declared lossless, but translating there and back"
-                    + " changed the value (there: " + shortString(AvroTree.toTree(decoded, target)) + ")");
+            return new Problem(
+                    "ROUND_TRIP_MISMATCH",
+                    diff,
+                    "declared lossless, but translating there and back" + " changed the value (there: "
+                            + shortString(AvroTree.toTree(decoded, target)) + ")");
         }
         return null;
     }
@@ -232,8 +265,13 @@ public final class Verifier {
      * Simplifies a failing record field by field (nested records included), keeping a change
      * whenever the record still fails the same way.
      */
-    private static Object shrink(Object record, Schema source, Schema target, TranslatorChain there,
-                                 @Nullable TranslatorChain back, Problem original) {
+    private static Object shrink(
+            Object record,
+            Schema source,
+            Schema target,
+            TranslatorChain there,
+            @Nullable TranslatorChain back,
+            Problem original) {
         if (!(record instanceof GenericRecord)) {
             return record;
         }
@@ -242,9 +280,15 @@ public final class Verifier {
         return r;
     }
 
-    private static void shrinkRecord(GenericRecord root, GenericRecord r, Schema source, Schema target,
-                                     TranslatorChain there, @Nullable TranslatorChain back, Problem original,
-                                     int depth) {
+    private static void shrinkRecord(
+            GenericRecord root,
+            GenericRecord r,
+            Schema source,
+            Schema target,
+            TranslatorChain there,
+            @Nullable TranslatorChain back,
+            Problem original,
+            int depth) {
         for (Schema.Field f : r.getSchema().getFields()) {
             Object before = r.get(f.pos());
             for (Object candidate : simpler(f.schema())) {
@@ -282,7 +326,8 @@ public final class Verifier {
                     out.add(java.nio.ByteBuffer.wrap(new byte[0]));
                 }
             }
-            case ENUM -> out.add(new GenericData.EnumSymbol(s, s.getEnumSymbols().get(0)));
+            case ENUM ->
+                out.add(new GenericData.EnumSymbol(s, s.getEnumSymbols().get(0)));
             case ARRAY -> out.add(new GenericData.Array<>(0, s));
             case MAP -> out.add(new java.util.HashMap<>());
             case UNION -> {
@@ -292,8 +337,7 @@ public final class Verifier {
                     }
                 }
             }
-            default -> {
-            }
+            default -> {}
         }
         return out;
     }

@@ -1,9 +1,9 @@
 package dev.rosetta.translators.wire;
 
+import java.nio.ByteBuffer;
+
 import dev.rosetta.translators.TranslationException;
 import dev.rosetta.translators.TranslationException.Reason;
-
-import java.nio.ByteBuffer;
 
 /**
  * The Confluent wire format: one magic byte {@code 0x00}, a 4-byte big-endian schema id, then
@@ -17,8 +17,7 @@ public final class WireFormat {
     /** Size of the magic byte plus the schema id. */
     public static final int HEADER_SIZE = 5;
 
-    private WireFormat() {
-    }
+    private WireFormat() {}
 
     /**
      * Reads the schema id of a payload held in {@code bytes[offset, offset + length)}.
@@ -28,15 +27,19 @@ public final class WireFormat {
      */
     public static int schemaId(byte[] bytes, int offset, int length) {
         if (length < HEADER_SIZE) {
-            throw new TranslationException(Reason.SHORT_PAYLOAD,
+            throw new TranslationException(
+                    Reason.SHORT_PAYLOAD,
                     "payload of " + length + " bytes is shorter than the 5-byte Confluent header");
         }
         if (bytes[offset] != MAGIC) {
-            throw new TranslationException(Reason.WRONG_MAGIC,
+            throw new TranslationException(
+                    Reason.WRONG_MAGIC,
                     "magic byte is " + (bytes[offset] & 0xff) + ", expected 0 (not Confluent wire format)");
         }
-        return ((bytes[offset + 1] & 0xff) << 24) | ((bytes[offset + 2] & 0xff) << 16)
-                | ((bytes[offset + 3] & 0xff) << 8) | (bytes[offset + 4] & 0xff);
+        return ((bytes[offset + 1] & 0xff) << 24)
+                | ((bytes[offset + 2] & 0xff) << 16)
+                | ((bytes[offset + 3] & 0xff) << 8)
+                | (bytes[offset + 4] & 0xff);
     }
 
     /** {@link #schemaId(byte[], int, int)} over a whole array. */
@@ -52,12 +55,14 @@ public final class WireFormat {
     public static int schemaId(ByteBuffer payload) {
         int p = payload.position();
         if (payload.remaining() < HEADER_SIZE) {
-            throw new TranslationException(Reason.SHORT_PAYLOAD, "payload of " + payload.remaining()
-                    + " bytes is shorter than the 5-byte Confluent header");
+            throw new TranslationException(
+                    Reason.SHORT_PAYLOAD,
+                    "payload of " + payload.remaining() + " bytes is shorter than the 5-byte Confluent header");
         }
         if (payload.get(p) != MAGIC) {
-            throw new TranslationException(Reason.WRONG_MAGIC, "magic byte is " + (payload.get(p) & 0xff)
-                    + ", expected 0 (not Confluent wire format)");
+            throw new TranslationException(
+                    Reason.WRONG_MAGIC,
+                    "magic byte is " + (payload.get(p) & 0xff) + ", expected 0 (not Confluent wire format)");
         }
         return payload.getInt(p + 1); // ByteBuffer reads big-endian unless told otherwise
     }

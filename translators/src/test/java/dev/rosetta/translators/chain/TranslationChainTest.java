@@ -1,6 +1,22 @@
 package dev.rosetta.translators.chain;
 
+import java.io.ByteArrayOutputStream;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.junit.jupiter.api.Test;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.rosetta.translators.TranslationException;
 import dev.rosetta.translators.TranslationException.Reason;
 import dev.rosetta.translators.Translator;
@@ -11,20 +27,6 @@ import dev.rosetta.translators.registry.RegisteredSchema;
 import dev.rosetta.translators.registry.StaticSchemaRegistry;
 import dev.rosetta.translators.step.StepKey;
 import dev.rosetta.translators.wire.WireFormat;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericRecord;
-import org.junit.jupiter.api.Test;
-
-import java.io.ByteArrayOutputStream;
-import java.math.BigDecimal;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletionException;
 
 import static dev.rosetta.translators.testing.AvroSupport.decode;
 import static dev.rosetta.translators.testing.AvroSupport.encode;
@@ -37,9 +39,12 @@ import static org.awaitility.Awaitility.await;
 class TranslationChainTest {
     static final String ORDERS = "orders-value";
     final StaticSchemaRegistry registry = StaticSchemaRegistry.loadDirectory(path("schemas"));
-    final StepCatalog catalog = StepCatalog.builder().directory(path("translators"))
-            .serviceLoader(getClass().getClassLoader()).build();
-    final TranslatorCache cache = TranslatorCache.builder(registry).catalog(catalog).build();
+    final StepCatalog catalog = StepCatalog.builder()
+            .directory(path("translators"))
+            .serviceLoader(getClass().getClassLoader())
+            .build();
+    final TranslatorCache cache =
+            TranslatorCache.builder(registry).catalog(catalog).build();
 
     Schema schema(String subject, int version) {
         return parse(registry.cachedVersion(subject, version).orElseThrow().schema());
@@ -105,9 +110,9 @@ class TranslationChainTest {
         Translator up = cache.translator(ORDERS, id(ORDERS, 1), 3).join();
         assertThat(up.path()).containsExactly(1, 2, 3);
         Map<String, Object> v3 = tree(ORDERS, 3, up.translate(original));
-        assertThat(v3.get("itemCount")).isEqualTo(5);        // JSONata $sum(lines.qty)
-        assertThat(v3.get("source")).isEqualTo("rosetta");   // set
-        assertThat(v3.get("tags")).asList().isEmpty();       // v3 default
+        assertThat(v3.get("itemCount")).isEqualTo(5); // JSONata $sum(lines.qty)
+        assertThat(v3.get("source")).isEqualTo("rosetta"); // set
+        assertThat(v3.get("tags")).asList().isEmpty(); // v3 default
         assertThat(v3.get("amount")).isEqualTo(new BigDecimal("19.99"));
 
         Translator down = cache.translator(ORDERS, id(ORDERS, 3), 1).join();
@@ -117,20 +122,27 @@ class TranslationChainTest {
 
     @Test
     void declaredDirectPairWinsOverTheChain() {
-        StepCatalog withDirect = StepCatalog.builder().directory(path("translators"))
-                .declare(new StepCatalog.Declared(new StepKey(ORDERS, 1, 3), List.of(
-                        op("{\"rename\":{\"from\":\"customer_name\",\"to\":\"customerName\"}}"),
-                        op("{\"split\":{\"from\":\"full_address\",\"into\":[\"address.street\",\"address.city\"],"
-                                + "\"separator\":\", \"}}"),
-                        op("{\"move\":{\"from\":\"amount_cents\",\"to\":\"amount\"}}"),
-                        op("{\"convert\":{\"field\":\"amount\",\"using\":\"cents-to-decimal\"}}"),
-                        op("{\"mapEnum\":{\"field\":\"status\",\"mapping\":{\"NEW\":\"CREATED\"}}}"),
-                        op("{\"move\":{\"from\":\"created_millis\",\"to\":\"created\"}}"),
-                        op("{\"convert\":{\"field\":\"created\",\"using\":\"millis-to-micros\"}}"),
-                        op("{\"set\":{\"field\":\"itemCount\",\"value\":-1}}"),
-                        op("{\"set\":{\"field\":\"source\",\"value\":\"direct\"}}")), false, "test"))
+        StepCatalog withDirect = StepCatalog.builder()
+                .directory(path("translators"))
+                .declare(new StepCatalog.Declared(
+                        new StepKey(ORDERS, 1, 3),
+                        List.of(
+                                op("{\"rename\":{\"from\":\"customer_name\",\"to\":\"customerName\"}}"),
+                                op(
+                                        "{\"split\":{\"from\":\"full_address\",\"into\":[\"address.street\",\"address.city\"],"
+                                                + "\"separator\":\", \"}}"),
+                                op("{\"move\":{\"from\":\"amount_cents\",\"to\":\"amount\"}}"),
+                                op("{\"convert\":{\"field\":\"amount\",\"using\":\"cents-to-decimal\"}}"),
+                                op("{\"mapEnum\":{\"field\":\"status\",\"mapping\":{\"NEW\":\"CREATED\"}}}"),
+                                op("{\"move\":{\"from\":\"created_millis\",\"to\":\"created\"}}"),
+                                op("{\"convert\":{\"field\":\"created\",\"using\":\"millis-to-micros\"}}"),
+                                op("{\"set\":{\"field\":\"itemCount\",\"value\":-1}}"),
+                                op("{\"set\":{\"field\":\"source\",\"value\":\"direct\"}}")),
+                        false,
+                        "test"))
                 .build();
-        TranslatorCache direct = TranslatorCache.builder(registry).catalog(withDirect).build();
+        TranslatorCache direct =
+                TranslatorCache.builder(registry).catalog(withDirect).build();
         Translator t = direct.translator(ORDERS, id(ORDERS, 1), 3).join();
         assertThat(t.path()).containsExactly(1, 3);
         Map<String, Object> v3 = tree(ORDERS, 3, t.translate(v1Order(5)));
@@ -152,9 +164,12 @@ class TranslationChainTest {
         String base = "{\"type\":\"record\",\"name\":\"P\",\"fields\":[{\"name\":\"a\",\"type\":\"int\"}";
         int v1 = reg.register("plain", base + "]}");
         reg.register("plain", base + ",{\"name\":\"b\",\"type\":\"string\",\"default\":\"x\"}]}");
-        reg.register("plain", base + ",{\"name\":\"b\",\"type\":\"string\",\"default\":\"x\"},"
-                + "{\"name\":\"c\",\"type\":\"long\",\"default\":3}]}");
-        Translator t = TranslatorCache.builder(reg).build().translator("plain", v1, 3).join();
+        reg.register(
+                "plain",
+                base + ",{\"name\":\"b\",\"type\":\"string\",\"default\":\"x\"},"
+                        + "{\"name\":\"c\",\"type\":\"long\",\"default\":3}]}");
+        Translator t =
+                TranslatorCache.builder(reg).build().translator("plain", v1, 3).join();
         assertThat(t.path()).containsExactly(1, 2, 3);
         assertThat(t.steps()).hasSize(1);
         assertThat(t.steps().get(0).description()).isEqualTo("resolution v1 -> v3");
@@ -185,23 +200,29 @@ class TranslationChainTest {
         byte[] v1 = v1Order(1);
         byte[] otherId = v1.clone();
         WireFormat.writeHeader(otherId, 0, 999);
-        assertThatThrownBy(() -> t.translate(otherId)).isInstanceOfSatisfying(TranslationException.class,
-                e -> assertThat(e.reason()).isEqualTo(Reason.UNKNOWN_SCHEMA));
+        assertThatThrownBy(() -> t.translate(otherId))
+                .isInstanceOfSatisfying(
+                        TranslationException.class, e -> assertThat(e.reason()).isEqualTo(Reason.UNKNOWN_SCHEMA));
         byte[] cut = Arrays.copyOf(v1, 12);
-        assertThatThrownBy(() -> t.translate(cut)).isInstanceOfSatisfying(TranslationException.class,
-                e -> assertThat(e.reason()).isIn(Reason.SHORT_PAYLOAD, Reason.CORRUPT_PAYLOAD));
+        assertThatThrownBy(() -> t.translate(cut))
+                .isInstanceOfSatisfying(
+                        TranslationException.class,
+                        e -> assertThat(e.reason()).isIn(Reason.SHORT_PAYLOAD, Reason.CORRUPT_PAYLOAD));
         byte[] magic = v1.clone();
         magic[0] = 1;
-        assertThatThrownBy(() -> t.translate(magic)).isInstanceOfSatisfying(TranslationException.class,
-                e -> assertThat(e.reason()).isEqualTo(Reason.WRONG_MAGIC));
+        assertThatThrownBy(() -> t.translate(magic))
+                .isInstanceOfSatisfying(
+                        TranslationException.class, e -> assertThat(e.reason()).isEqualTo(Reason.WRONG_MAGIC));
     }
 
     @Test
     void eventLoopLookupNeverBlocksAndRemembersFailures() {
-        TranslatorCache fresh = TranslatorCache.builder(registry).catalog(catalog).build();
+        TranslatorCache fresh =
+                TranslatorCache.builder(registry).catalog(catalog).build();
         int src = id(ORDERS, 1);
         assertThat(fresh.cachedOrNull(ORDERS, src, 2)).isNull();
-        await("translator compiled in the background").atMost(Duration.ofSeconds(10))
+        await("translator compiled in the background")
+                .atMost(Duration.ofSeconds(10))
                 .until(() -> fresh.cachedOrNull(ORDERS, src, 2) != null);
         assertThat(fresh.cachedOrNull(ORDERS, src, 2).targetVersion()).isEqualTo(2);
 
@@ -215,9 +236,11 @@ class TranslationChainTest {
                 return true;
             }
         });
-        assertThatThrownBy(() -> fresh.translator(ORDERS, src, 9).join()).isInstanceOf(CompletionException.class)
-                .cause().isInstanceOfSatisfying(TranslationException.class,
-                        e -> assertThat(e.reason()).isEqualTo(Reason.UNKNOWN_SCHEMA));
+        assertThatThrownBy(() -> fresh.translator(ORDERS, src, 9).join())
+                .isInstanceOf(CompletionException.class)
+                .cause()
+                .isInstanceOfSatisfying(
+                        TranslationException.class, e -> assertThat(e.reason()).isEqualTo(Reason.UNKNOWN_SCHEMA));
     }
 
     @Test
@@ -230,16 +253,29 @@ class TranslationChainTest {
     @Test
     void jsonataComputeIsBoundedInDepthAndTime() {
         StaticSchemaRegistry reg = new StaticSchemaRegistry();
-        int v1 = reg.register("calc", "{\"type\":\"record\",\"name\":\"C\",\"fields\":[{\"name\":\"n\",\"type\":\"int\"}]}");
-        reg.register("calc", "{\"type\":\"record\",\"name\":\"C\",\"fields\":[{\"name\":\"n\",\"type\":\"int\"},"
-                + "{\"name\":\"r\",\"type\":\"long\"}]}");
+        int v1 = reg.register(
+                "calc", "{\"type\":\"record\",\"name\":\"C\",\"fields\":[{\"name\":\"n\",\"type\":\"int\"}]}");
+        reg.register(
+                "calc",
+                "{\"type\":\"record\",\"name\":\"C\",\"fields\":[{\"name\":\"n\",\"type\":\"int\"},"
+                        + "{\"name\":\"r\",\"type\":\"long\"}]}");
         for (String expr : new String[] {
-            "($f := function($x){ $f($x + 1) }; $f(n))",                                    // endless recursion
-            "($f := function($x){ $x > 0 ? $f($x - 1) + $f($x - 1) : 1 }; $f(n + 40))"}) {  // 2^40 calls
-            StepCatalog c = StepCatalog.builder().declare(new StepCatalog.Declared(new StepKey("calc", 1, 2),
-                    List.of(op("{\"compute\":{\"field\":\"r\",\"expression\":" + new ObjectMapper().valueToTree(expr)
-                            + ",\"timeoutMs\":200,\"maxDepth\":60}}")), false, "test")).build();
-            Translator t = TranslatorCache.builder(reg).catalog(c).build().translator("calc", v1, 2).join();
+            "($f := function($x){ $f($x + 1) }; $f(n))", // endless recursion
+            "($f := function($x){ $x > 0 ? $f($x - 1) + $f($x - 1) : 1 }; $f(n + 40))"
+        }) { // 2^40 calls
+            StepCatalog c = StepCatalog.builder()
+                    .declare(new StepCatalog.Declared(
+                            new StepKey("calc", 1, 2),
+                            List.of(op("{\"compute\":{\"field\":\"r\",\"expression\":"
+                                    + new ObjectMapper().valueToTree(expr) + ",\"timeoutMs\":200,\"maxDepth\":60}}")),
+                            false,
+                            "test"))
+                    .build();
+            Translator t = TranslatorCache.builder(reg)
+                    .catalog(c)
+                    .build()
+                    .translator("calc", v1, 2)
+                    .join();
             long start = System.nanoTime();
             assertThatThrownBy(() -> t.translate(WireFormat.encode(v1, new byte[] {2})))
                     .isInstanceOfSatisfying(TranslationException.class, e -> {
@@ -253,18 +289,28 @@ class TranslationChainTest {
     @Test
     void confluentMigrationRulesFromTheRegistryApplyBothWays() throws Exception {
         StaticSchemaRegistry reg = new StaticSchemaRegistry();
-        int v1 = reg.register("people-value", "{\"type\":\"record\",\"name\":\"P\",\"fields\":["
-                + "{\"name\":\"name\",\"type\":\"string\"},{\"name\":\"ssn\",\"type\":[\"null\",\"string\"]}]}");
+        int v1 = reg.register(
+                "people-value",
+                "{\"type\":\"record\",\"name\":\"P\",\"fields\":["
+                        + "{\"name\":\"name\",\"type\":\"string\"},{\"name\":\"ssn\",\"type\":[\"null\",\"string\"]}]}");
         String ruleSet = "{\"migrationRules\":["
                 + "{\"name\":\"renameSsn\",\"kind\":\"TRANSFORM\",\"type\":\"JSONATA\",\"mode\":\"UPGRADE\","
                 + "\"expr\":\"$merge([$sift($, function($v, $k) {$k != 'ssn'}), {'socialSecurityNumber': $.'ssn'}])\"},"
                 + "{\"name\":\"back\",\"kind\":\"TRANSFORM\",\"type\":\"JSONATA\",\"mode\":\"DOWNGRADE\","
                 + "\"expr\":\"$merge([$sift($, function($v, $k) {$k != 'socialSecurityNumber'}), {'ssn': $.'socialSecurityNumber'}])\"},"
                 + "{\"name\":\"off\",\"type\":\"CEL\",\"mode\":\"UPGRADE\",\"disabled\":true,\"expr\":\"x\"}]}";
-        int v2 = reg.register("people-value", new RegisteredSchema(-1, null, -1, "AVRO",
-                "{\"type\":\"record\",\"name\":\"P\",\"fields\":[{\"name\":\"name\",\"type\":\"string\"},"
-                        + "{\"name\":\"socialSecurityNumber\",\"type\":[\"null\",\"string\"]}]}", List.of(), null,
-                new ObjectMapper().readTree(ruleSet)));
+        int v2 = reg.register(
+                "people-value",
+                new RegisteredSchema(
+                        -1,
+                        null,
+                        -1,
+                        "AVRO",
+                        "{\"type\":\"record\",\"name\":\"P\",\"fields\":[{\"name\":\"name\",\"type\":\"string\"},"
+                                + "{\"name\":\"socialSecurityNumber\",\"type\":[\"null\",\"string\"]}]}",
+                        List.of(),
+                        null,
+                        new ObjectMapper().readTree(ruleSet)));
         TranslatorCache c = TranslatorCache.builder(reg).build();
         Schema s1 = parse(reg.cachedSchemaById(v1).orElseThrow().schema());
         GenericRecord r = new GenericData.Record(s1);
@@ -277,36 +323,55 @@ class TranslationChainTest {
         Schema s2 = parse(reg.cachedSchemaById(v2).orElseThrow().schema());
         GenericRecord got = (GenericRecord) decode(s2, s2, Arrays.copyOfRange(upgraded, 5, upgraded.length));
         assertThat(got.get("socialSecurityNumber").toString()).isEqualTo("123-45");
-        assertThat(c.translator("people-value", v2, 1).join().translate(upgraded)).isEqualTo(original);
+        assertThat(c.translator("people-value", v2, 1).join().translate(upgraded))
+                .isEqualTo(original);
     }
 
     @Test
     void customJavaTranslatorIsFoundWithServiceLoader() {
         StaticSchemaRegistry reg = new StaticSchemaRegistry();
-        int v1 = reg.register("names-value", "{\"type\":\"record\",\"name\":\"N\",\"fields\":[{\"name\":\"name\",\"type\":\"string\"}]}");
-        reg.register("names-value", "{\"type\":\"record\",\"name\":\"N\",\"fields\":[{\"name\":\"name\",\"type\":\"string\"},"
-                + "{\"name\":\"shouted\",\"type\":\"boolean\"}]}");
+        int v1 = reg.register(
+                "names-value",
+                "{\"type\":\"record\",\"name\":\"N\",\"fields\":[{\"name\":\"name\",\"type\":\"string\"}]}");
+        reg.register(
+                "names-value",
+                "{\"type\":\"record\",\"name\":\"N\",\"fields\":[{\"name\":\"name\",\"type\":\"string\"},"
+                        + "{\"name\":\"shouted\",\"type\":\"boolean\"}]}");
         TranslatorCache c = TranslatorCache.builder(reg).catalog(catalog).build();
         Translator t = c.translator("names-value", v1, 2).join();
         byte[] out = t.translate(WireFormat.encode(v1, new byte[] {4, 'b', 'o'}));
         assertThat(Arrays.copyOfRange(out, 5, out.length)).containsExactly(4, 'B', 'O', 1);
         assertThatThrownBy(() -> t.translate(WireFormat.encode(v1, new byte[] {8, 'b', 'o', 'o', 'm'})))
-                .isInstanceOfSatisfying(TranslationException.class, e -> assertThat(e.reason())
-                        .isEqualTo(Reason.RULE_FAILED))
+                .isInstanceOfSatisfying(
+                        TranslationException.class, e -> assertThat(e.reason()).isEqualTo(Reason.RULE_FAILED))
                 .hasMessageContaining("cannot shout boom");
     }
 
     @Test
     void renameOnlyStepsRunOnTheBinaryPath() {
         StaticSchemaRegistry reg = new StaticSchemaRegistry();
-        int v1 = reg.register("r", "{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"old_name\",\"type\":\"string\"},"
-                + "{\"name\":\"n\",\"type\":\"int\"}]}");
-        reg.register("r", "{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"newName\",\"type\":\"string\"},"
-                + "{\"name\":\"n\",\"type\":\"int\"},{\"name\":\"extra\",\"type\":\"int\"}]}");
-        StepCatalog c = StepCatalog.builder().declare(new StepCatalog.Declared(new StepKey("r", 1, 2), List.of(
-                op("{\"rename\":{\"from\":\"old_name\",\"to\":\"newName\"}}"),
-                op("{\"add\":{\"field\":\"extra\",\"default\":9}}")), true, "test")).build();
-        Translator t = TranslatorCache.builder(reg).catalog(c).build().translator("r", v1, 2).join();
+        int v1 = reg.register(
+                "r",
+                "{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"old_name\",\"type\":\"string\"},"
+                        + "{\"name\":\"n\",\"type\":\"int\"}]}");
+        reg.register(
+                "r",
+                "{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"newName\",\"type\":\"string\"},"
+                        + "{\"name\":\"n\",\"type\":\"int\"},{\"name\":\"extra\",\"type\":\"int\"}]}");
+        StepCatalog c = StepCatalog.builder()
+                .declare(new StepCatalog.Declared(
+                        new StepKey("r", 1, 2),
+                        List.of(
+                                op("{\"rename\":{\"from\":\"old_name\",\"to\":\"newName\"}}"),
+                                op("{\"add\":{\"field\":\"extra\",\"default\":9}}")),
+                        true,
+                        "test"))
+                .build();
+        Translator t = TranslatorCache.builder(reg)
+                .catalog(c)
+                .build()
+                .translator("r", v1, 2)
+                .join();
         assertThat(t.steps().get(0).description()).endsWith("(binary)");
         byte[] out = t.translate(WireFormat.encode(v1, new byte[] {2, 'x', 6}));
         assertThat(Arrays.copyOfRange(out, 5, out.length)).containsExactly(2, 'x', 6, 18);
@@ -315,12 +380,13 @@ class TranslationChainTest {
     @Test
     void yamlMistakesNameTheFileAndOperation(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         Files.createDirectories(dir.resolve("s"));
-        Files.writeString(dir.resolve("s/1-2.yaml"), "upcast:\n  - rename: {from: a, to: b}\n  - explode: {field: x}\n");
+        Files.writeString(
+                dir.resolve("s/1-2.yaml"), "upcast:\n  - rename: {from: a, to: b}\n  - explode: {field: x}\n");
         assertThatThrownBy(() -> StepCatalog.builder().directory(dir).build())
-                .hasMessageContaining("1-2.yaml").hasMessageContaining("upcast operation #2")
+                .hasMessageContaining("1-2.yaml")
+                .hasMessageContaining("upcast operation #2")
                 .hasMessageContaining("unknown operation 'explode'");
         Files.writeString(dir.resolve("s/1-2.yaml"), "upcast:\n  - compute: {field: x, expression: \"(((\"}\n");
-        assertThatThrownBy(() -> StepCatalog.builder().directory(dir).build())
-                .hasMessageContaining("does not parse");
+        assertThatThrownBy(() -> StepCatalog.builder().directory(dir).build()).hasMessageContaining("does not parse");
     }
 }

@@ -1,13 +1,14 @@
 package dev.rosetta.translators.chain;
 
-import dev.rosetta.translators.spi.CustomTranslator;
-import dev.rosetta.translators.spi.TranslatorProvider;
-import dev.rosetta.translators.step.StepKey;
+import java.util.Set;
+
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 
-import java.util.Set;
+import dev.rosetta.translators.spi.CustomTranslator;
+import dev.rosetta.translators.spi.TranslatorProvider;
+import dev.rosetta.translators.step.StepKey;
 
 /** A custom translator found through ServiceLoader (listed in META-INF/services of the test resources). */
 public final class UppercaseNameProvider implements TranslatorProvider {

@@ -1,15 +1,16 @@
 package dev.rosetta.translators.plan;
 
-import dev.rosetta.translators.TranslationException;
-import dev.rosetta.translators.TranslationException.Reason;
-import dev.rosetta.translators.verify.RecordGenerator;
+import java.util.ArrayList;
+import java.util.List;
+
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
-import java.util.List;
+import dev.rosetta.translators.TranslationException;
+import dev.rosetta.translators.TranslationException.Reason;
+import dev.rosetta.translators.verify.RecordGenerator;
 
 import static dev.rosetta.translators.testing.AvroSupport.decode;
 import static dev.rosetta.translators.testing.AvroSupport.encode;
@@ -89,15 +90,18 @@ class BinaryPlanTest {
             plan.translate(body, 0, body.length, out);
             byte[] got = out.toByteArray();
             // vanilla re-encodes maps from a HashMap (key order changes): compare values, and bytes when no map
-            assertThat(decode(r, r, got)).as("datum #%s decodes to vanilla's value", data.indexOf(datum))
+            assertThat(decode(r, r, got))
+                    .as("datum #%s decodes to vanilla's value", data.indexOf(datum))
                     .isEqualTo(decode(r, r, expected));
             if (!r.toString().contains("\"map\"") && !java.util.Arrays.equals(got, expected)) {
                 int i = java.util.Arrays.mismatch(got, expected);
                 throw new AssertionError("datum #" + data.indexOf(datum) + ": first difference at byte " + i + " of "
                         + expected.length + " (got " + got.length + " bytes); expected "
-                        + java.util.Arrays.toString(java.util.Arrays.copyOfRange(expected, Math.max(0, i - 8),
-                        Math.min(expected.length, i + 8))) + " got " + java.util.Arrays.toString(
-                        java.util.Arrays.copyOfRange(got, Math.max(0, i - 8), Math.min(got.length, i + 8))));
+                        + java.util.Arrays.toString(java.util.Arrays.copyOfRange(
+                                expected, Math.max(0, i - 8), Math.min(expected.length, i + 8)))
+                        + " got "
+                        + java.util.Arrays.toString(
+                                java.util.Arrays.copyOfRange(got, Math.max(0, i - 8), Math.min(got.length, i + 8))));
             }
         }
         assertThat(data.size() - failures).isPositive();
@@ -113,8 +117,8 @@ class BinaryPlanTest {
         // v2 -> v1: CANCELLED has no match in v1's Status (no default): those records fail, like vanilla
         String v1WithoutAlias = V1;
         Schema v2 = parse(V2);
-        Schema v1 = parse(v1WithoutAlias.replace("\"name\":\"customer_name\"",
-                "\"name\":\"customer_name\",\"aliases\":[\"customerName\"]"));
+        Schema v1 = parse(v1WithoutAlias.replace(
+                "\"name\":\"customer_name\"", "\"name\":\"customer_name\",\"aliases\":[\"customerName\"]"));
         // v1 cannot take double payments or a double qty: vanilla cannot either; v1 reads long qty? no:
         // qty long -> int is not a promotion, so downcast needs qty to stay int in this test
         Schema v2b = parse(V2.replace("{\"name\":\"qty\",\"type\":\"long\"}", "{\"name\":\"qty\",\"type\":\"int\"}")
@@ -147,10 +151,12 @@ class BinaryPlanTest {
     @Test
     void unionToNonUnionAndBack() {
         Schema plain = parse("{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"a\",\"type\":\"int\"}]}");
-        Schema union = parse("{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"a\",\"type\":[\"null\",\"long\"]}]}");
+        Schema union = parse(
+                "{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"a\",\"type\":[\"null\",\"long\"]}]}");
         assertSameAsVanilla(plain, union, 20);
         // union -> plain: null values fail with the field path, ints pass
-        Schema unionInt = parse("{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"a\",\"type\":[\"null\",\"int\"]}]}");
+        Schema unionInt =
+                parse("{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"a\",\"type\":[\"null\",\"int\"]}]}");
         assertSameAsVanilla(unionInt, plain, 20);
         BinaryPlan plan = BinaryPlan.compile(unionInt, plain);
         GenericRecord rec = new GenericData.Record(unionInt);
@@ -170,8 +176,8 @@ class BinaryPlanTest {
                 + "{\"name\":\"inner\",\"type\":{\"type\":\"record\",\"name\":\"I\",\"fields\":[{\"name\":\"x\",\"type\":\"int\"}]},"
                 + "\"default\":{\"x\":1}},{\"name\":\"b\",\"type\":\"string\"}]}");
         assertThatThrownBy(() -> BinaryPlan.compile(w, r))
-                .isInstanceOfSatisfying(TranslationException.class, e -> assertThat(e.reason())
-                        .isEqualTo(Reason.INCOMPATIBLE))
+                .isInstanceOfSatisfying(
+                        TranslationException.class, e -> assertThat(e.reason()).isEqualTo(Reason.INCOMPATIBLE))
                 .hasMessageContaining("[b]");
     }
 
@@ -182,7 +188,9 @@ class BinaryPlanTest {
         Schema micros = parse("{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"ts\",\"type\":"
                 + "{\"type\":\"long\",\"logicalType\":\"timestamp-micros\"}}]}");
         assertThatThrownBy(() -> BinaryPlan.compile(millis, micros))
-                .isInstanceOfSatisfying(TranslationException.class, e -> assertThat(e.fieldPath()).isEqualTo("ts"))
+                .isInstanceOfSatisfying(
+                        TranslationException.class,
+                        e -> assertThat(e.fieldPath()).isEqualTo("ts"))
                 .hasMessageContaining("timestamp-millis read as timestamp-micros");
         Schema scale2 = parse("{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"p\",\"type\":"
                 + "{\"type\":\"bytes\",\"logicalType\":\"decimal\",\"precision\":9,\"scale\":2}}]}");
@@ -206,12 +214,13 @@ class BinaryPlanTest {
         assertThat(out.size()).as("no partial output").isEqualTo(3);
         byte[] longer = java.util.Arrays.copyOf(body, body.length + 2);
         assertThatThrownBy(() -> plan.translate(longer, 0, longer.length, out))
-                .isInstanceOfSatisfying(TranslationException.class, e -> assertThat(e.reason())
-                        .isEqualTo(Reason.CORRUPT_PAYLOAD))
+                .isInstanceOfSatisfying(
+                        TranslationException.class, e -> assertThat(e.reason()).isEqualTo(Reason.CORRUPT_PAYLOAD))
                 .hasMessageContaining("2 bytes left");
         // a bad union index inside a nested array element names its path
-        Schema lw = parse("{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"xs\",\"type\":{\"type\":\"array\","
-                + "\"items\":{\"type\":\"record\",\"name\":\"E\",\"fields\":[{\"name\":\"u\",\"type\":[\"null\",\"int\"]}]}}}]}");
+        Schema lw = parse(
+                "{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"xs\",\"type\":{\"type\":\"array\","
+                        + "\"items\":{\"type\":\"record\",\"name\":\"E\",\"fields\":[{\"name\":\"u\",\"type\":[\"null\",\"int\"]}]}}}]}");
         Schema lr = parse(lw.toString().replace("\"int\"", "\"long\""));
         byte[] bad = {4 /* 2 items */, 2, 2 /* item0: branch1 int 1 */, 8 /* item1: branch 4: corrupt */, 0};
         assertThatThrownBy(() -> BinaryPlan.compile(lw, lr).translate(bad, 0, bad.length, new OutputBuffer(8)))
@@ -234,7 +243,8 @@ class BinaryPlanTest {
             GenericRecord got = (GenericRecord) decode(r, r, out.toByteArray());
             assertThat(got.get("price")).isEqualTo(in.get("price"));
             assertThat(got.get("ts")).isEqualTo(in.get("ts"));
-            assertThat(got.get("customerName").toString()).isEqualTo(in.get("customer_name").toString());
+            assertThat(got.get("customerName").toString())
+                    .isEqualTo(in.get("customer_name").toString());
             assertThat(got.get("currency").toString()).isEqualTo("EUR");
         }
     }

@@ -1,20 +1,5 @@
 package dev.rosetta.translators.registry;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rosetta.translators.TranslationException;
-import dev.rosetta.translators.Translator;
-import dev.rosetta.translators.TranslatorCache;
-import dev.rosetta.translators.chain.StepCatalog;
-import dev.rosetta.translators.testing.ApicurioRegistry;
-import dev.rosetta.translators.testing.AvroSupport;
-import dev.rosetta.translators.wire.WireFormat;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericRecord;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
@@ -25,6 +10,23 @@ import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
+
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.rosetta.translators.TranslationException;
+import dev.rosetta.translators.Translator;
+import dev.rosetta.translators.TranslatorCache;
+import dev.rosetta.translators.chain.StepCatalog;
+import dev.rosetta.translators.testing.ApicurioRegistry;
+import dev.rosetta.translators.testing.AvroSupport;
+import dev.rosetta.translators.wire.WireFormat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -37,7 +39,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ApicurioRegistryTest {
     private static final Path CONTRACTS = Path.of("..", "config", "examples", "contracts", "orders-value");
     private static final Path TRANSLATORS = Path.of("..", "config", "examples", "translators");
-    private static final String FILLER = "{\"type\":\"record\",\"name\":\"Filler\",\"fields\":[{\"name\":\"x\",\"type\":\"long\"}]}";
+    private static final String FILLER =
+            "{\"type\":\"record\",\"name\":\"Filler\",\"fields\":[{\"name\":\"x\",\"type\":\"long\"}]}";
 
     @RegisterExtension
     static final ApicurioRegistry APICURIO = new ApicurioRegistry();
@@ -52,23 +55,27 @@ class ApicurioRegistryTest {
 
     static RegistryClient client() {
         return new RegistryClient(RegistryClientConfig.builder(APICURIO.ccompatUrl())
-                .retries(1, Duration.ofMillis(20), Duration.ofMillis(50)).build());
+                .retries(1, Duration.ofMillis(20), Duration.ofMillis(50))
+                .build());
     }
 
     static RegistryException registryError(CompletableFuture<?> call) {
-        Throwable t = assertThatThrownBy(call::join).isInstanceOf(CompletionException.class).actual();
+        Throwable t = assertThatThrownBy(call::join)
+                .isInstanceOf(CompletionException.class)
+                .actual();
         assertThat(t.getCause()).isInstanceOf(RegistryException.class);
         return (RegistryException) t.getCause();
     }
 
     /** The example contract registered as v1, an unrelated schema, then v2: ids are Apicurio's, not 1 and 2. */
-    record Registered(String subject, int v1Id, int v2Id) {
-    }
+    record Registered(String subject, int v1Id, int v2Id) {}
 
     static Registered registerOrders(RegistryClient client, String subject) {
-        int v1Id = client.register(subject, RegisteredSchema.avro(-1, contract("v1.avsc"))).join();
+        int v1Id = client.register(subject, RegisteredSchema.avro(-1, contract("v1.avsc")))
+                .join();
         client.register(subject + "-filler", RegisteredSchema.avro(-1, FILLER)).join();
-        int v2Id = client.register(subject, RegisteredSchema.avro(-1, contract("v2.avsc"))).join();
+        int v2Id = client.register(subject, RegisteredSchema.avro(-1, contract("v2.avsc")))
+                .join();
         return new Registered(subject, v1Id, v2Id);
     }
 
@@ -78,7 +85,8 @@ class ApicurioRegistryTest {
         Registered r = registerOrders(client, "orders-value");
         assertThat(r.v2Id()).isNotEqualTo(r.v1Id());
         // registering the same schema again is idempotent: same id, no new version
-        assertThat(client.register("orders-value", RegisteredSchema.avro(-1, contract("v1.avsc"))).join())
+        assertThat(client.register("orders-value", RegisteredSchema.avro(-1, contract("v1.avsc")))
+                        .join())
                 .isEqualTo(r.v1Id());
 
         RegisteredSchema byId = client.schemaById(r.v1Id()).join();
@@ -109,15 +117,22 @@ class ApicurioRegistryTest {
     @Test
     void everyPostCarriesAJsonContentTypeWhichApicurioRequires() {
         String body = "{\"schema\":" + RegistryClient.JSON.valueToTree(FILLER) + "}";
-        var withoutContentType = APICURIO.exchange(HttpRequest.newBuilder()
-                .POST(HttpRequest.BodyPublishers.ofString(body)), "/subjects/content-type/versions");
+        var withoutContentType = APICURIO.exchange(
+                HttpRequest.newBuilder().POST(HttpRequest.BodyPublishers.ofString(body)),
+                "/subjects/content-type/versions");
         assertThat(withoutContentType.statusCode()).isEqualTo(415);
 
         RegistryClient client = client();
-        int id = client.register("content-type", RegisteredSchema.avro(-1, FILLER)).join();
-        assertThat(client.lookup("content-type", RegisteredSchema.avro(-1, FILLER)).join().id()).isEqualTo(id);
-        assertThat(client.testCompatibility("content-type", "latest", RegisteredSchema.avro(-1, FILLER)).join()
-                .compatible()).isTrue();
+        int id = client.register("content-type", RegisteredSchema.avro(-1, FILLER))
+                .join();
+        assertThat(client.lookup("content-type", RegisteredSchema.avro(-1, FILLER))
+                        .join()
+                        .id())
+                .isEqualTo(id);
+        assertThat(client.testCompatibility("content-type", "latest", RegisteredSchema.avro(-1, FILLER))
+                        .join()
+                        .compatible())
+                .isTrue();
     }
 
     @Test
@@ -146,21 +161,26 @@ class ApicurioRegistryTest {
         APICURIO.compatibility("compat-value", "BACKWARD");
         assertThat(client.subjectCompatibility("compat-value").join()).isEqualTo("BACKWARD");
 
-        String v3 = withField(contract("v2.avsc"), "note", f -> f.put("type", "string").put("default", ""));
+        String v3 = withField(
+                contract("v2.avsc"), "note", f -> f.put("type", "string").put("default", ""));
         CompatibilityResult added = client.testCompatibility("compat-value", "latest", RegisteredSchema.avro(-1, v3))
                 .join();
         assertThat(added.compatible()).isTrue();
         assertThat(added.messages()).isEmpty();
 
         String breaking = withField(contract("v2.avsc"), "amountCents", f -> f.put("type", "string"));
-        CompatibilityResult broken = client.testCompatibility("compat-value", "latest",
-                RegisteredSchema.avro(-1, breaking)).join();
+        CompatibilityResult broken = client.testCompatibility(
+                        "compat-value", "latest", RegisteredSchema.avro(-1, breaking))
+                .join();
         assertThat(broken.compatible()).isFalse();
         // v2 reads v1 records (alias + default): backward compatible with version 1 too
         assertThat(client.testCompatibility("compat-value", "1", RegisteredSchema.avro(-1, contract("v2.avsc")))
-                .join().compatible()).isTrue();
+                        .join()
+                        .compatible())
+                .isTrue();
 
-        RegistryException rejected = registryError(client.register("compat-value", RegisteredSchema.avro(-1, breaking)));
+        RegistryException rejected =
+                registryError(client.register("compat-value", RegisteredSchema.avro(-1, breaking)));
         assertThat(rejected.httpStatus()).isEqualTo(409);
         assertThat(rejected.isRetryable()).isFalse();
     }
@@ -173,7 +193,9 @@ class ApicurioRegistryTest {
         RegistryException noSubject = registryError(client.versions("no-such-subject"));
         assertThat(noSubject.errorCode()).isEqualTo(RegistryException.SUBJECT_NOT_FOUND);
         assertThat(noSubject.isNotFound()).isTrue();
-        assertThat(noSubject.getMessage()).contains("/subjects/no-such-subject/versions").contains("40401");
+        assertThat(noSubject.getMessage())
+                .contains("/subjects/no-such-subject/versions")
+                .contains("40401");
         assertThat(registryError(client.latest("no-such-subject")).errorCode())
                 .isEqualTo(RegistryException.SUBJECT_NOT_FOUND);
 
@@ -185,17 +207,22 @@ class ApicurioRegistryTest {
 
         assertThat(registryError(client.version("errors-value", 99)).errorCode())
                 .isEqualTo(RegistryException.VERSION_NOT_FOUND);
-        assertThat(registryError(client.lookup("errors-value", RegisteredSchema.avro(-1, FILLER))).errorCode())
+        assertThat(registryError(client.lookup("errors-value", RegisteredSchema.avro(-1, FILLER)))
+                        .errorCode())
                 .isEqualTo(RegistryException.SCHEMA_NOT_FOUND);
-        assertThat(registryError(client.register("errors-value", RegisteredSchema.avro(-1, "{\"type\":\"strin"))).errorCode())
+        assertThat(registryError(client.register("errors-value", RegisteredSchema.avro(-1, "{\"type\":\"strin")))
+                        .errorCode())
                 .isEqualTo(RegistryException.INVALID_SCHEMA);
 
         // through the caches and the translator compiler: the same code, then a typed translation failure
         CachingSchemaRegistry cached = new CachingSchemaRegistry(client);
-        assertThat(registryError(cached.schemaById(unknownId)).errorCode()).isEqualTo(RegistryException.SCHEMA_NOT_FOUND);
+        assertThat(registryError(cached.schemaById(unknownId)).errorCode())
+                .isEqualTo(RegistryException.SCHEMA_NOT_FOUND);
         TranslatorCache translators = TranslatorCache.builder(cached).build();
-        assertThatThrownBy(() -> translators.translator("errors-value", unknownId, 2).join())
-                .cause().isInstanceOfSatisfying(TranslationException.class, e -> {
+        assertThatThrownBy(() ->
+                        translators.translator("errors-value", unknownId, 2).join())
+                .cause()
+                .isInstanceOfSatisfying(TranslationException.class, e -> {
                     assertThat(e.reason()).isEqualTo(TranslationException.Reason.UNKNOWN_SCHEMA);
                     assertThat(e.getMessage()).contains(String.valueOf(unknownId));
                 });
@@ -206,8 +233,13 @@ class ApicurioRegistryTest {
     void translatorsCompiledFromApicurioSchemasUpcastAndDowncastARecord() {
         Registered r = registerOrders(client(), "translate-value");
         TranslatorCache translators = TranslatorCache.builder(new CachingSchemaRegistry(client()))
-                .catalog(StepCatalog.builder().file("translate-value", 1, 2,
-                        TRANSLATORS.resolve("orders-value").resolve("1-2.yaml")).build())
+                .catalog(StepCatalog.builder()
+                        .file(
+                                "translate-value",
+                                1,
+                                2,
+                                TRANSLATORS.resolve("orders-value").resolve("1-2.yaml"))
+                        .build())
                 .build();
         Schema v1 = parse(contract("v1.avsc"));
         Schema v2 = parse(contract("v2.avsc"));

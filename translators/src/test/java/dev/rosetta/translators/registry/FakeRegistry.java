@@ -1,8 +1,5 @@
 package dev.rosetta.translators.registry;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -15,13 +12,15 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
 /**
  * A tiny in-process registry stand-in: answers configured (method, path) pairs with a status and
  * body, records every request, can be made slow (blocks until released) or down (HTTP 503).
  */
 final class FakeRegistry implements AutoCloseable {
-    record Answer(int status, String body) {
-    }
+    record Answer(int status, String body) {}
 
     record Request(String method, String path, Map<String, List<String>> headers, String body) {
         String header(String name) {
@@ -67,7 +66,9 @@ final class FakeRegistry implements AutoCloseable {
     }
 
     long count(String method, String pathStart) {
-        return requests.stream().filter(r -> r.method().equals(method) && r.path().startsWith(pathStart)).count();
+        return requests.stream()
+                .filter(r -> r.method().equals(method) && r.path().startsWith(pathStart))
+                .count();
     }
 
     private void handle(HttpExchange ex) throws IOException {

@@ -1,9 +1,5 @@
 package dev.rosetta.translators.registry;
 
-import com.github.benmanes.caffeine.cache.Ticker;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -12,12 +8,18 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 class RegistryClientTest {
-    static final String V1 = "{\"type\":\"record\",\"name\":\"Order\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"}]}";
+    static final String V1 =
+            "{\"type\":\"record\",\"name\":\"Order\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"}]}";
     static final String V2 = "{\"type\":\"record\",\"name\":\"Order\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},"
             + "{\"name\":\"note\",\"type\":\"string\",\"default\":\"\"}]}";
 
@@ -34,14 +36,19 @@ class RegistryClientTest {
 
     RegistryClient client() {
         return new RegistryClient(RegistryClientConfig.builder(fake.url())
-                .retries(2, Duration.ofMillis(5), Duration.ofMillis(20)).requestTimeout(Duration.ofMillis(500))
+                .retries(2, Duration.ofMillis(5), Duration.ofMillis(20))
+                .requestTimeout(Duration.ofMillis(500))
                 .build());
     }
 
     @Test
     void fetchesSchemaByIdUnderPathPrefixWithRulesAndReferences() {
-        fake.on("GET", "/schemas/ids/7", 200, "{\"schema\":" + quoted(V1) + ",\"references\":[{\"name\":\"a.B\","
-                + "\"subject\":\"b\",\"version\":2}],\"ruleSet\":{\"migrationRules\":[]}}");
+        fake.on(
+                "GET",
+                "/schemas/ids/7",
+                200,
+                "{\"schema\":" + quoted(V1) + ",\"references\":[{\"name\":\"a.B\","
+                        + "\"subject\":\"b\",\"version\":2}],\"ruleSet\":{\"migrationRules\":[]}}");
         RegisteredSchema s = client().schemaById(7).join();
         assertThat(s.id()).isEqualTo(7);
         assertThat(s.schema()).isEqualTo(V1);
@@ -54,11 +61,14 @@ class RegistryClientTest {
     @Test
     void sendsBasicAuthAndBearerTokens() {
         fake.on("GET", "/subjects", 200, "[\"orders-value\"]");
-        var basic = new RegistryClient(RegistryClientConfig.builder(fake.url()).basicAuth("ann", "s3cret").build());
+        var basic = new RegistryClient(RegistryClientConfig.builder(fake.url())
+                .basicAuth("ann", "s3cret")
+                .build());
         assertThat(basic.subjects().join()).containsExactly("orders-value");
         assertThat(fake.requests.get(0).header("Authorization"))
                 .isEqualTo("Basic " + Base64.getEncoder().encodeToString("ann:s3cret".getBytes()));
-        var bearer = new RegistryClient(RegistryClientConfig.builder(fake.url()).bearerToken("tok").build());
+        var bearer = new RegistryClient(
+                RegistryClientConfig.builder(fake.url()).bearerToken("tok").build());
         bearer.subjects().join();
         assertThat(fake.requests.get(1).header("Authorization")).isEqualTo("Bearer tok");
         assertThat(basic.config().toString()).doesNotContain("s3cret");
@@ -68,7 +78,9 @@ class RegistryClientTest {
     void errorsCarryRegistryErrorCodeAndMessageAndAreNotRetried() {
         fake.on("GET", "/schemas/ids/99", 404, "{\"error_code\":40403,\"message\":\"Schema 99 not found\"}");
         assertThatThrownBy(() -> client().schemaById(99).join())
-                .isInstanceOf(CompletionException.class).cause().isInstanceOfSatisfying(RegistryException.class, e -> {
+                .isInstanceOf(CompletionException.class)
+                .cause()
+                .isInstanceOfSatisfying(RegistryException.class, e -> {
                     assertThat(e.errorCode()).isEqualTo(40403);
                     assertThat(e.httpStatus()).isEqualTo(404);
                     assertThat(e.registryMessage()).isEqualTo("Schema 99 not found");
@@ -82,8 +94,10 @@ class RegistryClientTest {
     void retriesServerErrorsAFewTimesThenGivesUp() {
         fake.down = true;
         RegistryClient c = client();
-        assertThatThrownBy(() -> c.schemaById(1).join()).cause().isInstanceOfSatisfying(RegistryException.class,
-                e -> assertThat(e.errorCode()).isEqualTo(50301));
+        assertThatThrownBy(() -> c.schemaById(1).join())
+                .cause()
+                .isInstanceOfSatisfying(
+                        RegistryException.class, e -> assertThat(e.errorCode()).isEqualTo(50301));
         assertThat(fake.count("GET", "/schemas/ids/1")).isEqualTo(3); // first try + 2 retries
         assertThat(c.health().up()).isFalse();
         assertThat(c.health().consecutiveFailures()).isEqualTo(3);
@@ -99,27 +113,36 @@ class RegistryClientTest {
     void slowAnswerTimesOutWithClearError() {
         fake.slow = new CountDownLatch(1);
         RegistryClient c = new RegistryClient(RegistryClientConfig.builder(fake.url())
-                .retries(0, Duration.ofMillis(1), Duration.ofMillis(1)).requestTimeout(Duration.ofMillis(200)).build());
-        assertThatThrownBy(() -> c.schemaById(1).join()).cause().isInstanceOfSatisfying(RegistryException.class,
-                e -> {
-                    assertThat(e.httpStatus()).isZero();
-                    assertThat(e.registryMessage()).contains("timed out after 200 ms");
-                });
+                .retries(0, Duration.ofMillis(1), Duration.ofMillis(1))
+                .requestTimeout(Duration.ofMillis(200))
+                .build());
+        assertThatThrownBy(() -> c.schemaById(1).join()).cause().isInstanceOfSatisfying(RegistryException.class, e -> {
+            assertThat(e.httpStatus()).isZero();
+            assertThat(e.registryMessage()).contains("timed out after 200 ms");
+        });
         assertThat(c.health().up()).isFalse();
     }
 
     @Test
     void postsCarryJsonContentTypeAndSchemaBody() {
         fake.on("POST", "/subjects/orders-value/versions", 200, "{\"id\":42}");
-        fake.on("POST", "/subjects/orders-value", 200, "{\"subject\":\"orders-value\",\"id\":42,\"version\":3,"
-                + "\"schema\":" + quoted(V1) + "}");
-        fake.on("POST", "/compatibility/subjects/orders-value/versions/latest?verbose=true", 200,
+        fake.on(
+                "POST",
+                "/subjects/orders-value",
+                200,
+                "{\"subject\":\"orders-value\",\"id\":42,\"version\":3," + "\"schema\":" + quoted(V1) + "}");
+        fake.on(
+                "POST",
+                "/compatibility/subjects/orders-value/versions/latest?verbose=true",
+                200,
                 "{\"is_compatible\":false,\"messages\":[\"READER_FIELD_MISSING_DEFAULT_VALUE at /fields/1\"]}");
         fake.on("GET", "/config", 200, "{\"compatibilityLevel\":\"BACKWARD\"}");
         fake.on("GET", "/config/orders-value", 200, "{\"compatibilityLevel\":\"FULL\"}");
         RegistryClient c = client();
-        assertThat(c.register("orders-value", RegisteredSchema.avro(-1, V1)).join()).isEqualTo(42);
-        RegisteredSchema found = c.lookup("orders-value", RegisteredSchema.avro(-1, V1)).join();
+        assertThat(c.register("orders-value", RegisteredSchema.avro(-1, V1)).join())
+                .isEqualTo(42);
+        RegisteredSchema found =
+                c.lookup("orders-value", RegisteredSchema.avro(-1, V1)).join();
         assertThat(found.version()).isEqualTo(3);
         assertThat(found.id()).isEqualTo(42);
         CompatibilityResult compat = c.testCompatibility("orders-value", "latest", RegisteredSchema.avro(-1, V2))
@@ -145,8 +168,11 @@ class RegistryClientTest {
     @Test
     void cachedAnswersNeverWaitAndSurviveOutages() {
         fake.on("GET", "/schemas/ids/5", 200, "{\"schema\":" + quoted(V1) + "}");
-        fake.on("GET", "/subjects/orders-value/versions/1", 200, "{\"subject\":\"orders-value\",\"version\":1,"
-                + "\"id\":5,\"schema\":" + quoted(V1) + "}");
+        fake.on(
+                "GET",
+                "/subjects/orders-value/versions/1",
+                200,
+                "{\"subject\":\"orders-value\",\"version\":1," + "\"id\":5,\"schema\":" + quoted(V1) + "}");
         CachingSchemaRegistry reg = new CachingSchemaRegistry(client());
         assertThat(reg.cachedSchemaById(5)).isEmpty();
         reg.schemaById(5).join();
@@ -158,7 +184,9 @@ class RegistryClientTest {
         CompletableFuture<RegisteredSchema> f = reg.schemaById(5);
         assertThat(f).isCompleted();
         assertThat(reg.version("orders-value", 1)).isCompleted();
-        assertThat(reg.cachedVersion("orders-value", 1)).map(RegisteredSchema::id).contains(5);
+        assertThat(reg.cachedVersion("orders-value", 1))
+                .map(RegisteredSchema::id)
+                .contains(5);
         assertThat(fake.count("GET", "/schemas/ids/5")).isEqualTo(1);
     }
 
@@ -166,27 +194,37 @@ class RegistryClientTest {
     void latestRefreshesInBackgroundAndKeepsOldAnswerDuringOutage() {
         AtomicLong nanos = new AtomicLong();
         Ticker ticker = nanos::get;
-        fake.on("GET", "/subjects/s/versions/latest", 200, "{\"subject\":\"s\",\"version\":1,\"id\":10,"
-                + "\"schema\":" + quoted(V1) + "}");
+        fake.on(
+                "GET",
+                "/subjects/s/versions/latest",
+                200,
+                "{\"subject\":\"s\",\"version\":1,\"id\":10," + "\"schema\":" + quoted(V1) + "}");
         CachingSchemaRegistry reg = new CachingSchemaRegistry(client(), 100, Duration.ofSeconds(30), ticker);
         assertThat(reg.latest("s").join().version()).isEqualTo(1);
 
-        fake.on("GET", "/subjects/s/versions/latest", 200, "{\"subject\":\"s\",\"version\":2,\"id\":12,"
-                + "\"schema\":" + quoted(V2) + "}");
+        fake.on(
+                "GET",
+                "/subjects/s/versions/latest",
+                200,
+                "{\"subject\":\"s\",\"version\":2,\"id\":12," + "\"schema\":" + quoted(V2) + "}");
         nanos.addAndGet(Duration.ofSeconds(31).toNanos());
         CompletableFuture<RegisteredSchema> stale = reg.latest("s");
         assertThat(stale).isCompleted();
         assertThat(stale.join().version()).isEqualTo(1); // answered at once, refresh runs behind
-        await("latest refreshed to v2").atMost(Duration.ofSeconds(5)).until(() -> reg.latest("s").join().version() == 2);
+        await("latest refreshed to v2")
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> reg.latest("s").join().version() == 2);
         assertThat(reg.cachedSchemaById(12)).isPresent(); // by-id cache learns from version answers
 
         fake.down = true;
         nanos.addAndGet(Duration.ofSeconds(31).toNanos());
         assertThat(reg.latest("s").join().version()).isEqualTo(2);
-        await("outage reported, health now " + reg.health()).atMost(Duration.ofSeconds(5)).until(() -> {
-            reg.latest("s");
-            return !reg.health().up();
-        });
+        await("outage reported, health now " + reg.health())
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> {
+                    reg.latest("s");
+                    return !reg.health().up();
+                });
         assertThat(reg.latest("s").join().version()).isEqualTo(2);
         assertThat(reg.health().servedFromCacheDuringOutage()).isPositive();
         assertThat(reg.health().lastError()).contains("503");
@@ -195,13 +233,18 @@ class RegistryClientTest {
     @Test
     void versionOfFindsTheVersionOfAnIdInASubject() {
         fake.on("GET", "/schemas/ids/21", 200, "{\"schema\":" + quoted(V2) + "}");
-        fake.on("POST", "/subjects/orders-value", 200, "{\"subject\":\"orders-value\",\"id\":21,\"version\":2,"
-                + "\"schema\":" + quoted(V2) + "}");
+        fake.on(
+                "POST",
+                "/subjects/orders-value",
+                200,
+                "{\"subject\":\"orders-value\",\"id\":21,\"version\":2," + "\"schema\":" + quoted(V2) + "}");
         CachingSchemaRegistry reg = new CachingSchemaRegistry(client());
         assertThat(reg.versionOf("orders-value", 21).join()).isEqualTo(2);
         assertThat(reg.versionOf("orders-value", 21).join()).isEqualTo(2);
         assertThat(fake.count("POST", "/subjects/orders-value")).isEqualTo(1);
-        List<String> bodies = fake.requests.stream().filter(r -> r.method().equals("POST")).map(r -> r.body())
+        List<String> bodies = fake.requests.stream()
+                .filter(r -> r.method().equals("POST"))
+                .map(r -> r.body())
                 .toList();
         assertThat(bodies.get(0)).contains("note");
     }

@@ -1,11 +1,5 @@
 package dev.rosetta.translators.testing;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
-
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -34,6 +28,13 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * A real Apicurio Registry 3.3.3 (in-memory storage, loopback only), started once per test class:
@@ -70,7 +71,8 @@ public final class ApicurioRegistry implements BeforeAllCallback, AfterAllCallba
     private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;]*m");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final Deque<String> logTail = new ArrayDeque<>();
     private Process process;
     private Thread shutdownHook;
@@ -97,14 +99,21 @@ public final class ApicurioRegistry implements BeforeAllCallback, AfterAllCallba
         Path java = findJava();
         logFile = home.resolveSibling("apicurio-" + name + ".log");
         long started = System.nanoTime();
-        process = new ProcessBuilder(java.toString(), "-Xmx256m",
-                // C1 only: the registry lives for seconds; measured 4.4 s to "Listening" vs 6-8 s with C2
-                "-XX:TieredStopAtLevel=1",
-                // without the host settings Quarkus binds every interface
-                "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.management.host=127.0.0.1",
-                "-Dquarkus.http.port=0", "-Dquarkus.management.port=0",
-                "-jar", home.resolve("quarkus-run.jar").toString())
-                .directory(home.toFile()).redirectErrorStream(true).start();
+        process = new ProcessBuilder(
+                        java.toString(),
+                        "-Xmx256m",
+                        // C1 only: the registry lives for seconds; measured 4.4 s to "Listening" vs 6-8 s with C2
+                        "-XX:TieredStopAtLevel=1",
+                        // without the host settings Quarkus binds every interface
+                        "-Dquarkus.http.host=127.0.0.1",
+                        "-Dquarkus.management.host=127.0.0.1",
+                        "-Dquarkus.http.port=0",
+                        "-Dquarkus.management.port=0",
+                        "-jar",
+                        home.resolve("quarkus-run.jar").toString())
+                .directory(home.toFile())
+                .redirectErrorStream(true)
+                .start();
         shutdownHook = new Thread(this::destroyTree, "apicurio-stop");
         Runtime.getRuntime().addShutdownHook(shutdownHook); // a test JVM that dies early leaves no registry behind
         CompletableFuture<int[]> ports = new CompletableFuture<>();
@@ -119,11 +128,14 @@ public final class ApicurioRegistry implements BeforeAllCallback, AfterAllCallba
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             stop();
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            throw new IllegalStateException("Apicurio Registry did not start (" + java + ", log " + logFile + "): "
-                    + cause.getMessage() + "\n--- last log lines ---\n" + tail(), cause);
+            throw new IllegalStateException(
+                    "Apicurio Registry did not start (" + java + ", log " + logFile + "): " + cause.getMessage()
+                            + "\n--- last log lines ---\n" + tail(),
+                    cause);
         }
-        System.out.printf("Apicurio Registry ready at %s in %d ms (Java %s, log %s)%n", baseUrl(),
-                (System.nanoTime() - started) / 1_000_000, java, logFile);
+        System.out.printf(
+                "Apicurio Registry ready at %s in %d ms (Java %s, log %s)%n",
+                baseUrl(), (System.nanoTime() - started) / 1_000_000, java, logFile);
     }
 
     /** Stops the registry (its whole process tree); waits for it to exit. Idempotent. */
@@ -168,18 +180,26 @@ public final class ApicurioRegistry implements BeforeAllCallback, AfterAllCallba
      */
     public int register(String subject, String schema) {
         String body = JSON.createObjectNode().put("schema", schema).toString();
-        return send("POST", "/subjects/" + enc(subject) + "/versions", body).path("id").asInt();
+        return send("POST", "/subjects/" + enc(subject) + "/versions", body)
+                .path("id")
+                .asInt();
     }
 
     /** Sets {@code subject}'s compatibility level ({@code PUT /config/{subject}}). */
     public void compatibility(String subject, String level) {
-        send("PUT", "/config/" + enc(subject), JSON.createObjectNode().put("compatibility", level).toString());
+        send(
+                "PUT",
+                "/config/" + enc(subject),
+                JSON.createObjectNode().put("compatibility", level).toString());
     }
 
     /** A raw exchange with the Confluent API, for tests that check what the registry itself does. */
     public HttpResponse<String> exchange(HttpRequest.Builder request, String path) {
         try {
-            return http.send(request.uri(URI.create(ccompatUrl() + path)).timeout(Duration.ofSeconds(10)).build(),
+            return http.send(
+                    request.uri(URI.create(ccompatUrl() + path))
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -190,11 +210,14 @@ public final class ApicurioRegistry implements BeforeAllCallback, AfterAllCallba
     }
 
     private JsonNode send(String method, String path, String body) {
-        HttpResponse<String> response = exchange(HttpRequest.newBuilder().header("Content-Type", "application/json")
-                .method(method, HttpRequest.BodyPublishers.ofString(body)), path);
+        HttpResponse<String> response = exchange(
+                HttpRequest.newBuilder()
+                        .header("Content-Type", "application/json")
+                        .method(method, HttpRequest.BodyPublishers.ofString(body)),
+                path);
         if (response.statusCode() != 200) {
-            throw new IllegalStateException(method + " " + path + " answered HTTP " + response.statusCode() + ": "
-                    + response.body());
+            throw new IllegalStateException(
+                    method + " " + path + " answered HTTP " + response.statusCode() + ": " + response.body());
         }
         try {
             return JSON.readTree(response.body());
@@ -249,8 +272,7 @@ public final class ApicurioRegistry implements BeforeAllCallback, AfterAllCallba
             tried.add(candidate + " (JAVA_HOME: " + describe(v) + ")");
         }
         Path jvms = Path.of("/usr/lib/jvm");
-        record Found(Path java, int version) {
-        }
+        record Found(Path java, int version) {}
         List<Found> found = new ArrayList<>();
         if (Files.isDirectory(jvms)) {
             try (Stream<Path> dirs = Files.list(jvms)) {
@@ -268,8 +290,8 @@ public final class ApicurioRegistry implements BeforeAllCallback, AfterAllCallba
         } else {
             tried.add(jvms + " (no such folder)");
         }
-        Optional<Found> best = found.stream().filter(f -> f.version() >= MIN_JAVA)
-                .max(Comparator.comparingInt(Found::version));
+        Optional<Found> best =
+                found.stream().filter(f -> f.version() >= MIN_JAVA).max(Comparator.comparingInt(Found::version));
         if (best.isPresent()) {
             return best.get().java();
         }
@@ -285,7 +307,9 @@ public final class ApicurioRegistry implements BeforeAllCallback, AfterAllCallba
     /** The feature version {@code candidate -version} reports, or -1. */
     private static int javaVersion(Path candidate) {
         try {
-            Process p = new ProcessBuilder(candidate.toString(), "-version").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(candidate.toString(), "-version")
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(10, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
@@ -309,7 +333,7 @@ public final class ApicurioRegistry implements BeforeAllCallback, AfterAllCallba
     private void pumpLog(CompletableFuture<int[]> ports) {
         Process p = process;
         try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-             BufferedWriter log = Files.newBufferedWriter(logFile, StandardCharsets.UTF_8)) {
+                BufferedWriter log = Files.newBufferedWriter(logFile, StandardCharsets.UTF_8)) {
             String line;
             while ((line = in.readLine()) != null) {
                 line = ANSI.matcher(line).replaceAll("");
@@ -345,7 +369,10 @@ public final class ApicurioRegistry implements BeforeAllCallback, AfterAllCallba
                 throw new IllegalStateException("the registry exited with code " + process.exitValue());
             }
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(2)).build(),
+                HttpResponse<String> r = http.send(
+                        HttpRequest.newBuilder(ready)
+                                .timeout(Duration.ofSeconds(2))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200) {
                     return;

@@ -1,5 +1,9 @@
 package dev.rosetta.translators.testing;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
@@ -8,14 +12,9 @@ import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-
 /** Encoding and vanilla-Avro resolution, the reference every translator is compared with. */
 public final class AvroSupport {
-    private AvroSupport() {
-    }
+    private AvroSupport() {}
 
     public static Schema parse(String json) {
         return new Schema.Parser().parse(json);

@@ -1,6 +1,14 @@
 package dev.rosetta.translators.verify;
 
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.rosetta.translators.TranslatorCache;
 import dev.rosetta.translators.chain.StepCatalog;
 import dev.rosetta.translators.chain.TranslatorChain;
@@ -9,12 +17,6 @@ import dev.rosetta.translators.compat.CompatibilityReport;
 import dev.rosetta.translators.ops.Operations;
 import dev.rosetta.translators.registry.StaticSchemaRegistry;
 import dev.rosetta.translators.step.StepKey;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 
 import static dev.rosetta.translators.testing.Resources.path;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,7 +33,8 @@ class SafetyToolsTest {
 
     static CompatibilityReport check(StaticSchemaRegistry reg, String subject, int a, int b, StepCatalog catalog) {
         Map<Integer, TranslatorChain.Version> vs = versions(reg, subject);
-        return CompatibilityChecker.check(subject, vs.get(a), vs.get(b), reg.versions(subject).join(), vs, catalog);
+        return CompatibilityChecker.check(
+                subject, vs.get(a), vs.get(b), reg.versions(subject).join(), vs, catalog);
     }
 
     static StepCatalog.Declared declared(String subject, int from, int to, boolean lossless, String... opsJson) {
@@ -58,27 +61,41 @@ class SafetyToolsTest {
             assertThat(i.location()).isEqualTo("/fields/1");
             assertThat(i.covered()).isFalse();
         });
-        assertThat(bare.incompatibilities()).anySatisfy(i -> assertThat(i.writerVersion()).isEqualTo(2));
+        assertThat(bare.incompatibilities())
+                .anySatisfy(i -> assertThat(i.writerVersion()).isEqualTo(2));
         assertThat(bare.toText()).contains("BREAKING v1 data read as v2 at /fields/1");
 
-        StepCatalog withYaml = StepCatalog.builder().directory(path("translators")).build();
+        StepCatalog withYaml =
+                StepCatalog.builder().directory(path("translators")).build();
         CompatibilityReport covered = check(reg, "orders-value", 1, 2, withYaml);
         assertThat(covered.exitCode()).isZero();
-        assertThat(covered.incompatibilities()).isNotEmpty().allSatisfy(i -> assertThat(i.coveredBy())
-                .contains("1-2.yaml"));
-        assertThat(covered.toJson().get("incompatibilities").get(0).get("covered").asBoolean()).isTrue();
+        assertThat(covered.incompatibilities())
+                .isNotEmpty()
+                .allSatisfy(i -> assertThat(i.coveredBy()).contains("1-2.yaml"));
+        assertThat(covered.toJson()
+                        .get("incompatibilities")
+                        .get(0)
+                        .get("covered")
+                        .asBoolean())
+                .isTrue();
         assertThat(covered.toText()).contains("Result: OK");
     }
 
     @Test
     void compatibleVersionsAndLogicalTypeChanges() {
         StaticSchemaRegistry reg = new StaticSchemaRegistry();
-        reg.register("t", "{\"type\":\"record\",\"name\":\"T\",\"fields\":[{\"name\":\"at\",\"type\":"
-                + "{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}}]}");
-        reg.register("t", "{\"type\":\"record\",\"name\":\"T\",\"fields\":[{\"name\":\"at\",\"type\":"
-                + "{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}},{\"name\":\"n\",\"type\":\"int\",\"default\":0}]}");
-        reg.register("t", "{\"type\":\"record\",\"name\":\"T\",\"fields\":[{\"name\":\"at\",\"type\":"
-                + "{\"type\":\"long\",\"logicalType\":\"timestamp-micros\"}},{\"name\":\"n\",\"type\":\"int\",\"default\":0}]}");
+        reg.register(
+                "t",
+                "{\"type\":\"record\",\"name\":\"T\",\"fields\":[{\"name\":\"at\",\"type\":"
+                        + "{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}}]}");
+        reg.register(
+                "t",
+                "{\"type\":\"record\",\"name\":\"T\",\"fields\":[{\"name\":\"at\",\"type\":"
+                        + "{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}},{\"name\":\"n\",\"type\":\"int\",\"default\":0}]}");
+        reg.register(
+                "t",
+                "{\"type\":\"record\",\"name\":\"T\",\"fields\":[{\"name\":\"at\",\"type\":"
+                        + "{\"type\":\"long\",\"logicalType\":\"timestamp-micros\"}},{\"name\":\"n\",\"type\":\"int\",\"default\":0}]}");
         CompatibilityReport ok = check(reg, "t", 1, 2, StepCatalog.empty());
         assertThat(ok.incompatibilities()).isEmpty();
         assertThat(ok.exitCode()).isZero();
@@ -98,10 +115,12 @@ class SafetyToolsTest {
     @Test
     void verifyFindsFailuresWithMinimalExamples() {
         StaticSchemaRegistry reg = StaticSchemaRegistry.loadDirectory(path("schemas"));
-        StepCatalog catalog = StepCatalog.builder().directory(path("translators")).build();
-        VerificationReport r = Verifier.verify("orders-value", reg.versions("orders-value").join(),
-                versions(reg, "orders-value"), catalog, 30, 1);
-        assertThat(r.checked()).extracting(VerificationReport.Checked::translation)
+        StepCatalog catalog =
+                StepCatalog.builder().directory(path("translators")).build();
+        VerificationReport r = Verifier.verify(
+                "orders-value", reg.versions("orders-value").join(), versions(reg, "orders-value"), catalog, 30, 1);
+        assertThat(r.checked())
+                .extracting(VerificationReport.Checked::translation)
                 .contains("v1 -> v2", "v2 -> v1", "v2 -> v3", "v3 -> v2");
         // cents beyond decimal(12,2): found, located, and shrunk to a record where only that field matters
         assertThat(r.failures()).anySatisfy(f -> {
@@ -118,16 +137,30 @@ class SafetyToolsTest {
     @Test
     void losslessPromisesAreCheckedByRoundTrip() {
         StaticSchemaRegistry reg = new StaticSchemaRegistry();
-        reg.register("u", "{\"type\":\"record\",\"name\":\"U\",\"fields\":[{\"name\":\"old\",\"type\":\"string\"},"
-                + "{\"name\":\"at\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-micros\"}},"
-                + "{\"name\":\"u\",\"type\":[\"null\",\"int\",\"string\"]}]}");
-        reg.register("u", "{\"type\":\"record\",\"name\":\"U\",\"fields\":[{\"name\":\"fresh\",\"type\":\"string\"},"
-                + "{\"name\":\"at\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}},"
-                + "{\"name\":\"u\",\"type\":[\"null\",\"int\",\"string\"]}]}");
+        reg.register(
+                "u",
+                "{\"type\":\"record\",\"name\":\"U\",\"fields\":[{\"name\":\"old\",\"type\":\"string\"},"
+                        + "{\"name\":\"at\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-micros\"}},"
+                        + "{\"name\":\"u\",\"type\":[\"null\",\"int\",\"string\"]}]}");
+        reg.register(
+                "u",
+                "{\"type\":\"record\",\"name\":\"U\",\"fields\":[{\"name\":\"fresh\",\"type\":\"string\"},"
+                        + "{\"name\":\"at\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}},"
+                        + "{\"name\":\"u\",\"type\":[\"null\",\"int\",\"string\"]}]}");
         StepCatalog lossy = StepCatalog.builder()
-                .declare(declared("u", 1, 2, true, "{\"rename\":{\"from\":\"old\",\"to\":\"fresh\"}}",
+                .declare(declared(
+                        "u",
+                        1,
+                        2,
+                        true,
+                        "{\"rename\":{\"from\":\"old\",\"to\":\"fresh\"}}",
                         "{\"convert\":{\"field\":\"at\",\"using\":\"micros-to-millis\"}}"))
-                .declare(declared("u", 2, 1, true, "{\"rename\":{\"from\":\"fresh\",\"to\":\"old\"}}",
+                .declare(declared(
+                        "u",
+                        2,
+                        1,
+                        true,
+                        "{\"rename\":{\"from\":\"fresh\",\"to\":\"old\"}}",
                         "{\"convert\":{\"field\":\"at\",\"using\":\"millis-to-micros\"}}"))
                 .build();
         VerificationReport r = Verifier.verify("u", List.of(1, 2), versions(reg, "u"), lossy, 20, 3);
@@ -138,10 +171,14 @@ class SafetyToolsTest {
         });
 
         StaticSchemaRegistry ok = new StaticSchemaRegistry();
-        ok.register("w", "{\"type\":\"record\",\"name\":\"W\",\"fields\":[{\"name\":\"old\",\"type\":\"string\"},"
-                + "{\"name\":\"u\",\"type\":[\"null\",\"int\",\"string\"]}]}");
-        ok.register("w", "{\"type\":\"record\",\"name\":\"W\",\"fields\":[{\"name\":\"fresh\",\"type\":\"string\"},"
-                + "{\"name\":\"u\",\"type\":[\"null\",\"int\",\"string\"]}]}");
+        ok.register(
+                "w",
+                "{\"type\":\"record\",\"name\":\"W\",\"fields\":[{\"name\":\"old\",\"type\":\"string\"},"
+                        + "{\"name\":\"u\",\"type\":[\"null\",\"int\",\"string\"]}]}");
+        ok.register(
+                "w",
+                "{\"type\":\"record\",\"name\":\"W\",\"fields\":[{\"name\":\"fresh\",\"type\":\"string\"},"
+                        + "{\"name\":\"u\",\"type\":[\"null\",\"int\",\"string\"]}]}");
         StepCatalog rename = StepCatalog.builder()
                 .declare(declared("w", 1, 2, true, "{\"rename\":{\"from\":\"old\",\"to\":\"fresh\"}}"))
                 .declare(declared("w", 2, 1, true, "{\"rename\":{\"from\":\"fresh\",\"to\":\"old\"}}"))

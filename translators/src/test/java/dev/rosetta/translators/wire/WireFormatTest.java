@@ -1,10 +1,11 @@
 package dev.rosetta.translators.wire;
 
-import dev.rosetta.translators.TranslationException;
-import dev.rosetta.translators.TranslationException.Reason;
+import java.nio.ByteBuffer;
+
 import org.junit.jupiter.api.Test;
 
-import java.nio.ByteBuffer;
+import dev.rosetta.translators.TranslationException;
+import dev.rosetta.translators.TranslationException.Reason;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -24,21 +25,21 @@ class WireFormatTest {
     @Test
     void wrongMagicIsTypedError() {
         assertThatThrownBy(() -> WireFormat.schemaId(new byte[] {1, 0, 0, 0, 1}))
-                .isInstanceOfSatisfying(TranslationException.class,
-                        e -> assertThat(e.reason()).isEqualTo(Reason.WRONG_MAGIC))
+                .isInstanceOfSatisfying(
+                        TranslationException.class, e -> assertThat(e.reason()).isEqualTo(Reason.WRONG_MAGIC))
                 .hasMessageContaining("magic byte is 1");
         assertThatThrownBy(() -> WireFormat.schemaId(ByteBuffer.wrap(new byte[] {'{', 0, 0, 0, 1})))
-                .isInstanceOfSatisfying(TranslationException.class,
-                        e -> assertThat(e.reason()).isEqualTo(Reason.WRONG_MAGIC));
+                .isInstanceOfSatisfying(
+                        TranslationException.class, e -> assertThat(e.reason()).isEqualTo(Reason.WRONG_MAGIC));
     }
 
     @Test
     void shortPayloadIsTypedError() {
         assertThatThrownBy(() -> WireFormat.schemaId(new byte[] {0, 0, 0}))
-                .isInstanceOfSatisfying(TranslationException.class,
-                        e -> assertThat(e.reason()).isEqualTo(Reason.SHORT_PAYLOAD));
+                .isInstanceOfSatisfying(
+                        TranslationException.class, e -> assertThat(e.reason()).isEqualTo(Reason.SHORT_PAYLOAD));
         assertThatThrownBy(() -> WireFormat.schemaId(ByteBuffer.allocate(4)))
-                .isInstanceOfSatisfying(TranslationException.class,
-                        e -> assertThat(e.reason()).isEqualTo(Reason.SHORT_PAYLOAD));
+                .isInstanceOfSatisfying(
+                        TranslationException.class, e -> assertThat(e.reason()).isEqualTo(Reason.SHORT_PAYLOAD));
     }
 }
