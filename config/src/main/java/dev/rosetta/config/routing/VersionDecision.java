@@ -2,6 +2,8 @@ package dev.rosetta.config.routing;
 
 import java.nio.ByteBuffer;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The version one side of one topic resolves to for one client: a stable version and,
  * during a rollout, a canary version for the records whose {@link RolloutBucket} is below
@@ -29,7 +31,7 @@ public final class VersionDecision {
     }
 
     /** The version for a record with {@code key} (null: no key, so partition and offset decide). */
-    public int version(ByteBuffer key, int partition, long offset) {
+    public int version(@Nullable ByteBuffer key, int partition, long offset) {
         if (threshold == 0) {
             return stableVersion;
         }
@@ -38,7 +40,7 @@ public final class VersionDecision {
     }
 
     /** The version for a record with {@code key} (null: no key, so partition and offset decide). */
-    public int version(byte[] key, int partition, long offset) {
+    public int version(byte @Nullable [] key, int partition, long offset) {
         if (threshold == 0) {
             return stableVersion;
         }

@@ -248,7 +248,8 @@ public final class Demo implements AutoCloseable {
     /** Posts a route change; the revision it became, as the admin API describes it. */
     private String post(String path, ObjectNode body) {
         try {
-            AdminApiClient.Answer answer = adminApi.post(path, body);
+            AdminApiClient.Answer answer =
+                    Objects.requireNonNull(adminApi, "run() connects first").post(path, body);
             JsonNode revision = answer.json();
             return "HTTP " + answer.status() + ", revision "
                     + revision.path("revision").asText() + ": "

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,8 +52,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
     private final InOrder<PendingResponse> responses = new InOrder<>();
     private final Attachments state = new Attachments();
     private final RequestHeaderReader headers = new RequestHeaderReader();
+    /** Set when the handler is added, before any event (NullAway: handlerAdded is a known initializer). */
     private ChannelHandlerContext clientCtx;
-    private Channel upstream;
+    /** Null until the upstream connection is up. */
+    private @Nullable Channel upstream;
+
     private boolean closing;
 
     ClientConnection(ProxyRuntime runtime, UpstreamTarget target) {
@@ -63,12 +67,17 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
     // ---- what filters and pending messages see ---------------------------------------------
 
     @Override
-    public SocketAddress remoteAddress() {
-        return clientCtx == null ? null : clientCtx.channel().remoteAddress();
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        clientCtx = ctx;
     }
 
     @Override
-    public String clientId() {
+    public SocketAddress remoteAddress() {
+        return clientCtx.channel().remoteAddress();
+    }
+
+    @Override
+    public @Nullable String clientId() {
         return headers.lastClientId();
     }
 
@@ -93,7 +102,6 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        clientCtx = ctx;
         runtime.metrics().connectionOpened();
         List<InetSocketAddress> candidates = target.isBootstrap()
                 ? runtime.upstreamBootstrap()
@@ -137,7 +145,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf frame = (ByteBuf) msg;
-        if (closing || upstream == null) {
+        Channel up = upstream;
+        if (closing || up == null) {
             frame.release();
             return;
         }
@@ -146,7 +155,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
             header = headers.read(frame);
         } catch (RequestHeaderReader.MalformedRequestException e) {
             frame.release();
-            reject(e.getMessage());
+            reject(String.valueOf(e.getMessage()));
             return;
         }
         if (RequestHeaderReader.isTooNewApiVersions(header) && correlations.isEmpty() && requests.isEmpty()) {
@@ -159,7 +168,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
         boolean expectResponse = headers.expectsResponse();
         RequestFilter[] filters = PendingRequest.filtersFor(runtime.requestFilters(), header, frame);
         if (filters.length == 0 && requests.isEmpty()) {
-            forward(frame, expectResponse ? header : null);
+            forward(up, frame, expectResponse ? header : null);
             return;
         }
         PendingRequest request;
@@ -168,8 +177,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
         } catch (RuntimeException e) {
             frame.release();
             failed(
-                    "the " + header.apiKey().name + " v" + header.apiVersion() + " request (correlation id "
-                            + header.correlationId() + ")",
+                    "the " + PendingMessage.apiName(header.apiKey()) + " v" + header.apiVersion()
+                            + " request (correlation id " + header.correlationId() + ")",
                     e);
             return;
         }
@@ -179,42 +188,44 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
     }
 
     /** Sends a request upstream; {@code request} (null for acks=0) is remembered in exactly the order requests leave. */
-    private void forward(ByteBuf frame, InFlightRequest request) {
+    private void forward(Channel up, ByteBuf frame, @Nullable InFlightRequest request) {
         if (request != null) {
             correlations.sent(request);
         }
-        upstream.write(frame, upstream.voidPromise());
-        if (!upstream.isWritable()) {
+        up.write(frame, up.voidPromise());
+        if (!up.isWritable()) {
             updateBackpressure();
         }
     }
 
     /** Forwards the held requests that are ready, in order. */
     void forwardReadyRequests() {
-        if (closing) {
-            return;
+        Channel up = upstream;
+        if (closing || up == null) {
+            return; // never null here: requests are only held once the upstream connection is up
         }
         boolean forwarded = false;
         for (PendingRequest ready = requests.pollReady(); ready != null; ready = requests.pollReady()) {
-            forward(ready.out(), ready.inFlight());
+            forward(up, ready.out(), ready.inFlight());
             forwarded = true;
         }
         if (forwarded) {
-            upstream.flush();
+            up.flush();
         }
         updateBackpressure();
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (upstream != null) {
-            upstream.flush();
+        Channel up = upstream;
+        if (up != null) {
+            up.flush();
         }
     }
 
     // ---- responses: broker -> client ---------------------------------------------------------
 
-    void onResponse(ByteBuf frame) {
+    void onResponse(Channel up, ByteBuf frame) {
         if (closing) {
             frame.release();
             return;
@@ -228,7 +239,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
             LOG.warn(
                     "Closing connection from {}: upstream {} sent a response with correlation id {} but the next expected was {}",
                     clientCtx.channel().remoteAddress(),
-                    upstream.remoteAddress(),
+                    up.remoteAddress(),
                     correlationId,
                     correlations.nextExpected());
             closeBoth();
@@ -246,8 +257,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
         } catch (RuntimeException e) {
             frame.release();
             failed(
-                    "the " + request.apiKey().name + " v" + request.apiVersion() + " response (correlation id "
-                            + correlationId + ") from upstream " + upstream.remoteAddress() + ": cannot decode it",
+                    "the " + PendingMessage.apiName(request.apiKey()) + " v" + request.apiVersion()
+                            + " response (correlation id " + correlationId + ") from upstream " + up.remoteAddress()
+                            + ": cannot decode it",
                     e);
             return;
         }
@@ -308,12 +320,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
      * response is held back (a held response keeps everything behind it in memory).
      */
     void updateBackpressure() {
-        if (closing || upstream == null) {
+        Channel up = upstream;
+        if (closing || up == null) {
             return;
         }
         Channel client = clientCtx.channel();
-        autoRead(client, upstream.isWritable() && requests.isEmpty());
-        autoRead(upstream, client.isWritable() && responses.isEmpty());
+        autoRead(client, up.isWritable() && requests.isEmpty());
+        autoRead(up, client.isWritable() && responses.isEmpty());
     }
 
     private static void autoRead(Channel channel, boolean on) {
@@ -353,8 +366,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
         }
         closing = true;
         releaseHeld();
-        if (upstream != null && upstream.isActive()) {
-            upstream.close();
+        Channel up = upstream;
+        if (up != null && up.isActive()) {
+            up.close();
         }
     }
 
@@ -362,9 +376,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof DecoderException
                 && cause.getCause() instanceof KafkaFrameDecoder.FrameSizeException sizeError) {
-            reject(sizeError.getMessage());
+            reject(String.valueOf(sizeError.getMessage()));
         } else if (cause instanceof KafkaFrameDecoder.FrameSizeException sizeError) {
-            reject(sizeError.getMessage());
+            reject(String.valueOf(sizeError.getMessage()));
         } else if (cause instanceof DecoderException && Failures.isTls(cause)) {
             runtime.metrics().protocolError();
             LOG.warn(
@@ -403,8 +417,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
         }
         closing = true;
         releaseHeld();
-        if (upstream != null) {
-            upstream.close();
+        Channel up = upstream;
+        if (up != null) {
+            up.close();
         }
         // flush what is already written before closing, so the client sees every complete response
         clientCtx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);

@@ -2,6 +2,8 @@ package dev.rosetta.proxy.net;
 
 import java.util.ArrayDeque;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.rosetta.proxy.protocol.InFlightRequest;
 
 /**
@@ -25,6 +27,7 @@ final class Correlations {
      * The request a response with {@code correlationId} answers, taken off the list; null when it
      * is not the next one expected (see {@link #nextExpected()}), which breaks the connection.
      */
+    @Nullable
     InFlightRequest answeredBy(int correlationId) {
         InFlightRequest next = inFlight.peek();
         if (next == null || next.correlationId() != correlationId) {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.function.IntFunction;
 
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.jspecify.annotations.Nullable;
 
 import dev.rosetta.proxy.protocol.MessageFilter;
 
@@ -43,7 +44,7 @@ final class FilterTable<F extends MessageFilter> {
     }
 
     /** The filters for {@code key} at {@code version}, in registration order; empty for an unknown key or version. */
-    F[] forMessage(ApiKeys key, short version) {
+    F[] forMessage(@Nullable ApiKeys key, short version) {
         if (key == null) {
             return none;
         }

@@ -2,6 +2,8 @@ package dev.rosetta.proxy.net;
 
 import java.util.ArrayDeque;
 
+import org.jspecify.annotations.Nullable;
+
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -21,6 +23,7 @@ final class InOrder<M extends PendingMessage<?>> {
     }
 
     /** Removes and returns the first message when it is ready to leave; null when there is none, or it is not ready. */
+    @Nullable
     M pollReady() {
         M head = held.peek();
         return head != null && head.isReady() ? held.poll() : null;

@@ -1,7 +1,10 @@
 package dev.rosetta.proxy.net;
 
+import java.util.Objects;
+
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
+import org.jspecify.annotations.Nullable;
 
 import dev.rosetta.proxy.protocol.Attachments;
 import dev.rosetta.proxy.protocol.FilterResult;
@@ -28,29 +31,31 @@ abstract class PendingMessage<F extends MessageFilter> {
     static final int MAX_DEFERRALS = 8;
 
     final ClientConnection connection;
-    final ApiKeys apiKey;
+    /** Null for an api key the proxy does not know: no filter runs on such a message. */
+    final @Nullable ApiKeys apiKey;
+
     final short apiVersion;
     final int correlationId;
     final ByteBuf frame;
     private final F[] filters;
-    private final ApiMessage message;
-    private Attachments attachments;
+    private final @Nullable ApiMessage message;
+    private @Nullable Attachments attachments;
     /** The filter to run next: where a deferred message resumes. */
     private int next;
 
     private boolean changed;
     private int deferrals;
-    private ByteBuf out;
+    private @Nullable ByteBuf out;
 
     /** @param message the decoded frame, or null when no filter runs ({@code filters} empty) */
     PendingMessage(
             ClientConnection connection,
-            ApiKeys apiKey,
+            @Nullable ApiKeys apiKey,
             short apiVersion,
             int correlationId,
             ByteBuf frame,
             F[] filters,
-            ApiMessage message) {
+            @Nullable ApiMessage message) {
         this.connection = connection;
         this.apiKey = apiKey;
         this.apiVersion = apiVersion;
@@ -61,6 +66,20 @@ abstract class PendingMessage<F extends MessageFilter> {
         if (filters.length == 0) {
             out = frame;
         }
+    }
+
+    /** {@code apiKey} of a message a filter runs on: always one the proxy knows. */
+    static ApiKeys known(@Nullable ApiKeys apiKey) {
+        return Objects.requireNonNull(apiKey, "filters run only on api keys the proxy knows");
+    }
+
+    /** How log lines name the message's api key. */
+    final String apiName() {
+        return apiName(apiKey);
+    }
+
+    static String apiName(@Nullable ApiKeys apiKey) {
+        return apiKey == null ? "unknown api key" : apiKey.name;
     }
 
     /** Runs one filter on the message. */
@@ -89,7 +108,7 @@ abstract class PendingMessage<F extends MessageFilter> {
 
     /** The bytes to send; only once {@link #isReady()}. */
     final ByteBuf out() {
-        return out;
+        return Objects.requireNonNull(out, "not ready");
     }
 
     /** Runs the filters from where the message stands; ends ready, deferred, or failed (the connection then closes). */
@@ -97,7 +116,8 @@ abstract class PendingMessage<F extends MessageFilter> {
         boolean resumed = deferrals > 0;
         try {
             while (next < filters.length) {
-                FilterResult result = apply(filters[next], message);
+                FilterResult result =
+                        apply(filters[next], Objects.requireNonNull(message, "decoded when a filter runs"));
                 if (result instanceof FilterResult.Deferred deferred) {
                     defer(deferred);
                     return;
@@ -106,7 +126,7 @@ abstract class PendingMessage<F extends MessageFilter> {
                 next++;
             }
             if (changed) {
-                out = encode(message);
+                out = encode(Objects.requireNonNull(message, "decoded when a filter runs"));
                 frame.release();
             } else {
                 out = frame;

@@ -1,7 +1,11 @@
 package dev.rosetta.proxy.net;
 
+import java.util.Objects;
+
 import org.apache.kafka.common.message.RequestHeaderData;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
+import org.jspecify.annotations.Nullable;
 
 import dev.rosetta.proxy.protocol.Attachments;
 import dev.rosetta.proxy.protocol.FilterResult;
@@ -20,7 +24,7 @@ final class PendingRequest extends PendingMessage<RequestFilter> implements Requ
     private final InFlightRequest summary;
     private final boolean expectResponse;
     /** The decoded request header; null when no filter runs. */
-    private final RequestHeaderData header;
+    private final @Nullable RequestHeaderData header;
 
     private Attachments forResponse = Attachments.NONE;
 
@@ -45,17 +49,21 @@ final class PendingRequest extends PendingMessage<RequestFilter> implements Requ
                 filters,
                 filters.length == 0
                         ? null
-                        : KafkaMessages.decodeRequestBody(frame, summary.apiKey(), summary.apiVersion()));
+                        : KafkaMessages.decodeRequestBody(frame, known(summary.apiKey()), summary.apiVersion()));
         this.summary = summary;
         this.expectResponse = expectResponse;
-        this.header = filters.length == 0 ? null : KafkaMessages.decodeRequestHeader(frame, apiKey, apiVersion);
+        this.header = filters.length == 0 ? null : KafkaMessages.decodeRequestHeader(frame, known(apiKey), apiVersion);
     }
 
     /** The filters that want {@code frame} (asked before decoding it); none when no filter needs to decode it. */
     static RequestFilter[] filtersFor(FilterTable<RequestFilter> table, InFlightRequest header, ByteBuf frame) {
-        RequestFilter[] filters = table.forMessage(header.apiKey(), header.apiVersion());
+        ApiKeys key = header.apiKey();
+        if (key == null) {
+            return NO_FILTERS;
+        }
+        RequestFilter[] filters = table.forMessage(key, header.apiVersion());
         for (RequestFilter filter : filters) {
-            if (filter.needsDecoding(header.apiKey(), header.apiVersion(), frame)) {
+            if (filter.needsDecoding(key, header.apiVersion(), frame)) {
                 return filters;
             }
         }
@@ -64,12 +72,13 @@ final class PendingRequest extends PendingMessage<RequestFilter> implements Requ
 
     @Override
     FilterResult apply(RequestFilter filter, ApiMessage message) {
-        return filter.onRequest(apiKey, apiVersion, header, message, this);
+        return filter.onRequest(known(apiKey), apiVersion, Objects.requireNonNull(header), message, this);
     }
 
     @Override
     ByteBuf encode(ApiMessage message) {
-        return KafkaMessages.encodeRequest(connection.alloc(), header, apiKey, apiVersion, message);
+        return KafkaMessages.encodeRequest(
+                connection.alloc(), Objects.requireNonNull(header), known(apiKey), apiVersion, message);
     }
 
     @Override
@@ -81,10 +90,11 @@ final class PendingRequest extends PendingMessage<RequestFilter> implements Requ
 
     @Override
     String describe() {
-        return "the " + apiKey.name + " v" + apiVersion + " request (correlation id " + correlationId + ")";
+        return "the " + apiName() + " v" + apiVersion + " request (correlation id " + correlationId + ")";
     }
 
     /** What the connection must remember until the broker answers, or null for a request without response (acks=0). */
+    @Nullable
     InFlightRequest inFlight() {
         if (!expectResponse) {
             return null;

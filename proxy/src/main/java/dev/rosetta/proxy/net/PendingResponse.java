@@ -1,6 +1,8 @@
 package dev.rosetta.proxy.net;
 
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
+import org.jspecify.annotations.Nullable;
 
 import dev.rosetta.proxy.protocol.Attachments;
 import dev.rosetta.proxy.protocol.FilterResult;
@@ -33,16 +35,20 @@ final class PendingResponse extends PendingMessage<ResponseFilter> implements Re
                 filters,
                 filters.length == 0
                         ? null
-                        : KafkaMessages.decodeResponse(frame, request.apiKey(), request.apiVersion()));
+                        : KafkaMessages.decodeResponse(frame, known(request.apiKey()), request.apiVersion()));
         this.request = request;
     }
 
     /** The filters that want {@code frame} (asked before decoding it); none when no filter needs to decode it. */
     static ResponseFilter[] filtersFor(FilterTable<ResponseFilter> table, InFlightRequest request, ByteBuf frame) {
-        ResponseFilter[] filters = table.forMessage(request.apiKey(), request.apiVersion());
+        ApiKeys key = request.apiKey();
+        if (key == null) {
+            return NO_FILTERS;
+        }
+        ResponseFilter[] filters = table.forMessage(key, request.apiVersion());
         try {
             for (ResponseFilter filter : filters) {
-                if (filter.needsDecoding(request.apiKey(), request.apiVersion(), frame, request.forResponse())) {
+                if (filter.needsDecoding(key, request.apiVersion(), frame, request.forResponse())) {
                     return filters;
                 }
             }
@@ -54,12 +60,12 @@ final class PendingResponse extends PendingMessage<ResponseFilter> implements Re
 
     @Override
     FilterResult apply(ResponseFilter filter, ApiMessage message) {
-        return filter.onResponse(apiKey, apiVersion, message, this);
+        return filter.onResponse(known(apiKey), apiVersion, message, this);
     }
 
     @Override
     ByteBuf encode(ApiMessage message) {
-        return KafkaMessages.encodeResponse(connection.alloc(), correlationId, apiKey, apiVersion, message);
+        return KafkaMessages.encodeResponse(connection.alloc(), correlationId, known(apiKey), apiVersion, message);
     }
 
     @Override
@@ -69,11 +75,11 @@ final class PendingResponse extends PendingMessage<ResponseFilter> implements Re
 
     @Override
     String describe() {
-        return "the " + apiKey.name + " v" + apiVersion + " response (correlation id " + correlationId + ")";
+        return "the " + apiName() + " v" + apiVersion + " response (correlation id " + correlationId + ")";
     }
 
     @Override
-    public String clientId() {
+    public @Nullable String clientId() {
         return request.clientId();
     }
 

@@ -3,6 +3,8 @@ package dev.rosetta.proxy.net;
 import java.net.InetSocketAddress;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.rosetta.proxy.metrics.ProxyMetrics;
 import dev.rosetta.proxy.protocol.RequestFilter;
 import dev.rosetta.proxy.protocol.ResponseFilter;
@@ -21,5 +23,5 @@ record ProxyRuntime(
         FilterTable<ResponseFilter> responseFilters,
         FilterTable<RequestFilter> requestFilters,
         ProxyMetrics metrics,
-        SslContext clientTls,
+        @Nullable SslContext clientTls,
         int maxFrameBytes) {}

@@ -4,10 +4,12 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,10 +53,11 @@ public final class ProxyServer implements AutoCloseable {
     private final Transport transport;
     private final ProxyMetrics metrics;
     private final List<Channel> serverChannels = new CopyOnWriteArrayList<>();
-    private EventLoopGroup acceptors;
-    private EventLoopGroup workers;
-    private ProxyRuntime runtime;
-    private volatile InetSocketAddress bootstrapAddress;
+    // set by start()
+    private @Nullable EventLoopGroup acceptors;
+    private @Nullable EventLoopGroup workers;
+    private @Nullable ProxyRuntime runtime;
+    private volatile @Nullable InetSocketAddress bootstrapAddress;
 
     /**
      * @param extraFilters response filters run after the proxy's own (address rewriting, ApiVersions)
@@ -93,8 +96,10 @@ public final class ProxyServer implements AutoCloseable {
         SslContext clientTls = TlsContexts.forClients(listener.tls());
         SslContext upstreamTls = TlsContexts.forUpstream(upstream.tls());
         int threads = Runtime.getRuntime().availableProcessors();
-        acceptors = transport.newGroup("rosetta-accept", 1);
-        workers = transport.newGroup("rosetta-io", threads);
+        EventLoopGroup acceptors = transport.newGroup("rosetta-accept", 1);
+        EventLoopGroup workers = transport.newGroup("rosetta-io", threads);
+        this.acceptors = acceptors;
+        this.workers = workers;
         BrokerListeners endpoints = new BrokerListeners(listener.advertisedHost(), this::bindBroker);
         List<ResponseFilter> filters = new ArrayList<>();
         filters.add(new ApiVersionsIntersection());
@@ -105,7 +110,7 @@ public final class ProxyServer implements AutoCloseable {
                 .toList();
         UpstreamConnector connector = new TcpUpstreamConnector(
                 transport, upstreamTls, (int) upstream.connectTimeout().toMillis(), metrics);
-        runtime = new ProxyRuntime(
+        ProxyRuntime runtime = new ProxyRuntime(
                 bootstrapServers,
                 connector,
                 endpoints,
@@ -114,11 +119,14 @@ public final class ProxyServer implements AutoCloseable {
                 metrics,
                 clientTls,
                 listener.maxFrameBytes());
+        this.runtime = runtime;
+        InetSocketAddress bootstrapAddress;
         try {
-            Channel channel = bind(listener.bootstrapPort(), UpstreamTarget.BOOTSTRAP)
+            Channel channel = bind(runtime, listener.bootstrapPort(), UpstreamTarget.BOOTSTRAP)
                     .syncUninterruptibly()
                     .channel();
             bootstrapAddress = (InetSocketAddress) channel.localAddress();
+            this.bootstrapAddress = bootstrapAddress;
         } catch (RuntimeException e) {
             close();
             throw new IllegalStateException(
@@ -147,7 +155,7 @@ public final class ProxyServer implements AutoCloseable {
                     + " (listener.brokerPortBase " + listener.brokerPortBase() + " + node id), outside 0..65535"));
             return bound;
         }
-        bind(port, new UpstreamTarget(nodeId)).addListener((ChannelFuture future) -> {
+        bind(started(), port, new UpstreamTarget(nodeId)).addListener((ChannelFuture future) -> {
             if (future.isSuccess()) {
                 int actual = ((InetSocketAddress) future.channel().localAddress()).getPort();
                 LOG.info(
@@ -171,9 +179,9 @@ public final class ProxyServer implements AutoCloseable {
         return bound;
     }
 
-    private ChannelFuture bind(int port, UpstreamTarget target) {
+    private ChannelFuture bind(ProxyRuntime runtime, int port, UpstreamTarget target) {
         ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(acceptors, workers)
+                .group(Objects.requireNonNull(acceptors), Objects.requireNonNull(workers))
                 .channel(transport.serverChannelType())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.AUTO_READ, false) // until the upstream connection is up
@@ -183,8 +191,9 @@ public final class ProxyServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.config().setWriteBufferWaterMark(WATER_MARK);
-                        if (runtime.clientTls() != null) {
-                            ch.pipeline().addLast("tls", runtime.clientTls().newHandler(ch.alloc()));
+                        SslContext tls = runtime.clientTls();
+                        if (tls != null) {
+                            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
                         }
                         ch.pipeline().addLast("frames", new KafkaFrameDecoder(8, runtime.maxFrameBytes()));
                         ch.pipeline().addLast("proxy", new ClientConnection(runtime, target));
@@ -201,17 +210,21 @@ public final class ProxyServer implements AutoCloseable {
 
     /** Where the bootstrap port is bound (the actual port when configured as 0). */
     public InetSocketAddress bootstrapAddress() {
-        return bootstrapAddress;
+        return Objects.requireNonNull(bootstrapAddress, "the proxy is not started");
     }
 
     /** {@code host:port} a client puts in {@code bootstrap.servers}. */
     public String bootstrapServers() {
-        return listener.advertisedHost() + ":" + bootstrapAddress.getPort();
+        return listener.advertisedHost() + ":" + bootstrapAddress().getPort();
     }
 
     /** Node id → port for every broker the proxy listens for now. */
     public Map<Integer, Integer> brokerPorts() {
-        return runtime.endpoints().ports();
+        return started().endpoints().ports();
+    }
+
+    private ProxyRuntime started() {
+        return Objects.requireNonNull(runtime, "the proxy is not started");
     }
 
     /** Connection-level meters. */
@@ -225,9 +238,11 @@ public final class ProxyServer implements AutoCloseable {
             channel.close().syncUninterruptibly();
         }
         serverChannels.clear();
+        EventLoopGroup acceptors = this.acceptors;
         if (acceptors != null) {
             acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
+        EventLoopGroup workers = this.workers;
         if (workers != null) {
             workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }

@@ -3,6 +3,7 @@ package dev.rosetta.proxy.net;
 import java.nio.charset.StandardCharsets;
 
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.jspecify.annotations.Nullable;
 
 import dev.rosetta.proxy.protocol.Attachments;
 import dev.rosetta.proxy.protocol.InFlightRequest;
@@ -21,9 +22,9 @@ final class RequestHeaderReader {
     /** Size prefix, api key, api version, correlation id, client id length: the least a request header has. */
     private static final int MIN_REQUEST_FRAME = 12;
 
-    private String lastClientId;
+    private @Nullable String lastClientId;
     /** {@link #lastClientId} as UTF-8, to compare with the next request's bytes without decoding them. */
-    private byte[] lastClientIdBytes;
+    private byte @Nullable [] lastClientIdBytes;
 
     private boolean expectsResponse;
 
@@ -35,6 +36,7 @@ final class RequestHeaderReader {
     }
 
     /** The client id of the most recent request, or null. */
+    @Nullable
     String lastClientId() {
         return lastClientId;
     }
@@ -75,7 +77,7 @@ final class RequestHeaderReader {
         return header.apiKey() == ApiKeys.API_VERSIONS && header.apiVersion() > ApiKeys.API_VERSIONS.latestVersion();
     }
 
-    private String clientId(ByteBuf frame) {
+    private @Nullable String clientId(ByteBuf frame) {
         int offset = frame.readerIndex() + 12;
         short length = frame.getShort(offset);
         if (length < 0) {
@@ -86,9 +88,10 @@ final class RequestHeaderReader {
                 && sameBytes(frame, offset + 2, lastClientIdBytes)) {
             return lastClientId;
         }
-        lastClientId = RequestHeaderView.clientId(frame);
-        lastClientIdBytes = lastClientId.getBytes(StandardCharsets.UTF_8);
-        return lastClientId;
+        String clientId = frame.toString(offset + 2, length, StandardCharsets.UTF_8);
+        lastClientId = clientId;
+        lastClientIdBytes = clientId.getBytes(StandardCharsets.UTF_8);
+        return clientId;
     }
 
     private static boolean sameBytes(ByteBuf frame, int offset, byte[] bytes) {

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,12 +31,13 @@ final class TcpUpstreamConnector implements UpstreamConnector {
     private static final Logger LOG = LoggerFactory.getLogger(TcpUpstreamConnector.class);
 
     private final Transport transport;
-    private final SslContext tls;
+    private final @Nullable SslContext tls;
     private final int connectTimeoutMillis;
     private final ProxyMetrics metrics;
 
     /** @param tls TLS towards the brokers, or null for plaintext */
-    TcpUpstreamConnector(Transport transport, SslContext tls, int connectTimeoutMillis, ProxyMetrics metrics) {
+    TcpUpstreamConnector(
+            Transport transport, @Nullable SslContext tls, int connectTimeoutMillis, ProxyMetrics metrics) {
         this.transport = transport;
         this.tls = tls;
         this.connectTimeoutMillis = connectTimeoutMillis;

@@ -28,7 +28,7 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        connection.onResponse((ByteBuf) msg);
+        connection.onResponse(ctx.channel(), (ByteBuf) msg);
     }
 
     @Override

@@ -3,6 +3,8 @@ package dev.rosetta.proxy.protocol;
 import java.util.Arrays;
 import java.util.function.Supplier;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A small map of typed values ({@link AttachmentKey} to value), the way filters keep state without
  * casts. Holds one or two entries in practice, so it is two arrays scanned by key identity: no
@@ -29,7 +31,7 @@ public final class Attachments {
 
     /** The value under {@code key}, or null when none was put. */
     @SuppressWarnings("unchecked") // put() only stores a T under an AttachmentKey<T>
-    public <T> T get(AttachmentKey<T> key) {
+    public <T> @Nullable T get(AttachmentKey<T> key) {
         for (int i = 0; i < size; i++) {
             if (keys[i] == key) {
                 return (T) values[i];

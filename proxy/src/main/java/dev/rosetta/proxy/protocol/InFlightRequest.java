@@ -1,6 +1,7 @@
 package dev.rosetta.proxy.protocol;
 
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A request forwarded to the broker whose response has not yet arrived. Only the request carries
@@ -12,4 +13,8 @@ import org.apache.kafka.common.protocol.ApiKeys;
  * @param forResponse what request filters left for the response filters; {@link Attachments#NONE} when none
  */
 public record InFlightRequest(
-        int correlationId, ApiKeys apiKey, short apiVersion, String clientId, Attachments forResponse) {}
+        int correlationId,
+        @Nullable ApiKeys apiKey,
+        short apiVersion,
+        @Nullable String clientId,
+        Attachments forResponse) {}

@@ -2,6 +2,8 @@ package dev.rosetta.proxy.protocol;
 
 import java.net.SocketAddress;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One client connection as filters see it. Confined to the connection's event loop: call only
  * from a filter running for this connection.
@@ -12,6 +14,7 @@ public interface ProxyConnection {
     SocketAddress remoteAddress();
 
     /** The client id of the most recent request on this connection, or {@code null}. */
+    @Nullable
     String clientId();
 
     /** Per-connection state of filters (use keys held in constants); it lives as long as the connection. */

@@ -1,5 +1,7 @@
 package dev.rosetta.proxy.protocol;
 
+import org.jspecify.annotations.Nullable;
+
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -50,7 +52,7 @@ public final class RequestHeaderView {
     }
 
     /** The request's client id, or {@code null} when the header carries none. */
-    public static String clientId(ByteBuf frame) {
+    public static @Nullable String clientId(ByteBuf frame) {
         int offset = frame.readerIndex() + 12;
         short length = frame.getShort(offset);
         if (length < 0) {

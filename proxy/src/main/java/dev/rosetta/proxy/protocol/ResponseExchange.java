@@ -1,9 +1,12 @@
 package dev.rosetta.proxy.protocol;
 
+import org.jspecify.annotations.Nullable;
+
 /** What a {@link ResponseFilter} may know and keep about the request/response exchange it is looking at. */
 public interface ResponseExchange {
 
     /** The client id from the request header, or {@code null}. */
+    @Nullable
     String clientId();
 
     /** The connection this exchange belongs to. */

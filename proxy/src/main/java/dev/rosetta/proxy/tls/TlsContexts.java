@@ -1,7 +1,11 @@
 package dev.rosetta.proxy.tls;
 
+import java.nio.file.Path;
+import java.util.Objects;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
+
+import org.jspecify.annotations.Nullable;
 
 import dev.rosetta.config.ClientTlsConfig;
 import dev.rosetta.config.ServerTlsConfig;
@@ -32,7 +36,7 @@ public final class TlsContexts {
      * With {@code trustedCertificates}, client certificates are verified against it, and required
      * when {@code requireClientAuth}.
      */
-    public static SslContext forClients(ServerTlsConfig tls) {
+    public static @Nullable SslContext forClients(@Nullable ServerTlsConfig tls) {
         if (tls == null) {
             return null;
         }
@@ -57,7 +61,7 @@ public final class TlsContexts {
      * names are verified unless {@code insecureTrustAll}; uses Netty's default provider (OpenSSL
      * when available).
      */
-    public static SslContext forUpstream(ClientTlsConfig tls) {
+    public static @Nullable SslContext forUpstream(@Nullable ClientTlsConfig tls) {
         if (tls == null) {
             return null;
         }
@@ -91,7 +95,8 @@ public final class TlsContexts {
     }
 
     /** A client builder for {@code tls}; {@code provider} null means Netty's default. */
-    private static SslContextBuilder clientContext(ClientTlsConfig tls, SslProvider provider) throws SSLException {
+    private static SslContextBuilder clientContext(ClientTlsConfig tls, @Nullable SslProvider provider)
+            throws SSLException {
         SslContextBuilder builder = SslContextBuilder.forClient().sslProvider(provider);
         if (tls.insecureTrustAll()) {
             builder.trustManager(InsecureTrustManagerFactory.INSTANCE);
@@ -102,7 +107,9 @@ public final class TlsContexts {
             }
         }
         if (tls.certificateChain() != null) {
-            builder.keyManager(tls.certificateChain().toFile(), tls.privateKey().toFile(), tls.privateKeyPassword());
+            Path key = Objects.requireNonNull(
+                    tls.privateKey(), "the configuration checks that a privateKey goes with certificateChain");
+            builder.keyManager(tls.certificateChain().toFile(), key.toFile(), tls.privateKeyPassword());
         }
         return builder;
     }

@@ -25,6 +25,7 @@ import org.apache.kafka.common.record.RecordBatch;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.utils.BufferSupplier;
 import org.apache.kafka.common.utils.ByteBufferOutputStream;
+import org.jspecify.annotations.Nullable;
 
 import net.jpountz.lz4.LZ4Compressor;
 import net.jpountz.lz4.LZ4Factory;
@@ -241,7 +242,10 @@ public final class BatchCodec {
      * @return an exact-size buffer at position 0, owned by the caller (nothing of this codec's)
      */
     public ByteBuffer rebuild(
-            RecordBatch original, List<? extends Record> records, List<ByteBuffer> values, List<Header[]> headers) {
+            RecordBatch original,
+            List<? extends Record> records,
+            List<ByteBuffer> values,
+            @Nullable List<Header[]> headers) {
         int n = records.size();
         if (values.size() != n || (headers != null && headers.size() != n)) {
             throw new IllegalArgumentException(n + " records but " + values.size() + " values and "

@@ -3,6 +3,8 @@ package dev.rosetta.proxy.translate;
 import java.util.Objects;
 import java.util.function.Supplier;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.rosetta.config.routing.ClientRoutes;
 import dev.rosetta.config.routing.ConnectionRoutes;
 import dev.rosetta.config.routing.RouteTable;
@@ -19,7 +21,7 @@ final class ConnectionRouting {
 
     private ConnectionRouting() {}
 
-    static ClientRoutes current(ProxyConnection connection, Supplier<RouteTable> routes, String clientId) {
+    static ClientRoutes current(ProxyConnection connection, Supplier<RouteTable> routes, @Nullable String clientId) {
         ConnectionRoutes state =
                 connection.state().computeIfAbsent(KEY, () -> new ConnectionRoutes(routes, clientId, null));
         if (!Objects.equals(state.clientId(), clientId)) {

@@ -15,6 +15,7 @@ import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.record.Record;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.Utils;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +48,7 @@ public final class DeadLetters implements AutoCloseable {
     private final Counter written;
     private final Counter writeFailures;
     private final AtomicLong lastFailureLog = new AtomicLong();
-    private volatile KafkaProducer<byte[], byte[]> producer;
+    private volatile @Nullable KafkaProducer<byte[], byte[]> producer;
     /** send() can block on metadata: it runs here, never on an event loop. Bounded so an outage cannot eat the heap. */
     private final java.util.concurrent.ThreadPoolExecutor sender = new java.util.concurrent.ThreadPoolExecutor(
             1,

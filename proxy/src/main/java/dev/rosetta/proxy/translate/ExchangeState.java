@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 import org.apache.kafka.common.Uuid;
+import org.jspecify.annotations.Nullable;
 
 import dev.rosetta.translators.Translator;
 
@@ -25,6 +26,7 @@ import dev.rosetta.translators.Translator;
 final class ExchangeState<T> {
     final Map<PartitionRewriter.Lookup, CompletableFuture<Translator>> lookups = new ConcurrentHashMap<>();
     /** Partitions being rewritten by the translation workers; the exchange is deferred until this completes. Null otherwise. */
+    @Nullable
     CompletableFuture<List<PartitionJobs.Done<T>>> running;
 
     private boolean topicIdsAsked;
@@ -33,7 +35,8 @@ final class ExchangeState<T> {
      * The stage to wait for while topic ids of {@code topics} are looked up, or null when every id
      * is known (or was asked for already).
      */
-    <X> CompletableFuture<Void> unknownTopicIds(Collection<X> topics, Function<X, Uuid> topicId, TopicNames names) {
+    <X> @Nullable CompletableFuture<Void> unknownTopicIds(
+            Collection<X> topics, Function<X, Uuid> topicId, TopicNames names) {
         if (topicIdsAsked) {
             return null;
         }

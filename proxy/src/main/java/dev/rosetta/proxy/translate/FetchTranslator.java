@@ -11,6 +11,7 @@ import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.MemoryRecords;
 
+import dev.rosetta.config.RouteConfig;
 import dev.rosetta.config.routing.ClientRoutes;
 import dev.rosetta.config.routing.RouteTable;
 import dev.rosetta.config.routing.VersionDecision;
@@ -84,8 +85,12 @@ public final class FetchTranslator implements ResponseFilter {
         List<PartitionJobs.Job<FetchResponseData.PartitionData>> jobs = new ArrayList<>();
         for (FetchResponseData.FetchableTopicResponse topic : data.responses()) {
             String name = byId ? topicNames.name(topic.topicId()) : topic.topic();
-            VersionDecision decision = name == null ? null : client.consume(name);
-            if (decision == null) {
+            if (name == null) {
+                continue; // a topic id still unknown after asking: the topic is gone, its records pass as they are
+            }
+            VersionDecision decision = client.consume(name);
+            RouteConfig route = client.route(name);
+            if (decision == null || route == null) {
                 continue;
             }
             for (FetchResponseData.PartitionData partition : topic.partitions()) {
@@ -93,7 +98,7 @@ public final class FetchTranslator implements ResponseFilter {
                         && partition.records() instanceof MemoryRecords records
                         && records.sizeInBytes() > 0) {
                     jobs.add(new PartitionJobs.Job<>(
-                            name, partition.partitionIndex(), records, client.route(name), decision, partition));
+                            name, partition.partitionIndex(), records, route, decision, partition));
                 }
             }
         }
@@ -103,8 +108,9 @@ public final class FetchTranslator implements ResponseFilter {
     private static FilterResult apply(List<PartitionJobs.Done<FetchResponseData.PartitionData>> done) {
         boolean changed = false;
         for (PartitionJobs.Done<FetchResponseData.PartitionData> d : done) {
-            if (d.result().records() != null) {
-                d.job().target().setRecords(d.result().records());
+            MemoryRecords rewritten = d.result().records();
+            if (rewritten != null) {
+                d.job().target().setRecords(rewritten);
                 changed = true;
             }
         }

@@ -70,8 +70,9 @@ final class PartitionJobs {
             Supplier<List<Job<T>>> jobs,
             Function<List<Done<T>>, FilterResult> apply) {
         List<Done<T>> done;
-        if (state.running != null) {
-            done = finished(state.running);
+        CompletableFuture<List<Done<T>>> running = state.running;
+        if (running != null) {
+            done = finished(running);
             state.running = null;
         } else {
             List<Job<T>> todo = jobs.get();

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.Record;
 import org.apache.kafka.common.record.RecordBatch;
+import org.jspecify.annotations.Nullable;
 
 import dev.rosetta.config.RouteConfig;
 import dev.rosetta.config.RouteConfig.FailureMode;
@@ -82,7 +83,8 @@ final class PartitionRewriter {
      * @param pending    look-ups to wait for before running again; nothing was rewritten
      * @param rejections produce-side records refused under the REJECT policy; nothing was rewritten
      */
-    record Result(MemoryRecords records, List<CompletableFuture<Translator>> pending, List<Rejection> rejections) {
+    record Result(
+            @Nullable MemoryRecords records, List<CompletableFuture<Translator>> pending, List<Rejection> rejections) {
         static final Result UNCHANGED = new Result(null, List.of(), List.of());
 
         boolean isPending() {
@@ -118,10 +120,11 @@ final class PartitionRewriter {
         for (TranslationException.Reason reason : run.failures) {
             metrics.failure(topic, direction, reason).increment();
         }
-        if (run.rejections != null) {
+        List<Rejection> rejections = run.rejections;
+        if (rejections != null) {
             int counted = outcomes(parts).total();
-            metrics.outcome(topic, direction, Outcome.REJECTED).increment(run.rejections.size() + counted);
-            return new Result(null, List.of(), run.rejections);
+            metrics.outcome(topic, direction, Outcome.REJECTED).increment(rejections.size() + counted);
+            return new Result(null, List.of(), rejections);
         }
         run.deadLetterCopies.forEach(deadLetters::send);
         if (!run.rebuiltAny) {
@@ -154,7 +157,7 @@ final class PartitionRewriter {
         /** Counted only once the outcome is final. */
         private final List<TranslationException.Reason> failures = new ArrayList<>();
         /** Null until a record is rejected. */
-        private List<Rejection> rejections;
+        private @Nullable List<Rejection> rejections;
 
         private boolean rebuiltAny;
 

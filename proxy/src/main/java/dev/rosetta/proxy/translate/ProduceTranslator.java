@@ -16,6 +16,7 @@ import org.apache.kafka.common.record.MemoryRecords;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.rosetta.config.RouteConfig;
 import dev.rosetta.config.routing.ClientRoutes;
 import dev.rosetta.config.routing.RouteTable;
 import dev.rosetta.config.routing.VersionDecision;
@@ -100,19 +101,18 @@ public final class ProduceTranslator implements RequestFilter, ResponseFilter {
         List<PartitionJobs.Job<Partition>> jobs = new ArrayList<>();
         for (ProduceRequestData.TopicProduceData topic : data.topicData()) {
             String name = byId ? topicNames.name(topic.topicId()) : topic.name();
-            VersionDecision decision = name == null ? null : client.produce(name);
-            if (decision == null) {
+            if (name == null) {
+                continue; // a topic id still unknown after asking: the topic is gone, its records pass as they are
+            }
+            VersionDecision decision = client.produce(name);
+            RouteConfig route = client.route(name);
+            if (decision == null || route == null) {
                 continue;
             }
             for (ProduceRequestData.PartitionProduceData partition : topic.partitionData()) {
                 if (partition.records() instanceof MemoryRecords records && records.sizeInBytes() > 0) {
                     jobs.add(new PartitionJobs.Job<>(
-                            name,
-                            partition.index(),
-                            records,
-                            client.route(name),
-                            decision,
-                            new Partition(topic, partition)));
+                            name, partition.index(), records, route, decision, new Partition(topic, partition)));
                 }
             }
         }
@@ -131,12 +131,13 @@ public final class ProduceTranslator implements RequestFilter, ResponseFilter {
             ProduceRequestData.TopicProduceData topic = d.job().target().topic();
             ProduceRequestData.PartitionProduceData partition = d.job().target().partition();
             PartitionRewriter.Result result = d.result();
+            MemoryRecords rewritten = result.records();
             if (result.isRejected()) {
                 rejected.add(new Rejected(topic.name(), topic.topicId(), partition.index(), result.rejections()));
                 topic.partitionData().remove(partition);
                 changed = true;
-            } else if (result.records() != null) {
-                partition.setRecords(result.records());
+            } else if (rewritten != null) {
+                partition.setRecords(rewritten);
                 changed = true;
             }
         }

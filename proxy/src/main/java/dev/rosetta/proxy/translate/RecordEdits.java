@@ -3,10 +3,12 @@ package dev.rosetta.proxy.translate;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Objects;
 
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.record.Record;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The records of one batch being rewritten, in order, each with the key, value and headers it is to
@@ -16,7 +18,7 @@ import org.apache.kafka.common.record.Record;
  * kept per thread does not keep a batch alive. Not thread-safe.
  */
 final class RecordEdits {
-    private Edit[] edits = new Edit[16];
+    private @Nullable Edit[] edits = new Edit[16];
     private int size;
 
     /** Adds {@code record} as it is: its own key, value and headers, until a change is made to the returned edit. */
@@ -25,7 +27,7 @@ final class RecordEdits {
     }
 
     /** Adds {@code record} with another value and, unless null, other headers. */
-    Edit add(Record record, ByteBuffer value, Header[] headers) {
+    Edit add(Record record, @Nullable ByteBuffer value, Header @Nullable [] headers) {
         return next().reset(record, record.key(), value, headers);
     }
 
@@ -47,27 +49,30 @@ final class RecordEdits {
     }
 
     Edit get(int index) {
-        return edits[index];
+        return Objects.requireNonNull(edits[index]);
     }
 
     void clear() {
         for (int i = 0; i < size; i++) {
-            edits[i].reset(null, null, null, null);
+            get(i).clear();
         }
         size = 0;
     }
 
     /** One record and what it becomes. Keys and values are read from position to limit, never consumed. */
     static final class Edit {
-        private Record record;
-        private ByteBuffer key;
-        private ByteBuffer value;
+        /** Null only while the holder is unused. */
+        private @Nullable Record record;
+
+        private @Nullable ByteBuffer key;
+        private @Nullable ByteBuffer value;
         /** Null: the record's own. */
-        private Header[] headers;
+        private Header @Nullable [] headers;
 
         private boolean changed;
 
-        private Edit reset(Record record, ByteBuffer key, ByteBuffer value, Header[] headers) {
+        private Edit reset(
+                Record record, @Nullable ByteBuffer key, @Nullable ByteBuffer value, Header @Nullable [] headers) {
             this.record = record;
             this.key = key;
             this.value = value;
@@ -76,22 +81,32 @@ final class RecordEdits {
             return this;
         }
 
+        /** Drops the references, so a holder kept per thread does not keep a batch alive. */
+        private void clear() {
+            record = null;
+            key = null;
+            value = null;
+            headers = null;
+        }
+
         Record record() {
-            return record;
+            return Objects.requireNonNull(record, "an edit in use has a record");
         }
 
         /** The key to write (null for none): the record's own until {@link #translated}. */
+        @Nullable
         ByteBuffer key() {
             return key;
         }
 
         /** The value to write (null for none): the record's own until {@link #translated}. */
+        @Nullable
         ByteBuffer value() {
             return value;
         }
 
         Header[] headers() {
-            return headers == null ? record.headers() : headers;
+            return headers == null ? record().headers() : headers;
         }
 
         /** Whether the record is written differently from how it was read. */
@@ -100,7 +115,7 @@ final class RecordEdits {
         }
 
         /** The record translated whole: both parts replaced at once, never one without the other. */
-        void translated(ByteBuffer newKey, ByteBuffer newValue) {
+        void translated(@Nullable ByteBuffer newKey, @Nullable ByteBuffer newValue) {
             key = newKey;
             value = newValue;
             changed = true;
@@ -108,7 +123,7 @@ final class RecordEdits {
 
         /** Adds a header saying why the record is delivered untranslated (the route's failure header). */
         void explain(String header, String reason) {
-            Header[] own = record.headers();
+            Header[] own = record().headers();
             Header[] explained = Arrays.copyOf(own, own.length + 1);
             explained[own.length] = new RecordHeader(header, reason.getBytes(StandardCharsets.UTF_8));
             headers = explained;

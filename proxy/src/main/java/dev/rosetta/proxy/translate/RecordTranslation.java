@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -154,7 +155,7 @@ public final class RecordTranslation implements AutoCloseable {
     }
 
     /** A registry client with caches for {@code config.url()}, or null when no URL is configured. */
-    public static SchemaRegistry registryFor(RegistryConfig config) {
+    public static @Nullable SchemaRegistry registryFor(@Nullable RegistryConfig config) {
         if (config == null || config.url() == null) {
             return null;
         }
@@ -190,7 +191,7 @@ public final class RecordTranslation implements AutoCloseable {
     }
 
     /** Null when the registry is reachable (or every needed schema is cached), otherwise why it is not. */
-    public String registryNotReadyReason() {
+    public @Nullable String registryNotReadyReason() {
         RegistryHealth health = registry.health();
         if (health.up()) {
             return null;

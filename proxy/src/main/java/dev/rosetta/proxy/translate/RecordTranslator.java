@@ -5,8 +5,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+
+import org.jspecify.annotations.Nullable;
 
 import dev.rosetta.config.RouteConfig;
 import dev.rosetta.config.RouteConfig.KeyRoute;
@@ -48,16 +51,16 @@ final class RecordTranslator {
     private final String subject;
     private final TranslatorMemo valueTranslators = new TranslatorMemo();
     /** The key subject and its versions when keys are translated in this direction, else null. */
-    private final KeyRoute keys;
+    private final @Nullable KeyRoute keys;
 
-    private final TranslatorMemo keyTranslators;
+    private final @Nullable TranslatorMemo keyTranslators;
     // contract version -> key version, looked up once per partition for the decision's two versions
     private final int keyStable;
     private final int keyCanary;
     /** Look-ups this run waits for; null when none. */
-    private List<CompletableFuture<Translator>> pending;
+    private @Nullable List<CompletableFuture<Translator>> pending;
     /** The output of the last {@link #translate(Translator, ByteBuffer)}: a sink cannot return it. */
-    private byte[] output;
+    private byte @Nullable [] output;
 
     private final ByteSink copyOutput = (bytes, off, len) -> output = Arrays.copyOfRange(bytes, off, off + len);
 
@@ -76,11 +79,12 @@ final class RecordTranslator {
         this.decision = decision;
         this.subject = route.valueSubject();
         KeyRoute keyRoute = route.keys();
-        boolean translateKeys = keyRoute != null && (direction == Direction.CONSUME || keyRoute.translateOnProduce());
-        this.keys = translateKeys ? keyRoute : null;
-        this.keyTranslators = translateKeys ? new TranslatorMemo() : null;
-        this.keyStable = translateKeys ? keyRoute.keyVersion(decision.stableVersion()) : -1;
-        this.keyCanary = translateKeys ? keyRoute.keyVersion(decision.canaryVersion()) : -1;
+        KeyRoute keys =
+                keyRoute != null && (direction == Direction.CONSUME || keyRoute.translateOnProduce()) ? keyRoute : null;
+        this.keys = keys;
+        this.keyTranslators = keys != null ? new TranslatorMemo() : null;
+        this.keyStable = keys != null ? keys.keyVersion(decision.stableVersion()) : -1;
+        this.keyCanary = keys != null ? keys.keyVersion(decision.canaryVersion()) : -1;
     }
 
     /** Whether some record waits for a translator look-up; the run's result cannot be final. */
@@ -101,6 +105,7 @@ final class RecordTranslator {
      *
      * @return the failure, or null
      */
+    @Nullable
     Failure translate(RecordEdits.Edit edit, RecordOutcomes outcomes) {
         ByteBuffer value = edit.value();
         ByteBuffer key = edit.key();
@@ -121,13 +126,14 @@ final class RecordTranslator {
                     false);
         }
         int targetVersion = decision.version(key, partition, edit.record().offset());
-        Translator valueTranslator;
+        @Nullable Translator valueTranslator;
         try {
             valueTranslator = translator(valueTranslators, subject, schemaId, targetVersion);
         } catch (TranslationException e) {
             return new Failure(e, schemaId, false);
         }
         Translator keyTranslator = null;
+        KeyRoute keys = this.keys;
         if (keys != null && key != null) {
             int keySchemaId = WireFormat.schemaIdOrMinusOne(key);
             if (keySchemaId < 0) {
@@ -146,7 +152,7 @@ final class RecordTranslator {
             }
             try {
                 keyTranslator = translator(
-                        keyTranslators,
+                        Objects.requireNonNull(keyTranslators),
                         keys.subject(),
                         keySchemaId,
                         targetVersion == decision.stableVersion() ? keyStable : keyCanary);
@@ -162,18 +168,19 @@ final class RecordTranslator {
     }
 
     /** Translates both parts before changing the edit: a record is translated whole or not at all. */
-    private Failure translateWhole(
+    private @Nullable Failure translateWhole(
             RecordEdits.Edit edit,
             int schemaId,
             Translator valueTranslator,
-            Translator keyTranslator,
+            @Nullable Translator keyTranslator,
             RecordOutcomes outcomes) {
         boolean keyChanges = keyTranslator != null && keyTranslator.sourceId() != keyTranslator.targetId();
         boolean valueChanges = valueTranslator.sourceId() != valueTranslator.targetId();
         ByteBuffer newKey = edit.key();
-        if (keyChanges) {
+        if (keyTranslator != null && keyChanges) {
             try {
-                newKey = translate(keyTranslator, newKey);
+                newKey = translate(
+                        keyTranslator, Objects.requireNonNull(newKey, "a key translator is found only for a key"));
             } catch (TranslationException e) {
                 return new Failure(e, keyTranslator.sourceId(), true);
             }
@@ -181,7 +188,7 @@ final class RecordTranslator {
         ByteBuffer newValue = edit.value();
         if (valueChanges) {
             try {
-                newValue = translate(valueTranslator, newValue);
+                newValue = translate(valueTranslator, Objects.requireNonNull(newValue, "a framed value was read"));
             } catch (TranslationException e) {
                 return new Failure(e, schemaId, false);
             }
@@ -196,7 +203,7 @@ final class RecordTranslator {
         } else {
             outcomes.unchanged();
         }
-        if (keyChanges) {
+        if (keyTranslator != null && keyChanges) {
             outcomes.keyTranslated(keyTranslator);
         }
         return null;
@@ -207,7 +214,7 @@ final class RecordTranslator {
      * {@code targetVersion}; null when its look-up is still running (then added to {@link #pending}).
      * Throws a remembered failure.
      */
-    private Translator translator(TranslatorMemo memo, String subject, int schemaId, int targetVersion) {
+    private @Nullable Translator translator(TranslatorMemo memo, String subject, int schemaId, int targetVersion) {
         Translator translator = memo.get(schemaId, targetVersion);
         if (translator == null) {
             translator = lookup(subject, schemaId, targetVersion);
@@ -217,14 +224,15 @@ final class RecordTranslator {
                 if (pending == null) {
                     pending = new ArrayList<>();
                 }
-                pending.add(lookups.get(new Lookup(subject, schemaId, targetVersion)));
+                pending.add(Objects.requireNonNull(
+                        lookups.get(new Lookup(subject, schemaId, targetVersion)), "lookup() started it"));
             }
         }
         return translator;
     }
 
     /** The cached translator, or null after starting (or finding) the look-up; throws a remembered failure. */
-    private Translator lookup(String subject, int schemaId, int targetVersion) {
+    private @Nullable Translator lookup(String subject, int schemaId, int targetVersion) {
         Translator cached = translators.cachedOrNull(subject, schemaId, targetVersion);
         if (cached != null) {
             return cached;
@@ -260,7 +268,7 @@ final class RecordTranslator {
 
     private ByteBuffer translate(Translator translator, ByteBuffer payload) {
         translator.translate(payload, copyOutput);
-        ByteBuffer translated = ByteBuffer.wrap(output);
+        ByteBuffer translated = ByteBuffer.wrap(Objects.requireNonNull(output, "the translator wrote its output"));
         output = null;
         return translated;
     }

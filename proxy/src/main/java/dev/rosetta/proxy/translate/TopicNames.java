@@ -12,6 +12,7 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.MetadataResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +33,7 @@ public final class TopicNames implements ResponseFilter, AutoCloseable {
 
     private final Map<Uuid, String> names = new ConcurrentHashMap<>();
     private final Supplier<Admin> adminFactory;
-    private volatile Admin admin;
+    private volatile @Nullable Admin admin;
 
     /** @param adminFactory creates the admin client used for ids not seen in metadata (called at most once) */
     public TopicNames(Supplier<Admin> adminFactory) {
@@ -40,7 +41,7 @@ public final class TopicNames implements ResponseFilter, AutoCloseable {
     }
 
     /** The topic's name, or null when the id has not been seen. */
-    public String name(Uuid topicId) {
+    public @Nullable String name(Uuid topicId) {
         return names.get(topicId);
     }
 

@@ -2,6 +2,8 @@ package dev.rosetta.proxy.translate;
 
 import java.util.Arrays;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.rosetta.translators.Translator;
 
 /**
@@ -16,6 +18,7 @@ final class TranslatorMemo {
     private int size;
 
     /** The translator remembered for ({@code schemaId}, {@code targetVersion}), or null. */
+    @Nullable
     Translator get(int schemaId, int targetVersion) {
         for (int i = 0; i < size; i++) {
             if (schemaIds[i] == schemaId && versions[i] == targetVersion) {

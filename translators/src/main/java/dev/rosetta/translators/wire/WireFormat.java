@@ -2,6 +2,8 @@ package dev.rosetta.translators.wire;
 
 import java.nio.ByteBuffer;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.rosetta.translators.TranslationException;
 import dev.rosetta.translators.TranslationException.Reason;
 
@@ -72,7 +74,7 @@ public final class WireFormat {
      * than the header or has another magic byte. For hot paths that treat "not Confluent framed"
      * as an outcome rather than an error: no exception, no allocation, the position does not move.
      */
-    public static int schemaIdOrMinusOne(ByteBuffer payload) {
+    public static int schemaIdOrMinusOne(@Nullable ByteBuffer payload) {
         if (payload == null || payload.remaining() < HEADER_SIZE || payload.get(payload.position()) != MAGIC) {
             return -1;
         }
