@@ -8,6 +8,7 @@ import org.jspecify.annotations.Nullable;
 
 import dev.rosetta.proxy.protocol.Attachments;
 import dev.rosetta.proxy.protocol.FilterResult;
+import dev.rosetta.proxy.protocol.InFlightRequest;
 import dev.rosetta.proxy.protocol.MessageFilter;
 
 import io.netty.buffer.ByteBuf;
@@ -47,19 +48,20 @@ abstract class PendingMessage<F extends MessageFilter> {
     private int deferrals;
     private @Nullable ByteBuf out;
 
-    /** @param message the decoded frame, or null when no filter runs ({@code filters} empty) */
+    /**
+     * @param header  the request's header fields (for a response: of the request it answers)
+     * @param message the decoded frame, or null when no filter runs ({@code filters} empty)
+     */
     PendingMessage(
             ClientConnection connection,
-            @Nullable ApiKeys apiKey,
-            short apiVersion,
-            int correlationId,
+            InFlightRequest header,
             ByteBuf frame,
             F[] filters,
             @Nullable ApiMessage message) {
         this.connection = connection;
-        this.apiKey = apiKey;
-        this.apiVersion = apiVersion;
-        this.correlationId = correlationId;
+        this.apiKey = header.apiKey();
+        this.apiVersion = header.apiVersion();
+        this.correlationId = header.correlationId();
         this.frame = frame;
         this.filters = filters;
         this.message = message;

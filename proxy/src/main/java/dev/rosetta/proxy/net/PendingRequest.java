@@ -42,9 +42,7 @@ final class PendingRequest extends PendingMessage<RequestFilter> implements Requ
             RequestFilter[] filters) {
         super(
                 connection,
-                summary.apiKey(),
-                summary.apiVersion(),
-                summary.correlationId(),
+                summary,
                 frame,
                 filters,
                 filters.length == 0

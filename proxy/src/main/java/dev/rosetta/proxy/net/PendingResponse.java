@@ -28,9 +28,7 @@ final class PendingResponse extends PendingMessage<ResponseFilter> implements Re
     PendingResponse(ClientConnection connection, InFlightRequest request, ByteBuf frame, ResponseFilter[] filters) {
         super(
                 connection,
-                request.apiKey(),
-                request.apiVersion(),
-                request.correlationId(),
+                request,
                 frame,
                 filters,
                 filters.length == 0

@@ -60,104 +60,74 @@ public final class BrokerAddressRewriter implements ResponseFilter {
         return true;
     }
 
+    /**
+     * How to read and write the address of one kind of broker entry. Kafka's generated message
+     * classes share no interface for their broker entries, so each kind gets one of these.
+     */
+    private record Endpoint<T>(
+            ToIntFunction<T> nodeId,
+            Function<T, String> host,
+            ToIntFunction<T> port,
+            BiConsumer<T, String> setHost,
+            ObjIntConsumer<T> setPort) {}
+
+    private static final Endpoint<MetadataResponseData.MetadataResponseBroker> METADATA_BROKER = new Endpoint<>(
+            b -> b.nodeId(), b -> b.host(), b -> b.port(), (b, h) -> b.setHost(h), (b, p) -> b.setPort(p));
+    private static final Endpoint<DescribeClusterResponseData.DescribeClusterBroker> CLUSTER_BROKER = new Endpoint<>(
+            b -> b.brokerId(), b -> b.host(), b -> b.port(), (b, h) -> b.setHost(h), (b, p) -> b.setPort(p));
+    private static final Endpoint<FindCoordinatorResponseData.Coordinator> COORDINATOR = new Endpoint<>(
+            c -> c.nodeId(), c -> c.host(), c -> c.port(), (c, h) -> c.setHost(h), (c, p) -> c.setPort(p));
+    /** FindCoordinator v0-v3: one coordinator, in the response's own fields. */
+    private static final Endpoint<FindCoordinatorResponseData> SINGLE_COORDINATOR = new Endpoint<>(
+            d -> d.nodeId(), d -> d.host(), d -> d.port(), (d, h) -> d.setHost(h), (d, p) -> d.setPort(p));
+
+    private static final Endpoint<ProduceResponseData.NodeEndpoint> PRODUCE_NODE = new Endpoint<>(
+            e -> e.nodeId(), e -> e.host(), e -> e.port(), (e, h) -> e.setHost(h), (e, p) -> e.setPort(p));
+    private static final Endpoint<FetchResponseData.NodeEndpoint> FETCH_NODE = new Endpoint<>(
+            e -> e.nodeId(), e -> e.host(), e -> e.port(), (e, h) -> e.setHost(h), (e, p) -> e.setPort(p));
+    private static final Endpoint<ShareFetchResponseData.NodeEndpoint> SHARE_FETCH_NODE = new Endpoint<>(
+            e -> e.nodeId(), e -> e.host(), e -> e.port(), (e, h) -> e.setHost(h), (e, p) -> e.setPort(p));
+    private static final Endpoint<ShareAcknowledgeResponseData.NodeEndpoint> SHARE_ACK_NODE = new Endpoint<>(
+            e -> e.nodeId(), e -> e.host(), e -> e.port(), (e, h) -> e.setHost(h), (e, p) -> e.setPort(p));
+
     @Override
     public FilterResult onResponse(ApiKeys apiKey, short apiVersion, ApiMessage response, ResponseExchange exchange) {
         return switch (apiKey) {
-            case METADATA ->
-                rewrite(
-                        ((MetadataResponseData) response).brokers(),
-                        MetadataResponseData.MetadataResponseBroker::nodeId,
-                        MetadataResponseData.MetadataResponseBroker::host,
-                        MetadataResponseData.MetadataResponseBroker::port,
-                        (b, h) -> b.setHost(h),
-                        (b, p) -> b.setPort(p));
+            case METADATA -> rewrite(((MetadataResponseData) response).brokers(), METADATA_BROKER);
             case DESCRIBE_CLUSTER -> {
                 DescribeClusterResponseData data = (DescribeClusterResponseData) response;
-                if (data.endpointType() == CONTROLLER_ENDPOINTS) {
-                    yield FilterResult.UNCHANGED;
-                }
-                yield rewrite(
-                        data.brokers(),
-                        DescribeClusterResponseData.DescribeClusterBroker::brokerId,
-                        DescribeClusterResponseData.DescribeClusterBroker::host,
-                        DescribeClusterResponseData.DescribeClusterBroker::port,
-                        (b, h) -> b.setHost(h),
-                        (b, p) -> b.setPort(p));
+                yield data.endpointType() == CONTROLLER_ENDPOINTS
+                        ? FilterResult.UNCHANGED
+                        : rewrite(data.brokers(), CLUSTER_BROKER);
             }
-            case FIND_COORDINATOR -> rewriteCoordinator((FindCoordinatorResponseData) response, apiVersion);
-            case PRODUCE ->
-                rewrite(
-                        ((ProduceResponseData) response).nodeEndpoints(),
-                        ProduceResponseData.NodeEndpoint::nodeId,
-                        ProduceResponseData.NodeEndpoint::host,
-                        ProduceResponseData.NodeEndpoint::port,
-                        (b, h) -> b.setHost(h),
-                        (b, p) -> b.setPort(p));
-            case FETCH ->
-                rewrite(
-                        ((FetchResponseData) response).nodeEndpoints(),
-                        FetchResponseData.NodeEndpoint::nodeId,
-                        FetchResponseData.NodeEndpoint::host,
-                        FetchResponseData.NodeEndpoint::port,
-                        (b, h) -> b.setHost(h),
-                        (b, p) -> b.setPort(p));
-            case SHARE_FETCH ->
-                rewrite(
-                        ((ShareFetchResponseData) response).nodeEndpoints(),
-                        ShareFetchResponseData.NodeEndpoint::nodeId,
-                        ShareFetchResponseData.NodeEndpoint::host,
-                        ShareFetchResponseData.NodeEndpoint::port,
-                        (b, h) -> b.setHost(h),
-                        (b, p) -> b.setPort(p));
+            case FIND_COORDINATOR -> {
+                FindCoordinatorResponseData data = (FindCoordinatorResponseData) response;
+                yield apiVersion >= 4
+                        ? rewrite(data.coordinators(), COORDINATOR)
+                        : rewrite(List.of(data), SINGLE_COORDINATOR);
+            }
+            case PRODUCE -> rewrite(((ProduceResponseData) response).nodeEndpoints(), PRODUCE_NODE);
+            case FETCH -> rewrite(((FetchResponseData) response).nodeEndpoints(), FETCH_NODE);
+            case SHARE_FETCH -> rewrite(((ShareFetchResponseData) response).nodeEndpoints(), SHARE_FETCH_NODE);
             case SHARE_ACKNOWLEDGE ->
-                rewrite(
-                        ((ShareAcknowledgeResponseData) response).nodeEndpoints(),
-                        ShareAcknowledgeResponseData.NodeEndpoint::nodeId,
-                        ShareAcknowledgeResponseData.NodeEndpoint::host,
-                        ShareAcknowledgeResponseData.NodeEndpoint::port,
-                        (b, h) -> b.setHost(h),
-                        (b, p) -> b.setPort(p));
+                rewrite(((ShareAcknowledgeResponseData) response).nodeEndpoints(), SHARE_ACK_NODE);
             default -> FilterResult.UNCHANGED;
         };
-    }
-
-    private FilterResult rewriteCoordinator(FindCoordinatorResponseData data, short apiVersion) {
-        if (apiVersion >= 4) {
-            return rewrite(
-                    data.coordinators(),
-                    FindCoordinatorResponseData.Coordinator::nodeId,
-                    FindCoordinatorResponseData.Coordinator::host,
-                    FindCoordinatorResponseData.Coordinator::port,
-                    (c, h) -> c.setHost(h),
-                    (c, p) -> c.setPort(p));
-        }
-        return rewrite(
-                List.of(data),
-                FindCoordinatorResponseData::nodeId,
-                FindCoordinatorResponseData::host,
-                FindCoordinatorResponseData::port,
-                (d, h) -> d.setHost(h),
-                (d, p) -> d.setPort(p));
     }
 
     /**
      * Two passes: learn every upstream address and make sure the proxy listens for every node; only
      * when all are ready, rewrite. If one is not, defer without touching the message.
      */
-    private <T> FilterResult rewrite(
-            Iterable<T> items,
-            ToIntFunction<T> nodeId,
-            Function<T, String> host,
-            ToIntFunction<T> port,
-            BiConsumer<T, String> setHost,
-            ObjIntConsumer<T> setPort) {
+    private <T> FilterResult rewrite(Iterable<T> items, Endpoint<T> endpoint) {
         List<Integer> missing = null;
         for (T item : items) {
-            int id = nodeId.applyAsInt(item);
+            int id = endpoint.nodeId().applyAsInt(item);
             if (id < 0) {
                 continue; // e.g. FindCoordinator with an error: no node
             }
-            endpoints.learnUpstream(id, host.apply(item), port.applyAsInt(item));
+            endpoints.learnUpstream(
+                    id, endpoint.host().apply(item), endpoint.port().applyAsInt(item));
             if (endpoints.advertisedPort(id) < 0) {
                 if (missing == null) {
                     missing = new ArrayList<>(2);
@@ -174,12 +144,12 @@ public final class BrokerAddressRewriter implements ResponseFilter {
         boolean changed = false;
         String advertisedHost = endpoints.advertisedHost();
         for (T item : items) {
-            int id = nodeId.applyAsInt(item);
+            int id = endpoint.nodeId().applyAsInt(item);
             if (id < 0) {
                 continue;
             }
-            setHost.accept(item, advertisedHost);
-            setPort.accept(item, endpoints.advertisedPort(id));
+            endpoint.setHost().accept(item, advertisedHost);
+            endpoint.setPort().accept(item, endpoints.advertisedPort(id));
             changed = true;
         }
         return FilterResult.changedIf(changed);

@@ -75,23 +75,32 @@ public final class TranslationMetrics {
 
     /** Records of {@code topic} translated from one version to another. */
     public Counter translated(String topic, Direction direction, int fromVersion, int toVersion) {
-        return counters.computeIfAbsent(
-                "t|" + topic + "|" + direction.tag + "|" + fromVersion + "|" + toVersion,
-                k -> Counter.builder("rosetta.records.translated")
-                        .description("Records translated, by versions")
-                        .tag("topic", topic)
-                        .tag("direction", direction.tag)
-                        .tag("from_version", Integer.toString(fromVersion))
-                        .tag("to_version", Integer.toString(toVersion))
-                        .register(registry));
+        return byVersions(
+                "rosetta.records.translated",
+                "Records translated, by versions",
+                topic,
+                direction,
+                fromVersion,
+                toVersion);
     }
 
     /** Record keys of {@code topic} translated from one key-subject version to another (the record's outcome is counted by value). */
     public Counter keysTranslated(String topic, Direction direction, int fromVersion, int toVersion) {
+        return byVersions(
+                "rosetta.records.keys.translated",
+                "Record keys translated, by key-subject versions",
+                topic,
+                direction,
+                fromVersion,
+                toVersion);
+    }
+
+    private Counter byVersions(
+            String name, String description, String topic, Direction direction, int fromVersion, int toVersion) {
         return counters.computeIfAbsent(
-                "k|" + topic + "|" + direction.tag + "|" + fromVersion + "|" + toVersion,
-                k -> Counter.builder("rosetta.records.keys.translated")
-                        .description("Record keys translated, by key-subject versions")
+                name + "|" + topic + "|" + direction.tag + "|" + fromVersion + "|" + toVersion,
+                k -> Counter.builder(name)
+                        .description(description)
                         .tag("topic", topic)
                         .tag("direction", direction.tag)
                         .tag("from_version", Integer.toString(fromVersion))
