@@ -15,6 +15,7 @@ import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -130,10 +131,11 @@ public class TranslatorBenchmark {
 
     private GenericDatumReader<Object> vanillaReader;
     private GenericDatumWriter<Object> vanillaWriter;
-    private BinaryDecoder decoder;
-    private BinaryEncoder encoder;
+    // Avro's reuse arguments: null until the first record, then the instance Avro handed back
+    private @Nullable BinaryDecoder decoder;
+    private @Nullable BinaryEncoder encoder;
     private ByteArrayOutputStream vanillaOut;
-    private Object reuse;
+    private @Nullable Object reuse;
     private int targetId;
 
     @Setup(Level.Trial)
