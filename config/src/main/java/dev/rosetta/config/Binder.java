@@ -325,66 +325,55 @@ final class Binder {
         /** A file path resolved against the config file's directory; the file must exist and be readable. */
         @Nullable
         Path file(String key) {
-            String text = scalar(key, "a file path", false);
-            if (text == null) {
-                return null;
-            }
-            try {
-                Path p = baseDir.resolve(text.trim()).normalize();
-                if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
-                    invalid(
-                            key,
-                            text,
-                            "file " + p + " does not exist or is not readable" + " (relative paths resolve against "
+            return path(
+                    key,
+                    "a file path",
+                    p -> Files.isRegularFile(p) && Files.isReadable(p)
+                            ? null
+                            : "file " + p + " does not exist or is not readable (relative paths resolve against "
                                     + baseDir + ")");
-                    return p;
-                }
-                return p;
-            } catch (InvalidPathException e) {
-                invalid(key, text, "is not a valid path: " + e.getReason());
-                return null;
-            }
         }
 
         /** A path Rosetta writes to, resolved against the config file's directory; need not exist yet. */
         @Nullable
         Path outputFile(String key) {
-            String text = scalar(key, "a file path", false);
-            if (text == null) {
-                return null;
-            }
-            try {
-                Path p = baseDir.resolve(text.trim()).normalize();
-                if (Files.isDirectory(p)) {
-                    invalid(key, text, p + " is a directory; name a file in it");
-                }
-                return p;
-            } catch (InvalidPathException e) {
-                invalid(key, text, "is not a valid path: " + e.getReason());
-                return null;
-            }
+            return path(
+                    key, "a file path", p -> Files.isDirectory(p) ? p + " is a directory; name a file in it" : null);
         }
 
         /** A directory path resolved against the config file's directory; must exist. */
         @Nullable
         Path directory(String key) {
-            String text = scalar(key, "a directory path", false);
+            return path(
+                    key,
+                    "a directory path",
+                    p -> Files.isDirectory(p)
+                            ? null
+                            : "directory " + p + " does not exist (relative paths resolve against " + baseDir + ")");
+        }
+
+        /**
+         * The path at {@code key} resolved against the config file's directory, or null when absent or
+         * not a valid path. What {@code problem} finds wrong with it is reported, and the path still
+         * returned, so that one run lists every problem of the file.
+         */
+        private @Nullable Path path(String key, String expected, Function<Path, @Nullable String> problem) {
+            String text = scalar(key, expected, false);
             if (text == null) {
                 return null;
             }
+            Path p;
             try {
-                Path p = baseDir.resolve(text.trim()).normalize();
-                if (!Files.isDirectory(p)) {
-                    invalid(
-                            key,
-                            text,
-                            "directory " + p + " does not exist" + " (relative paths resolve against " + baseDir + ")");
-                }
-                return p;
+                p = baseDir.resolve(text.trim()).normalize();
             } catch (InvalidPathException e) {
                 invalid(key, text, "is not a valid path: " + e.getReason());
                 return null;
             }
+            String why = problem.apply(p);
+            if (why != null) {
+                invalid(key, text, why);
+            }
+            return p;
         }
 
         /** The nested mapping under {@code key}, or null when absent or not a mapping. */

@@ -3,6 +3,7 @@ package dev.rosetta.benchmarks.endtoend;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -34,11 +35,12 @@ record BenchmarkTopics(Admin admin, int partitions) {
                 try {
                     // the broker's metadata cache may not know the topic yet (UNKNOWN_TOPIC_OR_PARTITION), then
                     // not every partition may have a leader; only the leader answers ListOffsets
-                    boolean led = admin
-                            .describeTopics(List.of(name))
-                            .allTopicNames()
-                            .get(5, TimeUnit.SECONDS)
-                            .get(name)
+                    boolean led = Objects.requireNonNull(
+                                    admin.describeTopics(List.of(name))
+                                            .allTopicNames()
+                                            .get(5, TimeUnit.SECONDS)
+                                            .get(name),
+                                    () -> "DescribeTopics answered without topic " + name)
                             .partitions()
                             .stream()
                             .allMatch(p -> p.leader() != null && !p.leader().isEmpty());

@@ -1,15 +1,12 @@
 package dev.rosetta.benchmarks.endtoend;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,18 +18,16 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.common.Uuid;
-import org.apache.kafka.metadata.storage.Formatter;
-import org.apache.kafka.server.common.MetadataVersion;
+
+import dev.rosetta.proxy.embedded.EmbeddedKafka;
 
 /**
  * A single-node KRaft broker in its own JVM ({@code kafka.Kafka} from this JVM's class path), so
  * the broker's CPU, JIT and GC are not shared with the proxy and the clients, and its CPU can be
- * read per process. Storage is formatted from here, the data directory is deleted on close.
+ * read per process. Its configuration is {@link EmbeddedKafka#singleNodeConfig}'s, storage is
+ * formatted from here, the data directory is deleted on close.
  */
 final class BrokerProcess implements Broker {
-    private static final int NODE_ID = 1;
-
     private final Path dir;
     private final Process process;
     private final String bootstrapServers;
@@ -77,28 +72,17 @@ final class BrokerProcess implements Broker {
         int port = freePort();
         int controllerPort = freePort();
         String logDir = dir.resolve("data").toString();
-        Properties props = new Properties();
-        props.put("process.roles", "broker,controller");
-        props.put("node.id", String.valueOf(NODE_ID));
+        Properties props = EmbeddedKafka.singleNodeConfig(port, controllerPort, logDir);
         int relayedPort = relayPort > 0 ? freePort() : -1;
-        String relayed = relayPort > 0 ? ",RELAYED://127.0.0.1:" + relayedPort : "";
-        props.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort + relayed);
-        props.put(
-                "advertised.listeners",
-                "PLAINTEXT://127.0.0.1:" + port + (relayPort > 0 ? ",RELAYED://127.0.0.1:" + relayPort : ""));
-        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,RELAYED:PLAINTEXT");
-        props.put("controller.listener.names", "CONTROLLER");
-        props.put("inter.broker.listener.name", "PLAINTEXT");
-        props.put("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort);
-        props.put("log.dirs", logDir);
-        props.put("offsets.topic.replication.factor", "1");
+        if (relayPort > 0) {
+            props.put("listeners", props.get("listeners") + ",RELAYED://127.0.0.1:" + relayedPort);
+            props.put("advertised.listeners", props.get("advertised.listeners") + ",RELAYED://127.0.0.1:" + relayPort);
+            props.put(
+                    "listener.security.protocol.map",
+                    props.get("listener.security.protocol.map") + ",RELAYED:PLAINTEXT");
+        }
         props.put("offsets.topic.num.partitions", "1");
-        props.put("transaction.state.log.replication.factor", "1");
-        props.put("transaction.state.log.min.isr", "1");
         props.put("transaction.state.log.num.partitions", "1");
-        props.put("share.coordinator.state.topic.replication.factor", "1");
-        props.put("share.coordinator.state.topic.min.isr", "1");
-        props.put("group.initial.rebalance.delay.ms", "0");
         props.put("auto.create.topics.enable", "false");
         props.put("num.partitions", "1");
         Path propsFile = dir.resolve("server.properties");
@@ -107,20 +91,7 @@ final class BrokerProcess implements Broker {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + propsFile, e);
         }
-        try {
-            new Formatter()
-                    .setPrintStream(new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8))
-                    .setClusterId(Uuid.randomUuid().toString())
-                    .setNodeId(NODE_ID)
-                    .setControllerListenerName("CONTROLLER")
-                    .setMetadataLogDirectory(logDir)
-                    .setDirectories(List.of(logDir))
-                    .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
-                    .run();
-        } catch (Exception e) {
-            throw new IllegalStateException(
-                    "cannot format the broker's storage in " + logDir + ": " + e.getMessage(), e);
-        }
+        EmbeddedKafka.formatStorage(logDir);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);

@@ -14,6 +14,7 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
+import org.jspecify.annotations.Nullable;
 
 import dev.rosetta.translators.wire.WireFormat;
 
@@ -225,6 +226,7 @@ abstract sealed class Payload {
          * {@code expectedId}: v1 byte for byte, or v2 with {@code amountCents = amount} and
          * {@code currency = "EUR"}; otherwise what is wrong.
          */
+        @Nullable
         String check(byte[] value, int expectedId) {
             int id = schemaId(value);
             if (id != expectedId) {

@@ -9,6 +9,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Collects the rounds of every workload per target and prints medians, spreads and ratios against
  * the baseline target (the first), as a Markdown table, with the design targets checked.
@@ -317,8 +319,8 @@ final class Report {
     private <R> void bestRow(
             PrintStream out,
             String metric,
-            List<R> base,
-            List<List<R>> others,
+            @Nullable List<R> base,
+            List<@Nullable List<R>> others,
             ToDoubleFunction<R> value,
             boolean higherIsBetter,
             String format,
@@ -346,13 +348,13 @@ final class Report {
     private <R> void pairedRow(
             PrintStream out,
             String metric,
-            List<R> base,
-            List<List<R>> others,
+            @Nullable List<R> base,
+            List<@Nullable List<R>> others,
             ToDoubleFunction<R> value,
             boolean ratio) {
         double[] baseValues = values(base, value);
         StringBuilder row = new StringBuilder("| " + metric + " | ");
-        for (List<R> other : others) {
+        for (@Nullable List<R> other : others) {
             double[] v = values(other, value);
             int n = Math.min(v.length, baseValues.length);
             double[] paired = new double[n];
@@ -376,7 +378,8 @@ final class Report {
         return best;
     }
 
-    private static <R> double[] values(List<R> results, ToDoubleFunction<R> value) {
+    /** No values for a target without results (it was not run for that workload). */
+    private static <R> double[] values(@Nullable List<R> results, ToDoubleFunction<R> value) {
         return results == null
                 ? new double[0]
                 : results.stream().mapToDouble(value).toArray();

@@ -53,11 +53,13 @@ final class TcpRelay implements AutoCloseable {
         return new TcpRelay(group, server);
     }
 
-    /** The client side of one relayed connection. */
+    /**
+     * The client side of one relayed connection until its broker connection is up: then it hands
+     * the client channel to a {@link Pipe} towards the broker and starts reading.
+     */
     private static final class Frontend extends ChannelInboundHandlerAdapter {
         private final Transport transport;
         private final InetSocketAddress target;
-        private Channel backend;
 
         Frontend(Transport transport, InetSocketAddress target) {
             this.transport = transport;
@@ -74,38 +76,16 @@ final class TcpRelay implements AutoCloseable {
                     .handler(new Pipe(client))
                     .connect(target)
                     .addListener((ChannelFutureListener) f -> {
-                        if (f.isSuccess()) {
-                            backend = f.channel();
-                            client.config().setAutoRead(true);
-                        } else {
+                        if (!f.isSuccess()) {
                             client.close();
+                        } else if (!client.isActive()) { // the client left while we connected
+                            f.channel().close();
+                        } else {
+                            // same event loop as the client: no read can slip in between
+                            client.pipeline().replace(this, "pipe", new Pipe(f.channel()));
+                            client.config().setAutoRead(true);
                         }
                     });
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            backend.write(msg, backend.voidPromise());
-            if (!backend.isWritable()) {
-                ctx.channel().config().setAutoRead(false);
-            }
-        }
-
-        @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
-            backend.flush();
-        }
-
-        @Override
-        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-            if (backend != null) {
-                backend.config().setAutoRead(ctx.channel().isWritable());
-            }
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            closeOnFlush(backend);
         }
 
         @Override
@@ -114,7 +94,7 @@ final class TcpRelay implements AutoCloseable {
         }
     }
 
-    /** The broker side: bytes go back to the client the same way. */
+    /** Either direction once connected: bytes read on one channel are written to the other. */
     private static final class Pipe extends ChannelInboundHandlerAdapter {
         private final Channel other;
 
@@ -152,7 +132,7 @@ final class TcpRelay implements AutoCloseable {
     }
 
     private static void closeOnFlush(Channel channel) {
-        if (channel != null && channel.isActive()) {
+        if (channel.isActive()) {
             channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
     }

@@ -88,7 +88,14 @@ final class TranslatingProxy implements AutoCloseable {
                     .withListener(new ListenerConfig(
                             "127.0.0.1", 0, 0, "127.0.0.1", ListenerConfig.DEFAULT_MAX_FRAME_BYTES, null))
                     .withAdmin(new AdminConfig(false, "127.0.0.1", 0, null))
-                    .withRegistry(new RegistryConfig(registry.url(), null, null, null, null, null, null))
+                    .withRegistry(new RegistryConfig(
+                            registry.url(),
+                            null,
+                            null,
+                            null,
+                            RegistryConfig.DEFAULT_CONNECT_TIMEOUT,
+                            RegistryConfig.DEFAULT_READ_TIMEOUT,
+                            null))
                     .withTranslators(new TranslatorsConfig(translators))
                     .withRoutes(routes);
             int before = CpuMeter.nettyPoolNumber();

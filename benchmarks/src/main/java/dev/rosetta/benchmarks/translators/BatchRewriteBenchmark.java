@@ -19,6 +19,7 @@ import org.apache.kafka.common.record.RecordBatch;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.utils.ByteBufferOutputStream;
 import org.apache.kafka.common.utils.Crc32C;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -182,7 +183,7 @@ public class BatchRewriteBenchmark {
     }
 
     /** What a translator hands back: a new buffer with the value's bytes (same size: no Avro here). */
-    private static ByteBuffer copyOf(ByteBuffer value) {
+    private static @Nullable ByteBuffer copyOf(@Nullable ByteBuffer value) {
         if (value == null) {
             return null;
         }

@@ -15,6 +15,7 @@ import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -65,6 +66,19 @@ import dev.rosetta.translators.wire.WireFormat;
 public class TranslatorBenchmark {
     static final int BATCH = 256;
 
+    /** The fields of the large order that v1 and v2 share unchanged: a nested record, a union, an array of records. */
+    static final String LARGE_UNCHANGED =
+            "{\"name\":\"address\",\"type\":{\"type\":\"record\",\"name\":\"Address\",\"fields\":["
+                    + "  {\"name\":\"street\",\"type\":\"string\"},{\"name\":\"city\",\"type\":\"string\"},"
+                    + "  {\"name\":\"zip\",\"type\":\"string\"},{\"name\":\"country\",\"type\":\"string\"}]}},"
+                    + "{\"name\":\"payment\",\"type\":[\"null\",\"string\",{\"type\":\"record\",\"name\":\"Card\",\"fields\":["
+                    + "  {\"name\":\"last4\",\"type\":\"string\"},{\"name\":\"expiry\",\"type\":\"int\"}]}]},"
+                    + "{\"name\":\"lines\",\"type\":{\"type\":\"array\",\"items\":{\"type\":\"record\",\"name\":\"Line\",\"fields\":["
+                    + "  {\"name\":\"sku\",\"type\":\"string\"},{\"name\":\"n\",\"type\":\"int\"},{\"name\":\"price\",\"type\":\"double\"}]}}},"
+                    + "{\"name\":\"channel\",\"type\":\"string\"},"
+                    + "{\"name\":\"score\",\"type\":\"float\"},"
+                    + "{\"name\":\"region\",\"type\":\"string\"},";
+
     static final String LARGE_V1 = "{\"type\":\"record\",\"name\":\"Order\",\"namespace\":\"bench\",\"fields\":["
             + "{\"name\":\"id\",\"type\":\"long\"},"
             + "{\"name\":\"customer_name\",\"type\":\"string\"},"
@@ -79,16 +93,7 @@ public class TranslatorBenchmark {
             + "{\"name\":\"gift\",\"type\":\"boolean\"},"
             + "{\"name\":\"note\",\"type\":[\"null\",\"string\"]},"
             + "{\"name\":\"legacy_code\",\"type\":\"string\"},"
-            + "{\"name\":\"address\",\"type\":{\"type\":\"record\",\"name\":\"Address\",\"fields\":["
-            + "  {\"name\":\"street\",\"type\":\"string\"},{\"name\":\"city\",\"type\":\"string\"},"
-            + "  {\"name\":\"zip\",\"type\":\"string\"},{\"name\":\"country\",\"type\":\"string\"}]}},"
-            + "{\"name\":\"payment\",\"type\":[\"null\",\"string\",{\"type\":\"record\",\"name\":\"Card\",\"fields\":["
-            + "  {\"name\":\"last4\",\"type\":\"string\"},{\"name\":\"expiry\",\"type\":\"int\"}]}]},"
-            + "{\"name\":\"lines\",\"type\":{\"type\":\"array\",\"items\":{\"type\":\"record\",\"name\":\"Line\",\"fields\":["
-            + "  {\"name\":\"sku\",\"type\":\"string\"},{\"name\":\"n\",\"type\":\"int\"},{\"name\":\"price\",\"type\":\"double\"}]}}},"
-            + "{\"name\":\"channel\",\"type\":\"string\"},"
-            + "{\"name\":\"score\",\"type\":\"float\"},"
-            + "{\"name\":\"region\",\"type\":\"string\"},"
+            + LARGE_UNCHANGED
             + "{\"name\":\"version_tag\",\"type\":\"int\"}"
             + "]}";
     static final String LARGE_V2 = "{\"type\":\"record\",\"name\":\"Order\",\"namespace\":\"bench\",\"fields\":["
@@ -104,16 +109,7 @@ public class TranslatorBenchmark {
             + "{\"name\":\"priority\",\"type\":\"int\"},"
             + "{\"name\":\"gift\",\"type\":\"boolean\"},"
             + "{\"name\":\"note\",\"type\":[\"null\",\"string\"]},"
-            + "{\"name\":\"address\",\"type\":{\"type\":\"record\",\"name\":\"Address\",\"fields\":["
-            + "  {\"name\":\"street\",\"type\":\"string\"},{\"name\":\"city\",\"type\":\"string\"},"
-            + "  {\"name\":\"zip\",\"type\":\"string\"},{\"name\":\"country\",\"type\":\"string\"}]}},"
-            + "{\"name\":\"payment\",\"type\":[\"null\",\"string\",{\"type\":\"record\",\"name\":\"Card\",\"fields\":["
-            + "  {\"name\":\"last4\",\"type\":\"string\"},{\"name\":\"expiry\",\"type\":\"int\"}]}]},"
-            + "{\"name\":\"lines\",\"type\":{\"type\":\"array\",\"items\":{\"type\":\"record\",\"name\":\"Line\",\"fields\":["
-            + "  {\"name\":\"sku\",\"type\":\"string\"},{\"name\":\"n\",\"type\":\"int\"},{\"name\":\"price\",\"type\":\"double\"}]}}},"
-            + "{\"name\":\"channel\",\"type\":\"string\"},"
-            + "{\"name\":\"score\",\"type\":\"float\"},"
-            + "{\"name\":\"region\",\"type\":\"string\"},"
+            + LARGE_UNCHANGED
             + "{\"name\":\"version_tag\",\"type\":\"int\"},"
             + "{\"name\":\"loyalty_tier\",\"type\":\"string\",\"default\":\"none\"}"
             + "]}";
@@ -135,10 +131,11 @@ public class TranslatorBenchmark {
 
     private GenericDatumReader<Object> vanillaReader;
     private GenericDatumWriter<Object> vanillaWriter;
-    private BinaryDecoder decoder;
-    private BinaryEncoder encoder;
+    // Avro's reuse arguments: null until the first record, then the instance Avro handed back
+    private @Nullable BinaryDecoder decoder;
+    private @Nullable BinaryEncoder encoder;
     private ByteArrayOutputStream vanillaOut;
-    private Object reuse;
+    private @Nullable Object reuse;
     private int targetId;
 
     @Setup(Level.Trial)

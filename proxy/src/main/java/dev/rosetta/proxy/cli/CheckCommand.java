@@ -61,11 +61,8 @@ public final class CheckCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        SchemaSourceOptions.Loaded loaded;
-        try {
-            loaded = options.load();
-        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
-            err.println("rosetta check: " + e.getMessage());
+        SchemaSourceOptions.Loaded loaded = options.loadOrReport();
+        if (loaded == null) {
             return 2;
         }
         if (loaded.versions().size() < 2) {

@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import dev.rosetta.proxy.embedded.Demo;
@@ -52,13 +53,8 @@ final class DemoCommand implements Callable<Integer> {
             description = "Bootstrap port for Kafka clients (default: ${DEFAULT-VALUE}; 0 = any free port).")
     int port;
 
-    @Option(
-            names = "--broker-port-base",
-            defaultValue = "19100",
-            paramLabel = "PORT",
-            description =
-                    "The broker with node id N is exposed on this + N (default: ${DEFAULT-VALUE}; 0 = any free port).")
-    int brokerPortBase;
+    @Mixin
+    BrokerPortOptions brokerPorts;
 
     @Option(
             names = "--admin-port",
@@ -90,7 +86,7 @@ final class DemoCommand implements Callable<Integer> {
                         Files.isDirectory(translators) ? translators : null,
                         "127.0.0.1",
                         port,
-                        brokerPortBase,
+                        brokerPorts.brokerPortBase,
                         adminPort,
                         Duration.ofSeconds(phaseSeconds)),
                 System.out);

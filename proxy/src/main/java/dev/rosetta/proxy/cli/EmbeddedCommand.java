@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import dev.rosetta.config.AdminConfig;
@@ -33,13 +34,8 @@ final class EmbeddedCommand implements Callable<Integer> {
             description = "Bootstrap port clients connect to (default: ${DEFAULT-VALUE}; 0 = any free port).")
     int port;
 
-    @Option(
-            names = "--broker-port-base",
-            defaultValue = "19100",
-            paramLabel = "PORT",
-            description =
-                    "The broker with node id N is exposed on this + N (default: ${DEFAULT-VALUE}; 0 = any free port).")
-    int brokerPortBase;
+    @Mixin
+    BrokerPortOptions brokerPorts;
 
     @Option(
             names = "--admin-port",
@@ -60,7 +56,7 @@ final class EmbeddedCommand implements Callable<Integer> {
         EmbeddedKafka kafka = EmbeddedKafka.start();
         RosettaConfig config = RosettaConfig.defaults(List.of(kafka.bootstrapServers()))
                 .withListener(new ListenerConfig(
-                        host, port, brokerPortBase, host, ListenerConfig.DEFAULT_MAX_FRAME_BYTES, null))
+                        host, port, brokerPorts.brokerPortBase, host, ListenerConfig.DEFAULT_MAX_FRAME_BYTES, null))
                 .withAdmin(new AdminConfig(true, host, adminPort, null));
         Sidecar sidecar = new Sidecar(config);
         CountDownLatch stopped = new CountDownLatch(1);

@@ -14,7 +14,9 @@ import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 
 import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import dev.rosetta.translators.TranslatorCache;
 import dev.rosetta.translators.chain.StepCatalog;
@@ -116,6 +118,10 @@ final class SchemaSourceOptions {
             description = "Output format: text for people, json for tools (default: ${DEFAULT-VALUE}).")
     Format format;
 
+    /** The command these options are mixed into, whose name and error stream a failed load reports on. */
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
     /** Everything loaded for one run. */
     record Loaded(
             String subject,
@@ -124,12 +130,26 @@ final class SchemaSourceOptions {
             StepCatalog catalog) {}
 
     /**
+     * {@link #load}, or null once the reason it failed is printed on the command's error stream as
+     * {@code rosetta <command>: <message>}; the command then exits with 2.
+     */
+    @Nullable
+    Loaded loadOrReport() {
+        try {
+            return load();
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            mixee.commandLine().getErr().println("rosetta " + mixee.name() + ": " + e.getMessage());
+            return null;
+        }
+    }
+
+    /**
      * Loads the catalog and the schemas.
      *
      * @throws IllegalArgumentException with a message for the user (bad directory, unknown version,
      *                                  unreachable registry)
      */
-    Loaded load() {
+    private Loaded load() {
         StepCatalog.Builder cb =
                 StepCatalog.builder().serviceLoader(Thread.currentThread().getContextClassLoader());
         if (translators != null) {

@@ -69,12 +69,8 @@ public final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        SchemaSourceOptions.Loaded loaded;
-        try {
-            loaded = options.load();
-        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
-            err.println("rosetta verify: " + e.getMessage());
+        SchemaSourceOptions.Loaded loaded = options.loadOrReport();
+        if (loaded == null) {
             return 2;
         }
         VerificationReport report =

@@ -61,40 +61,12 @@ public final class EmbeddedKafka implements AutoCloseable {
         int brokerPort = freePort();
         int controllerPort = freePort();
         String logDir = dataDir.resolve("log").toString();
-        Properties props = new Properties();
-        props.put("process.roles", "broker,controller");
-        props.put("node.id", String.valueOf(NODE_ID));
-        props.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
-        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-        props.put("controller.listener.names", "CONTROLLER");
-        props.put("inter.broker.listener.name", "PLAINTEXT");
-        props.put("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort);
-        props.put("log.dirs", logDir);
-        props.put("offsets.topic.replication.factor", "1");
+        Properties props = singleNodeConfig(brokerPort, controllerPort, logDir);
         props.put("offsets.topic.num.partitions", "3");
-        props.put("transaction.state.log.replication.factor", "1");
-        props.put("transaction.state.log.min.isr", "1");
         props.put("transaction.state.log.num.partitions", "3");
-        props.put("share.coordinator.state.topic.replication.factor", "1");
-        props.put("share.coordinator.state.topic.min.isr", "1");
-        props.put("group.initial.rebalance.delay.ms", "0");
         props.put("auto.create.topics.enable", "true");
         KafkaConfig config = KafkaConfig.fromProps(props, false);
-        try {
-            new Formatter()
-                    .setPrintStream(new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8))
-                    .setClusterId(Uuid.randomUuid().toString())
-                    .setNodeId(NODE_ID)
-                    .setControllerListenerName("CONTROLLER")
-                    .setMetadataLogDirectory(logDir)
-                    .setDirectories(List.of(logDir))
-                    .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
-                    .run();
-        } catch (Exception e) {
-            throw new IllegalStateException(
-                    "cannot format the embedded broker's storage in " + logDir + ": " + e.getMessage(), e);
-        }
+        formatStorage(logDir);
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
         server.startup();
         String bootstrap = "127.0.0.1:" + brokerPort;
@@ -111,6 +83,58 @@ public final class EmbeddedKafka implements AutoCloseable {
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
                 dataDir);
         return kafka;
+    }
+
+    /**
+     * The server properties of a single-node KRaft cluster on the loopback interface: node
+     * {@value #NODE_ID} is broker and controller, listeners {@code PLAINTEXT} (advertised) and
+     * {@code CONTROLLER}, internal topics with one replica, no initial rebalance delay. A caller adds
+     * what differs (partition counts, topic auto-creation, more listeners) before starting the node,
+     * in this JVM or another, on storage prepared by {@link #formatStorage}.
+     *
+     * @param logDir the node's only log directory, which also holds its metadata log
+     */
+    public static Properties singleNodeConfig(int brokerPort, int controllerPort, String logDir) {
+        Properties props = new Properties();
+        props.put("process.roles", "broker,controller");
+        props.put("node.id", String.valueOf(NODE_ID));
+        props.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        props.put("controller.listener.names", "CONTROLLER");
+        props.put("inter.broker.listener.name", "PLAINTEXT");
+        props.put("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort);
+        props.put("log.dirs", logDir);
+        props.put("offsets.topic.replication.factor", "1");
+        props.put("transaction.state.log.replication.factor", "1");
+        props.put("transaction.state.log.min.isr", "1");
+        props.put("share.coordinator.state.topic.replication.factor", "1");
+        props.put("share.coordinator.state.topic.min.isr", "1");
+        props.put("group.initial.rebalance.delay.ms", "0");
+        return props;
+    }
+
+    /**
+     * Formats {@code logDir} for the node of {@link #singleNodeConfig} with a new cluster id and the
+     * latest production metadata version, as {@code kafka-storage.sh format} does, without its output.
+     *
+     * @throws IllegalStateException when the directory cannot be formatted (e.g. it already is)
+     */
+    public static void formatStorage(String logDir) {
+        try {
+            new Formatter()
+                    .setPrintStream(new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8))
+                    .setClusterId(Uuid.randomUuid().toString())
+                    .setNodeId(NODE_ID)
+                    .setControllerListenerName("CONTROLLER")
+                    .setMetadataLogDirectory(logDir)
+                    .setDirectories(List.of(logDir))
+                    .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+                    .run();
+        } catch (Exception e) {
+            throw new IllegalStateException(
+                    "cannot format the broker's storage in " + logDir + ": " + e.getMessage(), e);
+        }
     }
 
     private void awaitReady(Duration timeout) {

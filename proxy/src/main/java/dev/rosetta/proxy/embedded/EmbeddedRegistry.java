@@ -429,25 +429,7 @@ public final class EmbeddedRegistry implements AutoCloseable {
         if (withSubject) {
             o.put("subject", s.subject()).put("version", s.version()).put("id", s.id());
         }
-        if (!s.isAvro()) {
-            o.put("schemaType", s.schemaType()); // Confluent omits schemaType for AVRO
-        }
-        if (!s.references().isEmpty()) {
-            ArrayNode refs = o.putArray("references");
-            for (SchemaReference r : s.references()) {
-                refs.addObject()
-                        .put("name", r.name())
-                        .put("subject", r.subject())
-                        .put("version", r.version());
-            }
-        }
-        if (s.metadata() != null) {
-            o.set("metadata", s.metadata());
-        }
-        if (s.ruleSet() != null) {
-            o.set("ruleSet", s.ruleSet());
-        }
-        return o.put("schema", s.schema());
+        return s.putContent(o);
     }
 
     private static RegisteredSchema readSchema(HttpExchange exchange) throws IOException {

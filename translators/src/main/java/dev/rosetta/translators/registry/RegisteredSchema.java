@@ -6,6 +6,8 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * One schema as the registry returns it. Immutable, thread-safe.
@@ -43,6 +45,35 @@ public record RegisteredSchema(
     /** The same schema placed at {@code subject}/{@code version}. */
     public RegisteredSchema at(String subject, int version) {
         return new RegisteredSchema(id, subject, version, schemaType, schema, references, metadata, ruleSet);
+    }
+
+    /**
+     * Puts this schema's content, as the Confluent API writes it, on {@code document} and returns
+     * it: {@code schema}, {@code schemaType} (left out for Avro, as Confluent does), then
+     * {@code references}, {@code metadata} and {@code ruleSet} where there are any. That is the body
+     * of a register or lookup request, and what a registry answers after subject, version and id.
+     */
+    public ObjectNode putContent(ObjectNode document) {
+        document.put("schema", schema);
+        if (!isAvro()) {
+            document.put("schemaType", schemaType);
+        }
+        if (!references.isEmpty()) {
+            ArrayNode refs = document.putArray("references");
+            for (SchemaReference r : references) {
+                refs.addObject()
+                        .put("name", r.name())
+                        .put("subject", r.subject())
+                        .put("version", r.version());
+            }
+        }
+        if (metadata != null) {
+            document.set("metadata", metadata);
+        }
+        if (ruleSet != null) {
+            document.set("ruleSet", ruleSet);
+        }
+        return document;
     }
 
     /** True for Avro schemas. */

@@ -24,8 +24,6 @@ import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * HTTP client for the Confluent Schema Registry REST API, as served by Confluent, Apicurio
@@ -192,27 +190,7 @@ public final class RegistryClient {
     }
 
     static String body(RegisteredSchema schema) {
-        ObjectNode o = JSON.createObjectNode();
-        o.put("schema", schema.schema());
-        if (!schema.isAvro()) {
-            o.put("schemaType", schema.schemaType());
-        }
-        if (!schema.references().isEmpty()) {
-            ArrayNode refs = o.putArray("references");
-            for (SchemaReference r : schema.references()) {
-                refs.addObject()
-                        .put("name", r.name())
-                        .put("subject", r.subject())
-                        .put("version", r.version());
-            }
-        }
-        if (schema.metadata() != null) {
-            o.set("metadata", schema.metadata());
-        }
-        if (schema.ruleSet() != null) {
-            o.set("ruleSet", schema.ruleSet());
-        }
-        return o.toString();
+        return schema.putContent(JSON.createObjectNode()).toString();
     }
 
     static RegisteredSchema parseSchema(JsonNode n, int id, @Nullable String subject, int version) {
