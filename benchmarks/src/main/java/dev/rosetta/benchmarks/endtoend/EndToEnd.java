@@ -77,14 +77,15 @@ public final class EndToEnd {
                                 produceTopics(options, "translating"))
                         : null) {
             // the pass-through sidecar's Netty pools are numbered between the two markers taken around its start
-            int passThroughPoolsEnd = translating != null ? translating.firstPool - 1 : Integer.MAX_VALUE;
+            int passThroughPoolsEnd = translating != null ? translating.firstPool() - 1 : Integer.MAX_VALUE;
             System.out.println("# broker " + broker.description() + " at " + broker.bootstrapServers()
                     + "; proxy (pass-through) at " + sidecar.proxy().bootstrapServers()
                     + (relay != null ? "; TCP relay at 127.0.0.1:" + relayPort : "")
                     + (translating != null
-                            ? "; proxy translating orders-value v1 -> v2 at " + translating.target.bootstrapServers()
-                                    + ", registry " + translating.registry.url() + " (v1 = schema id "
-                                    + translating.v1Id + ", v2 = " + translating.v2Id + ")"
+                            ? "; proxy translating orders-value v1 -> v2 at "
+                                    + translating.target().bootstrapServers()
+                                    + ", registry " + translating.registry().url() + " (v1 = schema id "
+                                    + translating.v1Id() + ", v2 = " + translating.v2Id() + ")"
                             : ""));
             List<Target> targets = new ArrayList<>(List.of(
                     Target.direct(broker.bootstrapServers()),
@@ -104,9 +105,9 @@ public final class EndToEnd {
             if (translating != null) {
                 Payload.AvroOrders orders = translating.payload(options.recordBytes());
                 payload = orders;
-                int v1 = translating.v1Id;
+                int v1 = translating.v1Id();
                 targets.replaceAll(t -> t.expecting(v1, v1));
-                targets.add(translating.target);
+                targets.add(translating.target());
                 System.out.println("# payload: " + payload.describe());
             }
             Report report = new Report(targets);

@@ -25,38 +25,21 @@ import dev.rosetta.proxy.embedded.EmbeddedRegistry;
  * record through this sidecar is translated v1 -> v2 exactly once: on Fetch (consume and latency
  * workloads) or on Produce (produce workload). Its I/O threads are told apart from the
  * pass-through sidecar's by Netty's pool numbers.
+ *
+ * @param firstPool the first Netty pool number of this sidecar: pools numbered below it belong to
+ *                  sidecars started earlier
  */
-final class TranslatingProxy implements AutoCloseable {
+record TranslatingProxy(
+        EmbeddedRegistry registry,
+        Sidecar sidecar,
+        Schema v1,
+        Schema v2,
+        int v1Id,
+        int v2Id,
+        Target target,
+        int firstPool)
+        implements AutoCloseable {
     static final String SUBJECT = "orders-value";
-
-    final EmbeddedRegistry registry;
-    final Sidecar sidecar;
-    final Schema v1;
-    final Schema v2;
-    final int v1Id;
-    final int v2Id;
-    final Target target;
-    /** The first Netty pool number of this sidecar: pools numbered below it belong to sidecars started earlier. */
-    final int firstPool;
-
-    private TranslatingProxy(
-            EmbeddedRegistry registry,
-            Sidecar sidecar,
-            Schema v1,
-            Schema v2,
-            int v1Id,
-            int v2Id,
-            Target target,
-            int firstPool) {
-        this.registry = registry;
-        this.sidecar = sidecar;
-        this.v1 = v1;
-        this.v2 = v2;
-        this.v1Id = v1Id;
-        this.v2Id = v2Id;
-        this.target = target;
-        this.firstPool = firstPool;
-    }
 
     /**
      * @param examples       the {@code config/examples} folder (contracts and translators)
