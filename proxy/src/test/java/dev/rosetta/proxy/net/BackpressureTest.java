@@ -7,7 +7,6 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -23,6 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.rosetta.proxy.protocol.KafkaMessages;
 import dev.rosetta.proxy.testing.TestProxy;
+import dev.rosetta.proxy.testing.Topics;
 
 import io.kroxylicious.testing.kafka.api.KafkaCluster;
 import io.kroxylicious.testing.kafka.common.BrokerCluster;
@@ -54,9 +54,7 @@ class BackpressureTest {
     static void start() throws Exception {
         proxy = TestProxy.start(cluster.getBootstrapServers());
         try (Admin admin = Admin.create(proxy.adminConfig())) {
-            admin.createTopics(List.of(new NewTopic("bulk", 1, (short) 1)))
-                    .all()
-                    .get(30, TimeUnit.SECONDS);
+            Topics.create(admin, new NewTopic("bulk", 1, (short) 1));
         }
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(proxy.producerConfig(true))) {
             byte[] value = new byte[10_000];

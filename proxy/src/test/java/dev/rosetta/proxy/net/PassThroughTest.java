@@ -33,6 +33,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.rosetta.proxy.testing.Records;
 import dev.rosetta.proxy.testing.TestProxy;
+import dev.rosetta.proxy.testing.Topics;
 
 import io.kroxylicious.testing.kafka.api.KafkaCluster;
 import io.kroxylicious.testing.kafka.common.BrokerCluster;
@@ -72,9 +73,7 @@ class PassThroughTest {
      * Without retention: the sample records carry 2023 timestamps, and a retention check on a slow run would delete them.
      */
     private static void createTopic(String name, int partitions) throws Exception {
-        admin.createTopics(List.of(new NewTopic(name, partitions, (short) 3).configs(Map.of("retention.ms", "-1"))))
-                .all()
-                .get(30, TimeUnit.SECONDS);
+        Topics.create(admin, new NewTopic(name, partitions, (short) 3).configs(Map.of("retention.ms", "-1")));
         await("metadata shows topic " + name)
                 .atMost(TIMEOUT)
                 .pollInterval(Duration.ofMillis(10))

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import org.apache.avro.Schema;
@@ -45,6 +44,7 @@ import dev.rosetta.config.RouteConfig.ProduceConfig;
 import dev.rosetta.config.TranslatorsConfig;
 import dev.rosetta.proxy.Sidecar;
 import dev.rosetta.proxy.testing.Records;
+import dev.rosetta.proxy.testing.Topics;
 import dev.rosetta.translators.testing.ApicurioRegistry;
 
 import io.kroxylicious.testing.kafka.api.KafkaCluster;
@@ -113,10 +113,7 @@ class ApicurioEndToEndTest {
         sidecar = new Sidecar(config).start();
         try (Admin admin =
                 Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, cluster.getBootstrapServers()))) {
-            admin.createTopics(List.of(
-                            new NewTopic("orders", 2, (short) 1), new NewTopic("orders-via-proxy", 1, (short) 1)))
-                    .all()
-                    .get(30, TimeUnit.SECONDS);
+            Topics.create(admin, new NewTopic("orders", 2, (short) 1), new NewTopic("orders-via-proxy", 1, (short) 1));
         }
     }
 

@@ -33,6 +33,7 @@ import dev.rosetta.config.RouteConfig.FailurePolicy;
 import dev.rosetta.config.routing.RouteTable;
 import dev.rosetta.proxy.net.ProxyServer;
 import dev.rosetta.proxy.testing.Records;
+import dev.rosetta.proxy.testing.Topics;
 
 import io.kroxylicious.testing.kafka.api.KafkaCluster;
 import io.kroxylicious.testing.kafka.common.BrokerCluster;
@@ -126,9 +127,7 @@ class FetchTranslationTest {
 
     /** 60 v1 records then 40 v2 records, keyed, with a header, written straight to the broker (no retention: the timestamps are of 2023). */
     private static List<byte[]> produceMixed(String topic, String compression) throws Exception {
-        admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1).configs(Map.of("retention.ms", "-1"))))
-                .all()
-                .get(30, TimeUnit.SECONDS);
+        Topics.create(admin, new NewTopic(topic, 2, (short) 1).configs(Map.of("retention.ms", "-1")));
         List<byte[]> values = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producer(compression))) {
             for (int i = 0; i < 100; i++) {
@@ -167,7 +166,7 @@ class FetchTranslationTest {
                 new ConsumeConfig(2, List.of(new ConsumeOverride("legacy-*", null, 1)), null),
                 null,
                 FailurePolicy.DEFAULT))));
-        admin.createTopics(List.of(new NewTopic("keyed", 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        Topics.create(admin, new NewTopic("keyed", 2, (short) 1));
         List<byte[]> keys = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producer("snappy"))) {
             for (int i = 0; i < 40; i++) {
@@ -254,7 +253,7 @@ class FetchTranslationTest {
     @Test
     void largeResponsesAreRewrittenByTheWorkersPartitionsInParallelInOrder() throws Exception {
         routes.set(RouteTable.of(List.of(route("bulk"))));
-        admin.createTopics(List.of(new NewTopic("bulk", 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        Topics.create(admin, new NewTopic("bulk", 3, (short) 1));
         java.util.Random random =
                 new java.util.Random(42); // random ids, so lz4 batches stay about as large as the records
         int count = 3000; // ~3 MB: fetch responses far above PartitionJobs.INLINE_BYTES
@@ -305,7 +304,7 @@ class FetchTranslationTest {
     void readCommittedConsumersGetCommittedRecordsTranslatedAndNeverTheAbortedOnes() throws Exception {
         String topic = "tx-orders";
         routes.set(RouteTable.of(List.of(route(topic))));
-        admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        Topics.create(admin, new NewTopic(topic, 1, (short) 1));
         Map<String, Object> config = producer("lz4");
         config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "fetch-translation-tx");
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config)) {
@@ -372,7 +371,7 @@ class FetchTranslationTest {
     void recordsThatCannotBeTranslatedArriveUnchangedWithTheReasonAndCountsReconcile() throws Exception {
         String topic = "broken";
         routes.set(RouteTable.of(List.of(route(topic))));
-        admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        Topics.create(admin, new NewTopic(topic, 1, (short) 1));
         byte[] notAvro = "plain text".getBytes(StandardCharsets.UTF_8);
         byte[] unknownId = Avro.v1(9999, "x", 1);
         byte[] good = Avro.v1(v1Id, "ok", 5);
@@ -425,9 +424,7 @@ class FetchTranslationTest {
                 ConsumeConfig.of(2),
                 null,
                 new FailurePolicy(RouteConfig.FailureMode.DEAD_LETTER, null, topic + ".dlq")))));
-        admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1), new NewTopic(topic + ".dlq", 1, (short) 1)))
-                .all()
-                .get(30, TimeUnit.SECONDS);
+        Topics.create(admin, new NewTopic(topic, 1, (short) 1), new NewTopic(topic + ".dlq", 1, (short) 1));
         byte[] bad = Avro.v1(4242, "lost?", 1);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producer("none"))) {
             producer.send(new ProducerRecord<>(topic, "k".getBytes(StandardCharsets.UTF_8), bad))

@@ -48,6 +48,7 @@ import dev.rosetta.config.TranslatorsConfig;
 import dev.rosetta.proxy.Sidecar;
 import dev.rosetta.proxy.embedded.EmbeddedRegistry;
 import dev.rosetta.proxy.testing.Records;
+import dev.rosetta.proxy.testing.Topics;
 
 import io.kroxylicious.testing.kafka.api.KafkaCluster;
 import io.kroxylicious.testing.kafka.common.BrokerCluster;
@@ -123,16 +124,14 @@ class MigrationEndToEndTest {
         sidecar = new Sidecar(config).start();
         try (Admin admin =
                 Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, cluster.getBootstrapServers()))) {
-            admin.createTopics(List.of(
-                            new NewTopic("orders", 3, (short) 1),
-                            new NewTopic("big", 1, (short) 1),
-                            new NewTopic("outage", 1, (short) 1),
-                            new NewTopic("metered", 1, (short) 1),
-                            new NewTopic("customers", 1, (short) 1)
-                                    .configs(Map.of(
-                                            TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))))
-                    .all()
-                    .get(30, TimeUnit.SECONDS);
+            Topics.create(
+                    admin,
+                    new NewTopic("orders", 3, (short) 1),
+                    new NewTopic("big", 1, (short) 1),
+                    new NewTopic("outage", 1, (short) 1),
+                    new NewTopic("metered", 1, (short) 1),
+                    new NewTopic("customers", 1, (short) 1)
+                            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
         }
     }
 

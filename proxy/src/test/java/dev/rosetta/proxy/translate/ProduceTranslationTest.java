@@ -35,6 +35,7 @@ import dev.rosetta.config.RouteConfig.RolloutConfig;
 import dev.rosetta.config.routing.RouteTable;
 import dev.rosetta.proxy.net.ProxyServer;
 import dev.rosetta.proxy.testing.Records;
+import dev.rosetta.proxy.testing.Topics;
 
 import io.kroxylicious.testing.kafka.api.KafkaCluster;
 import io.kroxylicious.testing.kafka.common.BrokerCluster;
@@ -85,9 +86,7 @@ class ProduceTranslationTest {
     private static void route(RouteConfig... configs) throws Exception {
         routes.set(RouteTable.of(List.of(configs)));
         for (RouteConfig config : configs) {
-            admin.createTopics(List.of(new NewTopic(config.topic(), 2, (short) 1)))
-                    .all()
-                    .get(30, TimeUnit.SECONDS);
+            Topics.create(admin, new NewTopic(config.topic(), 2, (short) 1));
         }
     }
 
