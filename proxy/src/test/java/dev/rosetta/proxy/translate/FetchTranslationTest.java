@@ -153,6 +153,31 @@ class FetchTranslationTest {
         return Records.readAll(consumer(clientId, direct), topic, expected, TIMEOUT);
     }
 
+    /** Each partition's end offset, for failure messages that say what the broker holds. */
+    private static Map<Integer, Long> endOffsets(String topic) {
+        try {
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest =
+                    new java.util.HashMap<>();
+            for (var p : admin.describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get(30, TimeUnit.SECONDS)
+                    .get(topic)
+                    .partitions()) {
+                latest.put(
+                        new org.apache.kafka.common.TopicPartition(topic, p.partition()),
+                        org.apache.kafka.clients.admin.OffsetSpec.latest());
+            }
+            Map<Integer, Long> ends = new java.util.TreeMap<>();
+            admin.listOffsets(latest)
+                    .all()
+                    .get(30, TimeUnit.SECONDS)
+                    .forEach((tp, info) -> ends.put(tp.partition(), info.offset()));
+            return ends;
+        } catch (Exception e) {
+            return Map.of(-1, -1L);
+        }
+    }
+
     private static int index(ConsumerRecord<byte[], byte[]> record) {
         return Integer.parseInt(new String(record.key(), StandardCharsets.UTF_8).substring(4));
     }
@@ -195,6 +220,9 @@ class FetchTranslationTest {
                         .tags("topic", "keyed", "from_version", "1", "to_version", "2")
                         .counter()
                         .count())
+                .as(
+                        "keys translated; the broker holds %s records (end offsets), the consumers kept %d and %d",
+                        endOffsets("keyed"), current.size(), legacy.size())
                 .isEqualTo(40);
     }
 
