@@ -1,6 +1,5 @@
 package dev.rosetta.proxy.net;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;
@@ -25,7 +24,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.DecoderException;
 
 /**
  * One client connection and the upstream connection paired with it.
@@ -52,6 +50,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
     private final InOrder<PendingResponse> responses = new InOrder<>();
     private final Attachments state = new Attachments();
     private final RequestHeaderReader headers = new RequestHeaderReader();
+    private final ConnectionErrors errors;
     /** Set when the handler is added, before any event (NullAway: handlerAdded is a known initializer). */
     private ChannelHandlerContext clientCtx;
     /** Null until the upstream connection is up. */
@@ -62,6 +61,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
     ClientConnection(ProxyRuntime runtime, UpstreamTarget target) {
         this.runtime = runtime;
         this.target = target;
+        this.errors = new ConnectionErrors(runtime.metrics(), target);
     }
 
     // ---- what filters and pending messages see ---------------------------------------------
@@ -107,37 +107,31 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
                 ? runtime.upstreamBootstrap()
                 : runtime.endpoints().upstreamOf(target.nodeId());
         if (candidates.isEmpty()) {
-            LOG.warn(
-                    "Closing connection from {} on {} port: upstream address of node {} is not known yet",
-                    ctx.channel().remoteAddress(),
-                    target,
-                    target.nodeId());
-            ctx.close();
+            closeAtStart("upstream address of node " + target.nodeId() + " is not known yet");
             return;
         }
-        Channel client = ctx.channel();
         runtime.upstreamConnector()
-                .connect(client, candidates, () -> new UpstreamHandler(this, runtime.metrics()))
+                .connect(ctx.channel(), candidates, () -> new UpstreamHandler(this))
                 .whenComplete((channel, error) -> {
                     if (error != null) {
-                        LOG.warn(
-                                "Closing connection from {} on {} port: {}",
-                                client.remoteAddress(),
-                                target,
-                                Failures.rootMessage(error));
-                        client.close();
-                    } else if (!client.isActive()) {
+                        closeAtStart(Failures.rootMessage(error));
+                    } else if (!ctx.channel().isActive()) {
                         channel.close();
                     } else {
                         upstream = channel;
                         LOG.debug(
                                 "Connected {} ({} port) to upstream {}",
-                                client.remoteAddress(),
+                                remoteAddress(),
                                 target,
                                 channel.remoteAddress());
                         updateBackpressure(); // the client is read from now on
                     }
                 });
+    }
+
+    private void closeAtStart(String reason) {
+        errors.notStarted(remoteAddress(), reason);
+        clientCtx.close();
     }
 
     // ---- requests: client -> broker ----------------------------------------------------------
@@ -235,13 +229,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
         InFlightRequest request = correlations.answeredBy(correlationId);
         if (request == null) {
             frame.release();
-            runtime.metrics().protocolError();
-            LOG.warn(
-                    "Closing connection from {}: upstream {} sent a response with correlation id {} but the next expected was {}",
-                    clientCtx.channel().remoteAddress(),
-                    up.remoteAddress(),
-                    correlationId,
-                    correlations.nextExpected());
+            errors.responseOutOfOrder(remoteAddress(), up, correlationId, correlations.nextExpected());
             closeBoth();
             return;
         }
@@ -300,6 +288,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
         }
     }
 
+    ConnectionErrors errors() {
+        return errors;
+    }
+
     void flushToClient() {
         clientCtx.flush();
     }
@@ -344,13 +336,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
 
     /** A request or response ({@code what}) could not be handled; its frame is released already. */
     void failed(String what, Throwable error) {
-        runtime.metrics().protocolError();
-        LOG.warn(
-                "Closing connection from {}: handling {} failed: {}",
-                clientCtx.channel().remoteAddress(),
-                what,
-                Failures.rootMessage(error),
-                error);
+        errors.messageFailed(remoteAddress(), what, error);
         closeBoth();
     }
 
@@ -359,10 +345,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
         runtime.metrics().connectionClosed();
         KafkaFrameDecoder decoder = ctx.pipeline().get(KafkaFrameDecoder.class);
         if (decoder != null && decoder.pendingBytes() > 0 && !closing) {
-            LOG.info(
-                    "Client {} closed the connection in the middle of a frame ({} bytes of it received)",
-                    ctx.channel().remoteAddress(),
-                    decoder.pendingBytes());
+            errors.closedMidFrame(remoteAddress(), decoder.pendingBytes());
         }
         closing = true;
         releaseHeld();
@@ -374,40 +357,19 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof DecoderException
-                && cause.getCause() instanceof KafkaFrameDecoder.FrameSizeException sizeError) {
-            reject(String.valueOf(sizeError.getMessage()));
-        } else if (cause instanceof KafkaFrameDecoder.FrameSizeException sizeError) {
-            reject(String.valueOf(sizeError.getMessage()));
-        } else if (cause instanceof DecoderException && Failures.isTls(cause)) {
-            runtime.metrics().protocolError();
-            LOG.warn(
-                    "Closing connection from {}: TLS handshake failed: {}",
-                    ctx.channel().remoteAddress(),
-                    Failures.rootMessage(cause));
-            closeBoth();
-        } else if (cause instanceof IOException) {
-            LOG.debug("Connection from {} failed: {}", ctx.channel().remoteAddress(), cause.getMessage());
-            closeBoth();
+        String rejection = errors.clientFailed(remoteAddress(), cause);
+        if (rejection != null) {
+            reject(rejection);
         } else {
-            runtime.metrics().protocolError();
-            LOG.warn(
-                    "Closing connection from {}: {}",
-                    ctx.channel().remoteAddress(),
-                    Failures.rootMessage(cause),
-                    cause);
             closeBoth();
         }
     }
 
     private void reject(String reason) {
-        if (closing) {
-            return;
+        if (!closing) {
+            errors.rejected(remoteAddress(), reason);
+            closeBoth();
         }
-        runtime.metrics().frameRejected();
-        LOG.warn(
-                "Closing connection from {} on {} port: {}", clientCtx.channel().remoteAddress(), target, reason);
-        closeBoth();
     }
 
     /** Closes the client and the upstream connection, releasing every held message; once. */

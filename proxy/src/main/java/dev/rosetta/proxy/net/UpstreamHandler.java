@@ -1,12 +1,5 @@
 package dev.rosetta.proxy.net;
 
-import java.io.IOException;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import dev.rosetta.proxy.metrics.ProxyMetrics;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -16,14 +9,10 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
  * to, and closes that connection (both sides) when the broker side closes or fails.
  */
 final class UpstreamHandler extends ChannelInboundHandlerAdapter {
-    private static final Logger LOG = LoggerFactory.getLogger(UpstreamHandler.class);
-
     private final ClientConnection connection;
-    private final ProxyMetrics metrics;
 
-    UpstreamHandler(ClientConnection connection, ProxyMetrics metrics) {
+    UpstreamHandler(ClientConnection connection) {
         this.connection = connection;
-        this.metrics = metrics;
     }
 
     @Override
@@ -44,31 +33,14 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (!connection.isClosing()) {
-            LOG.debug(
-                    "Upstream {} closed the connection of client {}",
-                    ctx.channel().remoteAddress(),
-                    connection.remoteAddress());
+            connection.errors().upstreamClosed(connection.remoteAddress(), ctx.channel());
             connection.closeBoth();
         }
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof IOException) {
-            LOG.info(
-                    "Upstream connection {} of client {} failed: {}",
-                    ctx.channel().remoteAddress(),
-                    connection.remoteAddress(),
-                    cause.getMessage());
-        } else {
-            metrics.protocolError();
-            LOG.warn(
-                    "Upstream connection {} of client {} failed: {}",
-                    ctx.channel().remoteAddress(),
-                    connection.remoteAddress(),
-                    Failures.rootMessage(cause),
-                    cause);
-        }
+        connection.errors().upstreamFailed(connection.remoteAddress(), ctx.channel(), cause);
         connection.closeBoth();
     }
 }

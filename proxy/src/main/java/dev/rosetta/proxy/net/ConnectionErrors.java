@@ -1,0 +1,116 @@
+package dev.rosetta.proxy.net;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.rosetta.proxy.metrics.ProxyMetrics;
+
+import io.netty.channel.Channel;
+import io.netty.handler.codec.DecoderException;
+
+/**
+ * What went wrong on one client connection, classified once: each failure is counted and logged
+ * in one line with its context, and tells the connection whether it ends as a rejected frame or a
+ * plain close. Logs under {@link ClientConnection}'s name, where operators (and log configs) look
+ * for a connection's story.
+ */
+final class ConnectionErrors {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
+
+    private final ProxyMetrics metrics;
+    private final UpstreamTarget target;
+
+    ConnectionErrors(ProxyMetrics metrics, UpstreamTarget target) {
+        this.metrics = metrics;
+        this.target = target;
+    }
+
+    /** The connection could not even start (no upstream address, none reachable). */
+    void notStarted(@Nullable SocketAddress client, String reason) {
+        LOG.warn("Closing connection from {} on {} port: {}", client, target, reason);
+    }
+
+    /** The client sent a frame the proxy refuses (too large, too short, a malformed header). */
+    void rejected(@Nullable SocketAddress client, String reason) {
+        metrics.frameRejected();
+        LOG.warn("Closing connection from {} on {} port: {}", client, target, reason);
+    }
+
+    /** A request or response ({@code what}) could not be handled. */
+    void messageFailed(@Nullable SocketAddress client, String what, Throwable error) {
+        metrics.protocolError();
+        LOG.warn(
+                "Closing connection from {}: handling {} failed: {}", client, what, Failures.rootMessage(error), error);
+    }
+
+    /** The broker answered out of order: the connection's exchange can no longer be trusted. */
+    void responseOutOfOrder(@Nullable SocketAddress client, Channel upstream, int correlationId, String expected) {
+        metrics.protocolError();
+        LOG.warn(
+                "Closing connection from {}: upstream {} sent a response with correlation id {} but the next expected was {}",
+                client,
+                upstream.remoteAddress(),
+                correlationId,
+                expected);
+    }
+
+    /** The client went away with a frame half sent. */
+    void closedMidFrame(@Nullable SocketAddress client, int receivedBytes) {
+        LOG.info(
+                "Client {} closed the connection in the middle of a frame ({} bytes of it received)",
+                client,
+                receivedBytes);
+    }
+
+    /** The broker side closed; the client's connection closes with it. */
+    void upstreamClosed(@Nullable SocketAddress client, Channel upstream) {
+        LOG.debug("Upstream {} closed the connection of client {}", upstream.remoteAddress(), client);
+    }
+
+    /** An exception on the broker side; the client's connection closes with it. */
+    void upstreamFailed(@Nullable SocketAddress client, Channel upstream, Throwable cause) {
+        if (cause instanceof IOException) {
+            LOG.info(
+                    "Upstream connection {} of client {} failed: {}",
+                    upstream.remoteAddress(),
+                    client,
+                    cause.getMessage());
+        } else {
+            metrics.protocolError();
+            LOG.warn(
+                    "Upstream connection {} of client {} failed: {}",
+                    upstream.remoteAddress(),
+                    client,
+                    Failures.rootMessage(cause),
+                    cause);
+        }
+    }
+
+    /**
+     * An exception on the client channel.
+     *
+     * @return the reason to reject the connection with, when the client sent a frame the proxy
+     *         refuses; null when the connection just closes (the failure is logged and counted here)
+     */
+    @Nullable
+    String clientFailed(@Nullable SocketAddress client, Throwable cause) {
+        Throwable frameError = cause instanceof DecoderException ? cause.getCause() : cause;
+        if (frameError instanceof KafkaFrameDecoder.FrameSizeException sizeError) {
+            return String.valueOf(sizeError.getMessage());
+        }
+        if (cause instanceof DecoderException && Failures.isTls(cause)) {
+            metrics.protocolError();
+            LOG.warn("Closing connection from {}: TLS handshake failed: {}", client, Failures.rootMessage(cause));
+        } else if (cause instanceof IOException) {
+            LOG.debug("Connection from {} failed: {}", client, cause.getMessage());
+        } else {
+            metrics.protocolError();
+            LOG.warn("Closing connection from {}: {}", client, Failures.rootMessage(cause), cause);
+        }
+        return null;
+    }
+}
