@@ -98,8 +98,11 @@ final class ConnectionErrors {
      */
     @Nullable
     String clientFailed(@Nullable SocketAddress client, Throwable cause) {
-        Throwable frameError = cause instanceof DecoderException ? cause.getCause() : cause;
-        if (frameError instanceof KafkaFrameDecoder.FrameSizeException sizeError) {
+        // the decoder's own exception is a DecoderException; Netty may also wrap it in one
+        if (cause instanceof KafkaFrameDecoder.FrameSizeException sizeError) {
+            return String.valueOf(sizeError.getMessage());
+        }
+        if (cause.getCause() instanceof KafkaFrameDecoder.FrameSizeException sizeError) {
             return String.valueOf(sizeError.getMessage());
         }
         if (cause instanceof DecoderException && Failures.isTls(cause)) {
