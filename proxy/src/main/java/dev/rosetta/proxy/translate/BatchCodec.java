@@ -281,25 +281,7 @@ public final class BatchCodec {
                         : original instanceof DefaultRecordBatch d ? d.baseTimestamp() : original.maxTimestamp();
         try {
             raw.reset();
-            long previous = baseOffset - 1;
-            for (int i = 0; i < n; i++) {
-                RecordEdits.Edit edit = edits.get(i);
-                Record record = edit.record();
-                long offset = record.offset();
-                if (offset <= previous || offset - baseOffset > lastOffsetDelta) {
-                    throw new IllegalArgumentException(
-                            "record offset " + offset + " out of order or outside the batch's offsets " + baseOffset
-                                    + ".." + original.lastOffset());
-                }
-                previous = offset;
-                DefaultRecord.writeTo(
-                        recordsOut,
-                        (int) (offset - baseOffset),
-                        record.timestamp() - baseTimestamp,
-                        edit.key(),
-                        edit.value(),
-                        edit.headers());
-            }
+            writeRecords(original, edits, baseTimestamp);
             int size = compress(original.compressionType());
             ByteBuffer header = ByteBuffer.wrap(batch, 0, size);
             DefaultRecordBatch.writeHeader(
@@ -329,6 +311,29 @@ public final class BatchCodec {
             if (batch.length > RETAINED_LIMIT) {
                 batch = new byte[INITIAL_SIZE];
             }
+        }
+    }
+
+    /** Writes the edited records, uncompressed, into {@link #raw}; their offsets must fit the original's range, in order. */
+    private void writeRecords(RecordBatch original, RecordEdits edits, long baseTimestamp) throws IOException {
+        long baseOffset = original.baseOffset();
+        long previous = baseOffset - 1;
+        for (int i = 0; i < edits.size(); i++) {
+            RecordEdits.Edit edit = edits.get(i);
+            Record record = edit.record();
+            long offset = record.offset();
+            if (offset <= previous || offset > original.lastOffset()) {
+                throw new IllegalArgumentException("record offset " + offset
+                        + " out of order or outside the batch's offsets " + baseOffset + ".." + original.lastOffset());
+            }
+            previous = offset;
+            DefaultRecord.writeTo(
+                    recordsOut,
+                    (int) (offset - baseOffset),
+                    record.timestamp() - baseTimestamp,
+                    edit.key(),
+                    edit.value(),
+                    edit.headers());
         }
     }
 
