@@ -153,6 +153,22 @@ class FetchTranslationTest {
         return Records.readAll(consumer(clientId, direct), topic, expected, TIMEOUT);
     }
 
+    /** Every rosetta meter tagged with {@code topic}, for failure messages. */
+    private static String metersOf(String topic) {
+        StringBuilder text = new StringBuilder();
+        for (var meter : meters.getMeters()) {
+            if (topic.equals(meter.getId().getTag("topic"))
+                    && meter instanceof io.micrometer.core.instrument.Counter c) {
+                text.append('\n')
+                        .append(meter.getId().getName())
+                        .append(meter.getId().getTags())
+                        .append(" = ")
+                        .append(c.count());
+            }
+        }
+        return text.toString();
+    }
+
     /** Each partition's end offset, for failure messages that say what the broker holds. */
     private static Map<Integer, Long> endOffsets(String topic) {
         try {
