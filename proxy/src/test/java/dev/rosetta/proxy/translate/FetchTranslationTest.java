@@ -237,8 +237,8 @@ class FetchTranslationTest {
                         .counter()
                         .count())
                 .as(
-                        "keys translated; the broker holds %s records (end offsets), the consumers kept %d and %d",
-                        endOffsets("keyed"), current.size(), legacy.size())
+                        "keys translated; the broker holds %s records (end offsets), the consumers kept %d and %d; meters: %s",
+                        endOffsets("keyed"), current.size(), legacy.size(), metersOf("keyed"))
                 .isEqualTo(40);
     }
 
