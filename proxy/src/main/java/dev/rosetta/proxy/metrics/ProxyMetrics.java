@@ -2,6 +2,8 @@ package dev.rosetta.proxy.metrics;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.rosetta.proxy.net.FrameBuffers;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,6 +24,7 @@ public final class ProxyMetrics {
     private final Counter protocolErrors;
 
     public ProxyMetrics(MeterRegistry registry) {
+        FrameBuffers.register(registry);
         Gauge.builder("rosetta.proxy.connections.active", activeConnections, AtomicInteger::get)
                 .description("Client connections currently open")
                 .register(registry);

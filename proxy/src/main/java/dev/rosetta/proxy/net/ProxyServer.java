@@ -184,6 +184,7 @@ public final class ProxyServer implements AutoCloseable {
                 .group(Objects.requireNonNull(acceptors), Objects.requireNonNull(workers))
                 .channel(transport.serverChannelType())
                 .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.ALLOCATOR, FrameBuffers.allocator())
                 .childOption(ChannelOption.AUTO_READ, false) // until the upstream connection is up
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)

@@ -80,8 +80,6 @@ public final class BatchCodec {
     private final Scratch raw = new Scratch();
 
     private final DataOutputStream recordsOut = new DataOutputStream(raw);
-    /** The batch being rebuilt: header, then the (compressed) records section. */
-    private byte[] batch = new byte[INITIAL_SIZE];
     /** The list form of {@code rebuild} as edits, reused so that it allocates no holder per record. */
     private final RecordEdits listEdits = new RecordEdits();
 
@@ -263,11 +261,27 @@ public final class BatchCodec {
 
     /**
      * {@link #rebuild(RecordBatch, List, List, List)} with each record's key, value and headers taken
-     * from its edit (the rewriter's form: it may change keys too).
+     * from its edit (the rewriter's form: it may change keys too), in the original's codec, into a
+     * new exact-size buffer.
      *
      * @param edits the records to keep, in the order and within the offsets the list form requires
      */
     ByteBuffer rebuild(RecordBatch original, RecordEdits edits) {
+        Output out = new Output(original.sizeInBytes() + HEADER_SIZE);
+        int size = rebuild(original, edits, original.compressionType(), Integer.MAX_VALUE, out);
+        return ByteBuffer.wrap(Arrays.copyOf(out.bytes(), size));
+    }
+
+    /**
+     * Rebuilds {@code original} with its edits, as {@link #rebuild(RecordBatch, RecordEdits)} does,
+     * and appends the batch to {@code out}, compressed with {@code codec} instead of the original's.
+     * An uncompressed batch that would take {@code out} beyond {@code budget} bytes is written with
+     * the original's codec instead (a changed codec must not make a response bigger than its
+     * reader accepts); the batch is written whatever its size otherwise.
+     *
+     * @return the length of the batch appended
+     */
+    int rebuild(RecordBatch original, RecordEdits edits, CompressionType codec, int budget, Output out) {
         checkReadable(original);
         int n = edits.size();
         long baseOffset = original.baseOffset();
@@ -282,15 +296,22 @@ public final class BatchCodec {
         try {
             raw.reset();
             writeRecords(original, edits, baseTimestamp);
-            int size = compress(original.compressionType());
-            ByteBuffer header = ByteBuffer.wrap(batch, 0, size);
+            CompressionType type = codec;
+            if (type == CompressionType.NONE
+                    && original.compressionType() != CompressionType.NONE
+                    && (long) out.size + HEADER_SIZE + raw.size > budget) {
+                type = original.compressionType();
+            }
+            int start = out.size;
+            int size = compress(type, out);
+            ByteBuffer header = ByteBuffer.wrap(out.buf, start, size);
             DefaultRecordBatch.writeHeader(
                     header,
                     baseOffset,
                     (int) lastOffsetDelta,
                     size,
                     RecordBatch.MAGIC_VALUE_V2,
-                    original.compressionType(),
+                    type,
                     original.timestampType(),
                     baseTimestamp,
                     original.maxTimestamp(),
@@ -302,15 +323,73 @@ public final class BatchCodec {
                     deleteHorizon,
                     original.partitionLeaderEpoch(),
                     n);
-            return ByteBuffer.wrap(Arrays.copyOf(batch, size));
+            out.size = start + size;
+            return size;
         } catch (IOException e) {
             throw new KafkaException(
                     "Failed to rebuild the batch at offset " + baseOffset, e); // in-memory streams; not expected
         } finally {
             raw.release();
-            if (batch.length > RETAINED_LIMIT) {
-                batch = new byte[INITIAL_SIZE];
+        }
+    }
+
+    /**
+     * A growable array that batches are appended to: the records of a partition being rewritten.
+     * Not reused: the array becomes the partition's new records.
+     */
+    static final class Output {
+        private byte[] buf;
+        private int size;
+
+        Output(int capacity) {
+            buf = new byte[Math.max(capacity, 64)];
+        }
+
+        /** The array written so far: valid bytes are {@code [0, size())}; replaced when it grows. */
+        byte[] bytes() {
+            return buf;
+        }
+
+        int size() {
+            return size;
+        }
+
+        /** Forgets everything after the first {@code size} bytes. */
+        void truncate(int size) {
+            if (size < 0 || size > this.size) {
+                throw new IllegalArgumentException("cannot truncate " + this.size + " bytes to " + size);
             }
+            this.size = size;
+        }
+
+        /** Appends {@code src}'s remaining bytes, not consuming them. */
+        void append(ByteBuffer src) {
+            int len = src.remaining();
+            ensure(len);
+            src.duplicate().get(buf, size, len);
+            size += len;
+        }
+
+        void append(byte[] src, int off, int len) {
+            ensure(len);
+            System.arraycopy(src, off, buf, size, len);
+            size += len;
+        }
+
+        /** Room for {@code extra} more bytes after {@code size()}. */
+        void ensure(int extra) {
+            long needed = (long) size + extra;
+            if (needed > buf.length) {
+                if (needed > Integer.MAX_VALUE - 8) {
+                    throw new IllegalStateException("a partition's records cannot exceed 2 GiB");
+                }
+                buf = Arrays.copyOf(buf, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(needed, buf.length * 3L / 2)));
+            }
+        }
+
+        /** Adopts an array the output's content was moved to (a compression stream that grew it). */
+        private void replace(byte[] grown) {
+            buf = grown;
         }
     }
 
@@ -337,40 +416,35 @@ public final class BatchCodec {
         }
     }
 
-    /** Compresses {@link #raw} into {@link #batch} after the header space; returns the batch size. */
-    private int compress(CompressionType type) throws IOException {
+    /** Compresses {@link #raw} into {@code out} after {@code out.size()} plus the header space; returns the batch size. */
+    private int compress(CompressionType type, Output out) throws IOException {
         int length = raw.size;
+        int start = out.size;
         if (type == CompressionType.NONE) {
-            ensureBatchCapacity(HEADER_SIZE + length);
-            System.arraycopy(raw.buf, 0, batch, HEADER_SIZE, length);
+            out.ensure(HEADER_SIZE + length);
+            System.arraycopy(raw.buf, 0, out.buf, start + HEADER_SIZE, length);
             return HEADER_SIZE + length;
         }
         if (type == CompressionType.LZ4) {
-            ensureBatchCapacity(HEADER_SIZE + Lz4Frame.maxFrameSize(length));
-            return HEADER_SIZE + Lz4Frame.write(raw.buf, length, batch, HEADER_SIZE);
+            out.ensure(HEADER_SIZE + Lz4Frame.maxFrameSize(length));
+            return HEADER_SIZE + Lz4Frame.write(raw.buf, length, out.buf, start + HEADER_SIZE);
         }
-        ensureBatchCapacity(HEADER_SIZE + length / 2 + 1024); // the stream grows it when compression does worse
-        ByteBuffer target = ByteBuffer.wrap(batch);
-        target.position(HEADER_SIZE);
-        ByteBufferOutputStream out = new ByteBufferOutputStream(target);
-        try (OutputStream compressing = codec(type).wrapForOutput(out, RecordBatch.MAGIC_VALUE_V2)) {
+        out.ensure(HEADER_SIZE + length / 2 + 1024); // the stream grows it when compression does worse
+        ByteBuffer target = ByteBuffer.wrap(out.buf);
+        target.position(start + HEADER_SIZE);
+        ByteBufferOutputStream stream = new ByteBufferOutputStream(target);
+        try (OutputStream compressing = codec(type).wrapForOutput(stream, RecordBatch.MAGIC_VALUE_V2)) {
             compressing.write(raw.buf, 0, length);
         }
-        ByteBuffer written = out.buffer();
-        if (written.array() != batch) {
-            batch = written.array(); // it grew: keep the bigger array
+        ByteBuffer written = stream.buffer();
+        if (written.array() != out.buf) {
+            out.replace(written.array()); // it grew (and copied what was there): keep the bigger array
         }
-        return written.position();
+        return written.position() - start;
     }
 
     private Compression codec(CompressionType type) {
         return codecs.computeIfAbsent(type, t -> Compression.of(t).build());
-    }
-
-    private void ensureBatchCapacity(int needed) {
-        if (batch.length < needed) {
-            batch = new byte[Math.max(needed, (int) Math.min(Integer.MAX_VALUE - 8, batch.length * 2L))];
-        }
     }
 
     private static byte[] grow(byte[] array, int needed) {

@@ -98,7 +98,13 @@ public final class FetchTranslator implements ResponseFilter {
                         && partition.records() instanceof MemoryRecords records
                         && records.sizeInBytes() > 0) {
                     jobs.add(new PartitionJobs.Job<>(
-                            name, partition.partitionIndex(), records, route, decision, partition));
+                            name,
+                            partition.partitionIndex(),
+                            records,
+                            route,
+                            decision,
+                            new PartitionRewriter.Rebuild(null, PartitionRewriter.growthLimit(records.sizeInBytes())),
+                            partition));
                 }
             }
         }

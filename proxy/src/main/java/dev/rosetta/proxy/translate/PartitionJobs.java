@@ -28,7 +28,7 @@ import dev.rosetta.translators.TranslatorCache;
  */
 final class PartitionJobs {
     /** Below this many record bytes in routed partitions a message is rewritten on the event loop. */
-    static final int INLINE_BYTES = 256 * 1024;
+    static final int INLINE_BYTES = 64 * 1024;
 
     private final TranslatorCache translators;
     private final TranslationMetrics metrics;
@@ -50,6 +50,7 @@ final class PartitionJobs {
             MemoryRecords records,
             RouteConfig route,
             VersionDecision decision,
+            PartitionRewriter.Rebuild how,
             T target) {}
 
     /** What rewriting {@link #job} gave. */
@@ -128,7 +129,8 @@ final class PartitionJobs {
 
     private static <T> Done<T> rewrite(PartitionRewriter rewriter, Job<T> job) {
         return new Done<>(
-                job, rewriter.rewrite(job.topic(), job.partition(), job.records(), job.route(), job.decision()));
+                job,
+                rewriter.rewrite(job.topic(), job.partition(), job.records(), job.route(), job.decision(), job.how()));
     }
 
     /** The results of finished work; a task that threw rethrows here, on the event loop, where the exchange's failure handling runs. */

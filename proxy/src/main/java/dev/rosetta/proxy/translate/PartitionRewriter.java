@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.kafka.common.record.CompressionType;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.Record;
 import org.apache.kafka.common.record.RecordBatch;
@@ -97,22 +98,47 @@ final class PartitionRewriter {
     }
 
     /**
+     * How rebuilt batches are written: in {@code codec} (null: each batch's own codec), and within
+     * {@code budget} bytes for the partition (see {@link BatchCodec#rebuild(RecordBatch, RecordEdits,
+     * CompressionType, int, BatchCodec.Output)} and {@link #assemble}).
+     */
+    record Rebuild(@Nullable CompressionType codec, int budget) {
+        /** The produce path: every batch keeps its codec, and the records are what the producer sent. */
+        static final Rebuild PRODUCE = new Rebuild(null, Integer.MAX_VALUE);
+    }
+
+    /** {@link #rewrite(String, int, MemoryRecords, RouteConfig, VersionDecision, Rebuild)} with each batch's own codec and the direction's default budget. */
+    Result rewrite(String topic, int partition, MemoryRecords records, RouteConfig route, VersionDecision decision) {
+        Rebuild how = direction == Direction.CONSUME
+                ? new Rebuild(null, growthLimit(records.sizeInBytes()))
+                : Rebuild.PRODUCE;
+        return rewrite(topic, partition, records, route, decision, how);
+    }
+
+    /**
      * Rewrites one partition's records for {@code decision}. Only a final outcome (rewritten,
      * unchanged or rejected, not pending) counts the records, each in exactly one outcome, and
      * sends the dead-letter copies of the records that failed.
      */
-    Result rewrite(String topic, int partition, MemoryRecords records, RouteConfig route, VersionDecision decision) {
+    Result rewrite(
+            String topic,
+            int partition,
+            MemoryRecords records,
+            RouteConfig route,
+            VersionDecision decision,
+            Rebuild how) {
         long started = System.nanoTime();
+        RecordEdits edits = EDITS.get();
         Run run = new Run(
                 topic,
                 partition,
                 route,
-                new RecordTranslator(translators, lookups, direction, topic, partition, route, decision));
-        List<BatchPart> parts = new ArrayList<>();
-        int consumedBytes = 0;
+                records,
+                how,
+                edits,
+                new RecordTranslator(translators, lookups, edits, direction, topic, partition, route, decision));
         for (RecordBatch batch : records.batches()) {
-            consumedBytes += batch.sizeInBytes();
-            parts.add(run.rewrite(batch));
+            run.rewrite(batch);
         }
         if (run.translator.isPending()) {
             return new Result(null, run.translator.pending(), List.of()); // runs again: nothing counted yet
@@ -122,18 +148,19 @@ final class PartitionRewriter {
         }
         List<Rejection> rejections = run.rejections;
         if (rejections != null) {
-            int counted = outcomes(parts).total();
+            int counted = run.outcomes(run.parts).total();
             metrics.outcome(topic, direction, Outcome.REJECTED).increment(rejections.size() + counted);
             return new Result(null, List.of(), rejections);
         }
         run.deadLetterCopies.forEach(deadLetters::send);
-        if (!run.rebuiltAny) {
-            outcomes(parts).report(metrics, topic, direction);
+        BatchCodec.Output out = run.out;
+        if (out == null) {
+            run.outcomes(run.parts).report(metrics, topic, direction);
             return Result.UNCHANGED;
         }
-        int limit = direction == Direction.CONSUME ? growthLimit(records.sizeInBytes()) : Integer.MAX_VALUE;
-        MemoryRecords rewritten = assemble(parts, records, consumedBytes, limit);
-        outcomes(parts).report(metrics, topic, direction); // batches held back are counted when they are delivered
+        MemoryRecords rewritten = run.assemble(out);
+        run.outcomes(run.parts)
+                .report(metrics, topic, direction); // batches held back are counted when they are delivered
         metrics.bytes(direction, Stage.BEFORE).increment(records.sizeInBytes());
         metrics.bytes(direction, Stage.AFTER).increment(rewritten.sizeInBytes());
         metrics.partitionTime(direction).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
@@ -144,59 +171,161 @@ final class PartitionRewriter {
      * One run of {@link #rewrite} over a partition's batches. A run that meets a look-up still in
      * progress goes on to the end, so that every look-up the partition needs starts now, but builds
      * no more batches: its result is pending and the partition runs again.
+     *
+     * <p>Until a batch changes, nothing is copied. The first changed batch starts the partition's
+     * new records ({@link #out}, one array, sized for the original): the batches before it are
+     * copied in, it is rebuilt in place, and every later batch is appended, as it is or rebuilt.
      */
     private final class Run {
         private final String topic;
         private final int partition;
         private final RouteConfig route;
+        private final MemoryRecords records;
+        private final Rebuild how;
         private final RecordTranslator translator;
         private final BatchCodec codec = CODECS.get();
-        private final RecordEdits edits = EDITS.get();
+        private final RecordEdits edits;
         /** Copied when a record fails, sent only once the outcome is final. */
         private final List<DeadLetters.Copy> deadLetterCopies = new ArrayList<>();
         /** Counted only once the outcome is final. */
         private final List<TranslationException.Reason> failures = new ArrayList<>();
         /** Null until a record is rejected. */
         private @Nullable List<Rejection> rejections;
+        /** How the records of each batch so far ended; the parts delivered are the first {@link #parts}. */
+        private final List<RecordOutcomes> outcomes = new ArrayList<>();
+        /** Where each batch ends in the partition's new records (or in the original, before {@link #out} exists). */
+        private int[] ends = new int[8];
 
-        private boolean rebuiltAny;
+        private int parts;
+        /** Bytes of the original consumed by whole batches. */
+        private int consumed;
+        /** The partition's new records; null while no batch changed. */
+        private BatchCodec.@Nullable Output out;
 
-        Run(String topic, int partition, RouteConfig route, RecordTranslator translator) {
+        Run(
+                String topic,
+                int partition,
+                RouteConfig route,
+                MemoryRecords records,
+                Rebuild how,
+                RecordEdits edits,
+                RecordTranslator translator) {
             this.topic = topic;
             this.partition = partition;
             this.route = route;
+            this.records = records;
+            this.how = how;
+            this.edits = edits;
             this.translator = translator;
         }
 
-        /** The batch as it is delivered: kept as it is, or rebuilt when a record in it changed. */
-        BatchPart rewrite(RecordBatch batch) {
-            RecordOutcomes outcomes = new RecordOutcomes();
+        /** Adds the batch as it is delivered: kept as it is, or rebuilt when a record in it changed. */
+        void rewrite(RecordBatch batch) {
+            RecordOutcomes counted = new RecordOutcomes();
+            int start = consumed;
+            consumed += batch.sizeInBytes();
             if (batch.isControlBatch() || batch.magic() < RecordBatch.MAGIC_VALUE_V2) {
-                return new Kept(batch, outcomes);
+                keep(batch, counted);
+                return;
             }
             try {
                 boolean changed = false;
                 for (Record record : codec.read(batch)) {
                     RecordEdits.Edit edit = edits.add(record);
-                    RecordTranslator.Failure failure = translator.translate(edit, outcomes);
+                    RecordTranslator.Failure failure = translator.translate(edit, counted);
                     if (failure != null) {
-                        fail(edit, edits.size() - 1, failure, outcomes);
+                        fail(edit, edits.size() - 1, failure, counted);
                     }
                     changed |= edit.changed();
                 }
                 // pending or rejected, the partition will not be delivered rewritten: building batches is wasted work
                 if (!changed || translator.isPending() || rejections != null) {
-                    return new Kept(batch, outcomes);
+                    keep(batch, counted);
+                    return;
                 }
-                rebuiltAny = true;
-                return new Rebuilt(codec.rebuild(batch, edits), outcomes);
+                BatchCodec.Output target = startOutput(start);
+                CompressionType type = how.codec() != null ? how.codec() : batch.compressionType();
+                codec.rebuild(batch, edits, type, how.budget(), target);
+                added(target.size(), counted);
             } finally {
                 edits.clear();
             }
         }
 
+        private void keep(RecordBatch batch, RecordOutcomes counted) {
+            BatchCodec.Output target = out;
+            if (target == null) {
+                added(consumed, counted); // the original's bytes, where they are
+                return;
+            }
+            ByteBuffer bytes = records.buffer().duplicate();
+            bytes.position(bytes.position() + consumed - batch.sizeInBytes())
+                    .limit(bytes.position() + batch.sizeInBytes());
+            target.append(bytes);
+            added(target.size(), counted);
+        }
+
+        /** The new records, holding a copy of the original's first {@code kept} bytes (batches not changed). */
+        private BatchCodec.Output startOutput(int kept) {
+            BatchCodec.Output target = out;
+            if (target == null) {
+                int size = records.sizeInBytes();
+                target = new BatchCodec.Output(size + Math.max(16 << 10, size / 8));
+                ByteBuffer before = records.buffer().duplicate();
+                before.limit(before.position() + kept);
+                target.append(before);
+                out = target;
+            }
+            return target;
+        }
+
+        private void added(int end, RecordOutcomes counted) {
+            if (parts == ends.length) {
+                ends = java.util.Arrays.copyOf(ends, parts * 2);
+            }
+            ends[parts++] = end;
+            outcomes.add(counted);
+        }
+
+        /** The records of the first {@code n} batches. */
+        RecordOutcomes outcomes(int n) {
+            RecordOutcomes sum = new RecordOutcomes();
+            for (int i = 0; i < n; i++) {
+                sum.add(outcomes.get(i));
+            }
+            return sum;
+        }
+
+        /**
+         * The partition's new records: the batches, then the trailing partial batch. When that
+         * exceeds the budget, trailing batches are held back instead (never the first): the
+         * consumer advances only over batches it receives, so it fetches these again, and the
+         * response stays bounded.
+         */
+        MemoryRecords assemble(BatchCodec.Output target) {
+            int trailing = records.sizeInBytes() - consumed;
+            int limit = how.budget();
+            if ((long) target.size() + trailing > limit) {
+                trailing = 0;
+                int held = 0;
+                while (parts > 1 && ends[parts - 1] > limit) {
+                    parts--;
+                    held++;
+                }
+                target.truncate(ends[parts - 1]);
+                metrics.heldBack(direction).increment(held);
+            }
+            if (trailing > 0) {
+                // a partial batch at the end (the broker cut at the size limit): the client ignores it as it would
+                ByteBuffer tail = records.buffer().duplicate();
+                tail.position(tail.position() + consumed);
+                target.append(tail);
+            }
+            return MemoryRecords.readableRecords(ByteBuffer.wrap(target.bytes(), 0, target.size()));
+        }
+
         /** Applies the route's failure policy to a record that could not be translated, the {@code index}th of its batch. */
-        private void fail(RecordEdits.Edit edit, int index, RecordTranslator.Failure failure, RecordOutcomes outcomes) {
+        private void fail(RecordEdits.Edit edit, int index, RecordTranslator.Failure failure, RecordOutcomes counted) {
             failures.add(failure.cause().reason());
             FailureMode mode = route.failure().mode();
             String reason = describe(failure.cause(), failure.schemaId(), failure.inKey());
@@ -212,58 +341,12 @@ final class PartitionRewriter {
                         direction == Direction.PRODUCE ? -1 : edit.record().offset();
                 // copied now: the record's buffers are reused once the codec reads the next batch
                 deadLetterCopies.add(deadLetters.copy(route, topic, partition, edit.record(), offset, reason));
-                outcomes.deadLettered();
+                counted.deadLettered();
             } else {
-                outcomes.failedPassedThrough();
+                counted.failedPassedThrough();
             }
             edit.explain(route.failure().header(), reason);
         }
-    }
-
-    /** One batch of the partition as it is delivered, with how its records ended (counted only if it is delivered). */
-    private sealed interface BatchPart permits Kept, Rebuilt {
-        int sizeInBytes();
-
-        void writeTo(ByteBuffer out);
-
-        RecordOutcomes outcomes();
-    }
-
-    /**
-     * A batch delivered byte for byte as it arrived: nothing in it changed, it is a control or
-     * pre-v2 batch, or the partition will not be delivered rewritten (pending, rejected).
-     */
-    private record Kept(RecordBatch batch, RecordOutcomes outcomes) implements BatchPart {
-        @Override
-        public int sizeInBytes() {
-            return batch.sizeInBytes();
-        }
-
-        @Override
-        public void writeTo(ByteBuffer out) {
-            batch.writeTo(out);
-        }
-    }
-
-    /** A batch rebuilt with its records' edits; the buffer is the rewriter's own (from {@link BatchCodec#rebuild}). */
-    private record Rebuilt(ByteBuffer bytes, RecordOutcomes outcomes) implements BatchPart {
-        @Override
-        public int sizeInBytes() {
-            return bytes.remaining();
-        }
-
-        @Override
-        public void writeTo(ByteBuffer out) {
-            out.put(bytes.duplicate());
-        }
-    }
-
-    private static RecordOutcomes outcomes(List<BatchPart> parts) {
-        RecordOutcomes sum = new RecordOutcomes();
-        for (BatchPart part : parts) {
-            sum.add(part.outcomes());
-        }
-        return sum;
     }
 
     /** {@code inKey}: the record's key failed (its value may have been fine). */
@@ -289,39 +372,5 @@ final class PartitionRewriter {
      */
     static int growthLimit(int originalBytes) {
         return (int) Math.min(Integer.MAX_VALUE, originalBytes + Math.max(64L * 1024, originalBytes / 4L));
-    }
-
-    /**
-     * The partition's new records: the parts, then the trailing partial batch. When that exceeds
-     * {@code limit}, trailing parts are held back (and removed from {@code parts}) instead.
-     */
-    private MemoryRecords assemble(List<BatchPart> parts, MemoryRecords original, int consumedBytes, int limit) {
-        int size = 0;
-        for (BatchPart part : parts) {
-            size += part.sizeInBytes();
-        }
-        int trailing = original.sizeInBytes() - consumedBytes;
-        if (size + trailing > limit) {
-            // Hold back whole trailing batches (never the first): the consumer advances only over
-            // batches it receives, so it fetches these again, and the response stays bounded.
-            trailing = 0;
-            int held = 0;
-            while (parts.size() > 1 && size > limit) {
-                size -= parts.remove(parts.size() - 1).sizeInBytes();
-                held++;
-            }
-            metrics.heldBack(direction).increment(held);
-        }
-        ByteBuffer out = ByteBuffer.allocate(size + trailing);
-        for (BatchPart part : parts) {
-            part.writeTo(out);
-        }
-        if (trailing > 0) {
-            // a partial batch at the end (the broker cut at the size limit): the client ignores it as it would
-            ByteBuffer tail = original.buffer().duplicate();
-            tail.position(tail.position() + consumedBytes);
-            out.put(tail);
-        }
-        return MemoryRecords.readableRecords(out.flip());
     }
 }

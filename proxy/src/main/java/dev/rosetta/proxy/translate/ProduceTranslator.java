@@ -112,7 +112,13 @@ public final class ProduceTranslator implements RequestFilter, ResponseFilter {
             for (ProduceRequestData.PartitionProduceData partition : topic.partitionData()) {
                 if (partition.records() instanceof MemoryRecords records && records.sizeInBytes() > 0) {
                     jobs.add(new PartitionJobs.Job<>(
-                            name, partition.index(), records, route, decision, new Partition(topic, partition)));
+                            name,
+                            partition.index(),
+                            records,
+                            route,
+                            decision,
+                            PartitionRewriter.Rebuild.PRODUCE,
+                            new Partition(topic, partition)));
                 }
             }
         }

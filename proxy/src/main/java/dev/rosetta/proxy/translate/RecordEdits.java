@@ -18,8 +18,17 @@ import org.jspecify.annotations.Nullable;
  * kept per thread does not keep a batch alive. Not thread-safe.
  */
 final class RecordEdits {
+    /** Translated keys and values kept up to this many bytes are written into the arena, reused from batch to batch. */
+    private static final int ARENA_RETAINED = 8 << 20;
+
+    private static final int ARENA_INITIAL = 64 << 10;
+
     private @Nullable Edit[] edits = new Edit[16];
     private int size;
+    /** Where {@link #keep} writes; a full arena is replaced by a larger one (buffers already handed out keep the old). */
+    private byte[] arena = new byte[ARENA_INITIAL];
+
+    private int arenaUsed;
 
     /** Adds {@code record} as it is: its own key, value and headers, until a change is made to the returned edit. */
     Edit add(Record record) {
@@ -52,11 +61,33 @@ final class RecordEdits {
         return Objects.requireNonNull(edits[index]);
     }
 
+    /**
+     * A copy of {@code bytes[off, off+len)} that stays valid until {@link #clear()}: the new key or
+     * value of a record of this batch. Copies into an arena reused from batch to batch, so a
+     * translated record allocates no array of its own.
+     */
+    ByteBuffer keep(byte[] bytes, int off, int len) {
+        if (len > arena.length - arenaUsed) {
+            // the old arena stays alive as long as the buffers already taken from it
+            arena = new byte[(int) Math.min(Integer.MAX_VALUE - 8, Math.max(len, arena.length * 2L))];
+            arenaUsed = 0;
+        }
+        System.arraycopy(bytes, off, arena, arenaUsed, len);
+        ByteBuffer kept = ByteBuffer.wrap(arena, arenaUsed, len).slice();
+        arenaUsed += len;
+        return kept;
+    }
+
+    /** Drops the batch's records and the buffers of {@link #keep}, whose bytes the arena reuses from now on. */
     void clear() {
         for (int i = 0; i < size; i++) {
             get(i).clear();
         }
         size = 0;
+        arenaUsed = 0;
+        if (arena.length > ARENA_RETAINED) {
+            arena = new byte[ARENA_INITIAL];
+        }
     }
 
     /** One record and what it becomes. Keys and values are read from position to limit, never consumed. */

@@ -2,7 +2,6 @@ package dev.rosetta.proxy.translate;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -29,8 +28,8 @@ import dev.rosetta.translators.wire.WireFormat;
  * <p>Made for one run over a partition. Never blocks: a translator that is neither cached nor
  * already looked up is requested, the record that needs it is left as it is, and the look-up is
  * reported in {@link #pending()}; the partition is then rewritten again once it completes.
- * Not thread-safe. Allocates, per translated key or value, one exact-size array with the
- * translator's output (and the buffer that wraps it); nothing else on success.
+ * Not thread-safe. A translated key or value is kept in the batch's {@link RecordEdits#keep arena};
+ * per record only the buffer that views it is allocated on success.
  */
 final class RecordTranslator {
     /**
@@ -60,13 +59,14 @@ final class RecordTranslator {
     /** Look-ups this run waits for; null when none. */
     private @Nullable List<CompletableFuture<Translator>> pending;
     /** The output of the last {@link #translate(Translator, ByteBuffer)}: a sink cannot return it. */
-    private byte @Nullable [] output;
+    private @Nullable ByteBuffer output;
 
-    private final ByteSink copyOutput = (bytes, off, len) -> output = Arrays.copyOfRange(bytes, off, off + len);
+    private final ByteSink keepOutput;
 
     RecordTranslator(
             TranslatorCache translators,
             Map<Lookup, CompletableFuture<Translator>> lookups,
+            RecordEdits edits,
             Direction direction,
             String topic,
             int partition,
@@ -74,6 +74,7 @@ final class RecordTranslator {
             VersionDecision decision) {
         this.translators = translators;
         this.lookups = lookups;
+        this.keepOutput = (bytes, off, len) -> output = edits.keep(bytes, off, len);
         this.topic = topic;
         this.partition = partition;
         this.decision = decision;
@@ -267,8 +268,8 @@ final class RecordTranslator {
     }
 
     private ByteBuffer translate(Translator translator, ByteBuffer payload) {
-        translator.translate(payload, copyOutput);
-        ByteBuffer translated = ByteBuffer.wrap(Objects.requireNonNull(output, "the translator wrote its output"));
+        translator.translate(payload, keepOutput);
+        ByteBuffer translated = Objects.requireNonNull(output, "the translator wrote its output");
         output = null;
         return translated;
     }
