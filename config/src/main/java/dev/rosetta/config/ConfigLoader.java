@@ -111,7 +111,13 @@ public final class ConfigLoader {
         MapReader tm = top.map("translators");
         TranslatorsConfig translators = TranslatorsConfig.none();
         if (tm != null) {
-            translators = new TranslatorsConfig(tm.directory("directory"));
+            translators = new TranslatorsConfig(
+                    tm.directory("directory"),
+                    tm.integer(
+                            "batchCacheBytes",
+                            (int) TranslatorsConfig.DEFAULT_BATCH_CACHE_BYTES,
+                            0,
+                            Integer.MAX_VALUE));
             tm.finish();
         }
         AdminConfig admin = bindAdmin(b, top.map("admin"));
@@ -191,6 +197,8 @@ public final class ConfigLoader {
                 ListenerConfig.MIN_FRAME_BYTES,
                 Integer.MAX_VALUE);
         ServerTlsConfig tls = bindServerTls(b, m.map("tls"));
+        ListenerConfig.FetchCodec fetchCodec =
+                m.enumValue("fetchCodec", ListenerConfig.FetchCodec.class, ListenerConfig.FetchCodec.KEEP);
         m.finish();
         if (bindHost.isBlank()) {
             m.invalid("bindHost", bindHost, "must be a host name or address, e.g. 0.0.0.0 or 127.0.0.1");
@@ -214,7 +222,8 @@ public final class ConfigLoader {
         if (b.hasProblems()) {
             return null;
         }
-        return new ListenerConfig(bindHost, bootstrapPort, brokerPortBase, advertisedHost, maxFrameBytes, tls);
+        return new ListenerConfig(
+                bindHost, bootstrapPort, brokerPortBase, advertisedHost, maxFrameBytes, tls, fetchCodec);
     }
 
     private static @Nullable ServerTlsConfig bindServerTls(Binder b, @Nullable MapReader m) {

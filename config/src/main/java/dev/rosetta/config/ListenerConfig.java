@@ -15,6 +15,8 @@ import org.jspecify.annotations.Nullable;
  * @param advertisedHost the host written into broker endpoints clients see (default: {@code bindHost})
  * @param maxFrameBytes  largest request frame accepted from a client (1 KiB .. 2 GiB-1, default 100 MiB)
  * @param tls            TLS towards clients; null means plaintext
+ * @param fetchCodec     the codec of the fetch batches Rosetta rebuilds (translated records) on their
+ *                       way to these clients; batches it does not rebuild keep their bytes
  */
 public record ListenerConfig(
         String bindHost,
@@ -22,7 +24,8 @@ public record ListenerConfig(
         int brokerPortBase,
         String advertisedHost,
         int maxFrameBytes,
-        @Nullable ServerTlsConfig tls) {
+        @Nullable ServerTlsConfig tls,
+        FetchCodec fetchCodec) {
 
     public static final String DEFAULT_BIND_HOST = "127.0.0.1";
     public static final int DEFAULT_BOOTSTRAP_PORT = 19092;
@@ -30,8 +33,35 @@ public record ListenerConfig(
     public static final int DEFAULT_MAX_FRAME_BYTES = 104_857_600;
     public static final int MIN_FRAME_BYTES = 1024;
 
+    /**
+     * The codec of a rebuilt fetch batch. {@code KEEP} writes it with the codec it was stored with
+     * (the default); {@code NONE} writes it uncompressed, which spares compressing it here and
+     * decompressing it in the client, both on the same host for a sidecar; a named codec writes
+     * every rebuilt batch with that codec.
+     */
+    public enum FetchCodec {
+        KEEP,
+        NONE,
+        GZIP,
+        SNAPPY,
+        LZ4,
+        ZSTD
+    }
+
+    /** A listener whose rebuilt fetch batches keep their codec. */
+    public ListenerConfig(
+            String bindHost,
+            int bootstrapPort,
+            int brokerPortBase,
+            String advertisedHost,
+            int maxFrameBytes,
+            @Nullable ServerTlsConfig tls) {
+        this(bindHost, bootstrapPort, brokerPortBase, advertisedHost, maxFrameBytes, tls, FetchCodec.KEEP);
+    }
+
     public ListenerConfig {
         Objects.requireNonNull(bindHost, "bindHost");
+        Objects.requireNonNull(fetchCodec, "fetchCodec");
         if (advertisedHost == null) {
             advertisedHost = bindHost;
         }
@@ -54,6 +84,10 @@ public record ListenerConfig(
                 DEFAULT_BIND_HOST,
                 DEFAULT_MAX_FRAME_BYTES,
                 null);
+    }
+
+    public ListenerConfig withFetchCodec(FetchCodec codec) {
+        return new ListenerConfig(bindHost, bootstrapPort, brokerPortBase, advertisedHost, maxFrameBytes, tls, codec);
     }
 
     /** The port that exposes the broker with node id {@code nodeId}; 0 when ports are ephemeral. */

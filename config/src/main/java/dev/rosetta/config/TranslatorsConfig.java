@@ -7,9 +7,23 @@ import org.jspecify.annotations.Nullable;
 /**
  * Where declarative translator definitions live.
  *
- * @param directory directory of translator files (resolved against the config file's directory), or null for none
+ * @param directory       directory of translator files (resolved against the config file's directory), or null for none
+ * @param batchCacheBytes the most bytes of rebuilt (translated) fetch batches kept so that other readers of
+ *                        the same batches in the same version get them without translating again; 0 for none
  */
-public record TranslatorsConfig(@Nullable Path directory) {
+public record TranslatorsConfig(@Nullable Path directory, long batchCacheBytes) {
+    /** 64 MiB. */
+    public static final long DEFAULT_BATCH_CACHE_BYTES = 64L << 20;
+
+    public TranslatorsConfig {
+        if (batchCacheBytes < 0) {
+            throw new IllegalArgumentException("batchCacheBytes must be >= 0, got " + batchCacheBytes);
+        }
+    }
+
+    public TranslatorsConfig(@Nullable Path directory) {
+        this(directory, DEFAULT_BATCH_CACHE_BYTES);
+    }
 
     public static TranslatorsConfig none() {
         return new TranslatorsConfig(null);

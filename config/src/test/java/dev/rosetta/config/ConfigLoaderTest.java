@@ -52,6 +52,7 @@ class ConfigLoaderTest {
         assertThat(c.listener().advertisedHost()).isEqualTo("127.0.0.1");
         assertThat(c.listener().maxFrameBytes()).isEqualTo(104_857_600);
         assertThat(c.listener().tls()).isNull();
+        assertThat(c.listener().fetchCodec()).isEqualTo(ListenerConfig.FetchCodec.KEEP);
         assertThat(c.upstream().connectTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.registry().enabled()).isFalse();
         assertThat(c.admin()).isEqualTo(new AdminConfig(true, "127.0.0.1", 19080, null));
@@ -71,6 +72,7 @@ class ConfigLoaderTest {
                   brokerPortBase: 9200
                   advertisedHost: sidecar.local
                   maxFrameBytes: 1048576
+                  fetchCodec: none
                   tls:
                     certificateChain: chain.pem
                     privateKey: key.pem
@@ -118,7 +120,8 @@ class ConfigLoaderTest {
                                 dir.resolve("key.pem"),
                                 "s3cret",
                                 dir.resolve("ca.pem"),
-                                true)));
+                                true),
+                        ListenerConfig.FetchCodec.NONE));
         assertThat(c.upstream().bootstrapServers()).containsExactly("kafka-1:9092", "kafka-2:9092", "[::1]:9093");
         assertThat(c.upstream().connectTimeout()).isEqualTo(Duration.ofMillis(500));
         assertThat(c.upstream().tls())
@@ -221,6 +224,15 @@ class ConfigLoaderTest {
         assertThat(p.describe())
                 .isEqualTo(
                         "rosetta.yaml:4: listener.maxFrameBytes = 'lots': must be an integer from 1024 to 2147483647");
+    }
+
+    @Test
+    void unknownFetchCodecNamesTheChoices() {
+        ConfigException.Problem p =
+                onlyProblem("upstream:\n  bootstrapServers: k:9092\nlistener:\n  fetchCodec: brotli\n");
+        assertThat(p.describe())
+                .isEqualTo(
+                        "rosetta.yaml:4: listener.fetchCodec = 'brotli': must be one of KEEP, NONE, GZIP, SNAPPY, LZ4, ZSTD");
     }
 
     @Test

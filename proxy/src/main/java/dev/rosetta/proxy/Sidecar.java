@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import dev.rosetta.config.ConfigLoader;
 import dev.rosetta.config.DistributionConfig;
 import dev.rosetta.config.RosettaConfig;
+import dev.rosetta.config.TranslatorsConfig;
 import dev.rosetta.config.distribution.KafkaRouteDistribution;
 import dev.rosetta.config.reload.ConfigWatcher;
 import dev.rosetta.config.routing.AuditLog;
@@ -195,7 +196,14 @@ public final class Sidecar implements AutoCloseable {
                 CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
                 String.join(",", config.upstream().bootstrapServers()));
         clientProps.putAll(UpstreamClientProperties.of(config.upstream()));
-        translation = new RecordTranslation(schemas, config.translators(), routeStore()::table, clientProps, registry);
+        TranslatorsConfig translators = config.translators() != null ? config.translators() : TranslatorsConfig.none();
+        translation = new RecordTranslation(
+                schemas,
+                translators,
+                routeStore()::table,
+                clientProps,
+                registry,
+                new RecordTranslation.Options(config.listener().fetchCodec(), translators.batchCacheBytes()));
     }
 
     private List<ReadinessCheck> readinessChecks() {

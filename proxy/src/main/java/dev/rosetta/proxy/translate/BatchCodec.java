@@ -80,6 +80,9 @@ public final class BatchCodec {
     private final Scratch raw = new Scratch();
 
     private final DataOutputStream recordsOut = new DataOutputStream(raw);
+    /** The codec the last batch was rebuilt with (the requested one, or the original's when that did not fit). */
+    private CompressionType lastCodec = CompressionType.NONE;
+
     /** The list form of {@code rebuild} as edits, reused so that it allocates no holder per record. */
     private final RecordEdits listEdits = new RecordEdits();
 
@@ -302,6 +305,7 @@ public final class BatchCodec {
                     && (long) out.size + HEADER_SIZE + raw.size > budget) {
                 type = original.compressionType();
             }
+            lastCodec = type;
             int start = out.size;
             int size = compress(type, out);
             ByteBuffer header = ByteBuffer.wrap(out.buf, start, size);
@@ -331,6 +335,11 @@ public final class BatchCodec {
         } finally {
             raw.release();
         }
+    }
+
+    /** The codec of the batch {@link #rebuild(RecordBatch, RecordEdits, CompressionType, int, Output)} wrote last. */
+    CompressionType lastCodec() {
+        return lastCodec;
     }
 
     /**

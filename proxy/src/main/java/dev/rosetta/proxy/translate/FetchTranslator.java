@@ -5,11 +5,15 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
+import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.message.RequestHeaderData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.CompressionType;
 import org.apache.kafka.common.record.MemoryRecords;
+import org.jspecify.annotations.Nullable;
 
 import dev.rosetta.config.RouteConfig;
 import dev.rosetta.config.routing.ClientRoutes;
@@ -18,6 +22,8 @@ import dev.rosetta.config.routing.VersionDecision;
 import dev.rosetta.proxy.protocol.AttachmentKey;
 import dev.rosetta.proxy.protocol.Attachments;
 import dev.rosetta.proxy.protocol.FilterResult;
+import dev.rosetta.proxy.protocol.RequestExchange;
+import dev.rosetta.proxy.protocol.RequestFilter;
 import dev.rosetta.proxy.protocol.ResponseExchange;
 import dev.rosetta.proxy.protocol.ResponseFilter;
 
@@ -32,19 +38,46 @@ import io.netty.buffer.ByteBuf;
  * connection keeps its order) until they are; a failed look-up applies the route's failure policy.
  * The route table is read once per response, so a rollback applies from the next fetch on.
  */
-public final class FetchTranslator implements ResponseFilter {
+public final class FetchTranslator implements ResponseFilter, RequestFilter {
     private static final AttachmentKey<ExchangeState<FetchResponseData.PartitionData>> STATE =
             AttachmentKey.named("fetch translation");
+    /** The size limits of the fetch request a response answers. */
+    private static final AttachmentKey<FetchLimits> LIMITS = AttachmentKey.named("fetch limits");
+    /** The largest partition_max_bytes a connection's fetch requests named (sessions leave partitions out). */
+    private static final AttachmentKey<FetchLimits> CONNECTION_LIMITS = AttachmentKey.named("connection fetch limits");
 
     private final Supplier<RouteTable> routes;
     private final TopicNames topicNames;
     private final PartitionJobs partitionJobs;
+    /** The codec of rebuilt batches; null keeps each batch's own. */
+    private final @Nullable CompressionType codec;
 
-    FetchTranslator(Supplier<RouteTable> routes, TopicNames topicNames, PartitionJobs partitionJobs) {
+    private final @Nullable RebuiltBatches rebuilt;
+    /** The route table the cached batches were rebuilt under; the cache is emptied when it changes. */
+    private volatile @Nullable RouteTable cachedUnder;
+
+    /**
+     * @param codec   the codec of rebuilt batches, null to keep each batch's own
+     * @param rebuilt the cache of rebuilt batches (the one {@code partitionJobs} fills), or null
+     */
+    FetchTranslator(
+            Supplier<RouteTable> routes,
+            TopicNames topicNames,
+            PartitionJobs partitionJobs,
+            @Nullable CompressionType codec,
+            @Nullable RebuiltBatches rebuilt) {
         this.partitionJobs = partitionJobs;
         this.routes = routes;
         this.topicNames = topicNames;
+        this.codec = codec;
+        this.rebuilt = rebuilt;
     }
+
+    /**
+     * The response-size limits of a fetch request: {@code max_bytes} for the whole response (v3+;
+     * unlimited before) and the largest {@code partition_max_bytes} of its partitions.
+     */
+    record FetchLimits(int maxBytes, int partitionMaxBytes) {}
 
     @Override
     public boolean appliesTo(ApiKeys apiKey, short apiVersion) {
@@ -54,6 +87,34 @@ public final class FetchTranslator implements ResponseFilter {
     @Override
     public boolean needsDecoding(ApiKeys apiKey, short apiVersion, ByteBuf frame, Attachments fromRequest) {
         return !routes.get().isEmpty();
+    }
+
+    /** Requests are decoded only when they may be rewritten: a changed codec needs their size limits. */
+    @Override
+    public boolean needsDecoding(ApiKeys apiKey, short apiVersion, ByteBuf frame) {
+        return codec != null && !routes.get().isEmpty();
+    }
+
+    /** Remembers the request's size limits for its response; the request itself is not changed. */
+    @Override
+    public FilterResult onRequest(
+            ApiKeys apiKey, short apiVersion, RequestHeaderData header, ApiMessage request, RequestExchange exchange) {
+        FetchRequestData fetch = (FetchRequestData) request;
+        int partitionMax = 0;
+        for (FetchRequestData.FetchTopic topic : fetch.topics()) {
+            for (FetchRequestData.FetchPartition partition : topic.partitions()) {
+                partitionMax = Math.max(partitionMax, partition.partitionMaxBytes());
+            }
+        }
+        Attachments connection = exchange.connection().state();
+        FetchLimits known = connection.get(CONNECTION_LIMITS);
+        if (known != null) {
+            partitionMax = Math.max(partitionMax, known.partitionMaxBytes());
+        }
+        FetchLimits limits = new FetchLimits(apiVersion >= 3 ? fetch.maxBytes() : Integer.MAX_VALUE, partitionMax);
+        connection.put(CONNECTION_LIMITS, limits);
+        exchange.forResponse().put(LIMITS, limits);
+        return FilterResult.UNCHANGED;
     }
 
     @Override
@@ -66,6 +127,8 @@ public final class FetchTranslator implements ResponseFilter {
             return FilterResult.UNCHANGED;
         }
         FetchResponseData data = (FetchResponseData) response;
+        forgetOtherRoutes();
+        FetchLimits limits = exchange.fromRequest().get(LIMITS);
         ExchangeState<FetchResponseData.PartitionData> state =
                 exchange.attachments().computeIfAbsent(STATE, ExchangeState::new);
         boolean byId = apiVersion >= 13;
@@ -77,12 +140,23 @@ public final class FetchTranslator implements ResponseFilter {
             }
         }
         return partitionJobs.translate(
-                Direction.CONSUME, state, () -> jobs(data, client, byId), FetchTranslator::apply);
+                Direction.CONSUME, state, () -> jobs(data, client, byId, limits), FetchTranslator::apply);
+    }
+
+    /** Empties the cache of rebuilt batches when the route table changed since they were cached. */
+    private void forgetOtherRoutes() {
+        RebuiltBatches cache = rebuilt;
+        RouteTable current = routes.get();
+        if (cache != null && cachedUnder != current) {
+            cachedUnder = current;
+            cache.invalidateAll();
+        }
     }
 
     private List<PartitionJobs.Job<FetchResponseData.PartitionData>> jobs(
-            FetchResponseData data, ClientRoutes client, boolean byId) {
+            FetchResponseData data, ClientRoutes client, boolean byId, @Nullable FetchLimits limits) {
         List<PartitionJobs.Job<FetchResponseData.PartitionData>> jobs = new ArrayList<>();
+        long responseBytes = 0;
         for (FetchResponseData.FetchableTopicResponse topic : data.responses()) {
             String name = byId ? topicNames.name(topic.topicId()) : topic.topic();
             if (name == null) {
@@ -90,6 +164,11 @@ public final class FetchTranslator implements ResponseFilter {
             }
             VersionDecision decision = client.consume(name);
             RouteConfig route = client.route(name);
+            for (FetchResponseData.PartitionData partition : topic.partitions()) {
+                if (partition.records() != null) {
+                    responseBytes += partition.records().sizeInBytes();
+                }
+            }
             if (decision == null || route == null) {
                 continue;
             }
@@ -103,12 +182,47 @@ public final class FetchTranslator implements ResponseFilter {
                             records,
                             route,
                             decision,
-                            new PartitionRewriter.Rebuild(null, PartitionRewriter.growthLimit(records.sizeInBytes())),
+                            PartitionRewriter.Rebuild.fetch(codec, records.sizeInBytes()),
                             partition));
                 }
             }
         }
-        return jobs;
+        return codec == null ? jobs : withinLimits(jobs, responseBytes, limits);
+    }
+
+    /**
+     * Budgets that let rebuilt batches grow beyond the usual bound when their codec changes (an
+     * uncompressed batch of a compressible topic is several times its stored size), within what
+     * the request accepts: each routed partition may take an equal share of the response's
+     * {@code max_bytes} left after the broker's own bytes, up to the request's {@code
+     * partition_max_bytes}. A batch that does not fit keeps its codec ({@link BatchCodec}) and
+     * the usual bound for translated records applies; without the request's limits (routes set
+     * after the request passed), only the usual bound applies.
+     */
+    private static List<PartitionJobs.Job<FetchResponseData.PartitionData>> withinLimits(
+            List<PartitionJobs.Job<FetchResponseData.PartitionData>> jobs,
+            long responseBytes,
+            @Nullable FetchLimits limits) {
+        if (limits == null || jobs.isEmpty()) {
+            return jobs;
+        }
+        long share = Math.max(0, (limits.maxBytes() - responseBytes) / jobs.size());
+        List<PartitionJobs.Job<FetchResponseData.PartitionData>> sized = new ArrayList<>(jobs.size());
+        for (PartitionJobs.Job<FetchResponseData.PartitionData> job : jobs) {
+            int size = job.records().sizeInBytes();
+            long extra = Math.min(share, Math.max(0L, (long) limits.partitionMaxBytes() - size));
+            int codecBudget = (int) Math.min(Integer.MAX_VALUE, size + extra);
+            sized.add(new PartitionJobs.Job<>(
+                    job.topic(),
+                    job.partition(),
+                    job.records(),
+                    job.route(),
+                    job.decision(),
+                    new PartitionRewriter.Rebuild(
+                            job.how().codec(), codecBudget, Math.max(PartitionRewriter.growthLimit(size), codecBudget)),
+                    job.target()));
+        }
+        return sized;
     }
 
     private static FilterResult apply(List<PartitionJobs.Done<FetchResponseData.PartitionData>> done) {

@@ -9,6 +9,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 import org.apache.kafka.common.record.MemoryRecords;
+import org.jspecify.annotations.Nullable;
 
 import dev.rosetta.config.RouteConfig;
 import dev.rosetta.config.routing.VersionDecision;
@@ -34,10 +35,20 @@ final class PartitionJobs {
     private final TranslationMetrics metrics;
     private final DeadLetters deadLetters;
     private final Executor workers;
+    private final @Nullable RebuiltBatches rebuilt;
 
-    /** @param workers where large messages are rewritten, a partition per task; null to rewrite everything on the event loop */
-    PartitionJobs(TranslatorCache translators, TranslationMetrics metrics, DeadLetters deadLetters, Executor workers) {
+    /**
+     * @param workers where large messages are rewritten, a partition per task; null to rewrite everything on the event loop
+     * @param rebuilt fetch batches already rebuilt, shared by every connection; null for no cache
+     */
+    PartitionJobs(
+            TranslatorCache translators,
+            TranslationMetrics metrics,
+            DeadLetters deadLetters,
+            Executor workers,
+            @Nullable RebuiltBatches rebuilt) {
         this.translators = translators;
+        this.rebuilt = rebuilt;
         this.metrics = metrics;
         this.deadLetters = deadLetters;
         this.workers = workers;
@@ -103,7 +114,7 @@ final class PartitionJobs {
     private <T> CompletableFuture<List<Done<T>>> rewrite(
             Direction direction, List<Job<T>> jobs, ExchangeState<T> state) {
         Supplier<PartitionRewriter> rewriters =
-                () -> new PartitionRewriter(translators, metrics, deadLetters, direction, state.lookups);
+                () -> new PartitionRewriter(translators, metrics, deadLetters, direction, state.lookups, rebuilt);
         long bytes = 0;
         for (Job<T> job : jobs) {
             bytes += job.records().sizeInBytes();

@@ -49,6 +49,8 @@ final class PartitionRewriter {
     private final DeadLetters deadLetters;
     private final Direction direction;
     private final Map<Lookup, CompletableFuture<Translator>> lookups;
+    /** Fetch batches already rebuilt; null on the produce path or when the cache is off. */
+    private final @Nullable RebuiltBatches rebuilt;
     /** Batch decoding and encoding buffers, one set per thread (event loops and translation workers). */
     private static final ThreadLocal<BatchCodec> CODECS = ThreadLocal.withInitial(BatchCodec::new);
     /** The edits of the batch being rewritten, one set per thread, reused from batch to batch. */
@@ -57,14 +59,17 @@ final class PartitionRewriter {
     /**
      * @param lookups translator look-ups started by earlier runs of the same exchange; consulted when
      *                the cache still has no answer (e.g. the look-up failed)
+     * @param rebuilt fetch batches already rebuilt, or null for none (always none on the produce path)
      */
     PartitionRewriter(
             TranslatorCache translators,
             TranslationMetrics metrics,
             DeadLetters deadLetters,
             Direction direction,
-            Map<Lookup, CompletableFuture<Translator>> lookups) {
+            Map<Lookup, CompletableFuture<Translator>> lookups,
+            @Nullable RebuiltBatches rebuilt) {
         this.translators = translators;
+        this.rebuilt = direction == Direction.CONSUME ? rebuilt : null;
         this.metrics = metrics;
         this.deadLetters = deadLetters;
         this.direction = direction;
@@ -98,20 +103,25 @@ final class PartitionRewriter {
     }
 
     /**
-     * How rebuilt batches are written: in {@code codec} (null: each batch's own codec), and within
-     * {@code budget} bytes for the partition (see {@link BatchCodec#rebuild(RecordBatch, RecordEdits,
-     * CompressionType, int, BatchCodec.Output)} and {@link #assemble}).
+     * How rebuilt batches are written: in {@code codec} (null: each batch's own codec); a batch
+     * whose codec changes to none must keep the partition within {@code codecBudget} bytes or keeps
+     * its codec (see {@link BatchCodec#rebuild(RecordBatch, RecordEdits, CompressionType, int,
+     * BatchCodec.Output)}); batches beyond {@code budget} bytes are held back ({@link Run#assemble}).
      */
-    record Rebuild(@Nullable CompressionType codec, int budget) {
+    record Rebuild(@Nullable CompressionType codec, int codecBudget, int budget) {
         /** The produce path: every batch keeps its codec, and the records are what the producer sent. */
-        static final Rebuild PRODUCE = new Rebuild(null, Integer.MAX_VALUE);
+        static final Rebuild PRODUCE = new Rebuild(null, Integer.MAX_VALUE, Integer.MAX_VALUE);
+
+        /** The fetch path's usual bound for a partition of {@code size} bytes: {@link #growthLimit}. */
+        static Rebuild fetch(@Nullable CompressionType codec, int size) {
+            int limit = growthLimit(size);
+            return new Rebuild(codec, limit, limit);
+        }
     }
 
     /** {@link #rewrite(String, int, MemoryRecords, RouteConfig, VersionDecision, Rebuild)} with each batch's own codec and the direction's default budget. */
     Result rewrite(String topic, int partition, MemoryRecords records, RouteConfig route, VersionDecision decision) {
-        Rebuild how = direction == Direction.CONSUME
-                ? new Rebuild(null, growthLimit(records.sizeInBytes()))
-                : Rebuild.PRODUCE;
+        Rebuild how = direction == Direction.CONSUME ? Rebuild.fetch(null, records.sizeInBytes()) : Rebuild.PRODUCE;
         return rewrite(topic, partition, records, route, decision, how);
     }
 
@@ -133,6 +143,7 @@ final class PartitionRewriter {
                 topic,
                 partition,
                 route,
+                decision,
                 records,
                 how,
                 edits,
@@ -180,6 +191,7 @@ final class PartitionRewriter {
         private final String topic;
         private final int partition;
         private final RouteConfig route;
+        private final VersionDecision decision;
         private final MemoryRecords records;
         private final Rebuild how;
         private final RecordTranslator translator;
@@ -206,6 +218,7 @@ final class PartitionRewriter {
                 String topic,
                 int partition,
                 RouteConfig route,
+                VersionDecision decision,
                 MemoryRecords records,
                 Rebuild how,
                 RecordEdits edits,
@@ -213,6 +226,7 @@ final class PartitionRewriter {
             this.topic = topic;
             this.partition = partition;
             this.route = route;
+            this.decision = decision;
             this.records = records;
             this.how = how;
             this.edits = edits;
@@ -227,6 +241,18 @@ final class PartitionRewriter {
             if (batch.isControlBatch() || batch.magic() < RecordBatch.MAGIC_VALUE_V2) {
                 keep(batch, counted);
                 return;
+            }
+            RebuiltBatches cache = rebuilt;
+            RebuiltBatches.Key key = null;
+            if (cache != null && rejections == null && !translator.isPending()) {
+                key = RebuiltBatches.Key.of(topic, partition, batch, route, decision, how.codec());
+                RebuiltBatches.Entry hit = cache.get(key);
+                if (hit != null) {
+                    BatchCodec.Output target = startOutput(start);
+                    target.append(hit.bytes(), 0, hit.bytes().length);
+                    added(target.size(), hit.outcomes());
+                    return;
+                }
             }
             try {
                 boolean changed = false;
@@ -245,8 +271,18 @@ final class PartitionRewriter {
                 }
                 BatchCodec.Output target = startOutput(start);
                 CompressionType type = how.codec() != null ? how.codec() : batch.compressionType();
-                codec.rebuild(batch, edits, type, how.budget(), target);
+                int from = target.size();
+                codec.rebuild(batch, edits, type, how.codecBudget(), target);
                 added(target.size(), counted);
+                if (cache != null && key != null) {
+                    boolean shareable = counted.clean() && codec.lastCodec() == type;
+                    cache.rebuilt(
+                            key,
+                            shareable
+                                    ? new RebuiltBatches.Entry(
+                                            java.util.Arrays.copyOfRange(target.bytes(), from, target.size()), counted)
+                                    : null);
+                }
             } finally {
                 edits.clear();
             }

@@ -60,6 +60,11 @@ final class RecordOutcomes {
         keys.addAll(other.keys);
     }
 
+    /** Whether every record was translated or already in the right version: none failed. */
+    boolean clean() {
+        return failedPassedThrough == 0 && deadLettered == 0;
+    }
+
     /** The records counted, each once. */
     int total() {
         return unchanged + keyOnly + failedPassedThrough + deadLettered + values.total();

@@ -7,10 +7,12 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.record.CompressionType;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.rosetta.config.ListenerConfig;
 import dev.rosetta.config.RegistryConfig;
 import dev.rosetta.config.TranslatorsConfig;
 import dev.rosetta.config.routing.RouteTable;
@@ -56,6 +58,47 @@ public final class RecordTranslation implements AutoCloseable {
             });
 
     /**
+     * How translated fetch batches are delivered.
+     *
+     * @param fetchCodec     the codec of rebuilt fetch batches ({@code listener.fetchCodec})
+     * @param batchCacheBytes the most bytes of rebuilt fetch batches kept for other readers
+     *                        ({@code translators.batchCacheBytes}); 0 for no cache
+     */
+    public record Options(ListenerConfig.FetchCodec fetchCodec, long batchCacheBytes) {
+        public static final Options DEFAULTS =
+                new Options(ListenerConfig.FetchCodec.KEEP, TranslatorsConfig.DEFAULT_BATCH_CACHE_BYTES);
+
+        public Options {
+            if (batchCacheBytes < 0) {
+                throw new IllegalArgumentException("batchCacheBytes must be >= 0, got " + batchCacheBytes);
+            }
+        }
+
+        /** The Kafka codec of rebuilt fetch batches; null keeps each batch's own. */
+        @Nullable
+        CompressionType compression() {
+            return switch (fetchCodec) {
+                case KEEP -> null;
+                case NONE -> CompressionType.NONE;
+                case GZIP -> CompressionType.GZIP;
+                case SNAPPY -> CompressionType.SNAPPY;
+                case LZ4 -> CompressionType.LZ4;
+                case ZSTD -> CompressionType.ZSTD;
+            };
+        }
+    }
+
+    /** A translation with the {@link Options#DEFAULTS default options}. */
+    public RecordTranslation(
+            SchemaRegistry registry,
+            TranslatorsConfig translatorsConfig,
+            Supplier<RouteTable> routes,
+            Map<String, Object> upstreamClientProperties,
+            MeterRegistry meters) {
+        this(registry, translatorsConfig, routes, upstreamClientProperties, meters, Options.DEFAULTS);
+    }
+
+    /**
      * @param upstreamClientProperties Kafka client settings reaching the upstream cluster (bootstrap servers, TLS),
      *                                 for the topic-id look-ups and the dead-letter producer
      */
@@ -64,7 +107,8 @@ public final class RecordTranslation implements AutoCloseable {
             TranslatorsConfig translatorsConfig,
             Supplier<RouteTable> routes,
             Map<String, Object> upstreamClientProperties,
-            MeterRegistry meters) {
+            MeterRegistry meters,
+            Options options) {
         this.registry = registry;
         StepCatalog.Builder catalog = StepCatalog.builder().serviceLoader(RecordTranslation.class.getClassLoader());
         if (translatorsConfig != null && translatorsConfig.directory() != null) {
@@ -84,8 +128,16 @@ public final class RecordTranslation implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        PartitionJobs jobs = new PartitionJobs(translators, metrics, deadLetters, workers);
-        this.fetch = new FetchTranslator(routes, topicNames, jobs);
+        RebuiltBatches rebuilt =
+                options.batchCacheBytes() > 0 ? new RebuiltBatches(options.batchCacheBytes(), meters) : null;
+        PartitionJobs jobs = new PartitionJobs(translators, metrics, deadLetters, workers, rebuilt);
+        this.fetch = new FetchTranslator(routes, topicNames, jobs, options.compression(), rebuilt);
+        LOG.info(
+                "Rebuilt fetch batches: codec {}, cache of rebuilt batches {}",
+                options.fetchCodec() == ListenerConfig.FetchCodec.KEEP
+                        ? "kept as stored"
+                        : options.fetchCodec().name().toLowerCase(java.util.Locale.ROOT),
+                options.batchCacheBytes() > 0 ? (options.batchCacheBytes() >> 20) + " MiB" : "off");
         this.produce = new ProduceTranslator(routes, topicNames, jobs);
         if (registry instanceof CachingSchemaRegistry caching) {
             prober.scheduleWithFixedDelay(
@@ -181,9 +233,9 @@ public final class RecordTranslation implements AutoCloseable {
         return List.of(topicNames, fetch, produce);
     }
 
-    /** Filters to install on the proxy's requests: produce translation. */
+    /** Filters to install on the proxy's requests: produce translation, fetch size limits (for a changed codec). */
     public List<RequestFilter> requestFilters() {
-        return List.of(produce);
+        return List.of(produce, fetch);
     }
 
     public RegistryHealth health() {

@@ -503,4 +503,141 @@ class FetchTranslationTest {
                 .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
                 .toString();
     }
+
+    /** Everything a consumer group reads of {@code topic} from the beginning (subscribed, as a group member). */
+    private static List<ConsumerRecord<byte[], byte[]>> readAsGroup(
+            String bootstrap, String topic, String group, int expected, Map<String, Object> extra) {
+        Map<String, Object> config = consumer("group-" + group, false);
+        config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        config.putAll(extra);
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> consumer =
+                new org.apache.kafka.clients.consumer.KafkaConsumer<>(config)) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (records.size() < expected && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+
+    private static double batchCache(String result) {
+        return meters.get("rosetta.translation.batch.cache")
+                .tag("result", result)
+                .counter()
+                .count();
+    }
+
+    @Test
+    void threeConsumerGroupsOfOneVersionTranslateEachBatchOnce() throws Exception {
+        String topic = "fanout";
+        routes.set(RouteTable.of(List.of(route(topic))));
+        produceMixed(topic, "lz4");
+        double missesBefore = batchCache("miss");
+        double hitsBefore = batchCache("hit");
+
+        List<ConsumerRecord<byte[], byte[]>> firstRead =
+                readAsGroup(proxy.bootstrapServers(), topic, "fanout-a", 100, Map.of());
+        List<Records.Seen> first = Records.seen(firstRead);
+        double rebuilt = batchCache("miss") - missesBefore;
+        List<Records.Seen> second =
+                Records.seen(readAsGroup(proxy.bootstrapServers(), topic, "fanout-b", 100, Map.of()));
+        List<Records.Seen> third =
+                Records.seen(readAsGroup(proxy.bootstrapServers(), topic, "fanout-c", 100, Map.of()));
+
+        assertThat(first).hasSize(100);
+        assertThat(firstRead)
+                .allSatisfy(r -> assertThat(Avro.schemaId(r.value())).isEqualTo(v2Id));
+        assertThat(second).isEqualTo(first);
+        assertThat(third).isEqualTo(first);
+        assertThat(rebuilt)
+                .as("the first group's batches with v1 records were rebuilt")
+                .isPositive();
+        assertThat(batchCache("miss") - missesBefore)
+                .as("the second and third group rebuilt nothing")
+                .isEqualTo(rebuilt);
+        assertThat(batchCache("hit") - hitsBefore).isGreaterThanOrEqualTo(2 * rebuilt);
+        assertThat(count(topic, "translated"))
+                .as("cached batches are delivered, so their records count for each group")
+                .isEqualTo(3 * 60.0);
+
+        // a route change empties the cache: the next group reads v1, not the cached v2
+        routes.set(RouteTable.of(List.of(
+                new RouteConfig(topic, "orders-value", null, ConsumeConfig.of(1), null, FailurePolicy.DEFAULT))));
+        List<ConsumerRecord<byte[], byte[]>> afterChange =
+                readAsGroup(proxy.bootstrapServers(), topic, "fanout-d", 100, Map.of());
+        assertThat(afterChange).hasSize(100);
+        assertThat(afterChange)
+                .allSatisfy(r -> assertThat(Avro.schemaId(r.value())).isEqualTo(v1Id));
+        assertThat(batchCache("miss") - missesBefore).isGreaterThan(rebuilt);
+    }
+
+    private static double[] consumeBytes(TranslatingProxy proxy) {
+        double[] bytes = new double[2];
+        for (String stage : List.of("before", "after")) {
+            bytes[stage.equals("before") ? 0 : 1] = proxy.meters
+                    .get("rosetta.translation.bytes")
+                    .tag("direction", "consume")
+                    .tag("stage", stage)
+                    .counter()
+                    .count();
+        }
+        return bytes;
+    }
+
+    @Test
+    void uncompressedRebuiltBatchesOfACompressibleTopicStayWithinEachConsumersFetchLimits() throws Exception {
+        String topic = "squeezed";
+        Topics.create(admin, new NewTopic(topic, 1, (short) 1).configs(Map.of("retention.ms", "-1")));
+        int count = 3000;
+        String filler = "x".repeat(100); // lz4 packs a batch of these to a small fraction of its size
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producer("lz4"))) {
+            for (int i = 0; i < count; i++) {
+                producer.send(new ProducerRecord<>(topic, 0, null, Avro.v1(v1Id, "order-" + i + filler, i)));
+            }
+            producer.flush();
+        }
+        try (TranslatingProxy uncompressed = new TranslatingProxy(
+                cluster.getBootstrapServers(),
+                new RecordTranslation.Options(dev.rosetta.config.ListenerConfig.FetchCodec.NONE, 0))) {
+            uncompressed.routes.set(RouteTable.of(List.of(route(topic))));
+
+            // the Java client's defaults (1 MiB a partition, 50 MiB a response): room to send the batches uncompressed
+            List<ConsumerRecord<byte[], byte[]>> roomy =
+                    readAsGroup(uncompressed.proxy.bootstrapServers(), topic, "squeezed-roomy", count, Map.of());
+            double[] roomyBytes = consumeBytes(uncompressed);
+            // 16 KiB a partition: an uncompressed batch would not fit, so rebuilt batches keep lz4
+            List<ConsumerRecord<byte[], byte[]>> tight = readAsGroup(
+                    uncompressed.proxy.bootstrapServers(),
+                    topic,
+                    "squeezed-tight",
+                    count,
+                    Map.of(
+                            ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024,
+                            ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 32 * 1024));
+            double[] allBytes = consumeBytes(uncompressed);
+
+            for (List<ConsumerRecord<byte[], byte[]>> read : List.of(roomy, tight)) {
+                assertThat(read).hasSize(count);
+                assertThat(read).extracting(ConsumerRecord::offset).doesNotHaveDuplicates();
+                assertThat(read.get(count - 1).offset()).isEqualTo(count - 1L);
+                assertThat(read)
+                        .allSatisfy(r -> assertThat(Avro.schemaId(r.value())).isEqualTo(v2Id));
+            }
+            assertThat(roomyBytes[1] / roomyBytes[0])
+                    .as(
+                            "with room, rebuilt batches went out uncompressed (%s bytes before, %s after)",
+                            roomyBytes[0], roomyBytes[1])
+                    .isGreaterThan(3.0);
+            double tightBefore = allBytes[0] - roomyBytes[0];
+            double tightAfter = allBytes[1] - roomyBytes[1];
+            assertThat(tightAfter / tightBefore)
+                    .as(
+                            "within 16 KiB a partition, rebuilt batches kept lz4 (%s bytes before, %s after)",
+                            tightBefore, tightAfter)
+                    .isLessThan(1.5);
+        }
+    }
 }

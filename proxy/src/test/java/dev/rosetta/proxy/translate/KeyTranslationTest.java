@@ -69,8 +69,8 @@ class KeyTranslationTest {
     private PartitionRewriter.Result rewrite(Direction direction, RouteConfig route, MemoryRecords records) {
         DeadLetters deadLetters = new DeadLetters(Map.of("bootstrap.servers", "127.0.0.1:1"), meters);
         Map<PartitionRewriter.Lookup, CompletableFuture<Translator>> lookups = new HashMap<>();
-        PartitionRewriter rewriter =
-                new PartitionRewriter(translators, new TranslationMetrics(meters), deadLetters, direction, lookups);
+        PartitionRewriter rewriter = new PartitionRewriter(
+                translators, new TranslationMetrics(meters), deadLetters, direction, lookups, null);
         var client = RouteTable.of(List.of(route)).forClient("c", null);
         var decision = direction == Direction.CONSUME ? client.consume("orders") : client.produce("orders");
         PartitionRewriter.Result result = rewriter.rewrite("orders", 0, records, route, decision);

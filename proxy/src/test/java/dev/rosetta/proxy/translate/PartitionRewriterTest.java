@@ -50,7 +50,7 @@ class PartitionRewriterTest {
         Map<PartitionRewriter.Lookup, java.util.concurrent.CompletableFuture<dev.rosetta.translators.Translator>>
                 lookups = new HashMap<>();
         PartitionRewriter rewriter = new PartitionRewriter(
-                translators, new TranslationMetrics(meters), deadLetters, Direction.CONSUME, lookups);
+                translators, new TranslationMetrics(meters), deadLetters, Direction.CONSUME, lookups, null);
         PartitionRewriter.Result result = rewriter.rewrite("orders", 0, records, route, toV2);
         if (result.isPending()) {
             result.pending().forEach(java.util.concurrent.CompletableFuture::join);
@@ -207,7 +207,8 @@ class PartitionRewriterTest {
                 new TranslationMetrics(meters),
                 new DeadLetters(Map.of("bootstrap.servers", "127.0.0.1:1"), meters),
                 Direction.CONSUME,
-                lookups);
+                lookups,
+                null);
         PartitionRewriter.Result result = rewriter.rewrite("padded", 0, original, paddedRoute, toPadded);
         if (result.isPending()) {
             result.pending().forEach(java.util.concurrent.CompletableFuture::join);
@@ -256,7 +257,8 @@ class PartitionRewriterTest {
                 new TranslationMetrics(meters),
                 new DeadLetters(Map.of("bootstrap.servers", "127.0.0.1:1"), meters),
                 Direction.CONSUME,
-                new HashMap<>());
+                new HashMap<>(),
+                null);
         MemoryRecords original =
                 MemoryRecords.readableRecords(batch(Compression.NONE, TimestampType.CREATE_TIME, 0, 1, 2));
 
@@ -299,7 +301,8 @@ class PartitionRewriterTest {
                 new TranslationMetrics(meters),
                 new DeadLetters(Map.of("bootstrap.servers", "127.0.0.1:1"), meters),
                 Direction.CONSUME,
-                lookups);
+                lookups,
+                null);
         MemoryRecords original = MemoryRecords.readableRecords(all);
         PartitionRewriter.Result result = rewriter.rewrite("orders", 0, original, route, toV2);
         while (result.isPending()) {
@@ -334,5 +337,158 @@ class PartitionRewriterTest {
                         .counter()
                         .count())
                 .isEqualTo(1);
+    }
+
+    /** Two lz4 batches of 10 records each (base offsets 100 and 110), one after the other. */
+    private static MemoryRecords twoBatches() {
+        ByteBuffer first = batch(Compression.lz4().build(), TimestampType.CREATE_TIME, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+        ByteBuffer second = batch(Compression.lz4().build(), TimestampType.CREATE_TIME, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+        second.putLong(0, 110L); // base offset (not covered by the CRC)
+        ByteBuffer both = ByteBuffer.allocate(first.remaining() + second.remaining());
+        both.put(first).put(second).flip();
+        return MemoryRecords.readableRecords(both);
+    }
+
+    private PartitionRewriter.Result rewrite(
+            MemoryRecords records,
+            PartitionRewriter.Rebuild how,
+            @org.jspecify.annotations.Nullable RebuiltBatches cache) {
+        DeadLetters deadLetters = new DeadLetters(Map.of("bootstrap.servers", "127.0.0.1:1"), meters);
+        Map<PartitionRewriter.Lookup, java.util.concurrent.CompletableFuture<dev.rosetta.translators.Translator>>
+                lookups = new HashMap<>();
+        PartitionRewriter rewriter = new PartitionRewriter(
+                translators, new TranslationMetrics(meters), deadLetters, Direction.CONSUME, lookups, cache);
+        PartitionRewriter.Result result = rewriter.rewrite("orders", 0, records, route, toV2, how);
+        if (result.isPending()) {
+            result.pending().forEach(java.util.concurrent.CompletableFuture::join);
+            result = rewriter.rewrite("orders", 0, records, route, toV2, how);
+        }
+        return result;
+    }
+
+    private static List<RecordBatch> batches(MemoryRecords records) {
+        List<RecordBatch> batches = new ArrayList<>();
+        records.batches().forEach(batches::add);
+        batches.forEach(RecordBatch::ensureValid);
+        return batches;
+    }
+
+    @Test
+    void aNamedFetchCodecRewritesRebuiltBatchesWithIt() {
+        MemoryRecords original = twoBatches();
+
+        PartitionRewriter.Result uncompressed = rewrite(
+                original,
+                new PartitionRewriter.Rebuild(
+                        org.apache.kafka.common.record.CompressionType.NONE, Integer.MAX_VALUE, Integer.MAX_VALUE),
+                null);
+        PartitionRewriter.Result zstd = rewrite(
+                original,
+                new PartitionRewriter.Rebuild(
+                        org.apache.kafka.common.record.CompressionType.ZSTD, Integer.MAX_VALUE, Integer.MAX_VALUE),
+                null);
+
+        assertThat(batches(uncompressed.records()))
+                .extracting(RecordBatch::compressionType)
+                .containsExactly(
+                        org.apache.kafka.common.record.CompressionType.NONE,
+                        org.apache.kafka.common.record.CompressionType.NONE);
+        assertThat(batches(zstd.records()))
+                .extracting(RecordBatch::compressionType)
+                .containsExactly(
+                        org.apache.kafka.common.record.CompressionType.ZSTD,
+                        org.apache.kafka.common.record.CompressionType.ZSTD);
+        for (PartitionRewriter.Result result : List.of(uncompressed, zstd)) {
+            List<Record> records = new ArrayList<>();
+            batches(result.records()).forEach(b -> b.forEach(records::add));
+            assertThat(records).hasSize(20);
+            assertThat(records)
+                    .extracting(Record::offset)
+                    .startsWith(100L, 101L)
+                    .endsWith(118L, 119L);
+            assertThat(records).allSatisfy(r -> assertThat(r.value().getInt(1)).isEqualTo(v2Id));
+        }
+    }
+
+    @Test
+    void anUncompressedBatchThatWouldExceedTheBudgetKeepsItsCodec() {
+        MemoryRecords original = twoBatches();
+        int firstUncompressed = batches(rewrite(
+                                original,
+                                new PartitionRewriter.Rebuild(
+                                        org.apache.kafka.common.record.CompressionType.NONE,
+                                        Integer.MAX_VALUE,
+                                        Integer.MAX_VALUE),
+                                null)
+                        .records())
+                .get(0)
+                .sizeInBytes();
+
+        // room for the first batch uncompressed, not for the second: it keeps lz4
+        PartitionRewriter.Result mixed = rewrite(
+                original,
+                new PartitionRewriter.Rebuild(
+                        org.apache.kafka.common.record.CompressionType.NONE, firstUncompressed + 10, Integer.MAX_VALUE),
+                null);
+        assertThat(batches(mixed.records()))
+                .extracting(RecordBatch::compressionType)
+                .containsExactly(
+                        org.apache.kafka.common.record.CompressionType.NONE,
+                        org.apache.kafka.common.record.CompressionType.LZ4);
+        assertThat(batches(mixed.records())).extracting(RecordBatch::baseOffset).containsExactly(100L, 110L);
+
+        // and no room for more in any codec: the second batch waits for the next fetch
+        PartitionRewriter.Result result = rewrite(
+                original,
+                new PartitionRewriter.Rebuild(
+                        org.apache.kafka.common.record.CompressionType.NONE,
+                        firstUncompressed + 10,
+                        firstUncompressed + 10),
+                null);
+
+        List<RecordBatch> batches = batches(result.records());
+        assertThat(batches)
+                .extracting(RecordBatch::compressionType)
+                .containsExactly(org.apache.kafka.common.record.CompressionType.NONE);
+        assertThat(batches.get(0).baseOffset()).isEqualTo(100L);
+        assertThat(meters.get("rosetta.translation.batches.held_back").counter().count())
+                .as("the second batch, even in lz4, does not fit: held back for the next fetch")
+                .isEqualTo(1.0);
+    }
+
+    @Test
+    void aBatchRebuiltOnceIsServedFromTheCacheToTheNextReader() {
+        RebuiltBatches cache = new RebuiltBatches(1 << 20, meters);
+        MemoryRecords original = twoBatches();
+        PartitionRewriter.Rebuild keep = new PartitionRewriter.Rebuild(null, Integer.MAX_VALUE, Integer.MAX_VALUE);
+
+        PartitionRewriter.Result first = rewrite(original, keep, cache);
+        PartitionRewriter.Result second = rewrite(original, keep, cache);
+
+        assertThat(second.records().buffer()).isEqualTo(first.records().buffer());
+        assertThat(meters.get("rosetta.translation.batch.cache")
+                        .tag("result", "miss")
+                        .counter()
+                        .count())
+                .isEqualTo(2.0);
+        assertThat(meters.get("rosetta.translation.batch.cache")
+                        .tag("result", "hit")
+                        .counter()
+                        .count())
+                .isEqualTo(2.0);
+        assertThat(meters.get("rosetta.records")
+                        .tag("outcome", "translated")
+                        .counter()
+                        .count())
+                .as("a batch served from the cache is delivered, so its records count again")
+                .isEqualTo(40.0);
+
+        cache.invalidateAll();
+        rewrite(original, keep, cache);
+        assertThat(meters.get("rosetta.translation.batch.cache")
+                        .tag("result", "miss")
+                        .counter()
+                        .count())
+                .isEqualTo(4.0);
     }
 }

@@ -33,8 +33,12 @@ final class TranslatingProxy implements AutoCloseable {
     final Admin admin;
 
     TranslatingProxy(String upstreamBootstrap) {
+        this(upstreamBootstrap, RecordTranslation.Options.DEFAULTS);
+    }
+
+    TranslatingProxy(String upstreamBootstrap, RecordTranslation.Options options) {
         Map<String, Object> upstream = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, upstreamBootstrap);
-        translation = new RecordTranslation(registry, null, routes::get, upstream, meters);
+        translation = new RecordTranslation(registry, null, routes::get, upstream, meters, options);
         proxy = new ProxyServer(
                         new ListenerConfig(
                                 "127.0.0.1", 0, 0, "127.0.0.1", ListenerConfig.DEFAULT_MAX_FRAME_BYTES, null),
