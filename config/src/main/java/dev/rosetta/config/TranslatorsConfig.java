@@ -9,11 +9,15 @@ import org.jspecify.annotations.Nullable;
  *
  * @param directory       directory of translator files (resolved against the config file's directory), or null for none
  * @param batchCacheBytes the most bytes of rebuilt (translated) fetch batches kept so that other readers of
- *                        the same batches in the same version get them without translating again; 0 for none
+ *                        the same batches in the same version get them without translating again; 0 (the
+ *                        default) for none
  */
 public record TranslatorsConfig(@Nullable Path directory, long batchCacheBytes) {
-    /** 64 MiB. */
-    public static final long DEFAULT_BATCH_CACHE_BYTES = 64L << 20;
+    /**
+     * Off: a sidecar's batches have one reader each, and a cached copy of every rebuilt batch would
+     * only cost memory and a copy. A gateway in front of several consumer groups turns it on.
+     */
+    public static final long DEFAULT_BATCH_CACHE_BYTES = 0;
 
     public TranslatorsConfig {
         if (batchCacheBytes < 0) {

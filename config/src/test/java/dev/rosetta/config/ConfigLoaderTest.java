@@ -53,6 +53,7 @@ class ConfigLoaderTest {
         assertThat(c.listener().maxFrameBytes()).isEqualTo(104_857_600);
         assertThat(c.listener().tls()).isNull();
         assertThat(c.listener().fetchCodec()).isEqualTo(ListenerConfig.FetchCodec.KEEP);
+        assertThat(c.translators().batchCacheBytes()).isZero();
         assertThat(c.upstream().connectTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.registry().enabled()).isFalse();
         assertThat(c.admin()).isEqualTo(new AdminConfig(true, "127.0.0.1", 19080, null));
@@ -95,6 +96,7 @@ class ConfigLoaderTest {
                   tls: true
                 translators:
                   directory: translators
+                  batchCacheBytes: 1048576
                 admin:
                   enabled: false
                   bindHost: 0.0.0.0
@@ -137,6 +139,7 @@ class ConfigLoaderTest {
                         Duration.ofMinutes(1),
                         ClientTlsConfig.defaultTrust()));
         assertThat(c.translators().directory()).isEqualTo(dir.resolve("translators"));
+        assertThat(c.translators().batchCacheBytes()).isEqualTo(1048576L);
         assertThat(c.admin()).isEqualTo(new AdminConfig(false, "0.0.0.0", 0, "changeme"));
         assertThat(c.registry().toString()).doesNotContain("s3cret");
         assertThat(c.distribution()).isEqualTo(new DistributionConfig(false, "fleet.routes", "sidecar-a"));

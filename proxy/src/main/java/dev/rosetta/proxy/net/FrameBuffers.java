@@ -16,6 +16,9 @@ import io.netty.buffer.PooledByteBufAllocator;
  * A pooled allocator with 16 MiB chunks serves frames up to 16 MiB from memory it already has;
  * only larger frames are allocated one by one.
  *
+ * <p>The translation workers take the heap buffers of rebuilt partitions from it as well, and give
+ * them back once the message holding them is encoded.
+ *
  * <p>Memory: an arena per two event-loop threads at most (Netty's default, bounded by the direct
  * memory limit), each holding the chunks its threads use; a chunk that empties is given back.
  */
@@ -40,8 +43,8 @@ public final class FrameBuffers {
 
     private FrameBuffers() {}
 
-    /** The allocator as channels take it. */
-    static ByteBufAllocator allocator() {
+    /** The allocator of frames, and of the translated records that go into them. */
+    public static ByteBufAllocator allocator() {
         return ALLOCATOR;
     }
 

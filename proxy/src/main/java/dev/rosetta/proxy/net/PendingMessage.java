@@ -1,5 +1,7 @@
 package dev.rosetta.proxy.net;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -12,6 +14,7 @@ import dev.rosetta.proxy.protocol.InFlightRequest;
 import dev.rosetta.proxy.protocol.MessageFilter;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.ReferenceCounted;
 
 /**
  * A request or response on its way through the filters that want it, from the frame read to the
@@ -47,6 +50,8 @@ abstract class PendingMessage<F extends MessageFilter> {
     private boolean changed;
     private int deferrals;
     private @Nullable ByteBuf out;
+    /** Buffers the changed message points into, released once it is encoded or dropped. */
+    private @Nullable List<ReferenceCounted> held;
 
     /**
      * @param header  the request's header fields (for a response: of the request it answers)
@@ -97,6 +102,22 @@ abstract class PendingMessage<F extends MessageFilter> {
     abstract String describe();
 
     /** Filters' state across the runs of this message. */
+    /** See {@code RequestExchange.releaseWhenDone}. */
+    public final void releaseWhenDone(ReferenceCounted buffer) {
+        if (held == null) {
+            held = new ArrayList<>(4);
+        }
+        held.add(buffer);
+    }
+
+    private void releaseHeld() {
+        List<ReferenceCounted> buffers = held;
+        if (buffers != null) {
+            held = null;
+            buffers.forEach(ReferenceCounted::release);
+        }
+    }
+
     public final Attachments attachments() {
         if (attachments == null) {
             attachments = new Attachments();
@@ -133,8 +154,10 @@ abstract class PendingMessage<F extends MessageFilter> {
             } else {
                 out = frame;
             }
+            releaseHeld();
         } catch (RuntimeException e) {
             frame.release();
+            releaseHeld();
             connection.failed(describe(), e);
             return;
         }
@@ -151,6 +174,7 @@ abstract class PendingMessage<F extends MessageFilter> {
                 .whenComplete((ignored, error) -> connection.eventLoop().execute(() -> {
                     if (connection.isClosing()) {
                         frame.release();
+                        releaseHeld();
                     } else {
                         run();
                     }

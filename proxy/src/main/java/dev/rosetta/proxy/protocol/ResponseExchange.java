@@ -2,6 +2,8 @@ package dev.rosetta.proxy.protocol;
 
 import org.jspecify.annotations.Nullable;
 
+import io.netty.util.ReferenceCounted;
+
 /** What a {@link ResponseFilter} may know and keep about the request/response exchange it is looking at. */
 public interface ResponseExchange {
 
@@ -17,4 +19,10 @@ public interface ResponseExchange {
 
     /** What the request filters left for this response ({@link RequestExchange#forResponse()}); often empty. */
     Attachments fromRequest();
+
+    /**
+     * Keeps {@code buffer} (which the changed message points into) until the message is encoded
+     * or dropped, then releases it. For pooled buffers a filter puts into the message.
+     */
+    void releaseWhenDone(ReferenceCounted buffer);
 }

@@ -31,6 +31,10 @@ import net.jpountz.lz4.LZ4Compressor;
 import net.jpountz.lz4.LZ4Factory;
 import net.jpountz.xxhash.XXHashFactory;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.UnpooledByteBufAllocator;
+
 /**
  * Reads and rebuilds magic v2 record batches with reusable buffers: what Kafka's own
  * {@code for (Record r : batch)} plus {@code MemoryRecordsBuilder} do, without their per-batch and
@@ -76,6 +80,8 @@ public final class BatchCodec {
     private final Map<CompressionType, Compression> codecs = new EnumMap<>(CompressionType.class);
     /** Decompressed records of the last batch read; the records handed out point into it. */
     private byte[] decompressed = new byte[INITIAL_SIZE];
+    /** Gzip, snappy and zstd batches being compressed (header space, then the stream's output); grows as needed. */
+    private byte[] compressed = new byte[INITIAL_SIZE];
     /** Uncompressed records section of the batch being rebuilt. */
     private final Scratch raw = new Scratch();
 
@@ -272,7 +278,7 @@ public final class BatchCodec {
     ByteBuffer rebuild(RecordBatch original, RecordEdits edits) {
         Output out = new Output(original.sizeInBytes() + HEADER_SIZE);
         int size = rebuild(original, edits, original.compressionType(), Integer.MAX_VALUE, out);
-        return ByteBuffer.wrap(Arrays.copyOf(out.bytes(), size));
+        return ByteBuffer.wrap(Arrays.copyOfRange(out.bytes(), out.offset(), out.offset() + size));
     }
 
     /**
@@ -308,7 +314,7 @@ public final class BatchCodec {
             lastCodec = type;
             int start = out.size;
             int size = compress(type, out);
-            ByteBuffer header = ByteBuffer.wrap(out.buf, start, size);
+            ByteBuffer header = ByteBuffer.wrap(out.buf, out.base + start, size);
             DefaultRecordBatch.writeHeader(
                     header,
                     baseOffset,
@@ -343,24 +349,53 @@ public final class BatchCodec {
     }
 
     /**
-     * A growable array that batches are appended to: the records of a partition being rewritten.
-     * Not reused: the array becomes the partition's new records.
+     * A growable buffer that batches are appended to: the records of a partition being rewritten.
+     * Backed by a heap {@link ByteBuf} (pooled when it comes from a pooled allocator), written
+     * through its array; the caller releases {@link #buffer()} once done with the records. Not
+     * reused: the buffer becomes the partition's new records.
      */
     static final class Output {
+        private ByteBuf owner;
         private byte[] buf;
+        /** Where the output starts in {@link #buf}. */
+        private int base;
+
         private int size;
 
-        Output(int capacity) {
-            buf = new byte[Math.max(capacity, 64)];
+        /** An output in a heap buffer of {@code alloc}, for {@code capacity} bytes to begin with. */
+        Output(ByteBufAllocator alloc, int capacity) {
+            owner = alloc.heapBuffer(Math.max(capacity, 64));
+            buf = owner.array();
+            base = owner.arrayOffset();
         }
 
-        /** The array written so far: valid bytes are {@code [0, size())}; replaced when it grows. */
+        /** An unpooled output (nothing to give back). */
+        Output(int capacity) {
+            this(UnpooledByteBufAllocator.DEFAULT, capacity);
+        }
+
+        /** The array written through: valid bytes are {@code [offset(), offset() + size())}; replaced when it grows. */
         byte[] bytes() {
             return buf;
         }
 
+        /** Where the output starts in {@link #bytes()}. */
+        int offset() {
+            return base;
+        }
+
         int size() {
             return size;
+        }
+
+        /** The buffer the output lives in, to release once the records are no longer used. */
+        ByteBuf buffer() {
+            return owner;
+        }
+
+        /** The bytes written, as records' buffer (a view, not a copy). */
+        ByteBuffer records() {
+            return ByteBuffer.wrap(buf, base, size).slice();
         }
 
         /** Forgets everything after the first {@code size} bytes. */
@@ -375,30 +410,31 @@ public final class BatchCodec {
         void append(ByteBuffer src) {
             int len = src.remaining();
             ensure(len);
-            src.duplicate().get(buf, size, len);
+            src.duplicate().get(buf, base + size, len);
             size += len;
         }
 
         void append(byte[] src, int off, int len) {
             ensure(len);
-            System.arraycopy(src, off, buf, size, len);
+            System.arraycopy(src, off, buf, base + size, len);
             size += len;
         }
 
         /** Room for {@code extra} more bytes after {@code size()}. */
         void ensure(int extra) {
             long needed = (long) size + extra;
-            if (needed > buf.length) {
+            if (needed > owner.capacity()) {
                 if (needed > Integer.MAX_VALUE - 8) {
                     throw new IllegalStateException("a partition's records cannot exceed 2 GiB");
                 }
-                buf = Arrays.copyOf(buf, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(needed, buf.length * 3L / 2)));
+                int capacity = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(needed, owner.capacity() * 3L / 2));
+                ByteBuf grown = owner.alloc().heapBuffer(capacity);
+                System.arraycopy(buf, base, grown.array(), grown.arrayOffset(), size);
+                owner.release();
+                owner = grown;
+                buf = grown.array();
+                base = grown.arrayOffset();
             }
-        }
-
-        /** Adopts an array the output's content was moved to (a compression stream that grew it). */
-        private void replace(byte[] grown) {
-            buf = grown;
         }
     }
 
@@ -428,28 +464,28 @@ public final class BatchCodec {
     /** Compresses {@link #raw} into {@code out} after {@code out.size()} plus the header space; returns the batch size. */
     private int compress(CompressionType type, Output out) throws IOException {
         int length = raw.size;
-        int start = out.size;
         if (type == CompressionType.NONE) {
             out.ensure(HEADER_SIZE + length);
-            System.arraycopy(raw.buf, 0, out.buf, start + HEADER_SIZE, length);
+            System.arraycopy(raw.buf, 0, out.buf, out.base + out.size + HEADER_SIZE, length);
             return HEADER_SIZE + length;
         }
         if (type == CompressionType.LZ4) {
             out.ensure(HEADER_SIZE + Lz4Frame.maxFrameSize(length));
-            return HEADER_SIZE + Lz4Frame.write(raw.buf, length, out.buf, start + HEADER_SIZE);
+            return HEADER_SIZE + Lz4Frame.write(raw.buf, length, out.buf, out.base + out.size + HEADER_SIZE);
         }
-        out.ensure(HEADER_SIZE + length / 2 + 1024); // the stream grows it when compression does worse
-        ByteBuffer target = ByteBuffer.wrap(out.buf);
-        target.position(start + HEADER_SIZE);
+        // the other codecs write through Kafka's streams, into a scratch array that may grow, then copied
+        ByteBuffer target = ByteBuffer.wrap(compressed);
+        target.position(HEADER_SIZE);
         ByteBufferOutputStream stream = new ByteBufferOutputStream(target);
         try (OutputStream compressing = codec(type).wrapForOutput(stream, RecordBatch.MAGIC_VALUE_V2)) {
             compressing.write(raw.buf, 0, length);
         }
         ByteBuffer written = stream.buffer();
-        if (written.array() != out.buf) {
-            out.replace(written.array()); // it grew (and copied what was there): keep the bigger array
-        }
-        return written.position() - start;
+        int size = written.position();
+        out.ensure(size);
+        System.arraycopy(written.array(), HEADER_SIZE, out.buf, out.base + out.size + HEADER_SIZE, size - HEADER_SIZE);
+        compressed = written.array().length > RETAINED_LIMIT ? new byte[INITIAL_SIZE] : written.array();
+        return size;
     }
 
     private Compression codec(CompressionType type) {

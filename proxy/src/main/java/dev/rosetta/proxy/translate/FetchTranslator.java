@@ -140,7 +140,11 @@ public final class FetchTranslator implements ResponseFilter, RequestFilter {
             }
         }
         return partitionJobs.translate(
-                Direction.CONSUME, state, () -> jobs(data, client, byId, limits), FetchTranslator::apply);
+                Direction.CONSUME,
+                state,
+                () -> jobs(data, client, byId, limits),
+                exchange::releaseWhenDone,
+                FetchTranslator::apply);
     }
 
     /** Empties the cache of rebuilt batches when the route table changed since they were cached. */

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -16,6 +17,9 @@ import dev.rosetta.config.routing.VersionDecision;
 import dev.rosetta.proxy.protocol.FilterResult;
 import dev.rosetta.translators.Translator;
 import dev.rosetta.translators.TranslatorCache;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.util.ReferenceCounted;
 
 /**
  * Rewrites the routed partitions of one fetch response or produce request, and is the part of
@@ -72,6 +76,8 @@ final class PartitionJobs {
      * routes and the message's topic names.
      *
      * @param jobs  the partitions to rewrite; asked again on each run that rewrites
+     * @param hold  keeps a buffer the rewritten records live in until the message is encoded
+     *              (the exchange's {@code releaseWhenDone})
      * @param apply changes the message with the final results (none pending), on the event loop
      * @return {@code apply}'s answer, {@link FilterResult#UNCHANGED} when no partition is routed, or
      *         a deferral until the workers are done or every look-up has an answer
@@ -80,6 +86,7 @@ final class PartitionJobs {
             Direction direction,
             ExchangeState<T> state,
             Supplier<List<Job<T>>> jobs,
+            Consumer<ReferenceCounted> hold,
             Function<List<Done<T>>, FilterResult> apply) {
         List<Done<T>> done;
         CompletableFuture<List<Done<T>>> running = state.running;
@@ -103,11 +110,28 @@ final class PartitionJobs {
             pending.addAll(d.result().pending());
         }
         if (!pending.isEmpty()) {
+            release(done); // the partitions that were rewritten are rewritten again on the next run
             // nothing changed yet; run again once every look-up has an answer (success or failure)
             return FilterResult.deferUntil(CompletableFuture.allOf(
                     pending.stream().map(f -> f.handle((t, e) -> null)).toArray(CompletableFuture[]::new)));
         }
+        for (Done<T> d : done) {
+            ByteBuf buffer = d.result().buffer();
+            if (buffer != null) {
+                hold.accept(buffer);
+            }
+        }
         return apply.apply(done);
+    }
+
+    /** Gives back the buffers of rewritten partitions that will not be delivered. */
+    private static <T> void release(List<Done<T>> done) {
+        for (Done<T> d : done) {
+            ByteBuf buffer = d.result().buffer();
+            if (buffer != null) {
+                buffer.release();
+            }
+        }
     }
 
     /** Rewrites {@code jobs}: done already when small enough to rewrite here, else running on the workers. */
@@ -122,8 +146,13 @@ final class PartitionJobs {
         if (workers == null || bytes < INLINE_BYTES) {
             PartitionRewriter rewriter = rewriters.get();
             List<Done<T>> done = new ArrayList<>(jobs.size());
-            for (Job<T> job : jobs) {
-                done.add(rewrite(rewriter, job));
+            try {
+                for (Job<T> job : jobs) {
+                    done.add(rewrite(rewriter, job));
+                }
+            } catch (RuntimeException e) {
+                release(done);
+                throw e;
             }
             return CompletableFuture.completedFuture(done);
         }
@@ -134,6 +163,14 @@ final class PartitionJobs {
             tasks.add(CompletableFuture.supplyAsync(() -> rewrite(rewriters.get(), job), workers));
         }
         return CompletableFuture.allOf(tasks.toArray(CompletableFuture[]::new))
+                .whenComplete((ignored, error) -> {
+                    if (error != null) { // a partition failed: the exchange fails, the others are not delivered
+                        release(tasks.stream()
+                                .filter(t -> !t.isCompletedExceptionally())
+                                .map(CompletableFuture::join)
+                                .toList());
+                    }
+                })
                 .thenApply(
                         ignored -> tasks.stream().map(CompletableFuture::join).toList());
     }

@@ -16,11 +16,14 @@ import org.jspecify.annotations.Nullable;
 import dev.rosetta.config.RouteConfig;
 import dev.rosetta.config.RouteConfig.FailureMode;
 import dev.rosetta.config.routing.VersionDecision;
+import dev.rosetta.proxy.net.FrameBuffers;
 import dev.rosetta.proxy.translate.TranslationMetrics.Outcome;
 import dev.rosetta.proxy.translate.TranslationMetrics.Stage;
 import dev.rosetta.translators.TranslationException;
 import dev.rosetta.translators.Translator;
 import dev.rosetta.translators.TranslatorCache;
+
+import io.netty.buffer.ByteBuf;
 
 /**
  * Rewrites the record batches of one partition so that each record's value (and key, when the
@@ -86,12 +89,17 @@ final class PartitionRewriter {
      * What happened to one partition.
      *
      * @param records    the rewritten records, or null when the partition is unchanged (or pending/rejected)
+     * @param buffer     the pooled buffer {@code records} live in, which the caller releases once done with
+     *                   them (after encoding the message); null when {@code records} is
      * @param pending    look-ups to wait for before running again; nothing was rewritten
      * @param rejections produce-side records refused under the REJECT policy; nothing was rewritten
      */
     record Result(
-            @Nullable MemoryRecords records, List<CompletableFuture<Translator>> pending, List<Rejection> rejections) {
-        static final Result UNCHANGED = new Result(null, List.of(), List.of());
+            @Nullable MemoryRecords records,
+            @Nullable ByteBuf buffer,
+            List<CompletableFuture<Translator>> pending,
+            List<Rejection> rejections) {
+        static final Result UNCHANGED = new Result(null, null, List.of(), List.of());
 
         boolean isPending() {
             return !pending.isEmpty();
@@ -148,20 +156,27 @@ final class PartitionRewriter {
                 how,
                 edits,
                 new RecordTranslator(translators, lookups, edits, direction, topic, partition, route, decision));
-        for (RecordBatch batch : records.batches()) {
-            run.rewrite(batch);
+        try {
+            for (RecordBatch batch : records.batches()) {
+                run.rewrite(batch);
+            }
+        } catch (RuntimeException e) {
+            run.discard();
+            throw e;
         }
         if (run.translator.isPending()) {
-            return new Result(null, run.translator.pending(), List.of()); // runs again: nothing counted yet
+            run.discard();
+            return new Result(null, null, run.translator.pending(), List.of()); // runs again: nothing counted yet
         }
         for (TranslationException.Reason reason : run.failures) {
             metrics.failure(topic, direction, reason).increment();
         }
         List<Rejection> rejections = run.rejections;
         if (rejections != null) {
+            run.discard();
             int counted = run.outcomes(run.parts).total();
             metrics.outcome(topic, direction, Outcome.REJECTED).increment(rejections.size() + counted);
-            return new Result(null, List.of(), rejections);
+            return new Result(null, null, List.of(), rejections);
         }
         run.deadLetterCopies.forEach(deadLetters::send);
         BatchCodec.Output out = run.out;
@@ -175,7 +190,7 @@ final class PartitionRewriter {
         metrics.bytes(direction, Stage.BEFORE).increment(records.sizeInBytes());
         metrics.bytes(direction, Stage.AFTER).increment(rewritten.sizeInBytes());
         metrics.partitionTime(direction).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-        return new Result(rewritten, List.of(), List.of());
+        return new Result(rewritten, out.buffer(), List.of(), List.of());
     }
 
     /**
@@ -280,7 +295,11 @@ final class PartitionRewriter {
                             key,
                             shareable
                                     ? new RebuiltBatches.Entry(
-                                            java.util.Arrays.copyOfRange(target.bytes(), from, target.size()), counted)
+                                            java.util.Arrays.copyOfRange(
+                                                    target.bytes(),
+                                                    target.offset() + from,
+                                                    target.offset() + target.size()),
+                                            counted)
                                     : null);
                 }
             } finally {
@@ -306,7 +325,7 @@ final class PartitionRewriter {
             BatchCodec.Output target = out;
             if (target == null) {
                 int size = records.sizeInBytes();
-                target = new BatchCodec.Output(size + Math.max(16 << 10, size / 8));
+                target = new BatchCodec.Output(FrameBuffers.allocator(), size + Math.max(16 << 10, size / 8));
                 ByteBuffer before = records.buffer().duplicate();
                 before.limit(before.position() + kept);
                 target.append(before);
@@ -321,6 +340,15 @@ final class PartitionRewriter {
             }
             ends[parts++] = end;
             outcomes.add(counted);
+        }
+
+        /** Gives back the new records' buffer: the partition will not be delivered rewritten. */
+        void discard() {
+            BatchCodec.Output target = out;
+            if (target != null) {
+                target.buffer().release();
+                out = null;
+            }
         }
 
         /** The records of the first {@code n} batches. */
@@ -357,7 +385,7 @@ final class PartitionRewriter {
                 tail.position(tail.position() + consumed);
                 target.append(tail);
             }
-            return MemoryRecords.readableRecords(ByteBuffer.wrap(target.bytes(), 0, target.size()));
+            return MemoryRecords.readableRecords(target.records());
         }
 
         /** Applies the route's failure policy to a record that could not be translated, the {@code index}th of its batch. */

@@ -94,7 +94,11 @@ public final class ProduceTranslator implements RequestFilter, ResponseFilter {
             }
         }
         return partitionJobs.translate(
-                Direction.PRODUCE, state, () -> jobs(data, client, byId), done -> apply(data, done, header, exchange));
+                Direction.PRODUCE,
+                state,
+                () -> jobs(data, client, byId),
+                exchange::releaseWhenDone,
+                done -> apply(data, done, header, exchange));
     }
 
     private List<PartitionJobs.Job<Partition>> jobs(ProduceRequestData data, ClientRoutes client, boolean byId) {

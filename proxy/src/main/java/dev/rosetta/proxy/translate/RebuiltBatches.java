@@ -56,7 +56,10 @@ final class RebuiltBatches {
         }
     }
 
-    /** A rebuilt batch and how its records ended (counted again each time it is delivered). */
+    /**
+     * A rebuilt batch (a copy: the partition's records it was rebuilt into are pooled and given
+     * back) and how its records ended (counted again each time it is delivered).
+     */
     record Entry(byte[] bytes, RecordOutcomes outcomes) {}
 
     private final Cache<Key, Entry> cache;

@@ -73,7 +73,7 @@ final class RecordEdits {
             arenaUsed = 0;
         }
         System.arraycopy(bytes, off, arena, arenaUsed, len);
-        ByteBuffer kept = ByteBuffer.wrap(arena, arenaUsed, len).slice();
+        ByteBuffer kept = ByteBuffer.wrap(arena, arenaUsed, len); // position to limit: all a reader uses
         arenaUsed += len;
         return kept;
     }

@@ -46,4 +46,10 @@ public final class TestExchange implements ResponseExchange, ProxyConnection {
     public Attachments fromRequest() {
         return Attachments.NONE;
     }
+
+    /** Releases right away: a filter unit test does not encode the message. */
+    @Override
+    public void releaseWhenDone(io.netty.util.ReferenceCounted buffer) {
+        buffer.release();
+    }
 }

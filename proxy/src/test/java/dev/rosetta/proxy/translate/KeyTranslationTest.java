@@ -73,10 +73,10 @@ class KeyTranslationTest {
                 translators, new TranslationMetrics(meters), deadLetters, direction, lookups, null);
         var client = RouteTable.of(List.of(route)).forClient("c", null);
         var decision = direction == Direction.CONSUME ? client.consume("orders") : client.produce("orders");
-        PartitionRewriter.Result result = rewriter.rewrite("orders", 0, records, route, decision);
+        PartitionRewriter.Result result = Detached.of(rewriter.rewrite("orders", 0, records, route, decision));
         while (result.isPending()) {
             result.pending().forEach(f -> f.exceptionally(e -> null).join());
-            result = rewriter.rewrite("orders", 0, records, route, decision);
+            result = Detached.of(rewriter.rewrite("orders", 0, records, route, decision));
         }
         return result;
     }

@@ -51,10 +51,10 @@ class PartitionRewriterTest {
                 lookups = new HashMap<>();
         PartitionRewriter rewriter = new PartitionRewriter(
                 translators, new TranslationMetrics(meters), deadLetters, Direction.CONSUME, lookups, null);
-        PartitionRewriter.Result result = rewriter.rewrite("orders", 0, records, route, toV2);
+        PartitionRewriter.Result result = Detached.of(rewriter.rewrite("orders", 0, records, route, toV2));
         if (result.isPending()) {
             result.pending().forEach(java.util.concurrent.CompletableFuture::join);
-            result = rewriter.rewrite("orders", 0, records, route, toV2);
+            result = Detached.of(rewriter.rewrite("orders", 0, records, route, toV2));
         }
         return result;
     }
@@ -209,10 +209,10 @@ class PartitionRewriterTest {
                 Direction.CONSUME,
                 lookups,
                 null);
-        PartitionRewriter.Result result = rewriter.rewrite("padded", 0, original, paddedRoute, toPadded);
+        PartitionRewriter.Result result = Detached.of(rewriter.rewrite("padded", 0, original, paddedRoute, toPadded));
         if (result.isPending()) {
             result.pending().forEach(java.util.concurrent.CompletableFuture::join);
-            result = rewriter.rewrite("padded", 0, original, paddedRoute, toPadded);
+            result = Detached.of(rewriter.rewrite("padded", 0, original, paddedRoute, toPadded));
         }
 
         MemoryRecords delivered = result.records();
@@ -262,14 +262,14 @@ class PartitionRewriterTest {
         MemoryRecords original =
                 MemoryRecords.readableRecords(batch(Compression.NONE, TimestampType.CREATE_TIME, 0, 1, 2));
 
-        PartitionRewriter.Result waiting = rewriter.rewrite("orders", 0, original, route, toV2);
+        PartitionRewriter.Result waiting = Detached.of(rewriter.rewrite("orders", 0, original, route, toV2));
 
         assertThat(waiting.isPending()).isTrue();
         assertThat(waiting.records()).isNull();
         assertThat(meters.find("rosetta.records").counters()).isEmpty();
 
         waiting.pending().forEach(java.util.concurrent.CompletableFuture::join);
-        PartitionRewriter.Result done = rewriter.rewrite("orders", 0, original, route, toV2);
+        PartitionRewriter.Result done = Detached.of(rewriter.rewrite("orders", 0, original, route, toV2));
 
         assertThat(done.isPending()).isFalse();
         assertThat(done.records()).isNotNull();
@@ -304,10 +304,10 @@ class PartitionRewriterTest {
                 lookups,
                 null);
         MemoryRecords original = MemoryRecords.readableRecords(all);
-        PartitionRewriter.Result result = rewriter.rewrite("orders", 0, original, route, toV2);
+        PartitionRewriter.Result result = Detached.of(rewriter.rewrite("orders", 0, original, route, toV2));
         while (result.isPending()) {
             result.pending().forEach(f -> f.exceptionally(e -> null).join());
-            result = rewriter.rewrite("orders", 0, original, route, toV2);
+            result = Detached.of(rewriter.rewrite("orders", 0, original, route, toV2));
         }
 
         List<Record> delivered = new ArrayList<>();
@@ -358,10 +358,10 @@ class PartitionRewriterTest {
                 lookups = new HashMap<>();
         PartitionRewriter rewriter = new PartitionRewriter(
                 translators, new TranslationMetrics(meters), deadLetters, Direction.CONSUME, lookups, cache);
-        PartitionRewriter.Result result = rewriter.rewrite("orders", 0, records, route, toV2, how);
+        PartitionRewriter.Result result = Detached.of(rewriter.rewrite("orders", 0, records, route, toV2, how));
         if (result.isPending()) {
             result.pending().forEach(java.util.concurrent.CompletableFuture::join);
-            result = rewriter.rewrite("orders", 0, records, route, toV2, how);
+            result = Detached.of(rewriter.rewrite("orders", 0, records, route, toV2, how));
         }
         return result;
     }

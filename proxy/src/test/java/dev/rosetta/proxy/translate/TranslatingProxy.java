@@ -33,7 +33,10 @@ final class TranslatingProxy implements AutoCloseable {
     final Admin admin;
 
     TranslatingProxy(String upstreamBootstrap) {
-        this(upstreamBootstrap, RecordTranslation.Options.DEFAULTS);
+        // the cache of rebuilt batches on (it is off by default), so that every fetch test goes through it
+        this(
+                upstreamBootstrap,
+                new RecordTranslation.Options(dev.rosetta.config.ListenerConfig.FetchCodec.KEEP, 64L << 20));
     }
 
     TranslatingProxy(String upstreamBootstrap, RecordTranslation.Options options) {
