@@ -2,6 +2,7 @@ package dev.rosetta.proxy.net;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 
@@ -41,7 +42,22 @@ public final class FrameBuffers {
     /** The largest buffer served from a chunk; larger ones are allocated (and freed) one by one. */
     public static final int CHUNK_BYTES = PAGE_SIZE << MAX_ORDER;
 
+    /** One small buffer per thread that called {@link #pinChunks}, never released. */
+    private static final java.util.Queue<ByteBuf> PINS = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
     private FrameBuffers() {}
+
+    /**
+     * Keeps the first direct and heap chunk of the calling thread's arena for good, by holding one
+     * small buffer in each. Netty gives a chunk back as soon as nothing in it is in use, which for
+     * a proxy whose frames come and go means creating (zeroing, mapping) 16 MiB again and again:
+     * profiled at about 9% of a produce run's CPU. Called once by each event loop and translation
+     * worker; costs one chunk per arena that the threads use anyway.
+     */
+    public static void pinChunks() {
+        PINS.add(ALLOCATOR.directBuffer(1));
+        PINS.add(ALLOCATOR.heapBuffer(1));
+    }
 
     /** The allocator of frames, and of the translated records that go into them. */
     public static ByteBufAllocator allocator() {

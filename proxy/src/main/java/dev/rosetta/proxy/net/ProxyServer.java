@@ -100,6 +100,7 @@ public final class ProxyServer implements AutoCloseable {
         EventLoopGroup workers = transport.newGroup("rosetta-io", threads);
         this.acceptors = acceptors;
         this.workers = workers;
+        workers.forEach(loop -> loop.execute(FrameBuffers::pinChunks));
         BrokerListeners endpoints = new BrokerListeners(listener.advertisedHost(), this::bindBroker);
         List<ResponseFilter> filters = new ArrayList<>();
         filters.add(new ApiVersionsIntersection());

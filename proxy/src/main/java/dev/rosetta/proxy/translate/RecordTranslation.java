@@ -16,6 +16,7 @@ import dev.rosetta.config.ListenerConfig;
 import dev.rosetta.config.RegistryConfig;
 import dev.rosetta.config.TranslatorsConfig;
 import dev.rosetta.config.routing.RouteTable;
+import dev.rosetta.proxy.net.FrameBuffers;
 import dev.rosetta.proxy.protocol.RequestFilter;
 import dev.rosetta.proxy.protocol.ResponseFilter;
 import dev.rosetta.proxy.tls.TlsContexts;
@@ -124,7 +125,12 @@ public final class RecordTranslation implements AutoCloseable {
         int threads = Runtime.getRuntime().availableProcessors();
         java.util.concurrent.atomic.AtomicInteger threadNumber = new java.util.concurrent.atomic.AtomicInteger();
         this.workers = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "rosetta-translate-" + threadNumber.incrementAndGet());
+            Thread t = new Thread(
+                    () -> {
+                        FrameBuffers.pinChunks(); // the rebuilt partitions' buffers come from this thread's arena
+                        r.run();
+                    },
+                    "rosetta-translate-" + threadNumber.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
