@@ -4,8 +4,10 @@
 # read the same batches through one Rosetta: a gateway in front of consumer groups, or replays. Uses the shared
 # kit (../shared/bench, or $BENCH_KIT): a Kafka 4.1.1 broker, Apicurio Registry, and its avroperf tool to fill
 # topic `orders` with RECORDS ~1 KB orders-v1 records (lz4) and to read them all READERS times, one reader
-# after the other, through Rosetta (route: consumers read v2; cache 512 MiB, larger than the topic). Prints,
-# per reader, MB/s and Rosetta's process CPU per MB, and the cache's hit and miss counts.
+# after the other, through Rosetta (route: consumers read v2; cache BATCH_CACHE_BYTES, default 512 MiB, larger
+# than the topic; 0 turns it off for the comparison). Prints, per reader, MB/s and Rosetta's process CPU per MB
+# (all its threads: event loops, translation workers, GC, JIT), and the cache's hit and miss counts. The first
+# reader also pays for the JIT and the registry look-ups: compare the later readers with the cache on and off.
 # Stops what it started (by pid). Run from the Rosetta checkout's root after building proxy/target/rosetta.jar.
 set -u
 n=${1:-100000}
@@ -38,7 +40,7 @@ registry: {url: $rurl}
 admin: {enabled: true, bindHost: 127.0.0.1, port: 19080}
 distribution: {enabled: false}
 audit: {enabled: false}
-translators: {batchCacheBytes: 536870912}
+translators: {batchCacheBytes: ${BATCH_CACHE_BYTES:-536870912}}
 routes:
   - {topic: orders, valueSubject: orders-value, consume: {version: 2}}
 YAML

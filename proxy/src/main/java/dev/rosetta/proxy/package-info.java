@@ -40,8 +40,13 @@
  *   <li>{@code translate.PartitionRewriter} walks the partition's batches ({@code translate.BatchCodec}
  *       decodes and re-encodes them with per-thread buffers): per record, the schema id, the version
  *       the route decides for this client and record, the cached translator
- *       ({@code dev.rosetta.translators.TranslatorCache}), the new bytes; batches with nothing to
- *       change keep their bytes; failures follow the route's policy ({@code translate.DeadLetters}).</li>
+ *       ({@code dev.rosetta.translators.TranslatorCache}), the new bytes (kept in a per-thread
+ *       arena until the batch is rebuilt); batches with nothing to change keep their bytes;
+ *       failures follow the route's policy ({@code translate.DeadLetters}). Rebuilt batches go
+ *       straight into the partition's new records, a pooled buffer ({@code net.FrameBuffers}) that
+ *       the exchange holds ({@code releaseWhenDone}) until the message is encoded; on the fetch
+ *       path in the listener's {@code fetchCodec}, and served from {@code translate.RebuiltBatches}
+ *       when another reader had them rebuilt already (if that cache is on).</li>
  *   <li>With every filter done, a changed response is encoded once ({@code protocol.KafkaMessages})
  *       and written to the client in request order; backpressure
  *       ({@code ClientConnection#updateBackpressure}) stops reading from one side while the other

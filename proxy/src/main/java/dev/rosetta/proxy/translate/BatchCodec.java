@@ -45,12 +45,14 @@ import io.netty.buffer.UnpooledByteBufAllocator;
  *       the records in place with Kafka's {@link DefaultRecord#readFrom(ByteBuffer, long, long, int, Long)}
  *       (keys, values and header values are slices, not copies). Kafka's iterator instead copies
  *       every record out of the decompression stream into a fresh buffer.</li>
- *   <li>{@link #rebuild} writes the records with Kafka's {@code DefaultRecord.writeTo} into a pooled
- *       scratch array, compresses it into a second pooled array (LZ4 frames are written here, with
+ *   <li>{@link #rebuild} writes the records with Kafka's {@code DefaultRecord.writeTo} into a reused
+ *       scratch array and compresses them straight into the caller's {@link Output} (the
+ *       partition's new records) after the header space: LZ4 frames are written here, with
  *       lz4-java's fast compressor, byte for byte what Kafka's {@code Lz4BlockOutputStream} writes
- *       for magic v2; the other codecs go through Kafka's own {@code Compression} streams), writes
- *       the header with {@link DefaultRecordBatch#writeHeader} (which computes the CRC32C) and
- *       returns one exact-size copy.</li>
+ *       for magic v2; the other codecs go through Kafka's own {@code Compression} streams into a
+ *       reused array first. Then it writes the header with {@link DefaultRecordBatch#writeHeader}
+ *       (which computes the CRC32C). The codec may differ from the original's (the fetch path's
+ *       {@code listener.fetchCodec}).</li>
  * </ul>
  *
  * <p><b>Not thread-safe</b>: one instance per thread (e.g. per event loop). Buffers grow as needed

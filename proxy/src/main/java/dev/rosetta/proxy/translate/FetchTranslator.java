@@ -41,10 +41,8 @@ import io.netty.buffer.ByteBuf;
 public final class FetchTranslator implements ResponseFilter, RequestFilter {
     private static final AttachmentKey<ExchangeState<FetchResponseData.PartitionData>> STATE =
             AttachmentKey.named("fetch translation");
-    /** The size limits of the fetch request a response answers. */
+    /** The size limit of the fetch request a response answers. */
     private static final AttachmentKey<FetchLimits> LIMITS = AttachmentKey.named("fetch limits");
-    /** The largest partition_max_bytes a connection's fetch requests named (sessions leave partitions out). */
-    private static final AttachmentKey<FetchLimits> CONNECTION_LIMITS = AttachmentKey.named("connection fetch limits");
 
     private final Supplier<RouteTable> routes;
     private final TopicNames topicNames;
@@ -73,11 +71,8 @@ public final class FetchTranslator implements ResponseFilter, RequestFilter {
         this.rebuilt = rebuilt;
     }
 
-    /**
-     * The response-size limits of a fetch request: {@code max_bytes} for the whole response (v3+;
-     * unlimited before) and the largest {@code partition_max_bytes} of its partitions.
-     */
-    record FetchLimits(int maxBytes, int partitionMaxBytes) {}
+    /** The response-size limit of a fetch request: {@code max_bytes} for the whole response (v3+; unlimited before). */
+    record FetchLimits(int maxBytes) {}
 
     @Override
     public boolean appliesTo(ApiKeys apiKey, short apiVersion) {
@@ -89,31 +84,18 @@ public final class FetchTranslator implements ResponseFilter, RequestFilter {
         return !routes.get().isEmpty();
     }
 
-    /** Requests are decoded only when they may be rewritten: a changed codec needs their size limits. */
+    /** Requests are decoded only when a changed codec needs their size limit. */
     @Override
     public boolean needsDecoding(ApiKeys apiKey, short apiVersion, ByteBuf frame) {
         return codec != null && !routes.get().isEmpty();
     }
 
-    /** Remembers the request's size limits for its response; the request itself is not changed. */
+    /** Remembers the request's size limit for its response; the request itself is not changed. */
     @Override
     public FilterResult onRequest(
             ApiKeys apiKey, short apiVersion, RequestHeaderData header, ApiMessage request, RequestExchange exchange) {
-        FetchRequestData fetch = (FetchRequestData) request;
-        int partitionMax = 0;
-        for (FetchRequestData.FetchTopic topic : fetch.topics()) {
-            for (FetchRequestData.FetchPartition partition : topic.partitions()) {
-                partitionMax = Math.max(partitionMax, partition.partitionMaxBytes());
-            }
-        }
-        Attachments connection = exchange.connection().state();
-        FetchLimits known = connection.get(CONNECTION_LIMITS);
-        if (known != null) {
-            partitionMax = Math.max(partitionMax, known.partitionMaxBytes());
-        }
-        FetchLimits limits = new FetchLimits(apiVersion >= 3 ? fetch.maxBytes() : Integer.MAX_VALUE, partitionMax);
-        connection.put(CONNECTION_LIMITS, limits);
-        exchange.forResponse().put(LIMITS, limits);
+        int maxBytes = apiVersion >= 3 ? ((FetchRequestData) request).maxBytes() : Integer.MAX_VALUE;
+        exchange.forResponse().put(LIMITS, new FetchLimits(maxBytes));
         return FilterResult.UNCHANGED;
     }
 
@@ -197,11 +179,15 @@ public final class FetchTranslator implements ResponseFilter, RequestFilter {
     /**
      * Budgets that let rebuilt batches grow beyond the usual bound when their codec changes (an
      * uncompressed batch of a compressible topic is several times its stored size), within what
-     * the request accepts: each routed partition may take an equal share of the response's
-     * {@code max_bytes} left after the broker's own bytes, up to the request's {@code
-     * partition_max_bytes}. A batch that does not fit keeps its codec ({@link BatchCodec}) and
-     * the usual bound for translated records applies; without the request's limits (routes set
-     * after the request passed), only the usual bound applies.
+     * the client accepts: the whole response stays within the request's {@code max_bytes}
+     * ({@code fetch.max.bytes}; librdkafka refuses a response above {@code receive.message.max.bytes},
+     * which is at least {@code fetch.max.bytes} + 512), each routed partition taking an equal share
+     * of what the broker's own bytes leave. {@code partition_max_bytes} is the broker's fill target
+     * for a partition, not a limit any client enforces on what it receives (the Java client,
+     * librdkafka and KafkaJS all take larger partitions, as they do from a broker when one batch is
+     * larger). A batch that does not fit keeps
+     * its codec ({@link BatchCodec}) and the usual bound for translated records applies; without
+     * the request's limits (routes set after the request passed) only the usual bound applies.
      */
     private static List<PartitionJobs.Job<FetchResponseData.PartitionData>> withinLimits(
             List<PartitionJobs.Job<FetchResponseData.PartitionData>> jobs,
@@ -214,8 +200,7 @@ public final class FetchTranslator implements ResponseFilter, RequestFilter {
         List<PartitionJobs.Job<FetchResponseData.PartitionData>> sized = new ArrayList<>(jobs.size());
         for (PartitionJobs.Job<FetchResponseData.PartitionData> job : jobs) {
             int size = job.records().sizeInBytes();
-            long extra = Math.min(share, Math.max(0L, (long) limits.partitionMaxBytes() - size));
-            int codecBudget = (int) Math.min(Integer.MAX_VALUE, size + extra);
+            int codecBudget = (int) Math.min(Integer.MAX_VALUE, size + share);
             sized.add(new PartitionJobs.Job<>(
                     job.topic(),
                     job.partition(),

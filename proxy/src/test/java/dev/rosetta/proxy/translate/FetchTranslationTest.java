@@ -608,7 +608,7 @@ class FetchTranslationTest {
             List<ConsumerRecord<byte[], byte[]>> roomy =
                     readAsGroup(uncompressed.proxy.bootstrapServers(), topic, "squeezed-roomy", count, Map.of());
             double[] roomyBytes = consumeBytes(uncompressed);
-            // 16 KiB a partition, 32 KiB a response: most uncompressed batches would not fit, so they keep lz4
+            // 32 KiB a response: most uncompressed batches would not fit, so they keep lz4
             List<ConsumerRecord<byte[], byte[]>> tight = readAsGroup(
                     uncompressed.proxy.bootstrapServers(),
                     topic,
@@ -649,7 +649,7 @@ class FetchTranslationTest {
             double tightAfter = allBytes[1] - roomyBytes[1];
             assertThat(tightAfter / tightBefore)
                     .as(
-                            "within 16 KiB a partition, only batches that fit went out uncompressed, the others kept lz4"
+                            "within 32 KiB a response, only batches that fit went out uncompressed, the others kept lz4"
                                     + " (roomy: %s bytes before, %s after; tight: %s before, %s after)",
                             roomyBytes[0], roomyBytes[1], tightBefore, tightAfter)
                     .isLessThan(roomyBytes[1] / roomyBytes[0] / 2);
