@@ -84,10 +84,10 @@ public final class FetchTranslator implements ResponseFilter, RequestFilter {
         return !routes.get().isEmpty();
     }
 
-    /** Requests are decoded only when a changed codec needs their size limit. */
+    /** Requests are decoded while routes exist: their responses may be rewritten within the request's size limit. */
     @Override
     public boolean needsDecoding(ApiKeys apiKey, short apiVersion, ByteBuf frame) {
-        return codec != null && !routes.get().isEmpty();
+        return !routes.get().isEmpty();
     }
 
     /** Remembers the request's size limit for its response; the request itself is not changed. */
@@ -173,42 +173,41 @@ public final class FetchTranslator implements ResponseFilter, RequestFilter {
                 }
             }
         }
-        return codec == null ? jobs : withinLimits(jobs, responseBytes, limits);
+        return withinLimits(jobs, responseBytes, limits);
     }
 
     /**
-     * Budgets that let rebuilt batches grow beyond the usual bound when their codec changes (an
-     * uncompressed batch of a compressible topic is several times its stored size), within what
-     * the client accepts: the whole response stays within the request's {@code max_bytes}
-     * ({@code fetch.max.bytes}; librdkafka refuses a response above {@code receive.message.max.bytes},
-     * which is at least {@code fetch.max.bytes} + 512), each routed partition taking an equal share
-     * of what the broker's own bytes leave. {@code partition_max_bytes} is the broker's fill target
-     * for a partition, not a limit any client enforces on what it receives (the Java client,
-     * librdkafka and KafkaJS all take larger partitions, as they do from a broker when one batch is
-     * larger). A batch that does not fit keeps
-     * its codec ({@link BatchCodec}) and the usual bound for translated records applies; without
-     * the request's limits (routes set after the request passed) only the usual bound applies.
+     * Budgets that keep the rewritten response within what the client accepts: the request's
+     * {@code max_bytes} ({@code fetch.max.bytes}; librdkafka drops a connection whose response
+     * exceeds {@code receive.message.max.bytes}, which may be as low as {@code fetch.max.bytes} +
+     * 512). Each routed partition may take an equal share of the room the broker's own bytes
+     * leave, for translated records that grow and for batches rebuilt uncompressed (an
+     * uncompressed batch of a compressible topic is several times its stored size; one that does
+     * not fit keeps its codec, see {@link BatchCodec}); batches beyond it are held back for the
+     * next fetch, never the first. {@code partition_max_bytes} is the broker's fill target for a
+     * partition, not a limit any client enforces on what it receives (the Java client, librdkafka
+     * and KafkaJS all take larger partitions, as they do from a broker when one batch is larger).
+     * Without the request's limit (routes set after the request passed, or Fetch v0-2, which has
+     * none) the usual bound applies ({@link PartitionRewriter#growthLimit}).
      */
     private static List<PartitionJobs.Job<FetchResponseData.PartitionData>> withinLimits(
             List<PartitionJobs.Job<FetchResponseData.PartitionData>> jobs,
             long responseBytes,
             @Nullable FetchLimits limits) {
-        if (limits == null || jobs.isEmpty()) {
+        if (limits == null || limits.maxBytes() == Integer.MAX_VALUE || jobs.isEmpty()) {
             return jobs;
         }
         long share = Math.max(0, (limits.maxBytes() - responseBytes) / jobs.size());
         List<PartitionJobs.Job<FetchResponseData.PartitionData>> sized = new ArrayList<>(jobs.size());
         for (PartitionJobs.Job<FetchResponseData.PartitionData> job : jobs) {
-            int size = job.records().sizeInBytes();
-            int codecBudget = (int) Math.min(Integer.MAX_VALUE, size + share);
+            int budget = (int) Math.min(Integer.MAX_VALUE, job.records().sizeInBytes() + share);
             sized.add(new PartitionJobs.Job<>(
                     job.topic(),
                     job.partition(),
                     job.records(),
                     job.route(),
                     job.decision(),
-                    new PartitionRewriter.Rebuild(
-                            job.how().codec(), codecBudget, Math.max(PartitionRewriter.growthLimit(size), codecBudget)),
+                    new PartitionRewriter.Rebuild(job.how().codec(), budget, budget),
                     job.target()));
         }
         return sized;
