@@ -28,6 +28,8 @@ final class ExchangeState<T> {
     /** Partitions being rewritten by the translation workers; the exchange is deferred until this completes. Null otherwise. */
     @Nullable
     CompletableFuture<List<PartitionJobs.Done<T>>> running;
+    /** The pooled buffers of {@link #running}'s results until a run takes them; null otherwise. */
+    PartitionJobs.@Nullable Unclaimed<T> unclaimed;
 
     private boolean topicIdsAsked;
 

@@ -19,6 +19,7 @@ import dev.rosetta.translators.Translator;
 import dev.rosetta.translators.TranslatorCache;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.AbstractReferenceCounted;
 import io.netty.util.ReferenceCounted;
 
 /**
@@ -91,8 +92,13 @@ final class PartitionJobs {
         List<Done<T>> done;
         CompletableFuture<List<Done<T>>> running = state.running;
         if (running != null) {
-            done = finished(running);
             state.running = null;
+            Unclaimed<T> unclaimed = state.unclaimed;
+            if (unclaimed != null) {
+                unclaimed.claimed = true; // from here on this run hands the buffers on or releases them
+                state.unclaimed = null;
+            }
+            done = finished(running);
         } else {
             List<Job<T>> todo = jobs.get();
             if (todo.isEmpty()) {
@@ -101,6 +107,9 @@ final class PartitionJobs {
             CompletableFuture<List<Done<T>>> rewrite = rewrite(direction, todo, state);
             if (!rewrite.isDone()) {
                 state.running = rewrite; // the workers have it; the next run applies their results
+                Unclaimed<T> unclaimed = new Unclaimed<>(rewrite);
+                state.unclaimed = unclaimed;
+                hold.accept(unclaimed); // released with the message: gives the results back if no run takes them
                 return FilterResult.deferUntil(rewrite);
             }
             done = finished(rewrite);
@@ -122,6 +131,33 @@ final class PartitionJobs {
             }
         }
         return apply.apply(done);
+    }
+
+    /**
+     * The results of partitions rewritten on the workers, held by the exchange while it waits for
+     * them: if the message is dropped before a run takes them (the connection closed), releasing
+     * this gives their pooled buffers back. Once a run claimed them, it does nothing.
+     */
+    static final class Unclaimed<T> extends AbstractReferenceCounted {
+        private final CompletableFuture<List<Done<T>>> results;
+        /** Set on the event loop by the run that takes the results; read there when the message is released. */
+        boolean claimed;
+
+        Unclaimed(CompletableFuture<List<Done<T>>> results) {
+            this.results = results;
+        }
+
+        @Override
+        protected void deallocate() {
+            if (!claimed && results.isDone() && !results.isCompletedExceptionally()) {
+                PartitionJobs.release(results.join());
+            }
+        }
+
+        @Override
+        public ReferenceCounted touch(Object hint) {
+            return this;
+        }
     }
 
     /** Gives back the buffers of rewritten partitions that will not be delivered. */

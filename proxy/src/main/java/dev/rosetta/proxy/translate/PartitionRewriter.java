@@ -90,7 +90,7 @@ final class PartitionRewriter {
      *
      * @param records    the rewritten records, or null when the partition is unchanged (or pending/rejected)
      * @param buffer     the pooled buffer {@code records} live in, which the caller releases once done with
-     *                   them (after encoding the message); null when {@code records} is
+     *                   them (after encoding the message); null when {@code records} is null
      * @param pending    look-ups to wait for before running again; nothing was rewritten
      * @param rejections produce-side records refused under the REJECT policy; nothing was rewritten
      */
@@ -262,7 +262,7 @@ final class PartitionRewriter {
             if (cache != null && rejections == null && !translator.isPending()) {
                 key = RebuiltBatches.Key.of(topic, partition, batch, route, decision, how.codec());
                 RebuiltBatches.Entry hit = cache.get(key);
-                if (hit != null) {
+                if (hit != null && fits(hit, batch, start)) {
                     BatchCodec.Output target = startOutput(start);
                     target.append(hit.bytes(), 0, hit.bytes().length);
                     added(target.size(), hit.outcomes());
@@ -305,6 +305,17 @@ final class PartitionRewriter {
             } finally {
                 edits.clear();
             }
+        }
+
+        /**
+         * Whether a cached batch may be used here: always in its own codec; in another codec (an
+         * uncompressed one, typically) only within this response's budget, which depends on the
+         * request that the batch was first rebuilt for.
+         */
+        private boolean fits(RebuiltBatches.Entry hit, RecordBatch batch, int start) {
+            BatchCodec.Output target = out;
+            long size = (target == null ? start : target.size()) + (long) hit.bytes().length;
+            return how.codec() == null || how.codec() == batch.compressionType() || size <= how.codecBudget();
         }
 
         private void keep(RecordBatch batch, RecordOutcomes counted) {
