@@ -18,20 +18,10 @@ work=/tmp/rosetta-accept/batch-cache
 avro=/tmp/rosetta-bench-build/avroperf
 [ -f "$avro/target/avroperf.jar" ] || avro=$kit/avroperf
 [ -f "$avro/target/avroperf.jar" ] || { echo "build the kit's avroperf first (run its translate-perf.sh once)" >&2; exit 1; }
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; sleep 2; for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done; }
-trap cleanup EXIT
 rm -rf "$work"; mkdir -p "$work"
+. "$(dirname "$0")/kit-stack.sh"
 ap() { java -Xmx1g -cp "$avro/target/avroperf.jar:$avro/target/lib/*" AvroPerf "$@" 2>>"$work/avroperf.err"; }
-bpid=$("$kit/kafka.sh" start 29092) || exit 1
-pids+=("$bpid")
-read -r rurl rpid < <(cd "$work" && "$kit/apicurio.sh" start "$work/registry")
-pids+=("$rpid")
-for v in 1 2; do
-  jq -n --rawfile s "$kit/data/orders-v$v.avsc" '{schema: $s}' |
-    curl -sf -X POST -H 'Content-Type: application/json' --data-binary @- "$rurl/subjects/orders-value/versions" >/dev/null
-done
-v1=$(curl -sf "$rurl/subjects/orders-value/versions/1" | jq -r .id)
+kit_broker_and_registry
 ap fill 127.0.0.1:29092 orders "$n" "$v1" | grep '^RESULT'
 cat > "$work/rosetta.yaml" <<YAML
 listener: {bindHost: 127.0.0.1, bootstrapPort: 19092, brokerPortBase: 19100}
@@ -44,12 +34,7 @@ translators: {batchCacheBytes: ${BATCH_CACHE_BYTES:-536870912}}
 routes:
   - {topic: orders, valueSubject: orders-value, consume: {version: 2}}
 YAML
-java -jar "$main/proxy/target/rosetta.jar" proxy --config "$work/rosetta.yaml" > "$work/rosetta.log" 2>&1 &
-ppid=$!
-pids+=("$ppid")
-for i in $(seq 1 120); do
-  [ "$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:19080/readyz)" = 200 ] && break; sleep 0.5
-done
+kit_rosetta "$main/proxy/target/rosetta.jar" "$work/rosetta.yaml"
 clk=$(getconf CLK_TCK)
 cpu() { awk -v c="$clk" '{printf "%.2f", ($14+$15)/c}' "/proc/$ppid/stat"; }
 # a short warm-up on another topic would need another fill; the first reader is the cold one by design

@@ -13,19 +13,9 @@ kit=${BENCH_KIT:-$(cd "$(dirname "$0")/../../.." && pwd)/shared/bench}
 here=$(cd "$(dirname "$0")" && pwd)
 work=/tmp/rosetta-accept/librdkafka
 command -v kcat >/dev/null || { echo "kcat is not installed (apt install kcat)" >&2; exit 1; }
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; sleep 2; for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done; }
-trap cleanup EXIT
 rm -rf "$work"; mkdir -p "$work"
-bpid=$("$kit/kafka.sh" start 29092) || exit 1
-pids+=("$bpid")
-read -r rurl rpid < <(cd "$work" && "$kit/apicurio.sh" start "$work/registry")
-pids+=("$rpid")
-for v in 1 2; do
-  jq -n --rawfile s "$kit/data/orders-v$v.avsc" '{schema: $s}' |
-    curl -sf -X POST -H 'Content-Type: application/json' --data-binary @- "$rurl/subjects/orders-value/versions" >/dev/null
-done
-v1=$(curl -sf "$rurl/subjects/orders-value/versions/1" | jq -r .id)
+. "$(dirname "$0")/kit-stack.sh"
+kit_broker_and_registry
 java -cp "/tmp/rosetta-accept/kafka-lib/*" "$here/tools/SqueezedOrders.java" 127.0.0.1:29092 squeezed "$n" "$v1" 2>/dev/null | grep RESULT
 cat > "$work/rosetta.yaml" <<YAML
 listener: {bindHost: 127.0.0.1, bootstrapPort: 19092, brokerPortBase: 19100, fetchCodec: none}
@@ -37,11 +27,7 @@ audit: {enabled: false}
 routes:
   - {topic: squeezed, valueSubject: orders-value, consume: {version: 2}}
 YAML
-java -jar "$main/proxy/target/rosetta.jar" proxy --config "$work/rosetta.yaml" > "$work/rosetta.log" 2>&1 &
-pids+=($!)
-for i in $(seq 1 120); do
-  [ "$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:19080/readyz)" = 200 ] && break; sleep 0.5
-done
+kit_rosetta "$main/proxy/target/rosetta.jar" "$work/rosetta.yaml"
 stored=$(kcat -C -b 127.0.0.1:29092 -t squeezed -o beginning -e -q -f '%S\n' | sort -n | uniq -c | head -3 | tr '\n' ' ')
 echo "stored (direct): value sizes $stored"
 read_through() { # label, extra kcat options
