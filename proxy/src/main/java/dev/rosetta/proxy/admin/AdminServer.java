@@ -55,7 +55,8 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  * <li>the routes API under {@code /routes} (list, show, put, delete, rollout, rollback,
  * history; see {@code proxy/ADMIN-API.md}), when given a {@link RouteChanges}.</li>
  * </ul>
- * An optional bearer token guards every path. Every 4xx/5xx has a JSON body naming the problem.
+ * An optional bearer token guards every path but the probes, {@code /healthz} and {@code /readyz}
+ * (kubelets send no credentials). Every 4xx/5xx has a JSON body naming the problem.
  *
  * <p>Runs on its own single thread, so a slow scrape never delays Kafka traffic. Route changes
  * never block that thread: the response is written when the change has taken effect (with
@@ -166,14 +167,26 @@ public final class AdminServer implements AutoCloseable {
         }
     }
 
+    /** Kubelet and load-balancer probes carry no credentials: {@code /healthz} and {@code /readyz} stay open. */
+    private static boolean isProbe(String path) {
+        return path.equals("/healthz") || path.equals("/readyz");
+    }
+
+    /** The bearer token, compared in constant time (no timing hints about how much of a guess was right). */
+    private boolean authorized(FullHttpRequest request) {
+        String header = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+        String expected = "Bearer " + config.bearerToken();
+        return header != null
+                && java.security.MessageDigest.isEqual(
+                        expected.getBytes(StandardCharsets.UTF_8), header.getBytes(StandardCharsets.UTF_8));
+    }
+
     private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
             String path = new QueryStringDecoder(request.uri()).path();
             boolean keepAlive = HttpUtil.isKeepAlive(request);
-            if (config.bearerToken() != null
-                    && !("Bearer " + config.bearerToken())
-                            .equals(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+            if (config.bearerToken() != null && !isProbe(path) && !authorized(request)) {
                 write(
                         ctx,
                         ApiResponse.error(

@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             RollbackCommand.class,
             CheckCommand.class,
             VerifyCommand.class,
+            ProbeCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {"", "Run 'rosetta help <subcommand>' for the options of a subcommand."})
@@ -43,11 +44,34 @@ public final class Rosetta implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /** {@code rosetta 0.1.0 (commit 1a2b3c4)}, from the build's {@code rosetta-build.properties}. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String version = Rosetta.class.getPackage().getImplementationVersion();
-            return new String[] {"rosetta " + (version == null ? "development build" : version)};
+            return new String[] {"rosetta " + describe()};
+        }
+
+        /** The project version and commit the running build was made from. */
+        static String describe() {
+            java.util.Properties build = new java.util.Properties();
+            try (java.io.InputStream in = Rosetta.class.getResourceAsStream("/rosetta-build.properties")) {
+                if (in != null) {
+                    build.load(in);
+                }
+            } catch (java.io.IOException e) {
+                // described as unknown below
+            }
+            String version = known(build.getProperty("version"));
+            String commit = known(build.getProperty("commit"));
+            boolean dirty = "true".equals(build.getProperty("dirty"));
+            return (version == null ? "(version unknown)" : version) + " (commit "
+                    + (commit == null ? "unknown" : commit + (dirty ? ", with uncommitted changes" : "")) + ")";
+        }
+
+        /** Null for a value the build did not fill in (still a ${...} placeholder) or left empty. */
+        private static @org.jspecify.annotations.Nullable String known(
+                @org.jspecify.annotations.Nullable String value) {
+            return value == null || value.isBlank() || value.startsWith("${") ? null : value.trim();
         }
     }
 }

@@ -64,11 +64,15 @@ class AdminServerTest {
     }
 
     @Test
-    void bearerTokenIsRequiredOnEveryPathWhenConfigured() {
+    void bearerTokenIsRequiredOnEveryPathButTheProbesWhenConfigured() {
         RouteStore store = RouteStore.of(List.of(RouteConfig.consumeOnly("orders", 1)));
         AdminHttp http = start("s3cret", store, List.of(), AdminServer.DEFAULT_CHANGE_TIMEOUT);
 
-        for (String path : List.of("/healthz", "/metrics", "/routes", "/routes/orders")) {
+        assertThat(http.get("/healthz").status())
+                .as("kubelet probes send no token")
+                .isEqualTo(200);
+        assertThat(http.get("/readyz").status()).isEqualTo(200);
+        for (String path : List.of("/metrics", "/routes", "/routes/orders")) {
             AdminHttp.Answer missing = http.get(path);
             assertThat(missing.status()).as(path).isEqualTo(401);
             assertThat(missing.json().path("error").asText()).as(path).contains("bearer token");

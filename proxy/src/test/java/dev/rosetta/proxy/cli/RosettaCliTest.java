@@ -34,6 +34,58 @@ class RosettaCliTest {
     }
 
     @Test
+    void versionNamesTheProjectVersionAndTheCommitItWasBuiltFrom() throws Exception {
+        Run run = run("--version");
+        assertThat(run.exitCode()).isZero();
+        // the build runs in a git checkout: the commit is known (the working tree may be dirty)
+        String head = new String(
+                        new ProcessBuilder("git", "rev-parse", "--short=7", "HEAD")
+                                .start()
+                                .getInputStream()
+                                .readAllBytes(),
+                        java.nio.charset.StandardCharsets.UTF_8)
+                .trim();
+        assertThat(run.out().trim())
+                .matches("rosetta \\d+\\.\\d+\\.\\d+(-SNAPSHOT)? \\(commit [0-9a-f]{7}(, with uncommitted changes)?\\)")
+                .contains("commit " + head);
+    }
+
+    @Test
+    void probeExitsZeroOnlyOnA2xxAnswer() throws Exception {
+        com.sun.net.httpserver.HttpServer server =
+                com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/healthz", exchange -> {
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        server.createContext("/readyz", exchange -> {
+            byte[] body = "{\"status\":\"not ready\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(503, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        try {
+            String base = "http://127.0.0.1:" + server.getAddress().getPort();
+            Run healthy = run("probe", base + "/healthz");
+            assertThat(healthy.exitCode()).isZero();
+            assertThat(healthy.out()).contains("answered 200");
+            Run notReady = run("probe", base + "/readyz");
+            assertThat(notReady.exitCode()).isEqualTo(1);
+            assertThat(notReady.err()).contains("answered 503", "not ready");
+        } finally {
+            server.stop(0);
+        }
+        java.net.ServerSocket closed = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+        int port = closed.getLocalPort();
+        closed.close();
+        Run unreachable = run("probe", "--timeout", "PT1S", "http://127.0.0.1:" + port + "/healthz");
+        assertThat(unreachable.exitCode()).isEqualTo(1);
+        assertThat(unreachable.err()).contains("cannot reach");
+        assertThat(run("probe", "ftp://example.org/x").exitCode()).isEqualTo(2);
+    }
+
+    @Test
     void everySubcommandDocumentsItsOptions() {
         for (var entry : Rosetta.commandLine().getSubcommands().entrySet()) {
             if (entry.getKey().equals("help")) {
