@@ -41,7 +41,11 @@ public final class AuditLog implements Closeable {
                     StandardOpenOption.APPEND,
                     StandardOpenOption.WRITE);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open audit log " + file, e);
+            // the default file sits next to the configuration, which a container often mounts read-only (a ConfigMap)
+            throw new UncheckedIOException(
+                    "cannot open audit log " + file + " (" + e + "): set audit.file to a path on a writable volume"
+                            + " (e.g. /var/lib/rosetta/audit.jsonl on an emptyDir), or audit.enabled: false",
+                    e);
         }
     }
 

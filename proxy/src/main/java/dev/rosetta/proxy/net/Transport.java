@@ -1,5 +1,8 @@
 package dev.rosetta.proxy.net;
 
+import org.jspecify.annotations.Nullable;
+import org.slf4j.LoggerFactory;
+
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
@@ -24,13 +27,34 @@ public record Transport(
         Class<? extends ServerChannel> serverChannelType,
         Class<? extends SocketChannel> socketChannelType) {
 
-    /** The best transport available on this machine. */
+    /** The best transport available on this machine; says why, once, when Linux has to do without epoll. */
     public static Transport best() {
         if (Epoll.isAvailable()) {
             return new Transport(
                     "epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class, EpollSocketChannel.class);
         }
+        String why = whyNotEpoll(System.getProperty("os.name", ""), Epoll.unavailabilityCause());
+        if (why != null && WARNED.compareAndSet(false, true)) {
+            LoggerFactory.getLogger(Transport.class).warn(why);
+        }
         return nio();
+    }
+
+    private static final java.util.concurrent.atomic.AtomicBoolean WARNED =
+            new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * Why Linux runs without the native transport, and what to do, or null elsewhere (no epoll to
+     * expect). Netty unpacks its native library into {@code java.io.tmpdir}; a {@code noexec}
+     * {@code /tmp}, common in hardened containers, makes it fail to load.
+     */
+    static @Nullable String whyNotEpoll(String osName, @Nullable Throwable cause) {
+        if (!osName.toLowerCase(java.util.Locale.ROOT).contains("linux")) {
+            return null;
+        }
+        return "Netty's native epoll transport is unavailable (" + cause
+                + "); using NIO, which costs more CPU per byte. If java.io.tmpdir is mounted noexec, point"
+                + " -Dio.netty.native.workdir at a writable folder that allows executables";
     }
 
     /** The portable NIO transport. */
