@@ -212,9 +212,15 @@ final class Binder {
             return optionalString(key, false);
         }
 
+        /**
+         * The string under {@code key}, or null when absent, blank (so that {@code ${VAR:-}} with VAR
+         * unset leaves an optional setting unset, as an image's environment-driven configuration
+         * needs), or on a problem.
+         */
         @Nullable
         String optionalString(String key, boolean secret) {
-            return scalar(key, "a string", secret);
+            String text = scalar(key, "a string", secret);
+            return text == null || text.isBlank() ? null : text;
         }
 
         int integer(String key, int defaultValue, long min, long max) {
