@@ -20,8 +20,9 @@ import io.netty.buffer.PooledByteBufAllocator;
  * <p>The translation workers take the heap buffers of rebuilt partitions from it as well, and give
  * them back once the message holding them is encoded.
  *
- * <p>Memory: an arena per two event-loop threads at most (Netty's default, bounded by the direct
- * memory limit), each holding the chunks its threads use; a chunk that empties is given back.
+ * <p>Memory: up to two arenas per core, and no more than a sixth of the heap (or of the direct
+ * memory limit) in 16 MiB chunks; each arena holds the chunks its threads use, a chunk that
+ * empties is given back, except the first of each arena, which {@link #pinChunks} keeps.
  */
 public final class FrameBuffers {
     /** 8 KiB pages, 2^11 of them per chunk: 16 MiB chunks. */
@@ -31,13 +32,23 @@ public final class FrameBuffers {
 
     private static final PooledByteBufAllocator ALLOCATOR = new PooledByteBufAllocator(
             true,
-            PooledByteBufAllocator.defaultNumHeapArena(),
-            PooledByteBufAllocator.defaultNumDirectArena(),
+            arenas(Runtime.getRuntime().maxMemory()),
+            arenas(io.netty.util.internal.PlatformDependent.maxDirectMemory()),
             PAGE_SIZE,
             MAX_ORDER,
             PooledByteBufAllocator.defaultSmallCacheSize(),
             PooledByteBufAllocator.defaultNormalCacheSize(),
             PooledByteBufAllocator.defaultUseCacheForAllThreads());
+
+    /**
+     * Netty's rule for the number of arenas (two per core, and no more than a sixth of the memory
+     * in chunks), applied to this allocator's 16 MiB chunks rather than Netty's default 4 MiB: a
+     * small container's heap is not filled with chunks.
+     */
+    private static int arenas(long memory) {
+        int cores = io.netty.util.NettyRuntime.availableProcessors();
+        return (int) Math.max(1, Math.min(2L * cores, memory / (PAGE_SIZE << MAX_ORDER) / 2 / 3));
+    }
 
     /** The largest buffer served from a chunk; larger ones are allocated (and freed) one by one. */
     public static final int CHUNK_BYTES = PAGE_SIZE << MAX_ORDER;
