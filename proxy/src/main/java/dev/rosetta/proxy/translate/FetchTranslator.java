@@ -185,8 +185,8 @@ public final class FetchTranslator implements ResponseFilter, RequestFilter {
      * uncompressed batch of a compressible topic is several times its stored size; one that does
      * not fit keeps its codec, see {@link BatchCodec}); batches beyond it are held back for the
      * next fetch, never the first. {@code partition_max_bytes} is the broker's fill target for a
-     * partition, not a limit any client enforces on what it receives (the Java client, librdkafka
-     * and KafkaJS all take larger partitions, as they do from a broker when one batch is larger).
+     * partition, not a limit the Java client or librdkafka enforces on what it receives (both take
+     * larger partitions, as they do from a broker when one batch is larger).
      * Without the request's limit (routes set after the request passed, or Fetch v0-2, which has
      * none) the usual bound applies ({@link PartitionRewriter#growthLimit}).
      */
