@@ -201,14 +201,7 @@ public final class FetchTranslator implements ResponseFilter, RequestFilter {
         List<PartitionJobs.Job<FetchResponseData.PartitionData>> sized = new ArrayList<>(jobs.size());
         for (PartitionJobs.Job<FetchResponseData.PartitionData> job : jobs) {
             int budget = (int) Math.min(Integer.MAX_VALUE, job.records().sizeInBytes() + share);
-            sized.add(new PartitionJobs.Job<>(
-                    job.topic(),
-                    job.partition(),
-                    job.records(),
-                    job.route(),
-                    job.decision(),
-                    new PartitionRewriter.Rebuild(job.how().codec(), budget, budget),
-                    job.target()));
+            sized.add(job.with(new PartitionRewriter.Rebuild(job.how().codec(), budget, budget)));
         }
         return sized;
     }

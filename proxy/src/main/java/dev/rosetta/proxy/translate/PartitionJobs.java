@@ -67,7 +67,12 @@ final class PartitionJobs {
             RouteConfig route,
             VersionDecision decision,
             PartitionRewriter.Rebuild how,
-            T target) {}
+            T target) {
+        /** The same partition, rebuilt {@code how}. */
+        Job<T> with(PartitionRewriter.Rebuild how) {
+            return new Job<>(topic, partition, records, route, decision, how, target);
+        }
+    }
 
     /** What rewriting {@link #job} gave. */
     record Done<T>(Job<T> job, PartitionRewriter.Result result) {}
