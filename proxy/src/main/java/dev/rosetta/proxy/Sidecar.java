@@ -26,6 +26,7 @@ import dev.rosetta.config.routing.RouteRevision;
 import dev.rosetta.config.routing.RouteStore;
 import dev.rosetta.proxy.admin.AdminServer;
 import dev.rosetta.proxy.admin.ReadinessCheck;
+import dev.rosetta.proxy.metrics.RouteMetrics;
 import dev.rosetta.proxy.net.ProxyServer;
 import dev.rosetta.proxy.translate.RecordTranslation;
 import dev.rosetta.translators.registry.SchemaRegistry;
@@ -157,6 +158,7 @@ public final class Sidecar implements AutoCloseable {
         Gauge.builder("rosetta.routes.topics", store, s -> s.table().routes().size())
                 .description("Topics with a route")
                 .register(registry);
+        RouteMetrics.register(store, registry);
         DistributionConfig d = config.distribution();
         if (d.enabled()) {
             KafkaRouteDistribution.Builder builder = KafkaRouteDistribution.builder(
@@ -226,6 +228,12 @@ public final class Sidecar implements AutoCloseable {
                 }
                 return null;
             }));
+        }
+        for (ReadinessCheck check : checks) {
+            Gauge.builder("rosetta.readiness", check, c -> c.notReadyReason() == null ? 1 : 0)
+                    .description("1 while this /readyz check passes, 0 while it does not (the body says why)")
+                    .tag("check", check.name())
+                    .register(registry);
         }
         return checks;
     }

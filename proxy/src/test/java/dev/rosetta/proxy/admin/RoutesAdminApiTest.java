@@ -307,5 +307,8 @@ class RoutesAdminApiTest {
                 .findFirst()
                 .orElseThrow();
         assertThat((long) gauge).isEqualTo(store().current().number());
+        assertThat(metrics)
+                .as("each /readyz check is a gauge too, for alerts")
+                .contains("rosetta_readiness{check=\"routes\"} 1.0");
     }
 }
