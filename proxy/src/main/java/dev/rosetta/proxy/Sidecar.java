@@ -299,6 +299,8 @@ public final class Sidecar implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        boolean wasRunning = proxy != null;
+        long began = System.nanoTime();
         if (admin != null) {
             admin.close();
             admin = null;
@@ -328,5 +330,8 @@ public final class Sidecar implements AutoCloseable {
             auditLog = null;
         }
         registry.close();
+        if (wasRunning) {
+            LOG.info("Rosetta sidecar stopped in {} ms", (System.nanoTime() - began) / 1_000_000);
+        }
     }
 }

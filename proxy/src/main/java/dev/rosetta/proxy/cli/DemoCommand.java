@@ -19,7 +19,7 @@ import dev.rosetta.proxy.embedded.Demo;
         description = {
             "Runs the whole story on this machine, nothing to install: an in-process Kafka broker, an embedded",
             "schema registry serving config/examples/contracts, Rosetta, a v1 producer, a v1 consumer and a v2",
-            "consumer on one topic. It ramps the produce side from v1 to v2 (0, 50, 100%) and rolls back through",
+            "consumer on one topic. It ramps the produce side from v1 to v2 (0, 50, 100%%) and rolls back through",
             "the admin API, narrating what changes and where to look. Then Rosetta keeps running for your own",
             "clients until Ctrl-C (or exits with --once)."
         },

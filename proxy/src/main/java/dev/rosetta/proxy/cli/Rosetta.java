@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             ProxyCommand.class,
             EmbeddedCommand.class,
             DemoCommand.class,
+            DemoClientCommand.class,
             RoutesCommand.class,
             RolloutCommand.class,
             RollbackCommand.class,
