@@ -199,6 +199,7 @@ public final class ConfigLoader {
         ServerTlsConfig tls = bindServerTls(b, m.map("tls"));
         ListenerConfig.FetchCodec fetchCodec =
                 m.enumValue("fetchCodec", ListenerConfig.FetchCodec.class, ListenerConfig.FetchCodec.KEEP);
+        PrincipalConfig principals = bindPrincipals(b, m.map("principals"));
         m.finish();
         if (bindHost.isBlank()) {
             m.invalid("bindHost", bindHost, "must be a host name or address, e.g. 0.0.0.0 or 127.0.0.1");
@@ -223,7 +224,39 @@ public final class ConfigLoader {
             return null;
         }
         return new ListenerConfig(
-                bindHost, bootstrapPort, brokerPortBase, advertisedHost, maxFrameBytes, tls, fetchCodec);
+                bindHost,
+                bootstrapPort,
+                brokerPortBase,
+                advertisedHost,
+                maxFrameBytes,
+                tls,
+                fetchCodec,
+                principals == null ? PrincipalConfig.DEFAULTS : principals);
+    }
+
+    private static @Nullable PrincipalConfig bindPrincipals(Binder b, @Nullable MapReader m) {
+        if (m == null) {
+            return PrincipalConfig.DEFAULTS;
+        }
+        String claim = m.string("oauthbearerClaim", PrincipalConfig.DEFAULTS.oauthbearerClaim());
+        String rules = m.string("tlsMappingRules", PrincipalConfig.DEFAULTS.tlsMappingRules());
+        m.finish();
+        if (claim.isBlank()) {
+            m.invalid("oauthbearerClaim", claim, "must name a JWT claim, e.g. sub");
+        }
+        try {
+            org.apache.kafka.common.security.ssl.SslPrincipalMapper.fromRules(rules);
+        } catch (IllegalArgumentException e) {
+            m.invalid(
+                    "tlsMappingRules",
+                    rules,
+                    e.getMessage() + " (syntax of Kafka's ssl.principal.mapping.rules, e.g."
+                            + " RULE:^CN=([^,]+).*$/$1/L,DEFAULT)");
+        }
+        if (b.hasProblems()) {
+            return null;
+        }
+        return new PrincipalConfig(claim, rules);
     }
 
     private static @Nullable ServerTlsConfig bindServerTls(Binder b, @Nullable MapReader m) {

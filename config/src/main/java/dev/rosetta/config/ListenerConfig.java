@@ -17,6 +17,7 @@ import org.jspecify.annotations.Nullable;
  * @param tls            TLS towards clients; null means plaintext
  * @param fetchCodec     the codec of the fetch batches Rosetta rebuilds (translated records) on their
  *                       way to these clients; batches it does not rebuild keep their bytes
+ * @param principals     how clients' principals are named (OAUTHBEARER claim, TLS subject mapping)
  */
 public record ListenerConfig(
         String bindHost,
@@ -25,7 +26,8 @@ public record ListenerConfig(
         String advertisedHost,
         int maxFrameBytes,
         @Nullable ServerTlsConfig tls,
-        FetchCodec fetchCodec) {
+        FetchCodec fetchCodec,
+        PrincipalConfig principals) {
 
     public static final String DEFAULT_BIND_HOST = "127.0.0.1";
     public static final int DEFAULT_BOOTSTRAP_PORT = 19092;
@@ -59,8 +61,29 @@ public record ListenerConfig(
         this(bindHost, bootstrapPort, brokerPortBase, advertisedHost, maxFrameBytes, tls, FetchCodec.KEEP);
     }
 
+    /** A listener that names principals as Kafka does by default. */
+    public ListenerConfig(
+            String bindHost,
+            int bootstrapPort,
+            int brokerPortBase,
+            String advertisedHost,
+            int maxFrameBytes,
+            @Nullable ServerTlsConfig tls,
+            FetchCodec fetchCodec) {
+        this(
+                bindHost,
+                bootstrapPort,
+                brokerPortBase,
+                advertisedHost,
+                maxFrameBytes,
+                tls,
+                fetchCodec,
+                PrincipalConfig.DEFAULTS);
+    }
+
     public ListenerConfig {
         Objects.requireNonNull(bindHost, "bindHost");
+        Objects.requireNonNull(principals, "principals");
         Objects.requireNonNull(fetchCodec, "fetchCodec");
         if (advertisedHost == null) {
             advertisedHost = bindHost;
@@ -87,7 +110,13 @@ public record ListenerConfig(
     }
 
     public ListenerConfig withFetchCodec(FetchCodec codec) {
-        return new ListenerConfig(bindHost, bootstrapPort, brokerPortBase, advertisedHost, maxFrameBytes, tls, codec);
+        return new ListenerConfig(
+                bindHost, bootstrapPort, brokerPortBase, advertisedHost, maxFrameBytes, tls, codec, principals);
+    }
+
+    public ListenerConfig withPrincipals(PrincipalConfig value) {
+        return new ListenerConfig(
+                bindHost, bootstrapPort, brokerPortBase, advertisedHost, maxFrameBytes, tls, fetchCodec, value);
     }
 
     /** The port that exposes the broker with node id {@code nodeId}; 0 when ports are ephemeral. */

@@ -13,7 +13,10 @@ import io.micrometer.core.instrument.MeterRegistry;
  * the hot path only increments fields (no registry look-ups, no tag arrays per call).
  */
 public final class ProxyMetrics {
-    private final AtomicInteger activeConnections = new AtomicInteger();
+    /** Open connections whose principal is not known (yet), and those whose principal is. */
+    private final AtomicInteger activeAnonymous = new AtomicInteger();
+
+    private final AtomicInteger activeKnown = new AtomicInteger();
     private final Counter acceptedConnections;
     private final Counter bytesFromClients;
     private final Counter bytesToClients;
@@ -23,10 +26,20 @@ public final class ProxyMetrics {
     private final Counter upstreamConnectFailures;
     private final Counter protocolErrors;
 
+    private final MeterRegistry registry;
+    private final java.util.concurrent.ConcurrentMap<String, Counter> authentications =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     public ProxyMetrics(MeterRegistry registry) {
+        this.registry = registry;
         FrameBuffers.register(registry);
-        Gauge.builder("rosetta.proxy.connections.active", activeConnections, AtomicInteger::get)
-                .description("Client connections currently open")
+        Gauge.builder("rosetta.proxy.connections.active", activeAnonymous, AtomicInteger::get)
+                .description("Client connections currently open, by whether Rosetta knows their principal")
+                .tag("principal_known", "false")
+                .register(registry);
+        Gauge.builder("rosetta.proxy.connections.active", activeKnown, AtomicInteger::get)
+                .description("Client connections currently open, by whether Rosetta knows their principal")
+                .tag("principal_known", "true")
                 .register(registry);
         acceptedConnections = Counter.builder("rosetta.proxy.connections.accepted")
                 .description("Client connections accepted")
@@ -62,15 +75,38 @@ public final class ProxyMetrics {
 
     public void connectionOpened() {
         acceptedConnections.increment();
-        activeConnections.incrementAndGet();
+        activeAnonymous.incrementAndGet();
     }
 
-    public void connectionClosed() {
-        activeConnections.decrementAndGet();
+    /** An open connection's principal became known. */
+    public void principalLearned() {
+        activeAnonymous.decrementAndGet();
+        activeKnown.incrementAndGet();
+    }
+
+    public void connectionClosed(boolean principalKnown) {
+        (principalKnown ? activeKnown : activeAnonymous).decrementAndGet();
+    }
+
+    /**
+     * One SASL exchange seen on its way to the broker: {@code outcome} is {@code principal_learned},
+     * {@code failed} or {@code no_principal}; {@code mechanism} is one of a bounded set of names.
+     */
+    public void authentication(String mechanism, String outcome) {
+        authentications
+                .computeIfAbsent(
+                        mechanism + '/' + outcome,
+                        k -> Counter.builder("rosetta.proxy.authentications")
+                                .description(
+                                        "SASL exchanges passed through to the broker, by what Rosetta learned from them")
+                                .tag("mechanism", mechanism)
+                                .tag("outcome", outcome)
+                                .register(registry))
+                .increment();
     }
 
     public int activeConnections() {
-        return activeConnections.get();
+        return activeAnonymous.get() + activeKnown.get();
     }
 
     public void bytesFromClient(int bytes) {

@@ -1,9 +1,11 @@
 package dev.rosetta.proxy.net;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;
 
+import org.apache.kafka.common.security.ssl.SslPrincipalMapper;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +26,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 
 /**
  * One client connection and the upstream connection paired with it.
@@ -57,6 +61,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
     private @Nullable Channel upstream;
 
     private boolean closing;
+    private @Nullable String principal;
 
     ClientConnection(ProxyRuntime runtime, UpstreamTarget target) {
         this.runtime = runtime;
@@ -84,6 +89,22 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
     @Override
     public Attachments state() {
         return state;
+    }
+
+    @Override
+    public @Nullable String principal() {
+        return principal;
+    }
+
+    @Override
+    public void authenticated(String name, String how) {
+        if (principal == null) {
+            runtime.metrics().principalLearned();
+        }
+        if (!name.equals(principal)) {
+            LOG.debug("{} ({} port) authenticated as {} ({})", remoteAddress(), target, name, how);
+        }
+        principal = name;
     }
 
     EventLoop eventLoop() {
@@ -342,7 +363,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        runtime.metrics().connectionClosed();
+        runtime.metrics().connectionClosed(principal != null);
         KafkaFrameDecoder decoder = ctx.pipeline().get(KafkaFrameDecoder.class);
         if (decoder != null && decoder.pendingBytes() > 0 && !closing) {
             errors.closedMidFrame(remoteAddress(), decoder.pendingBytes());
@@ -352,6 +373,37 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
         Channel up = upstream;
         if (up != null && up.isActive()) {
             up.close();
+        }
+    }
+
+    /** A verified client certificate names the connection's principal (a later SASL exchange may rename it). */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (event instanceof SslHandshakeCompletionEvent done && done.isSuccess() && runtime.tlsPrincipals() != null) {
+            SslHandler tls = ctx.pipeline().get(SslHandler.class);
+            String name = tls == null ? null : certificateName(tls, runtime.tlsPrincipals());
+            if (name != null) {
+                authenticated("User:" + name, "TLS");
+            }
+        }
+        super.userEventTriggered(ctx, event);
+    }
+
+    private @Nullable String certificateName(SslHandler tls, SslPrincipalMapper mapper) {
+        try {
+            java.security.Principal peer = tls.engine().getSession().getPeerPrincipal();
+            if (peer instanceof javax.security.auth.x500.X500Principal x500) {
+                return mapper.getName(x500.getName()); // RFC 2253, as Kafka's principal builder reads it
+            }
+            return null;
+        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+            return null; // no client certificate (optional client auth): no principal from TLS
+        } catch (IOException e) {
+            LOG.warn(
+                    "{}: the client certificate's subject matches no listener.principals.tlsMappingRules rule: {}",
+                    remoteAddress(),
+                    e.getMessage());
+            return null;
         }
     }
 

@@ -3,6 +3,7 @@ package dev.rosetta.proxy.net;
 import java.net.InetSocketAddress;
 import java.util.List;
 
+import org.apache.kafka.common.security.ssl.SslPrincipalMapper;
 import org.jspecify.annotations.Nullable;
 
 import dev.rosetta.proxy.metrics.ProxyMetrics;
@@ -14,7 +15,9 @@ import io.netty.handler.ssl.SslContext;
 /**
  * What every connection of one proxy shares; immutable apart from the thread-safe parts it points to.
  *
- * @param clientTls TLS towards clients, or null for plaintext
+ * @param clientTls     TLS towards clients, or null for plaintext
+ * @param tlsPrincipals how a verified client certificate's subject becomes a principal; null when the
+ *                      listener does not verify client certificates
  */
 record ProxyRuntime(
         List<InetSocketAddress> upstreamBootstrap,
@@ -24,4 +27,5 @@ record ProxyRuntime(
         FilterTable<RequestFilter> requestFilters,
         ProxyMetrics metrics,
         @Nullable SslContext clientTls,
+        @Nullable SslPrincipalMapper tlsPrincipals,
         int maxFrameBytes) {}

@@ -9,12 +9,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.kafka.common.security.ssl.SslPrincipalMapper;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.rosetta.config.ListenerConfig;
+import dev.rosetta.config.ServerTlsConfig;
 import dev.rosetta.config.UpstreamConfig;
+import dev.rosetta.proxy.auth.SaslPrincipals;
 import dev.rosetta.proxy.metrics.ProxyMetrics;
 import dev.rosetta.proxy.protocol.ApiVersionsIntersection;
 import dev.rosetta.proxy.protocol.BrokerAddressRewriter;
@@ -105,7 +108,16 @@ public final class ProxyServer implements AutoCloseable {
         List<ResponseFilter> filters = new ArrayList<>();
         filters.add(new ApiVersionsIntersection());
         filters.add(new BrokerAddressRewriter(endpoints));
+        SaslPrincipals saslPrincipals = new SaslPrincipals(listener.principals(), metrics);
+        filters.add(saslPrincipals);
         filters.addAll(extraFilters);
+        List<RequestFilter> allRequestFilters = new ArrayList<>();
+        allRequestFilters.add(saslPrincipals); // who the connection is, before any route is decided
+        allRequestFilters.addAll(requestFilters);
+        ServerTlsConfig tlsConfig = listener.tls();
+        SslPrincipalMapper tlsPrincipals = tlsConfig != null && tlsConfig.trustedCertificates() != null
+                ? listener.principals().tlsMapper()
+                : null;
         List<InetSocketAddress> bootstrapServers = upstream.bootstrapServers().stream()
                 .map(ProxyServer::unresolved)
                 .toList();
@@ -116,9 +128,10 @@ public final class ProxyServer implements AutoCloseable {
                 connector,
                 endpoints,
                 new FilterTable<>(filters, ResponseFilter[]::new),
-                new FilterTable<>(requestFilters, RequestFilter[]::new),
+                new FilterTable<>(allRequestFilters, RequestFilter[]::new),
                 metrics,
                 clientTls,
+                tlsPrincipals,
                 listener.maxFrameBytes());
         this.runtime = runtime;
         InetSocketAddress bootstrapAddress;

@@ -19,4 +19,20 @@ public interface ProxyConnection {
 
     /** Per-connection state of filters (use keys held in constants); it lives as long as the connection. */
     Attachments state();
+
+    /**
+     * The principal the broker authenticated this connection as, written as Kafka writes it
+     * ({@code User:bob}), or null while unknown: before authentication, after a failed one, and
+     * for mechanisms Rosetta cannot read a name from (GSSAPI).
+     */
+    @Nullable
+    String principal();
+
+    /**
+     * Binds {@code principal} to this connection once the broker accepted the client's authentication
+     * (or the TLS handshake verified its certificate); routing uses it from the next request on.
+     *
+     * @param how the mechanism, e.g. {@code SCRAM-SHA-512} or {@code TLS}, for logs and metrics
+     */
+    void authenticated(String principal, String how);
 }

@@ -13,7 +13,7 @@ import dev.rosetta.proxy.protocol.ProxyConnection;
 
 /**
  * The routes of one connection's client, shared by the fetch and produce translators: built once
- * per connection, re-identified when the client id changes, and re-read from the current route
+ * per connection, re-identified when the client id or the authenticated principal changes, and re-read from the current route
  * revision on every call (one volatile read), so a rollback applies to the next request.
  */
 final class ConnectionRouting {
@@ -22,10 +22,11 @@ final class ConnectionRouting {
     private ConnectionRouting() {}
 
     static ClientRoutes current(ProxyConnection connection, Supplier<RouteTable> routes, @Nullable String clientId) {
+        String principal = connection.principal();
         ConnectionRoutes state =
-                connection.state().computeIfAbsent(KEY, () -> new ConnectionRoutes(routes, clientId, null));
-        if (!Objects.equals(state.clientId(), clientId)) {
-            state.identify(clientId, state.principal());
+                connection.state().computeIfAbsent(KEY, () -> new ConnectionRoutes(routes, clientId, principal));
+        if (!Objects.equals(state.clientId(), clientId) || !Objects.equals(state.principal(), principal)) {
+            state.identify(clientId, principal);
         }
         return state.current();
     }

@@ -204,6 +204,7 @@ class ClientConnectionTest {
                 new FilterTable<>(requestFilters, RequestFilter[]::new),
                 new ProxyMetrics(new SimpleMeterRegistry()),
                 null,
+                null,
                 1 << 20);
         EmbeddedChannel client = new EmbeddedChannel(new ClientConnection(runtime, UpstreamTarget.BOOTSTRAP));
         channels.add(client);

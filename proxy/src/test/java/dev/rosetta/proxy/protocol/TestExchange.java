@@ -37,6 +37,18 @@ public final class TestExchange implements ResponseExchange, ProxyConnection {
         return state;
     }
 
+    private @org.jspecify.annotations.Nullable String principal;
+
+    @Override
+    public @org.jspecify.annotations.Nullable String principal() {
+        return principal;
+    }
+
+    @Override
+    public void authenticated(String name, String how) {
+        principal = name;
+    }
+
     @Override
     public Attachments attachments() {
         return attachments;

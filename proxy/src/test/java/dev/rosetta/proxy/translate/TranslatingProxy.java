@@ -40,11 +40,27 @@ final class TranslatingProxy implements AutoCloseable {
     }
 
     TranslatingProxy(String upstreamBootstrap, RecordTranslation.Options options) {
-        Map<String, Object> upstream = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, upstreamBootstrap);
+        this(
+                upstreamBootstrap,
+                options,
+                Map.of(),
+                new ListenerConfig("127.0.0.1", 0, 0, "127.0.0.1", ListenerConfig.DEFAULT_MAX_FRAME_BYTES, null));
+    }
+
+    /**
+     * @param upstreamClient properties Rosetta's own Kafka clients (topic look-ups, dead letters) need on top of
+     *                       the bootstrap servers, e.g. SASL credentials
+     */
+    TranslatingProxy(
+            String upstreamBootstrap,
+            RecordTranslation.Options options,
+            Map<String, Object> upstreamClient,
+            ListenerConfig listener) {
+        Map<String, Object> upstream = new java.util.HashMap<>(upstreamClient);
+        upstream.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, upstreamBootstrap);
         translation = new RecordTranslation(registry, null, routes::get, upstream, meters, options);
         proxy = new ProxyServer(
-                        new ListenerConfig(
-                                "127.0.0.1", 0, 0, "127.0.0.1", ListenerConfig.DEFAULT_MAX_FRAME_BYTES, null),
+                        listener,
                         UpstreamConfig.defaults(List.of(upstreamBootstrap.split(","))),
                         meters,
                         translation.responseFilters(),
