@@ -80,17 +80,18 @@ public final class TlsContexts {
      *                               the registry yet) or a PEM file cannot be loaded
      */
     public static SSLContext forRegistry(ClientTlsConfig tls) {
-        if (tls.certificateChain() != null) {
-            throw new IllegalStateException(
-                    "registry.tls.certificateChain (client certificates towards the registry) is not supported yet;"
-                            + " use registry.username/password or registry.bearerToken");
-        }
         try {
             // The JDK provider, because HttpClient takes a javax.net.ssl.SSLContext, which only it can give.
             return ((JdkSslContext) clientContext(tls, SslProvider.JDK).build()).context();
         } catch (SSLException | IllegalArgumentException e) {
             throw new IllegalStateException(
-                    "registry.tls: cannot load " + tls.trustedCertificates() + ": " + rootMessage(e), e);
+                    "registry.tls: cannot load "
+                            + (tls.certificateChain() == null
+                                    ? tls.trustedCertificates()
+                                    : tls.trustedCertificates() + " / " + tls.certificateChain() + " / "
+                                            + tls.privateKey())
+                            + ": " + rootMessage(e),
+                    e);
         }
     }
 

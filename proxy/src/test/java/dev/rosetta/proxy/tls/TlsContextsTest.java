@@ -36,10 +36,11 @@ class TlsContextsTest {
 
     static HttpsServer registry;
     static Path caPem;
+    static X509Bundle ca;
 
     @BeforeAll
     static void start() throws Exception {
-        X509Bundle ca = new CertificateBuilder()
+        ca = new CertificateBuilder()
                 .subject("CN=Rosetta Registry Test CA")
                 .setIsCertificateAuthority(true)
                 .buildSelfSigned();
@@ -95,13 +96,59 @@ class TlsContextsTest {
     }
 
     @Test
-    void aClientCertificateTowardsTheRegistryIsRefusedNamingTheSetting() {
-        Path chain = dir.resolve("chain.pem");
-        Path key = dir.resolve("key.pem");
+    void aRegistryThatRequiresClientCertificatesAcceptsRosettasAndRefusesNone() throws Exception {
+        X509Bundle client = new CertificateBuilder()
+                .subject("CN=rosetta-sidecar")
+                .setKeyUsage(true, io.netty.pkitesting.CertificateBuilder.KeyUsage.digitalSignature)
+                .addExtendedKeyUsageClientAuth()
+                .buildIssuedBy(ca);
+        Path chain = Files.writeString(dir.resolve("client-chain.pem"), client.getCertificatePathPEM());
+        Path key = Files.writeString(dir.resolve("client-key.pem"), client.getPrivateKeyPEM());
+        X509Bundle server = new CertificateBuilder()
+                .subject("CN=localhost")
+                .addSanIpAddress("127.0.0.1")
+                .buildIssuedBy(ca);
+        SSLContext serverContext = SSLContext.getInstance("TLS");
+        serverContext.init(
+                server.toKeyManagerFactory().getKeyManagers(),
+                ca.toTrustManagerFactory().getTrustManagers(),
+                null);
+        HttpsServer mtls = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        mtls.setHttpsConfigurator(new HttpsConfigurator(serverContext) {
+            @Override
+            public void configure(com.sun.net.httpserver.HttpsParameters params) {
+                javax.net.ssl.SSLParameters p = getSSLContext().getDefaultSSLParameters();
+                p.setNeedClientAuth(true);
+                params.setSSLParameters(p);
+            }
+        });
+        mtls.createContext("/subjects", exchange -> {
+            byte[] body = "[\"mtls\"]".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        mtls.start();
+        try {
+            URI uri = URI.create("https://127.0.0.1:" + mtls.getAddress().getPort() + "/subjects");
+            SSLContext withCertificate = TlsContexts.forRegistry(new ClientTlsConfig(caPem, false, chain, key, null));
+            assertThat(HttpClient.newBuilder()
+                            .sslContext(withCertificate)
+                            .build()
+                            .send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString())
+                            .body())
+                    .isEqualTo("[\"mtls\"]");
 
-        assertThatThrownBy(() -> TlsContexts.forRegistry(new ClientTlsConfig(null, false, chain, key, null)))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("registry.tls.certificateChain");
+            SSLContext without = TlsContexts.forRegistry(new ClientTlsConfig(caPem, false, null, null, null));
+            assertThatThrownBy(() -> HttpClient.newBuilder()
+                            .sslContext(without)
+                            .build()
+                            .send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()))
+                    .as("the registry refuses a client without a certificate")
+                    .isInstanceOf(IOException.class);
+        } finally {
+            mtls.stop(0);
+        }
     }
 
     @Test
