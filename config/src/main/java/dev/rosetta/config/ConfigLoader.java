@@ -359,11 +359,54 @@ public final class ConfigLoader {
         ClientTlsConfig tls = bindClientTls(b, m, "tls");
         Duration connectTimeout =
                 m.duration("connectTimeout", UpstreamConfig.DEFAULT_CONNECT_TIMEOUT, Duration.ofMillis(1), MAX_TIMEOUT);
+        UpstreamSaslConfig sasl = bindUpstreamSasl(b, m.map("sasl"));
         m.finish();
         if (b.hasProblems()) {
             return null;
         }
-        return new UpstreamConfig(servers, tls, connectTimeout);
+        return new UpstreamConfig(servers, tls, connectTimeout, sasl);
+    }
+
+    private static @Nullable UpstreamSaslConfig bindUpstreamSasl(Binder b, @Nullable MapReader m) {
+        if (m == null) {
+            return null;
+        }
+        String mechanism = m.string("mechanism", "");
+        String username = m.string("username", "");
+        String password = m.optionalString("password", true);
+        java.nio.file.Path passwordFile = m.file("passwordFile");
+        m.finish();
+        String upper = mechanism.toUpperCase(java.util.Locale.ROOT);
+        if (!m.has("mechanism")) {
+            m.missing("mechanism", "one of " + UpstreamSaslConfig.MECHANISMS);
+        } else if (!UpstreamSaslConfig.MECHANISMS.contains(upper)) {
+            m.invalid(
+                    "mechanism",
+                    mechanism,
+                    "Rosetta's own clients support " + UpstreamSaslConfig.MECHANISMS
+                            + " (clients' own SASL, any mechanism, passes through unchanged)");
+        }
+        if (username.isBlank()) {
+            m.missing(
+                    "username",
+                    "the user Rosetta's own clients (dead letters, look-ups, route distribution) log in as");
+        }
+        if ((password == null) == (passwordFile == null)) {
+            m.invalid(
+                    password == null ? "password" : "passwordFile",
+                    null,
+                    "give exactly one of password (e.g. ${KAFKA_PASSWORD}) and passwordFile (a mounted secret)");
+        } else if (passwordFile != null) {
+            try {
+                password = java.nio.file.Files.readString(passwordFile).strip();
+            } catch (java.io.IOException e) {
+                m.invalid("passwordFile", passwordFile.toString(), "cannot be read: " + e);
+            }
+        }
+        if (b.hasProblems()) {
+            return null;
+        }
+        return new UpstreamSaslConfig(upper, username, bound(password));
     }
 
     /** A value bound while the binder recorded no problem: binding returns null only with a problem. */

@@ -13,9 +13,13 @@ import org.jspecify.annotations.Nullable;
  *                         YAML may give a list or one comma-separated string.
  * @param tls              TLS towards the brokers; null means plaintext
  * @param connectTimeout   TCP connect timeout towards a broker (default 10s)
+ * @param sasl             how Rosetta's own clients authenticate; null for a cluster without SASL
  */
 public record UpstreamConfig(
-        List<String> bootstrapServers, @Nullable ClientTlsConfig tls, Duration connectTimeout) {
+        List<String> bootstrapServers,
+        @Nullable ClientTlsConfig tls,
+        Duration connectTimeout,
+        @Nullable UpstreamSaslConfig sasl) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
@@ -33,6 +37,15 @@ public record UpstreamConfig(
         if (connectTimeout == null) {
             connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         }
+    }
+
+    /** A cluster without SASL. */
+    public UpstreamConfig(List<String> bootstrapServers, @Nullable ClientTlsConfig tls, Duration connectTimeout) {
+        this(bootstrapServers, tls, connectTimeout, null);
+    }
+
+    public UpstreamConfig withSasl(@Nullable UpstreamSaslConfig value) {
+        return new UpstreamConfig(bootstrapServers, tls, connectTimeout, value);
     }
 
     public static UpstreamConfig defaults(List<String> bootstrapServers) {

@@ -9,14 +9,17 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.config.SslConfigs;
 
 import dev.rosetta.config.ClientTlsConfig;
 import dev.rosetta.config.UpstreamConfig;
+import dev.rosetta.config.UpstreamSaslConfig;
 
 /**
  * Kafka client properties that reach the upstream cluster the way the proxy does (TLS with the
- * same PEM files), for the sidecar's own clients such as route distribution.
+ * same PEM files), and log in with {@code upstream.sasl} on a SASL cluster, for the sidecar's own
+ * clients: route distribution, topic-name look-ups and dead letters.
  */
 final class UpstreamClientProperties {
 
@@ -28,6 +31,12 @@ final class UpstreamClientProperties {
                 CommonClientConfigs.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG,
                 upstream.connectTimeout().toMillis());
         ClientTlsConfig tls = upstream.tls();
+        UpstreamSaslConfig sasl = upstream.sasl();
+        if (sasl != null) {
+            props.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, tls == null ? "SASL_PLAINTEXT" : "SASL_SSL");
+            props.put(SaslConfigs.SASL_MECHANISM, sasl.mechanism());
+            props.put(SaslConfigs.SASL_JAAS_CONFIG, sasl.jaasConfig());
+        }
         if (tls == null) {
             return props;
         }
@@ -36,7 +45,7 @@ final class UpstreamClientProperties {
                     "upstream.tls.insecureTrustAll cannot be used by route distribution's Kafka"
                             + " clients; set upstream.tls.trustedCertificates, or turn distribution off (distribution.enabled: false)");
         }
-        props.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SSL");
+        props.putIfAbsent(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SSL");
         if (tls.trustedCertificates() != null) {
             props.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PEM");
             props.put(
