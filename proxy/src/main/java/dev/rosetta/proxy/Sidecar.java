@@ -126,6 +126,7 @@ public final class Sidecar implements AutoCloseable {
             close();
             throw e;
         }
+        logPrincipalOverrides();
         AdminServer adminServer = admin;
         LOG.info(
                 "Rosetta sidecar started: clients bootstrap at {}{}; routes at revision {}{}",
@@ -206,6 +207,35 @@ public final class Sidecar implements AutoCloseable {
                 clientProps,
                 registry,
                 new RecordTranslation.Options(config.listener().fetchCodec(), translators.batchCacheBytes()));
+    }
+
+    /** Routes with principal overrides: say once how this sidecar learns principals, or that it cannot know. */
+    private void logPrincipalOverrides() {
+        List<String> topics = config.routes().stream()
+                .filter(r ->
+                        r.consume() != null && r.consume().overrides().stream().anyMatch(o -> o.principal() != null))
+                .map(dev.rosetta.config.RouteConfig::topic)
+                .toList();
+        if (topics.isEmpty()) {
+            return;
+        }
+        var tls = config.listener().tls();
+        boolean certificates = tls != null && tls.trustedCertificates() != null;
+        if (config.upstream().sasl() != null || certificates) {
+            LOG.info(
+                    "Routes of {} have principal overrides: principals are learned from clients' SASL exchanges with"
+                            + " the broker (PLAIN, SCRAM, OAUTHBEARER claim '{}'){}; GSSAPI clients get none",
+                    topics,
+                    config.listener().principals().oauthbearerClaim(),
+                    certificates ? " and from verified client certificates on this TLS listener" : "");
+        } else {
+            LOG.warn(
+                    "Routes of {} have principal overrides, but this sidecar sees no sign of authentication: no"
+                            + " upstream.sasl and no client certificates on the listener. Principals are learned only"
+                            + " from clients' SASL exchanges with the broker (PLAIN, SCRAM, OAUTHBEARER); clients that"
+                            + " do not authenticate never match a principal override",
+                    topics);
+        }
     }
 
     private List<ReadinessCheck> readinessChecks() {

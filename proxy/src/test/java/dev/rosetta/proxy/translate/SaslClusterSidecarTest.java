@@ -28,6 +28,7 @@ import dev.rosetta.config.ConfigLoader;
 import dev.rosetta.config.RosettaConfig;
 import dev.rosetta.config.routing.RouteChange;
 import dev.rosetta.proxy.Sidecar;
+import dev.rosetta.proxy.testing.LogCapture;
 import dev.rosetta.translators.registry.StaticSchemaRegistry;
 import dev.rosetta.translators.wire.WireFormat;
 
@@ -91,7 +92,13 @@ class SaslClusterSidecarTest {
         StaticSchemaRegistry schemas = new StaticSchemaRegistry();
         int v1 = schemas.register("orders-value", Avro.V1);
         int v2 = schemas.register("orders-value", Avro.V2);
-        try (Sidecar sidecar = new Sidecar(config, null, schemas).start()) {
+        try (LogCapture log = new LogCapture(Sidecar.class);
+                Sidecar sidecar = new Sidecar(config, null, schemas).start()) {
+            assertThat(log.lines())
+                    .as("the start says how principal overrides can match")
+                    .anySatisfy(line -> assertThat(line)
+                            .contains("Routes of [orders] have principal overrides")
+                            .contains("learned from clients' SASL exchanges"));
             sidecar.routesReady().get(60, TimeUnit.SECONDS); // the routes topic was read with Rosetta's login
             String through = sidecar.proxy().bootstrapServers();
 
