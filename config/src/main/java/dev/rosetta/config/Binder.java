@@ -365,8 +365,8 @@ final class Binder {
          */
         private @Nullable Path path(String key, String expected, Function<Path, @Nullable String> problem) {
             String text = scalar(key, expected, false);
-            if (text == null) {
-                return null;
+            if (text == null || text.isBlank()) {
+                return null; // "${VAR:-}" with VAR unset: the path is not given
             }
             Path p;
             try {

@@ -481,6 +481,8 @@ public final class ConfigLoader {
         String bindHost = m.string("bindHost", ListenerConfig.DEFAULT_BIND_HOST);
         int port = m.integer("port", AdminConfig.DEFAULT_PORT, 0, 65535);
         String bearerToken = m.optionalString("bearerToken", true);
+        java.nio.file.Path tokenFile = m.file("bearerTokenFile");
+        boolean allowUnauthenticated = m.bool("allowUnauthenticated", false);
         m.finish();
         // "${ROSETTA_ADMIN_TOKEN:-}" with the variable unset means: no authentication.
         if (bearerToken != null && bearerToken.isEmpty()) {
@@ -488,10 +490,30 @@ public final class ConfigLoader {
         } else if (bearerToken != null && bearerToken.isBlank()) {
             m.invalid("bearerToken", "", "must not be blank; leave it empty or remove it to disable authentication");
         }
+        if (tokenFile != null) {
+            if (bearerToken != null) {
+                m.invalid("bearerTokenFile", tokenFile.toString(), "give bearerToken or bearerTokenFile, not both");
+            } else {
+                try {
+                    bearerToken = java.nio.file.Files.readString(tokenFile).strip();
+                    if (bearerToken.isEmpty()) {
+                        m.invalid("bearerTokenFile", tokenFile.toString(), "is empty; put the token in it");
+                    }
+                } catch (java.io.IOException e) {
+                    m.invalid("bearerTokenFile", tokenFile.toString(), "cannot be read: " + e);
+                }
+            }
+        }
         if (b.hasProblems()) {
             return null;
         }
-        return new AdminConfig(enabled, bindHost, port, bearerToken);
+        AdminConfig admin = new AdminConfig(enabled, bindHost, port, bearerToken, allowUnauthenticated);
+        String problem = admin.unauthenticatedProblem();
+        if (problem != null) {
+            m.invalid("bindHost", bindHost, problem);
+            return null;
+        }
+        return admin;
     }
 
     static List<RouteConfig> bindRoutes(Binder b, List<Node> items, String path) {

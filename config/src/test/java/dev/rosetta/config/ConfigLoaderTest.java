@@ -147,6 +147,28 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anAdminApiBeyondLoopbackNeedsATokenOrAnExplicitChoiceToRunWithout() throws Exception {
+        String upstream = "upstream:\n  bootstrapServers: kafka:9092\n";
+        assertThatThrownBy(() -> parse(upstream + "admin:\n  bindHost: 0.0.0.0\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("rosetta.yaml:4")
+                .hasMessageContaining("admin.bindHost")
+                .hasMessageContaining("admin.allowUnauthenticated: true");
+        assertThat(parse(upstream + "admin:\n  bindHost: 0.0.0.0\n  allowUnauthenticated: true\n")
+                        .admin()
+                        .allowUnauthenticated())
+                .isTrue();
+        java.nio.file.Files.writeString(dir.resolve("token"), "from-a-secret\n");
+        assertThat(parse(upstream + "admin:\n  bindHost: 0.0.0.0\n  bearerTokenFile: token\n")
+                        .admin()
+                        .bearerToken())
+                .isEqualTo("from-a-secret");
+        assertThatThrownBy(() -> parse(upstream + "admin:\n  bearerToken: a\n  bearerTokenFile: token\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("not both");
+    }
+
+    @Test
     void adminAndBootstrapMayBothPickAnyFreePort() {
         RosettaConfig c =
                 parse("listener:\n  bootstrapPort: 0\n  brokerPortBase: 0\nupstream:\n  bootstrapServers: k:9092\n"

@@ -22,8 +22,27 @@ class ImageConfigTest {
     }
 
     @Test
-    void onlyTheBootstrapServersAreNeeded(@TempDir Path dir) throws Exception {
-        RosettaConfig config = load(dir, Map.of("KAFKA_BOOTSTRAP", "kafka:9092"));
+    void withoutAnAdminTokenTheImageRefusesToServeRoutesBeyondLoopbackAndSaysWhatToSet(@TempDir Path dir) {
+        assertThatThrownBy(() -> load(dir, Map.of("KAFKA_BOOTSTRAP", "kafka:9092")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("admin.bindHost")
+                .hasMessageContaining("ROSETTA_ADMIN_TOKEN")
+                .hasMessageContaining("allowUnauthenticated");
+    }
+
+    @Test
+    void theAdminTokenMayComeFromAMountedSecret(@TempDir Path dir) throws Exception {
+        Path secret = java.nio.file.Files.writeString(dir.resolve("admin-token"), "from-the-secret\n");
+        RosettaConfig config =
+                load(dir, Map.of("KAFKA_BOOTSTRAP", "kafka:9092", "ROSETTA_ADMIN_TOKEN_FILE", secret.toString()));
+
+        assertThat(config.admin().bearerToken()).isEqualTo("from-the-secret");
+    }
+
+    @Test
+    void onlyTheBootstrapServersAndAnAdminDecisionAreNeeded(@TempDir Path dir) throws Exception {
+        RosettaConfig config =
+                load(dir, Map.of("KAFKA_BOOTSTRAP", "kafka:9092", "ROSETTA_ADMIN_ALLOW_UNAUTHENTICATED", "true"));
 
         assertThat(config.upstream().bootstrapServers()).containsExactly("kafka:9092");
         assertThat(config.listener().bindHost()).isEqualTo("0.0.0.0");

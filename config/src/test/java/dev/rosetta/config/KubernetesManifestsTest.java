@@ -185,8 +185,37 @@ class KubernetesManifestsTest {
         rosetta(deployment().getSpec().getTemplate().getSpec())
                 .getEnv()
                 .forEach(e -> env.put(e.getName(), e.getValue()));
+        // the admin token is a file of the mounted Secret: stand in for it where this test can write
+        Path secret = java.nio.file.Files.createTempDirectory("rosetta-admin-secret");
+        env.put(
+                "ROSETTA_ADMIN_TOKEN_FILE",
+                java.nio.file.Files.writeString(secret.resolve("admin-token"), "t0ken\n")
+                        .toString());
         return ConfigLoader.parse(
                 map.getData().get("rosetta.yaml"), "configmap rosetta.yaml", Path.of("/etc/rosetta"), env::get);
+    }
+
+    @Test
+    void theAdminTokenComesFromAMountedSecret() throws Exception {
+        ConfigMap map = parse("configmap.yaml", ConfigMap.class);
+        String yaml = map.getData().get("rosetta.yaml");
+        java.util.regex.Matcher file = java.util.regex.Pattern.compile("bearerTokenFile: \\$\\{[A-Z_]+:-([^}]+)}")
+                .matcher(yaml);
+        assertThat(file.find())
+                .as("the ConfigMap reads the admin token from a file")
+                .isTrue();
+        Path tokenFile = Path.of(file.group(1));
+        PodSpec pod = deployment().getSpec().getTemplate().getSpec();
+        String mountedFrom = rosetta(pod).getVolumeMounts().stream()
+                .filter(m -> tokenFile.startsWith(Path.of(m.getMountPath())))
+                .map(m -> m.getName())
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no volume is mounted at " + tokenFile.getParent()));
+        assertThat(pod.getVolumes()).as("the token's volume is a Secret").anySatisfy(v -> {
+            assertThat(v.getName()).isEqualTo(mountedFrom);
+            assertThat(v.getSecret()).isNotNull();
+        });
+        assertThat(configMapConfig().admin().bearerToken()).isEqualTo("t0ken");
     }
 
     @Test

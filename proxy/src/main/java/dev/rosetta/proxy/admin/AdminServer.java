@@ -45,6 +45,8 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
@@ -70,6 +72,14 @@ public final class AdminServer implements AutoCloseable {
     public static final Duration DEFAULT_CHANGE_TIMEOUT = Duration.ofSeconds(15);
 
     private static final int MAX_BODY_BYTES = 1024 * 1024;
+    /** Open admin connections at most; more are closed at once (probes and scrapes need a handful). */
+    static final int MAX_CONNECTIONS = 64;
+    /** A connection that sends nothing for this long is closed, so slow clients cannot hold the slots. */
+    static final int IDLE_SECONDS = 30;
+
+    private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
+    /** Only touched on the admin thread. */
+    private long refusedConnections;
 
     private final AdminConfig config;
     private final PrometheusMeterRegistry registry;
@@ -114,6 +124,10 @@ public final class AdminServer implements AutoCloseable {
     }
 
     public AdminServer start() {
+        String unsafe = config.unauthenticatedProblem();
+        if (unsafe != null) {
+            throw new IllegalStateException("refusing to start: " + unsafe);
+        }
         EventLoopGroup g = new MultiThreadIoEventLoopGroup(
                 1, new DefaultThreadFactory("rosetta-admin", true), NioIoHandler.newFactory());
         group = g;
@@ -124,8 +138,25 @@ public final class AdminServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            if (open.incrementAndGet() > MAX_CONNECTIONS) {
+                                open.decrementAndGet();
+                                refusedConnections++;
+                                if (Long.bitCount(refusedConnections) == 1) { // 1st, 2nd, 4th, 8th ...: not a flood
+                                    LOG.warn(
+                                            "Admin API: refused a connection from {}: {} connections are open, the"
+                                                    + " limit ({} refused so far)",
+                                            ch.remoteAddress(),
+                                            MAX_CONNECTIONS,
+                                            refusedConnections);
+                                }
+                                ch.close();
+                                return;
+                            }
+                            ch.closeFuture().addListener(f -> open.decrementAndGet());
                             ch.pipeline()
                                     .addLast(
+                                            // a client that sends nothing for this long is closed (slowloris)
+                                            new IdleStateHandler(IDLE_SECONDS, 0, 0),
                                             new HttpServerCodec(),
                                             new HttpObjectAggregator(MAX_BODY_BYTES),
                                             new Handler());
@@ -152,7 +183,11 @@ public final class AdminServer implements AutoCloseable {
     public String baseUrl() {
         Channel c = Objects.requireNonNull(channel, "the admin API has a URL once started");
         InetSocketAddress address = (InetSocketAddress) c.localAddress();
-        return "http://" + address.getHostString() + ":" + address.getPort();
+        String host = address.getAddress() != null && address.getAddress().isAnyLocalAddress()
+                ? config.bindHost() // a wildcard: say it as configured (0.0.0.0), not as the JDK spells it
+                : address.getHostString();
+        return "http://" + (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":"
+                + address.getPort();
     }
 
     @Override
@@ -182,6 +217,17 @@ public final class AdminServer implements AutoCloseable {
     }
 
     private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+            if (event instanceof IdleStateEvent) {
+                LOG.debug(
+                        "Admin API: closing {}, silent for {} s", ctx.channel().remoteAddress(), IDLE_SECONDS);
+                ctx.close();
+                return;
+            }
+            super.userEventTriggered(ctx, event);
+        }
+
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
             String path = new QueryStringDecoder(request.uri()).path();

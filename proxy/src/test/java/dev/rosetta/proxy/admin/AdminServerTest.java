@@ -33,6 +33,10 @@ class AdminServerTest {
         return new AdminHttp(server.baseUrl());
     }
 
+    private int port() {
+        return java.net.URI.create(server.baseUrl()).getPort();
+    }
+
     @AfterEach
     void stop() {
         if (server != null) {
@@ -118,6 +122,56 @@ class AdminServerTest {
         AdminHttp.Answer deleteHealth = http.delete("/healthz");
         assertThat(deleteHealth.status()).isEqualTo(405);
         assertThat(deleteHealth.json().path("error").asText()).contains("use GET");
+    }
+
+    @Test
+    void refusesToServeRoutesBeyondLoopbackWithoutATokenUnlessToldTo() {
+        AdminServer open = new AdminServer(
+                new AdminConfig(true, "0.0.0.0", 0, null), registry, RouteStore.of(List.of()), List.of());
+        org.assertj.core.api.Assertions.assertThatThrownBy(open::start)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("admin.bearerToken")
+                .hasMessageContaining("admin.allowUnauthenticated");
+
+        server = new AdminServer(
+                        new AdminConfig(true, "0.0.0.0", 0, null, true), registry, RouteStore.of(List.of()), List.of())
+                .start();
+        assertThat(new AdminHttp("http://127.0.0.1:" + port()).get("/healthz").status())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void connectionsBeyondTheLimitAreClosedAndServiceResumesWhenTheyGo() throws Exception {
+        AdminHttp http = start(null, RouteStore.of(List.of()), List.of(), AdminServer.DEFAULT_CHANGE_TIMEOUT);
+        List<java.net.Socket> held = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < AdminServer.MAX_CONNECTIONS; i++) {
+                held.add(new java.net.Socket("127.0.0.1", port())); // connected, sending nothing
+            }
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                try (java.net.Socket extra = new java.net.Socket("127.0.0.1", port())) {
+                    extra.setSoTimeout(5_000);
+                    assertThat(extra.getInputStream().read())
+                            .as("one connection more than the limit is closed at once")
+                            .isEqualTo(-1);
+                }
+            });
+            held.forEach(s -> {
+                try {
+                    s.close();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            held.clear();
+            org.awaitility.Awaitility.await()
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> http.get("/healthz").status() == 200);
+        } finally {
+            for (java.net.Socket s : held) {
+                s.close();
+            }
+        }
     }
 
     @Test
