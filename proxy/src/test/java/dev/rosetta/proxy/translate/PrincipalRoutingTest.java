@@ -1,6 +1,8 @@
 package dev.rosetta.proxy.translate;
 
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,17 +18,21 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 import dev.rosetta.config.ListenerConfig;
+import dev.rosetta.config.PrincipalConfig;
 import dev.rosetta.config.RouteConfig;
 import dev.rosetta.config.RouteConfig.ConsumeConfig;
 import dev.rosetta.config.RouteConfig.ConsumeOverride;
 import dev.rosetta.config.RouteConfig.FailurePolicy;
+import dev.rosetta.config.ServerTlsConfig;
 import dev.rosetta.config.routing.RouteTable;
 import dev.rosetta.proxy.testing.Topics;
 import dev.rosetta.translators.wire.WireFormat;
@@ -35,6 +41,8 @@ import io.kroxylicious.testing.kafka.api.KafkaCluster;
 import io.kroxylicious.testing.kafka.common.SaslMechanism;
 import io.kroxylicious.testing.kafka.common.SaslMechanism.Principal;
 import io.kroxylicious.testing.kafka.junit5ext.KafkaClusterExtension;
+import io.netty.pkitesting.CertificateBuilder;
+import io.netty.pkitesting.X509Bundle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -131,6 +139,75 @@ class PrincipalRoutingTest {
                     .as("nobody was bound")
                     .isNull();
         }
+    }
+
+    @Test
+    void mutualTlsNamesThePrincipalFromTheCertificateSubject(KafkaCluster cluster, @TempDir Path dir) throws Exception {
+        X509Bundle ca = new CertificateBuilder()
+                .subject("CN=Rosetta Clients CA")
+                .setIsCertificateAuthority(true)
+                .buildSelfSigned();
+        X509Bundle server = new CertificateBuilder()
+                .subject("CN=localhost")
+                .addSanIpAddress("127.0.0.1")
+                .buildIssuedBy(ca);
+        Path caPem = Files.writeString(dir.resolve("ca.pem"), ca.getCertificatePEM());
+        ListenerConfig tls = new ListenerConfig(
+                        "127.0.0.1",
+                        0,
+                        0,
+                        "127.0.0.1",
+                        ListenerConfig.DEFAULT_MAX_FRAME_BYTES,
+                        new ServerTlsConfig(
+                                Files.writeString(dir.resolve("chain.pem"), server.getCertificatePathPEM()),
+                                Files.writeString(dir.resolve("key.pem"), server.getPrivateKeyPEM()),
+                                null,
+                                caPem,
+                                true))
+                .withPrincipals(new PrincipalConfig("sub", "RULE:^CN=([^,]+),OU=apps.*$/$1/L,DEFAULT"));
+        try (TranslatingProxy fixture = new TranslatingProxy(
+                cluster.getBootstrapServers(), RecordTranslation.Options.DEFAULTS, Map.of(), tls)) {
+            fixture.routes.set(RouteTable.of(List.of(route())));
+            Topics.create(fixture.admin, new NewTopic(TOPIC, 1, (short) 1));
+            Map<String, Object> producerConfig = new HashMap<>();
+            producerConfig.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, cluster.getBootstrapServers());
+            producerConfig.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+            producerConfig.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig)) {
+                for (int i = 0; i < 20; i++) {
+                    producer.send(new ProducerRecord<>(TOPIC, Avro.v1(fixture.v1Id, "o-" + i, i)));
+                }
+            }
+            String through = fixture.proxy.bootstrapServers();
+            assertThat(schemaIds(certificateClient(through, ca, "CN=Bob,OU=apps,O=Example"), "bob", 20))
+                    .as("CN=Bob,OU=apps maps to User:bob, pinned to v1")
+                    .containsOnly(fixture.v1Id);
+            assertThat(schemaIds(certificateClient(through, ca, "CN=carol,OU=apps,O=Example"), "carol", 20))
+                    .as("carol reads the default, v2")
+                    .containsOnly(fixture.v2Id);
+            assertThat(fixture.meters
+                            .find("rosetta.proxy.connections.active")
+                            .tag("principal_known", "true")
+                            .gauge())
+                    .isNotNull();
+        }
+    }
+
+    private static Map<String, Object> certificateClient(String bootstrap, X509Bundle ca, String subject)
+            throws Exception {
+        X509Bundle client = new CertificateBuilder().subject(subject).buildIssuedBy(ca);
+        Map<String, Object> config = new HashMap<>();
+        config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SSL");
+        config.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PEM");
+        config.put(SslConfigs.SSL_TRUSTSTORE_CERTIFICATES_CONFIG, ca.getCertificatePEM());
+        config.put(SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, "PEM");
+        config.put(SslConfigs.SSL_KEYSTORE_CERTIFICATE_CHAIN_CONFIG, client.getCertificatePathPEM());
+        config.put(SslConfigs.SSL_KEYSTORE_KEY_CONFIG, client.getPrivateKeyPEM());
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        return config;
     }
 
     interface Login {
