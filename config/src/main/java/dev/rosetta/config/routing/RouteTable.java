@@ -125,6 +125,21 @@ public final class RouteTable {
         return resolved;
     }
 
+    /**
+     * For each route whose consume overrides one matches, the index of the first matching override of a client
+     * with {@code clientId} and {@code principal} (either may be null); routes where none matches are absent.
+     */
+    public Map<String, Integer> matchingOverrides(@Nullable String clientId, @Nullable String principal) {
+        Map<String, Integer> out = new HashMap<>();
+        for (Compiled c : byTopic.values()) {
+            int i = c.overrideIndex(clientId, principal);
+            if (i >= 0) {
+                out.put(c.config.topic(), i);
+            }
+        }
+        return out;
+    }
+
     private ClientRoutes resolve(@Nullable String clientId, @Nullable String principal, boolean anonymousDefaults) {
         Map<String, ClientRoutes.Slot> slots = new HashMap<>();
         for (Compiled c : byTopic.values()) {
@@ -182,13 +197,19 @@ public final class RouteTable {
         // An override pins a client to its version: the rollout does not apply to pinned clients.
         @Nullable
         VersionDecision consumeFor(@Nullable String clientId, @Nullable String principal) {
+            int i = overrideIndex(clientId, principal);
+            return i < 0 ? consumeDefault : overrideDecisions[i];
+        }
+
+        /** The first override that matches, or -1. */
+        int overrideIndex(@Nullable String clientId, @Nullable String principal) {
             for (int i = 0; i < overrideDecisions.length; i++) {
                 if ((clientGlobs[i] == null || clientGlobs[i].matches(clientId))
                         && (principalGlobs[i] == null || principalGlobs[i].matches(principal))) {
-                    return overrideDecisions[i];
+                    return i;
                 }
             }
-            return consumeDefault;
+            return -1;
         }
 
         private static VersionDecision decision(int version, @Nullable RolloutConfig rollout) {

@@ -114,7 +114,7 @@ public final class AdminServer implements AutoCloseable {
             Duration changeTimeout) {
         this.config = config;
         this.registry = registry;
-        this.routes = routeChanges == null ? null : new RoutesApi(routeChanges, changeTimeout);
+        this.routes = routeChanges == null ? null : new RoutesApi(routeChanges, changeTimeout, registry);
         this.readinessChecks = new CopyOnWriteArrayList<>(readinessChecks);
     }
 

@@ -29,6 +29,7 @@ import dev.rosetta.config.routing.RouteChanges;
 import dev.rosetta.config.routing.RouteJson;
 import dev.rosetta.config.routing.RouteRevision;
 import dev.rosetta.config.routing.RouteStore;
+import dev.rosetta.proxy.translate.OverrideMatches;
 
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
@@ -52,9 +53,12 @@ final class RoutesApi {
     private final RouteChanges changes;
     private final Duration changeTimeout;
 
-    RoutesApi(RouteChanges changes, Duration changeTimeout) {
+    private final io.micrometer.core.instrument.MeterRegistry meters;
+
+    RoutesApi(RouteChanges changes, Duration changeTimeout, io.micrometer.core.instrument.MeterRegistry meters) {
         this.changes = changes;
         this.changeTimeout = changeTimeout;
+        this.meters = meters;
     }
 
     private RouteStore store() {
@@ -107,11 +111,13 @@ final class RoutesApi {
                         : done(notAllowed(method, path, "POST"));
             case "history" ->
                 HttpMethod.GET.equals(method) ? done(history(topic)) : done(notAllowed(method, path, "GET"));
+            case "overrides" ->
+                HttpMethod.GET.equals(method) ? done(overrides(topic)) : done(notAllowed(method, path, "GET"));
             default ->
                 done(ApiResponse.error(
                         HttpResponseStatus.NOT_FOUND,
                         "no such path: " + path
-                                + "; under /routes/{topic} there are /rollout, /rollback and /history"));
+                                + "; under /routes/{topic} there are /rollout, /rollback, /history and /overrides"));
         };
     }
 
@@ -133,6 +139,31 @@ final class RoutesApi {
         // The bare route, so that what GET shows can be PUT back; the revision goes in a header.
         return ApiResponse.json(HttpResponseStatus.OK, RouteJson.toJson(route))
                 .withHeader(REVISION_HEADER, String.valueOf(current.number()));
+    }
+
+    /** The route's consume overrides, each with how many connections on this sidecar matched it. */
+    private ApiResponse overrides(String topic) {
+        RouteConfig route = store().table().route(topic);
+        if (route == null) {
+            return noRoute(topic);
+        }
+        ObjectNode n = NODES.objectNode();
+        n.put("topic", topic);
+        ArrayNode list = n.putArray("overrides");
+        if (route.consume() != null) {
+            for (RouteConfig.ConsumeOverride o : route.consume().overrides()) {
+                ObjectNode entry = list.addObject();
+                if (o.clientId() != null) {
+                    entry.put("clientId", o.clientId());
+                }
+                if (o.principal() != null) {
+                    entry.put("principal", o.principal());
+                }
+                entry.put("version", o.version());
+                entry.put("matchedConnections", OverrideMatches.connections(meters, topic, o));
+            }
+        }
+        return ApiResponse.json(HttpResponseStatus.OK, n);
     }
 
     private ApiResponse history(String topic) {

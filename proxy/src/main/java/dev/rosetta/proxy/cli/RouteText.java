@@ -42,6 +42,11 @@ final class RouteText {
 
     /** Every detail of one route, indented, for {@code rosetta routes TOPIC}. */
     static String details(JsonNode route, @Nullable String revision) {
+        return details(route, revision, null);
+    }
+
+    /** @param overrides the answer of {@code GET /routes/{topic}/overrides} (connections each matched), or null */
+    static String details(JsonNode route, @Nullable String revision, @Nullable JsonNode overrides) {
         StringBuilder sb = new StringBuilder();
         sb.append(route.path("topic").asText());
         if (revision != null) {
@@ -72,7 +77,12 @@ final class RouteText {
                     .append('\n');
         }
         sb.append("  consume:       ").append(side(route.get("consume"))).append('\n');
+        int index = 0;
         for (JsonNode o : route.path("consume").path("overrides")) {
+            JsonNode matched = overrides == null
+                    ? null
+                    : overrides.path("overrides").path(index).get("matchedConnections");
+            index++;
             sb.append("    ");
             if (o.hasNonNull("clientId")) {
                 sb.append("clientId ").append(o.get("clientId").asText()).append(' ');
@@ -80,7 +90,13 @@ final class RouteText {
             if (o.hasNonNull("principal")) {
                 sb.append("principal ").append(o.get("principal").asText()).append(' ');
             }
-            sb.append("-> v").append(o.path("version").asText()).append('\n');
+            sb.append("-> v").append(o.path("version").asText());
+            if (matched != null) {
+                long n = matched.asLong();
+                sb.append("   (matched ").append(n).append(n == 1 ? " connection" : " connections");
+                sb.append(" on this sidecar)");
+            }
+            sb.append('\n');
         }
         sb.append("  produce:       ").append(side(route.get("produce"))).append('\n');
         sb.append("  on failure:    ").append(failure(route.get("failure")));

@@ -84,7 +84,12 @@ final class RoutesCommand implements Callable<Integer> {
                                             + RouteText.side(route.get("produce"))));
                 }
             } else {
-                out.print(RouteText.details(answer.json(), answer.revision()));
+                JsonNode overrides =
+                        answer.json().path("consume").path("overrides").isEmpty()
+                                ? null
+                                : client.get(AdminApiClient.topicPath(topic) + "/overrides")
+                                        .json();
+                out.print(RouteText.details(answer.json(), answer.revision(), overrides));
             }
             out.flush();
             return 0;

@@ -21,12 +21,20 @@ final class ConnectionRouting {
 
     private ConnectionRouting() {}
 
-    static ClientRoutes current(ProxyConnection connection, Supplier<RouteTable> routes, @Nullable String clientId) {
+    static ClientRoutes current(
+            ProxyConnection connection,
+            Supplier<RouteTable> routes,
+            @Nullable String clientId,
+            OverrideMatches overrideMatches) {
         String principal = connection.principal();
-        ConnectionRoutes state =
-                connection.state().computeIfAbsent(KEY, () -> new ConnectionRoutes(routes, clientId, principal));
-        if (!Objects.equals(state.clientId(), clientId) || !Objects.equals(state.principal(), principal)) {
+        ConnectionRoutes state = connection.state().get(KEY);
+        if (state == null) {
+            state = new ConnectionRoutes(routes, clientId, principal);
+            connection.state().put(KEY, state);
+            overrideMatches.identified(routes.get(), clientId, principal);
+        } else if (!Objects.equals(state.clientId(), clientId) || !Objects.equals(state.principal(), principal)) {
             state.identify(clientId, principal);
+            overrideMatches.identified(routes.get(), clientId, principal);
         }
         return state.current();
     }

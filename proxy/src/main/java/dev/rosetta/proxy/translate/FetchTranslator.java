@@ -58,12 +58,16 @@ public final class FetchTranslator implements ResponseFilter, RequestFilter {
      * @param codec   the codec of rebuilt batches, null to keep each batch's own
      * @param rebuilt the cache of rebuilt batches (the one {@code partitionJobs} fills), or null
      */
+    private final OverrideMatches overrideMatches;
+
     FetchTranslator(
             Supplier<RouteTable> routes,
             TopicNames topicNames,
             PartitionJobs partitionJobs,
             @Nullable CompressionType codec,
-            @Nullable RebuiltBatches rebuilt) {
+            @Nullable RebuiltBatches rebuilt,
+            OverrideMatches overrideMatches) {
+        this.overrideMatches = overrideMatches;
         this.partitionJobs = partitionJobs;
         this.routes = routes;
         this.topicNames = topicNames;
@@ -104,7 +108,8 @@ public final class FetchTranslator implements ResponseFilter, RequestFilter {
         if (routes.get().isEmpty()) {
             return FilterResult.UNCHANGED;
         }
-        ClientRoutes client = ConnectionRouting.current(exchange.connection(), routes, exchange.clientId());
+        ClientRoutes client =
+                ConnectionRouting.current(exchange.connection(), routes, exchange.clientId(), overrideMatches);
         if (client.isEmpty()) {
             return FilterResult.UNCHANGED;
         }

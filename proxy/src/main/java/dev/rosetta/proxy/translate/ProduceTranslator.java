@@ -50,7 +50,14 @@ public final class ProduceTranslator implements RequestFilter, ResponseFilter {
     private final TopicNames topicNames;
     private final PartitionJobs partitionJobs;
 
-    ProduceTranslator(Supplier<RouteTable> routes, TopicNames topicNames, PartitionJobs partitionJobs) {
+    private final OverrideMatches overrideMatches;
+
+    ProduceTranslator(
+            Supplier<RouteTable> routes,
+            TopicNames topicNames,
+            PartitionJobs partitionJobs,
+            OverrideMatches overrideMatches) {
+        this.overrideMatches = overrideMatches;
         this.partitionJobs = partitionJobs;
         this.routes = routes;
         this.topicNames = topicNames;
@@ -79,7 +86,8 @@ public final class ProduceTranslator implements RequestFilter, ResponseFilter {
         if (routes.get().isEmpty()) {
             return FilterResult.UNCHANGED;
         }
-        ClientRoutes client = ConnectionRouting.current(exchange.connection(), routes, header.clientId());
+        ClientRoutes client =
+                ConnectionRouting.current(exchange.connection(), routes, header.clientId(), overrideMatches);
         if (client.isEmpty()) {
             return FilterResult.UNCHANGED;
         }

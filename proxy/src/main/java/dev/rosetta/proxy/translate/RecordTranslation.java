@@ -137,14 +137,15 @@ public final class RecordTranslation implements AutoCloseable {
         RebuiltBatches rebuilt =
                 options.batchCacheBytes() > 0 ? new RebuiltBatches(options.batchCacheBytes(), meters) : null;
         PartitionJobs jobs = new PartitionJobs(translators, metrics, deadLetters, workers, rebuilt);
-        this.fetch = new FetchTranslator(routes, topicNames, jobs, options.compression(), rebuilt);
+        OverrideMatches overrideMatches = new OverrideMatches(meters);
+        this.fetch = new FetchTranslator(routes, topicNames, jobs, options.compression(), rebuilt, overrideMatches);
         LOG.info(
                 "Rebuilt fetch batches: codec {}, cache of rebuilt batches {}",
                 options.fetchCodec() == ListenerConfig.FetchCodec.KEEP
                         ? "kept as stored"
                         : options.fetchCodec().name().toLowerCase(java.util.Locale.ROOT),
                 options.batchCacheBytes() > 0 ? (options.batchCacheBytes() >> 20) + " MiB" : "off");
-        this.produce = new ProduceTranslator(routes, topicNames, jobs);
+        this.produce = new ProduceTranslator(routes, topicNames, jobs, overrideMatches);
         if (registry instanceof CachingSchemaRegistry caching) {
             prober.scheduleWithFixedDelay(
                     () -> {

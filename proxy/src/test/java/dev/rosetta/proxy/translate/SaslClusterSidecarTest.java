@@ -121,6 +121,34 @@ class SaslClusterSidecarTest {
                     .as("dead letters were written with Rosetta's login (a copy for each failed translation)")
                     .containsOnly(999_999);
 
+            var overrides =
+                    new dev.rosetta.proxy.testing.AdminHttp(sidecar.admin().baseUrl()).get("/routes/orders/overrides");
+            assertThat(overrides.status()).isEqualTo(200);
+            assertThat(overrides
+                            .json()
+                            .path("overrides")
+                            .path(0)
+                            .path("principal")
+                            .asText())
+                    .isEqualTo("User:bob");
+            assertThat(overrides
+                            .json()
+                            .path("overrides")
+                            .path(0)
+                            .path("matchedConnections")
+                            .asLong())
+                    .as("bob's connections matched his override (carol's did not)")
+                    .isPositive();
+            java.io.StringWriter out = new java.io.StringWriter();
+            picocli.CommandLine cli = dev.rosetta.proxy.cli.Rosetta.commandLine();
+            cli.setOut(new java.io.PrintWriter(out));
+            assertThat(cli.execute(
+                            "routes", "orders", "--admin", sidecar.admin().baseUrl()))
+                    .isZero();
+            assertThat(out.toString())
+                    .as("rosetta routes shows the matches")
+                    .containsPattern("principal User:bob -> v1 +\\(matched \\d+ connections? on this sidecar\\)");
+
             long before = sidecar.routeStore().current().number();
             sidecar.routeChanges()
                     .submit(new RouteChange.Rollout("orders", RouteChange.Side.CONSUME, 1, 100, "test", "all v1"))
