@@ -210,6 +210,103 @@ class PrincipalRoutingTest {
         return config;
     }
 
+    /** librdkafka (kcat) clients authenticate through Rosetta with SASL PLAIN and read their principals' versions. */
+    @Test
+    void librdkafkaClientsReadTheirPrincipalsVersions(
+            @SaslMechanism(
+                            value = "PLAIN",
+                            principals = {
+                                @Principal(user = "admin", password = "admin-secret"),
+                                @Principal(user = "bob", password = "bob-secret"),
+                                @Principal(user = "carol", password = "carol-secret")
+                            })
+                    KafkaCluster cluster)
+            throws Exception {
+        Map<String, Object> admin = clientConfig(cluster.getBootstrapServers(), "PLAIN", plainLogin("admin"));
+        try (TranslatingProxy fixture = new TranslatingProxy(
+                cluster.getBootstrapServers(), RecordTranslation.Options.DEFAULTS, saslOnly(admin), LISTENER)) {
+            fixture.routes.set(RouteTable.of(List.of(route())));
+            try (var a = org.apache.kafka.clients.admin.Admin.create(admin)) {
+                Topics.create(a, new NewTopic(TOPIC, 1, (short) 1));
+            }
+            Map<String, Object> producerConfig = new HashMap<>(admin);
+            producerConfig.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+            producerConfig.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig)) {
+                for (int i = 0; i < 20; i++) {
+                    producer.send(new ProducerRecord<>(TOPIC, Avro.v1(fixture.v1Id, "o-" + i, i)));
+                }
+            }
+            String through = fixture.proxy.bootstrapServers();
+            assertThat(kcatSchemaIds(through, "bob", 20))
+                    .as("bob, via librdkafka")
+                    .containsOnly(fixture.v1Id);
+            assertThat(kcatSchemaIds(through, "carol", 20))
+                    .as("carol, via librdkafka")
+                    .containsOnly(fixture.v2Id);
+        }
+    }
+
+    /** The schema ids of the first {@code count} records kcat reads as {@code user}; kcat must be installed. */
+    private static List<Integer> kcatSchemaIds(String bootstrap, String user, int count) throws Exception {
+        try {
+            new ProcessBuilder("kcat", "-V").redirectErrorStream(true).start().waitFor();
+        } catch (java.io.IOException e) {
+            throw new AssertionError(
+                    "this test runs librdkafka's CLI, kcat, which is not installed: apt-get install kcat"
+                            + " (.ci/run installs it)",
+                    e);
+        }
+        String delimiter = "\n--rosetta-record--\n";
+        Process kcat = new ProcessBuilder(
+                        "kcat",
+                        "-C",
+                        "-b",
+                        bootstrap,
+                        "-t",
+                        TOPIC,
+                        "-o",
+                        "beginning",
+                        "-c",
+                        String.valueOf(count),
+                        "-e",
+                        "-f",
+                        "%s" + delimiter,
+                        "-X",
+                        "security.protocol=SASL_PLAINTEXT",
+                        "-X",
+                        "sasl.mechanisms=PLAIN",
+                        "-X",
+                        "sasl.username=" + user,
+                        "-X",
+                        "sasl.password=" + user + "-secret")
+                .redirectErrorStream(false)
+                .start();
+        byte[] out;
+        try (var stdout = kcat.getInputStream()) {
+            out = stdout.readAllBytes();
+        }
+        assertThat(kcat.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(kcat.exitValue())
+                .as(
+                        "kcat: %s",
+                        new String(kcat.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
+                .isZero();
+        List<Integer> ids = new ArrayList<>();
+        byte[] delim = delimiter.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int start = 0;
+        for (int i = 0; i + delim.length <= out.length; i++) {
+            if (java.util.Arrays.equals(out, i, i + delim.length, delim, 0, delim.length)) {
+                ids.add(WireFormat.schemaIdOrMinusOne(
+                        ByteBuffer.wrap(out, start, i - start).slice()));
+                start = i + delim.length;
+                i = start - 1;
+            }
+        }
+        assertThat(ids).as("records kcat read as %s", user).hasSize(count);
+        return ids;
+    }
+
     interface Login {
         String jaas(String user);
     }
