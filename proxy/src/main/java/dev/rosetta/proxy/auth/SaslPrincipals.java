@@ -91,6 +91,10 @@ public final class SaslPrincipals implements RequestFilter, ResponseFilter {
         ProxyConnection connection = exchange.connection();
         Exchange state = connection.state().computeIfAbsent(KEY, Exchange::new);
         if (response instanceof SaslHandshakeResponseData handshake) {
+            if (handshake.errorCode() == 0 && apiVersion == 0) {
+                // legacy exchange: bare tokens follow, no SaslAuthenticate
+                connection.startUnframedSasl(new Unframed(connection, state));
+            }
             if (handshake.errorCode() != 0) {
                 state.mechanism = "";
             } else if (!readable(state.mechanism) && !state.noPrincipalNoted) {
@@ -125,6 +129,75 @@ public final class SaslPrincipals implements RequestFilter, ResponseFilter {
             }
         }
         return FilterResult.UNCHANGED;
+    }
+
+    /**
+     * The legacy exchange after SaslHandshake v0: the same messages as SaslAuthenticate carries, as bare
+     * length-prefixed tokens. The broker has no way to say "failed" there but to close the connection, so its
+     * answer is a success; PLAIN and OAUTHBEARER end with the first answer (an empty one, for OAUTHBEARER), SCRAM
+     * with the second. GSSAPI and unknown mechanisms end when the client sends a Kafka request again.
+     */
+    private final class Unframed implements ProxyConnection.UnframedSasl {
+        private final ProxyConnection connection;
+        private final Exchange state;
+        private boolean over;
+
+        Unframed(ProxyConnection connection, Exchange state) {
+            this.connection = connection;
+            this.state = state;
+        }
+
+        @Override
+        public boolean isClientToken(io.netty.buffer.ByteBuf frame) {
+            if (readable(state.mechanism)) {
+                return !over;
+            }
+            return !looksLikeRequest(frame);
+        }
+
+        @Override
+        public void clientToken(io.netty.buffer.ByteBuf frame) {
+            state.sent++;
+            if (state.sent == 1 && readable(state.mechanism)) {
+                byte[] token = new byte[frame.readableBytes() - 4];
+                frame.getBytes(frame.readerIndex() + 4, token);
+                state.name = nameIn(state.mechanism, token);
+                java.util.Arrays.fill(token, (byte) 0); // the copy held a password: do not leave it lying around
+            }
+        }
+
+        @Override
+        public boolean brokerToken(io.netty.buffer.ByteBuf frame) {
+            state.answered++;
+            if (!readable(state.mechanism)) {
+                return false;
+            }
+            boolean empty = frame.readableBytes() == 4;
+            boolean complete = state.mechanism.startsWith("SCRAM-")
+                    ? state.answered == 2
+                    : state.answered == 1 && (empty || !state.mechanism.equals("OAUTHBEARER"));
+            String name = state.name;
+            if (complete && name != null) {
+                state.name = null;
+                connection.authenticated("User:" + name, state.mechanism);
+                metrics.authentication(metricName(state.mechanism), "principal_learned");
+            }
+            over = complete;
+            return complete;
+        }
+    }
+
+    /** A frame whose header reads as a Kafka request this version of Kafka knows (a GSSAPI token never does). */
+    private static boolean looksLikeRequest(io.netty.buffer.ByteBuf frame) {
+        if (frame.readableBytes() < 4 + 8) {
+            return false;
+        }
+        int at = frame.readerIndex() + 4;
+        short apiKey = frame.getShort(at);
+        short version = frame.getShort(at + 2);
+        return ApiKeys.hasId(apiKey)
+                && version >= ApiKeys.forId(apiKey).oldestVersion()
+                && version <= ApiKeys.forId(apiKey).latestVersion();
     }
 
     /** Whether this successful answer ends the exchange, so the broker has accepted the client. */

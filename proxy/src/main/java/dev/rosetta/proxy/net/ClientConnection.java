@@ -14,6 +14,7 @@ import dev.rosetta.proxy.protocol.ApiVersionsIntersection;
 import dev.rosetta.proxy.protocol.Attachments;
 import dev.rosetta.proxy.protocol.InFlightRequest;
 import dev.rosetta.proxy.protocol.ProxyConnection;
+import dev.rosetta.proxy.protocol.ProxyConnection.UnframedSasl;
 import dev.rosetta.proxy.protocol.RequestFilter;
 import dev.rosetta.proxy.protocol.RequestHeaderView;
 import dev.rosetta.proxy.protocol.ResponseFilter;
@@ -62,6 +63,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
 
     private boolean closing;
     private @Nullable String principal;
+    /** A legacy SASL exchange of unframed tokens in progress (after SaslHandshake v0), or null. */
+    private ProxyConnection.@Nullable UnframedSasl unframedSasl;
+    /** Client tokens of that exchange the broker has not answered yet. */
+    private int unansweredTokens;
 
     ClientConnection(ProxyRuntime runtime, UpstreamTarget target) {
         this.runtime = runtime;
@@ -94,6 +99,31 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
     @Override
     public @Nullable String principal() {
         return principal;
+    }
+
+    @Override
+    public void startUnframedSasl(UnframedSasl exchange) {
+        unframedSasl = exchange;
+        unansweredTokens = 0;
+        saslTokenFrames(true);
+    }
+
+    private void saslTokenFrames(boolean on) {
+        KafkaFrameDecoder client = clientCtx.pipeline().get(KafkaFrameDecoder.class);
+        if (client != null) {
+            client.saslTokens(on);
+        }
+        Channel up = upstream;
+        KafkaFrameDecoder broker = up == null ? null : up.pipeline().get(KafkaFrameDecoder.class);
+        if (broker != null) {
+            broker.saslTokens(on);
+        }
+    }
+
+    private void endUnframedSasl() {
+        unframedSasl = null;
+        unansweredTokens = 0;
+        saslTokenFrames(false);
     }
 
     @Override
@@ -164,6 +194,17 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
         if (closing || up == null) {
             frame.release();
             return;
+        }
+        UnframedSasl sasl = unframedSasl;
+        if (sasl != null) {
+            if (sasl.isClientToken(frame)) {
+                sasl.clientToken(frame);
+                unansweredTokens++;
+                runtime.metrics().bytesFromClient(frame.readableBytes());
+                up.write(frame, up.voidPromise()); // a bare token: no header, no correlation id, no answer to match
+                return;
+            }
+            endUnframedSasl(); // a Kafka request: the exchange is over (a mechanism whose end only the client knows)
         }
         InFlightRequest header;
         try {
@@ -243,6 +284,16 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
     void onResponse(Channel up, ByteBuf frame) {
         if (closing) {
             frame.release();
+            return;
+        }
+        UnframedSasl sasl = unframedSasl;
+        if (sasl != null && unansweredTokens > 0) {
+            unansweredTokens--; // the broker's token: the client waited for it, so nothing else is in flight
+            if (sasl.brokerToken(frame)) {
+                endUnframedSasl();
+            }
+            writeToClient(frame);
+            clientCtx.flush();
             return;
         }
         int correlationId =

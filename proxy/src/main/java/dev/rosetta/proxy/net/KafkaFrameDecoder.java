@@ -24,6 +24,9 @@ public final class KafkaFrameDecoder extends ByteToMessageDecoder {
     /** Smallest valid frame body: api key, api version and correlation id (requests) or a correlation id (responses). */
     private final int minFrameBytes;
 
+    /** While a legacy SASL exchange (after SaslHandshake v0) sends unframed tokens: any size from 0 is a frame. */
+    private boolean tokens;
+
     private final int maxFrameBytes;
 
     public KafkaFrameDecoder(int minFrameBytes, int maxFrameBytes) {
@@ -37,7 +40,7 @@ public final class KafkaFrameDecoder extends ByteToMessageDecoder {
         while (in.readableBytes() >= 4) {
             int start = in.readerIndex();
             int size = in.getInt(start);
-            if (size < minFrameBytes || size > maxFrameBytes) {
+            if (size < (tokens ? 0 : minFrameBytes) || size > maxFrameBytes) {
                 in.skipBytes(in.readableBytes()); // nothing after a bad size prefix can be framed: report once
                 throw new FrameSizeException(size, minFrameBytes, maxFrameBytes);
             }
@@ -47,6 +50,11 @@ public final class KafkaFrameDecoder extends ByteToMessageDecoder {
             out.add(in.retainedSlice(start, 4 + size));
             in.skipBytes(4 + size);
         }
+    }
+
+    /** Accepts frames of any size (SASL tokens, which may be empty) until called again with false. */
+    void saslTokens(boolean on) {
+        tokens = on;
     }
 
     /** Bytes of a frame that had begun but not completed; used to report a truncated frame on close. */

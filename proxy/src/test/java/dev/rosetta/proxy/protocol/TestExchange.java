@@ -49,6 +49,18 @@ public final class TestExchange implements ResponseExchange, ProxyConnection {
         principal = name;
     }
 
+    private @org.jspecify.annotations.Nullable UnframedSasl unframedSasl;
+
+    @Override
+    public void startUnframedSasl(UnframedSasl exchange) {
+        unframedSasl = exchange;
+    }
+
+    /** The legacy SASL exchange a filter started, or null. */
+    public @org.jspecify.annotations.Nullable UnframedSasl unframedSasl() {
+        return unframedSasl;
+    }
+
     @Override
     public Attachments attachments() {
         return attachments;
