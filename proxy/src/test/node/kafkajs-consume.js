@@ -1,12 +1,17 @@
-// node kafkajs-consume.js BOOTSTRAP TOPIC COUNT GROUP
+// node kafkajs-consume.js BOOTSTRAP TOPIC COUNT GROUP [SASL]
 // Reads COUNT records of TOPIC from the beginning as a member of consumer group GROUP, with KafkaJS's
 // default fetch sizes, and prints one JSON line: how many records arrived, the distinct offsets per
 // partition, the largest offset, and how many values carry each Confluent schema id.
+// SASL, when given, is MECHANISM:USER:PASSWORD (plain, scram-sha-256 or scram-sha-512), over plaintext.
 const { Kafka, logLevel } = require('kafkajs');
 
-const [bootstrap, topic, countText, group] = process.argv.slice(2);
+const [bootstrap, topic, countText, group, saslSpec] = process.argv.slice(2);
 const count = Number(countText);
-const kafka = new Kafka({ clientId: 'kafkajs-test', brokers: [bootstrap], logLevel: logLevel.ERROR });
+const sasl = saslSpec
+  ? (([mechanism, username, ...password]) => ({ mechanism, username, password: password.join(':') }))(
+      saslSpec.split(':'))
+  : undefined;
+const kafka = new Kafka({ clientId: 'kafkajs-test', brokers: [bootstrap], logLevel: logLevel.ERROR, sasl });
 const consumer = kafka.consumer({ groupId: group });
 const ids = {};
 const offsets = new Set();

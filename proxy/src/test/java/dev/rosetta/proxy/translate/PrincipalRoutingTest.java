@@ -340,6 +340,22 @@ class PrincipalRoutingTest {
                             .counter()
                             .count())
                     .isPositive();
+            if (!mechanism.equals("OAUTHBEARER")) { // KafkaJS's OAUTHBEARER needs a token provider of the app's
+                for (String user : List.of("bob", "carol")) {
+                    var read = dev.rosetta.proxy.testing.NodeClients.run(
+                            "kafkajs-consume.js",
+                            90,
+                            through,
+                            TOPIC,
+                            "20",
+                            "kafkajs-" + user,
+                            mechanism.toLowerCase(java.util.Locale.ROOT) + ":" + user + ":" + user + "-secret");
+                    int expected = user.equals("bob") ? fixture.v1Id : fixture.v2Id;
+                    assertThat(read.path("ids").path(String.valueOf(expected)).asInt())
+                            .as("KafkaJS as %s: %s", user, read)
+                            .isEqualTo(20);
+                }
+            }
         }
     }
 
