@@ -209,11 +209,26 @@ public final class AdminServer implements AutoCloseable {
 
     /** The bearer token, compared in constant time (no timing hints about how much of a guess was right). */
     private boolean authorized(FullHttpRequest request) {
-        String header = request.headers().get(HttpHeaderNames.AUTHORIZATION);
-        String expected = "Bearer " + config.bearerToken();
-        return header != null
-                && java.security.MessageDigest.isEqual(
-                        expected.getBytes(StandardCharsets.UTF_8), header.getBytes(StandardCharsets.UTF_8));
+        return authorizes("Bearer " + config.bearerToken(), request.headers().get(HttpHeaderNames.AUTHORIZATION));
+    }
+
+    /**
+     * Whether {@code header} is exactly {@code expected}, in time that depends on neither: both are hashed to
+     * SHA-256 first, so even a wrong length takes as long as a right one, then the digests are compared with
+     * {@link java.security.MessageDigest#isEqual} (constant time for equal lengths).
+     */
+    static boolean authorizes(String expected, @Nullable String header) {
+        byte[] want = sha256(expected);
+        byte[] got = sha256(header == null ? "" : header);
+        return java.security.MessageDigest.isEqual(want, got) & header != null;
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
     }
 
     private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {

@@ -125,6 +125,27 @@ class AdminServerTest {
     }
 
     @Test
+    void theTokenComparisonAcceptsOnlyTheExactHeader() {
+        assertThat(AdminServer.authorizes("Bearer s3cret", "Bearer s3cret")).isTrue();
+        assertThat(AdminServer.authorizes("Bearer s3cret", "Bearer s3creT"))
+                .as("same length")
+                .isFalse();
+        assertThat(AdminServer.authorizes("Bearer s3cret", "Bearer s3cret2"))
+                .as("longer")
+                .isFalse();
+        assertThat(AdminServer.authorizes("Bearer s3cret", "Bearer"))
+                .as("a prefix")
+                .isFalse();
+        assertThat(AdminServer.authorizes("Bearer s3cret", "")).isFalse();
+        assertThat(AdminServer.authorizes("Bearer s3cret", null))
+                .as("no header")
+                .isFalse();
+        assertThat(AdminServer.authorizes("", null))
+                .as("no header never matches, not even an empty expectation")
+                .isFalse();
+    }
+
+    @Test
     void refusesToServeRoutesBeyondLoopbackWithoutATokenUnlessToldTo() {
         AdminServer open = new AdminServer(
                 new AdminConfig(true, "0.0.0.0", 0, null), registry, RouteStore.of(List.of()), List.of());
