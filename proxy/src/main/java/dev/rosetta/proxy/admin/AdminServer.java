@@ -158,7 +158,7 @@ public final class AdminServer implements AutoCloseable {
                                             // a client that sends nothing for this long is closed (slowloris)
                                             new IdleStateHandler(IDLE_SECONDS, 0, 0),
                                             new HttpServerCodec(),
-                                            new HttpObjectAggregator(MAX_BODY_BYTES),
+                                            new JsonErrorAggregator(MAX_BODY_BYTES),
                                             new Handler());
                         }
                     })
@@ -231,6 +231,21 @@ public final class AdminServer implements AutoCloseable {
         }
     }
 
+    /** An aggregator whose "too large" answer has a JSON body like every other error. */
+    private static final class JsonErrorAggregator extends HttpObjectAggregator {
+        JsonErrorAggregator(int maxContentLength) {
+            super(maxContentLength);
+        }
+
+        @Override
+        protected void handleOversizedMessage(ChannelHandlerContext ctx, io.netty.handler.codec.http.HttpMessage m) {
+            ApiResponse tooLarge = ApiResponse.error(
+                    HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                    "the request body is larger than " + MAX_BODY_BYTES + " bytes");
+            write(ctx, tooLarge, false);
+        }
+    }
+
     private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
@@ -245,6 +260,24 @@ public final class AdminServer implements AutoCloseable {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+            if (!request.decoderResult().isSuccess()) {
+                // never act on a request Netty could not read whole: its headers (actor, reason) may be cut off
+                Throwable cause = request.decoderResult().cause();
+                LOG.debug(
+                        "Admin API: unreadable request from {}: {}",
+                        ctx.channel().remoteAddress(),
+                        cause);
+                write(
+                        ctx,
+                        ApiResponse.error(
+                                HttpResponseStatus.BAD_REQUEST,
+                                "the request could not be read: "
+                                        + (cause == null || cause.getMessage() == null
+                                                ? String.valueOf(cause)
+                                                : cause.getMessage())),
+                        false);
+                return;
+            }
             String path = new QueryStringDecoder(request.uri()).path();
             boolean keepAlive = HttpUtil.isKeepAlive(request);
             if (config.bearerToken() != null && !isProbe(path) && !authorized(request)) {

@@ -124,6 +124,42 @@ class AdminServerTest {
         assertThat(deleteHealth.json().path("error").asText()).contains("use GET");
     }
 
+    /** Raw HTTP: what a client library would refuse to send. */
+    private String raw(String request) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void requestsNettyCouldNotReadAreRefusedWith400AndAJsonBodyAndChangeNothing() throws Exception {
+        RouteStore store = RouteStore.of(List.of(RouteConfig.consumeOnly("orders", 1)));
+        start(null, store, List.of(), AdminServer.DEFAULT_CHANGE_TIMEOUT);
+
+        String hugeHeader = "DELETE /routes/orders HTTP/1.1\r\nHost: x\r\nX-Padding: " + "a".repeat(20_000)
+                + "\r\nX-Rosetta-Actor: mallory\r\nConnection: close\r\n\r\n";
+        assertThat(raw(hugeHeader)).startsWith("HTTP/1.1 400").contains("\"error\"");
+        assertThat(store.table().route("orders"))
+                .as("the route was not deleted")
+                .isNotNull();
+
+        assertThat(raw("GARBAGE\r\n\r\n")).startsWith("HTTP/1.1 400").contains("\"error\"");
+        assertThat(raw("PUT /routes/orders HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n"
+                        + "Connection: close\r\n\r\n"))
+                .startsWith("HTTP/1.1 400")
+                .contains("\"error\"");
+
+        String big = "{\"consume\": {\"version\": 2}, \"pad\": \"" + "x".repeat(1_100_000) + "\"}";
+        assertThat(raw("PUT /routes/orders HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: " + big.length() + "\r\nConnection: close\r\n\r\n" + big))
+                .startsWith("HTTP/1.1 413")
+                .contains("\"error\"");
+        assertThat(store.table().route("orders").consume().version()).isEqualTo(1);
+    }
+
     @Test
     void theTokenComparisonAcceptsOnlyTheExactHeader() {
         assertThat(AdminServer.authorizes("Bearer s3cret", "Bearer s3cret")).isTrue();
