@@ -460,6 +460,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        KafkaFrameDecoder decoder = ctx.pipeline().get(KafkaFrameDecoder.class);
+        if (cause instanceof IOException && decoder != null && decoder.pendingBytes() > 0 && !closing) {
+            errors.closedMidFrame(remoteAddress(), decoder.pendingBytes()); // reset by the client mid-frame
+        }
         String rejection = errors.clientFailed(remoteAddress(), cause);
         if (rejection != null) {
             reject(rejection);

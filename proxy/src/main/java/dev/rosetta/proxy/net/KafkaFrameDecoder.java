@@ -57,9 +57,24 @@ public final class KafkaFrameDecoder extends ByteToMessageDecoder {
         tokens = on;
     }
 
-    /** Bytes of a frame that had begun but not completed; used to report a truncated frame on close. */
+    /**
+     * The peer closed: Netty decodes what is left, then drops the cumulation before the next handler hears of the
+     * close. Remember how much of a frame was left so that handler can still report it.
+     */
+    @Override
+    protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+        try {
+            decode(ctx, in, out);
+        } finally {
+            truncatedAtClose = in.readableBytes();
+        }
+    }
+
+    private int truncatedAtClose;
+
+    /** Bytes of a frame that had begun but not completed (also after the close); reported for a truncated frame. */
     public int pendingBytes() {
-        return actualReadableBytes();
+        return Math.max(actualReadableBytes(), truncatedAtClose);
     }
 
     /** A frame whose size prefix is negative, too small to hold a header, or above the configured maximum. */

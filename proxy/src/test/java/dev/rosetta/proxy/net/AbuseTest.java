@@ -178,6 +178,25 @@ class AbuseTest {
                             .array());
             socket.setSoLinger(true, 0); // RST: abrupt
         }
+        org.awaitility.Awaitility.await()
+                .atMost(TIMEOUT)
+                .untilAsserted(() -> assertThat(log.lines())
+                        .as("the cut-off frame is reported, with how much of it arrived")
+                        .anySatisfy(line -> assertThat(line)
+                                .contains("closed the connection in the middle of a frame (14 bytes of it received)")));
+        // half a frame, then an orderly close (FIN)
+        try (Socket socket = connect()) {
+            socket.getOutputStream()
+                    .write(ByteBuffer.allocate(4 + 20)
+                            .putInt(1000)
+                            .put(new byte[20])
+                            .array());
+        }
+        org.awaitility.Awaitility.await()
+                .atMost(TIMEOUT)
+                .untilAsserted(() -> assertThat(log.lines())
+                        .anySatisfy(line -> assertThat(line)
+                                .contains("closed the connection in the middle of a frame (24 bytes of it received)")));
         // connection opened and dropped without a byte
         try (Socket socket = connect()) {
             socket.setSoLinger(true, 0);
