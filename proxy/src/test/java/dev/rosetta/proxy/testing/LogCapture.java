@@ -16,7 +16,12 @@ public final class LogCapture implements AutoCloseable {
     private final AppenderBase<ILoggingEvent> appender;
 
     public LogCapture(Class<?> source) {
-        logger = (Logger) LoggerFactory.getLogger(source);
+        this(source.getName());
+    }
+
+    /** The logger named {@code name} (and those under it). */
+    public LogCapture(String name) {
+        logger = (Logger) LoggerFactory.getLogger(name);
         appender = new AppenderBase<>() {
             @Override
             protected void append(ILoggingEvent event) {

@@ -47,6 +47,7 @@ import dev.rosetta.config.RouteConfig.ProduceConfig;
 import dev.rosetta.config.TranslatorsConfig;
 import dev.rosetta.proxy.Sidecar;
 import dev.rosetta.proxy.embedded.EmbeddedRegistry;
+import dev.rosetta.proxy.testing.LogCapture;
 import dev.rosetta.proxy.testing.Records;
 import dev.rosetta.proxy.testing.Topics;
 
@@ -300,6 +301,7 @@ class MigrationEndToEndTest {
         }
         assertThat(read("outage", "analytics", 1)).hasSize(1);
         assertThat(read("outage", "legacy-billing", 1)).hasSize(1);
+        LogCapture health = new LogCapture("dev.rosetta.translators.registry.HealthTracker");
         registry.close();
         try {
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(client("legacy-during-outage"))) {
@@ -334,6 +336,24 @@ class MigrationEndToEndTest {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(ready.statusCode()).isEqualTo(503);
             assertThat(ready.body()).contains("registry").contains("schema registry unreachable");
+            assertThat(health.lines())
+                    .as("Rosetta says once that the registry is gone, and what that means")
+                    .filteredOn(l -> l.startsWith("WARN"))
+                    .singleElement()
+                    .asString()
+                    .contains("Schema registry " + registry.url())
+                    .contains("Cached schemas keep translating");
+            String metrics = http.send(
+                            HttpRequest.newBuilder(URI.create(sidecar.admin().baseUrl() + "/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+            assertThat(metrics.lines()
+                            .filter(l -> l.startsWith("rosetta_registry_served_from_cache_during_outage"))
+                            .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                            .sum())
+                    .as("records translated from the cache while the registry was down are counted")
+                    .isPositive();
         } finally {
             registry = EmbeddedRegistry.start(contractsCopy, registry.port());
         }
@@ -349,5 +369,9 @@ class MigrationEndToEndTest {
                     .statusCode();
         }
         assertThat(status).isEqualTo(200);
+        assertThat(health.lines())
+                .as("and once that it is back")
+                .anySatisfy(l -> assertThat(l).startsWith("INFO").contains("answers again"));
+        health.close();
     }
 }

@@ -103,7 +103,7 @@ public final class CachingSchemaRegistry implements SchemaRegistry {
 
     @Override
     public Optional<RegisteredSchema> cachedSchemaById(int id) {
-        return now(byId.getIfPresent(id));
+        return servedNow(byId.getIfPresent(id));
     }
 
     @Override
@@ -118,7 +118,16 @@ public final class CachingSchemaRegistry implements SchemaRegistry {
 
     @Override
     public Optional<RegisteredSchema> cachedVersion(String subject, int version) {
-        return now(byVersion.getIfPresent(new SubjectVersion(subject, version)));
+        return servedNow(byVersion.getIfPresent(new SubjectVersion(subject, version)));
+    }
+
+    /** A cached answer the translation path uses directly (it never waits): counted as served during an outage. */
+    private <T> Optional<T> servedNow(@Nullable CompletableFuture<T> f) {
+        Optional<T> value = now(f);
+        if (value.isPresent()) {
+            client.healthTracker().servedFromCache();
+        }
+        return value;
     }
 
     @Override

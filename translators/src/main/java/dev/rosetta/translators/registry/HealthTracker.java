@@ -15,8 +15,16 @@ final class HealthTracker {
     private final AtomicLong failed = new AtomicLong();
     private final Clock clock;
 
-    HealthTracker(Clock clock) {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HealthTracker.class);
+    /** The registry's base URL, for log lines. */
+    private final String name;
+
+    private volatile long servedAtOutageStart;
+    private volatile java.time.Instant outageStart = java.time.Instant.EPOCH;
+
+    HealthTracker(Clock clock, String name) {
         this.clock = clock;
+        this.name = name;
     }
 
     void success() {
@@ -28,14 +36,33 @@ final class HealthTracker {
                 && clock.millis() - h.lastSuccess().toEpochMilli() < 1000) {
             return; // cheap path: avoid a CAS storm while healthy
         }
-        state.updateAndGet(o ->
+        RegistryHealth before = state.getAndUpdate(o ->
                 new RegistryHealth(true, clock.instant(), o.lastFailure(), o.lastError(), 0, servedFromCache.get()));
+        if (!before.up() && before.consecutiveFailures() > 0) {
+            long cached = servedFromCache.get() - servedAtOutageStart;
+            LOG.info(
+                    "Schema registry {} answers again, after {} s and {} failed request(s); {} look-up(s) were"
+                            + " served from the cache meanwhile",
+                    name,
+                    java.time.Duration.between(outageStart, clock.instant()).toSeconds(),
+                    before.consecutiveFailures(),
+                    cached);
+        }
     }
 
     void failure(@Nullable String error) {
         failed.incrementAndGet();
-        state.updateAndGet(o -> new RegistryHealth(
+        RegistryHealth before = state.getAndUpdate(o -> new RegistryHealth(
                 false, o.lastSuccess(), clock.instant(), error, o.consecutiveFailures() + 1, servedFromCache.get()));
+        if (before.consecutiveFailures() == 0) { // the first failure of an outage: one line, not one per look-up
+            servedAtOutageStart = servedFromCache.get();
+            outageStart = clock.instant();
+            LOG.warn(
+                    "Schema registry {} unreachable: {}. Cached schemas keep translating; records with schema ids"
+                            + " not cached yet follow their route's failure policy until it answers again",
+                    name,
+                    error);
+        }
     }
 
     void servedFromCache() {

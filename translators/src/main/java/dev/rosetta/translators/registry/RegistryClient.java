@@ -72,7 +72,7 @@ public final class RegistryClient {
         } else {
             authorization = null;
         }
-        this.health = new HealthTracker(clock);
+        this.health = new HealthTracker(clock, config.baseUrl().toString());
     }
 
     /** The configuration this client was built with. */
