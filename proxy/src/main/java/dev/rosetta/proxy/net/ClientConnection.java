@@ -71,7 +71,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
     ClientConnection(ProxyRuntime runtime, UpstreamTarget target) {
         this.runtime = runtime;
         this.target = target;
-        this.errors = new ConnectionErrors(runtime.metrics(), target);
+        this.errors = new ConnectionErrors(runtime.metrics(), target, runtime.repeatedWarnings());
     }
 
     // ---- what filters and pending messages see ---------------------------------------------

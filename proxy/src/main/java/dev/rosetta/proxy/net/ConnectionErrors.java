@@ -24,20 +24,31 @@ final class ConnectionErrors {
     private final ProxyMetrics metrics;
     private final UpstreamTarget target;
 
-    ConnectionErrors(ProxyMetrics metrics, UpstreamTarget target) {
+    /** Shared by the proxy's connections: a client retrying a refused connection logs once a minute. */
+    private final RepeatedWarnings repeated;
+
+    ConnectionErrors(ProxyMetrics metrics, UpstreamTarget target, RepeatedWarnings repeated) {
         this.metrics = metrics;
         this.target = target;
+        this.repeated = repeated;
     }
 
     /** The connection could not even start (no upstream address, none reachable). */
     void notStarted(@Nullable SocketAddress client, String reason) {
-        LOG.warn("Closing connection from {} on {} port: {}", client, target, reason);
+        warnUnlessRepeated(client, reason);
     }
 
     /** The client sent a frame the proxy refuses (too large, too short, a malformed header). */
     void rejected(@Nullable SocketAddress client, String reason) {
         metrics.frameRejected();
-        LOG.warn("Closing connection from {} on {} port: {}", client, target, reason);
+        warnUnlessRepeated(client, reason);
+    }
+
+    private void warnUnlessRepeated(@Nullable SocketAddress client, String reason) {
+        String suffix = repeated.admit(client, target + ": " + reason);
+        if (suffix != null) {
+            LOG.warn("Closing connection from {} on {} port: {}{}", client, target, reason, suffix);
+        }
     }
 
     /** A request or response ({@code what}) could not be handled. */
@@ -107,7 +118,14 @@ final class ConnectionErrors {
         }
         if (cause instanceof DecoderException && Failures.isTls(cause)) {
             metrics.protocolError();
-            LOG.warn("Closing connection from {}: TLS handshake failed: {}", client, Failures.rootMessage(cause));
+            String suffix = repeated.admit(client, "TLS handshake failed: " + Failures.rootMessage(cause));
+            if (suffix != null) {
+                LOG.warn(
+                        "Closing connection from {}: TLS handshake failed: {}{}",
+                        client,
+                        Failures.rootMessage(cause),
+                        suffix);
+            }
         } else if (cause instanceof IOException) {
             LOG.debug("Connection from {} failed: {}", client, cause.getMessage());
         } else {

@@ -28,4 +28,5 @@ record ProxyRuntime(
         ProxyMetrics metrics,
         @Nullable SslContext clientTls,
         @Nullable SslPrincipalMapper tlsPrincipals,
-        int maxFrameBytes) {}
+        int maxFrameBytes,
+        RepeatedWarnings repeatedWarnings) {}

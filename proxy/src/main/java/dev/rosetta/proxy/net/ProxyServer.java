@@ -132,7 +132,8 @@ public final class ProxyServer implements AutoCloseable {
                 metrics,
                 clientTls,
                 tlsPrincipals,
-                listener.maxFrameBytes());
+                listener.maxFrameBytes(),
+                new RepeatedWarnings());
         this.runtime = runtime;
         InetSocketAddress bootstrapAddress;
         try {

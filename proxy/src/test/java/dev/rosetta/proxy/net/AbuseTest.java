@@ -233,6 +233,17 @@ class AbuseTest {
             assertClosedByProxy(socket);
             assertThat(warnings())
                     .anySatisfy(l -> assertThat(l).contains("cannot reach upstream 127.0.0.1:" + closedPort));
+            // a client that keeps retrying does not flood the log: one line a minute per client host and failure
+            for (int retry = 0; retry < 5; retry++) {
+                try (Socket again = new Socket()) {
+                    again.connect(nowhere.sidecar().proxy().bootstrapAddress(), 5000);
+                    again.setSoTimeout((int) TIMEOUT.toMillis());
+                    assertClosedByProxy(again);
+                }
+            }
+            assertThat(warnings())
+                    .filteredOn(l -> l.contains("cannot reach upstream 127.0.0.1:" + closedPort))
+                    .hasSize(1);
         }
     }
 

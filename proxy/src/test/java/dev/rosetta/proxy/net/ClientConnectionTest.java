@@ -205,7 +205,8 @@ class ClientConnectionTest {
                 new ProxyMetrics(new SimpleMeterRegistry()),
                 null,
                 null,
-                1 << 20);
+                1 << 20,
+                new RepeatedWarnings());
         EmbeddedChannel client = new EmbeddedChannel(new ClientConnection(runtime, UpstreamTarget.BOOTSTRAP));
         channels.add(client);
         return client;
