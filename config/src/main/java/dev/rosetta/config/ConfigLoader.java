@@ -200,6 +200,8 @@ public final class ConfigLoader {
         ListenerConfig.FetchCodec fetchCodec =
                 m.enumValue("fetchCodec", ListenerConfig.FetchCodec.class, ListenerConfig.FetchCodec.KEEP);
         PrincipalConfig principals = bindPrincipals(b, m.map("principals"));
+        Duration idleTimeout =
+                m.duration("idleTimeout", ListenerConfig.DEFAULT_IDLE_TIMEOUT, Duration.ZERO, MAX_TIMEOUT);
         m.finish();
         if (bindHost.isBlank()) {
             m.invalid("bindHost", bindHost, "must be a host name or address, e.g. 0.0.0.0 or 127.0.0.1");
@@ -231,7 +233,8 @@ public final class ConfigLoader {
                 maxFrameBytes,
                 tls,
                 fetchCodec,
-                principals == null ? PrincipalConfig.DEFAULTS : principals);
+                principals == null ? PrincipalConfig.DEFAULTS : principals,
+                idleTimeout);
     }
 
     private static @Nullable PrincipalConfig bindPrincipals(Binder b, @Nullable MapReader m) {

@@ -1,5 +1,6 @@
 package dev.rosetta.config;
 
+import java.time.Duration;
 import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
@@ -18,6 +19,9 @@ import org.jspecify.annotations.Nullable;
  * @param fetchCodec     the codec of the fetch batches Rosetta rebuilds (translated records) on their
  *                       way to these clients; batches it does not rebuild keep their bytes
  * @param principals     how clients' principals are named (OAUTHBEARER claim, TLS subject mapping)
+ * @param idleTimeout    a client connection with no traffic either way for this long is closed, with its
+ *                       upstream connection (default 10 minutes, Kafka's {@code connections.max.idle.ms});
+ *                       zero turns it off
  */
 public record ListenerConfig(
         String bindHost,
@@ -27,7 +31,32 @@ public record ListenerConfig(
         int maxFrameBytes,
         @Nullable ServerTlsConfig tls,
         FetchCodec fetchCodec,
-        PrincipalConfig principals) {
+        PrincipalConfig principals,
+        Duration idleTimeout) {
+
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
+
+    /** A listener with the default idle timeout. */
+    public ListenerConfig(
+            String bindHost,
+            int bootstrapPort,
+            int brokerPortBase,
+            String advertisedHost,
+            int maxFrameBytes,
+            @Nullable ServerTlsConfig tls,
+            FetchCodec fetchCodec,
+            PrincipalConfig principals) {
+        this(
+                bindHost,
+                bootstrapPort,
+                brokerPortBase,
+                advertisedHost,
+                maxFrameBytes,
+                tls,
+                fetchCodec,
+                principals,
+                DEFAULT_IDLE_TIMEOUT);
+    }
 
     public static final String DEFAULT_BIND_HOST = "127.0.0.1";
     public static final int DEFAULT_BOOTSTRAP_PORT = 19092;
@@ -84,6 +113,10 @@ public record ListenerConfig(
     public ListenerConfig {
         Objects.requireNonNull(bindHost, "bindHost");
         Objects.requireNonNull(principals, "principals");
+        Objects.requireNonNull(idleTimeout, "idleTimeout");
+        if (idleTimeout.isNegative()) {
+            throw new IllegalArgumentException("idleTimeout must not be negative, got " + idleTimeout);
+        }
         Objects.requireNonNull(fetchCodec, "fetchCodec");
         if (advertisedHost == null) {
             advertisedHost = bindHost;
@@ -111,12 +144,41 @@ public record ListenerConfig(
 
     public ListenerConfig withFetchCodec(FetchCodec codec) {
         return new ListenerConfig(
-                bindHost, bootstrapPort, brokerPortBase, advertisedHost, maxFrameBytes, tls, codec, principals);
+                bindHost,
+                bootstrapPort,
+                brokerPortBase,
+                advertisedHost,
+                maxFrameBytes,
+                tls,
+                codec,
+                principals,
+                idleTimeout);
     }
 
     public ListenerConfig withPrincipals(PrincipalConfig value) {
         return new ListenerConfig(
-                bindHost, bootstrapPort, brokerPortBase, advertisedHost, maxFrameBytes, tls, fetchCodec, value);
+                bindHost,
+                bootstrapPort,
+                brokerPortBase,
+                advertisedHost,
+                maxFrameBytes,
+                tls,
+                fetchCodec,
+                value,
+                idleTimeout);
+    }
+
+    public ListenerConfig withIdleTimeout(Duration value) {
+        return new ListenerConfig(
+                bindHost,
+                bootstrapPort,
+                brokerPortBase,
+                advertisedHost,
+                maxFrameBytes,
+                tls,
+                fetchCodec,
+                principals,
+                value);
     }
 
     /** The port that exposes the broker with node id {@code nodeId}; 0 when ports are ephemeral. */

@@ -73,6 +73,14 @@ public final class ProxyMetrics {
                 .register(registry);
     }
 
+    /** A client connection closed for having been idle for listener.idleTimeout. */
+    public void idleClosed() {
+        Counter.builder("rosetta.proxy.connections.idle.closed")
+                .description("Client connections closed after listener.idleTimeout without traffic")
+                .register(registry)
+                .increment();
+    }
+
     public void connectionOpened() {
         acceptedConnections.increment();
         activeAnonymous.incrementAndGet();

@@ -430,6 +430,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
     /** A verified client certificate names the connection's principal (a later SASL exchange may rename it). */
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (event instanceof io.netty.handler.timeout.IdleStateEvent) {
+            if (correlations.isEmpty() && requests.isEmpty() && responses.isEmpty() && !closing) {
+                // nothing in flight (a JoinGroup may wait minutes for its answer): the client is gone or idle
+                errors.idleClosed(remoteAddress());
+                closeBoth();
+            }
+            return;
+        }
         if (event instanceof SslHandshakeCompletionEvent done && done.isSuccess() && runtime.tlsPrincipals() != null) {
             SslHandler tls = ctx.pipeline().get(SslHandler.class);
             String name = tls == null ? null : certificateName(tls, runtime.tlsPrincipals());

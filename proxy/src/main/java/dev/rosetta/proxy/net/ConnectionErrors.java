@@ -33,6 +33,12 @@ final class ConnectionErrors {
         this.repeated = repeated;
     }
 
+    /** No traffic either way for {@code listener.idleTimeout}, nothing in flight: closed with its upstream. */
+    void idleClosed(@Nullable SocketAddress client) {
+        metrics.idleClosed();
+        LOG.debug("Closing idle connection from {} on {} port (listener.idleTimeout)", client, target);
+    }
+
     /** The connection could not even start (no upstream address, none reachable). */
     void notStarted(@Nullable SocketAddress client, String reason) {
         warnUnlessRepeated(client, reason);

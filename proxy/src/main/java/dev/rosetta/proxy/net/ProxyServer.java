@@ -211,6 +211,14 @@ public final class ProxyServer implements AutoCloseable {
                         if (tls != null) {
                             ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
                         }
+                        long idle = listener.idleTimeout().toMillis();
+                        if (idle > 0) { // no traffic either way this long: the connection is closed (as a broker does)
+                            ch.pipeline()
+                                    .addLast(
+                                            "idle",
+                                            new io.netty.handler.timeout.IdleStateHandler(
+                                                    0, 0, idle, java.util.concurrent.TimeUnit.MILLISECONDS));
+                        }
                         ch.pipeline().addLast("frames", new KafkaFrameDecoder(8, runtime.maxFrameBytes()));
                         ch.pipeline().addLast("proxy", new ClientConnection(runtime, target));
                     }

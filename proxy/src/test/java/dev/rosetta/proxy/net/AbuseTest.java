@@ -248,6 +248,35 @@ class AbuseTest {
     }
 
     @Test
+    void idleConnectionsAreClosedWithTheirUpstreamWhileBusyOnesStay() throws Exception {
+        RosettaConfig base =
+                RosettaConfig.defaults(List.of(cluster.getBootstrapServers().split(",")));
+        try (TestProxy idle =
+                        TestProxy.start(base.withListener(base.listener().withIdleTimeout(Duration.ofSeconds(1))));
+                KafkaProducer<byte[], byte[]> busy = new KafkaProducer<>(idle.producerConfig(false))) {
+            var metrics = idle.sidecar().registry();
+            Socket silent = new Socket();
+            silent.connect(idle.sidecar().proxy().bootstrapAddress(), 5000);
+            silent.setSoTimeout((int) TIMEOUT.toMillis());
+            long started = System.nanoTime();
+            for (int i = 0; i < 8; i++) { // a client with traffic every 300 ms is never idle
+                busy.send(new ProducerRecord<>("idle-busy", ("busy-" + i).getBytes(StandardCharsets.UTF_8)))
+                        .get(30, TimeUnit.SECONDS);
+                Thread.sleep(300); // the client's own pace, shorter than the idle timeout
+            }
+            assertClosedByProxy(silent); // a connection that never says a word is closed after about a second
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(TIMEOUT);
+            silent.close();
+            assertThat(metrics.get("rosetta.proxy.connections.idle.closed")
+                            .counter()
+                            .count())
+                    .isGreaterThanOrEqualTo(1);
+            busy.send(new ProducerRecord<>("idle-busy", "still-busy".getBytes(StandardCharsets.UTF_8)))
+                    .get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void rejectedFramesAreCounted() throws Exception {
         double before = proxy.sidecar()
                 .registry()

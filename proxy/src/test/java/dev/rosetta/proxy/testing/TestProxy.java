@@ -30,13 +30,17 @@ public final class TestProxy implements AutoCloseable {
     }
 
     public static TestProxy start(RosettaConfig base) {
+        ListenerConfig l = base.listener();
         RosettaConfig config = base.withListener(new ListenerConfig(
                         "127.0.0.1",
                         0,
                         0,
                         "127.0.0.1",
-                        base.listener().maxFrameBytes(),
-                        base.listener().tls()))
+                        l.maxFrameBytes(),
+                        l.tls(),
+                        l.fetchCodec(),
+                        l.principals(),
+                        l.idleTimeout()))
                 .withAdmin(new AdminConfig(true, "127.0.0.1", 0, null));
         return new TestProxy(
                 new Sidecar(config).start(), String.join(",", base.upstream().bootstrapServers()));
