@@ -13,6 +13,7 @@ import java.nio.file.WatchService;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -30,8 +31,10 @@ import dev.rosetta.config.routing.RouteChanges;
 import dev.rosetta.config.routing.RouteRevision;
 
 /**
- * Hot reload: watches a sidecar's YAML file and, when it is saved, loads it again and submits
- * its routes as one {@link RouteChange.ReplaceAll} (actor {@code "file"}). An invalid edit is
+ * Hot reload: watches a sidecar's YAML file and, when it is saved with a changed {@code routes} section, loads it
+ * again and submits its routes as one {@link RouteChange.ReplaceAll} (actor {@code "file"}). An edit that leaves
+ * the routes section as it was applies nothing, so it never undoes changes made through the admin API since; a
+ * changed routes section replaces them, and says which. An invalid edit is
  * rejected with its reason logged, and the running routes stay. Only routes are hot: a change
  * to any other section is logged as needing a restart.
  *
@@ -68,6 +71,9 @@ public final class ConfigWatcher implements Closeable {
     private volatile boolean closed;
     private volatile @Nullable RosettaConfig running;
     private @Nullable String lastText;
+    /** The revision the file's routes last became (its initial routes: the store's revision at start). */
+    private volatile long lastApplied;
+
     private @Nullable FileTime lastModified;
     private long lastSize;
 
@@ -101,6 +107,7 @@ public final class ConfigWatcher implements Closeable {
         this.watchService = ws;
         snapshot();
         this.lastText = readQuietly();
+        this.lastApplied = target.store().current().number();
         this.thread = new Thread(this::run, "rosetta-config-watcher");
         this.thread.setDaemon(true);
     }
@@ -290,10 +297,38 @@ public final class ConfigWatcher implements Closeable {
             warnAboutRestartOnly(before, next);
         }
         running = next;
+        long current = target.store().current().number();
+        if (before != null && before.routes().equals(next.routes())) {
+            // The file owns its routes section only: an edit elsewhere (a comment, a timeout) must not undo the
+            // rollouts and rollbacks made since through the admin API, on this sidecar or any of the fleet.
+            LOG.info(
+                    "config reload of {}: its routes did not change, so the routes in force (revision {}) stay",
+                    file,
+                    current);
+            report(new Reload(Instant.now(), null, null));
+            return;
+        }
+        long applied = lastApplied;
+        if (current > applied) {
+            List<RouteRevision> newer = target.store().history().stream()
+                    .filter(r -> r.number() > applied)
+                    .toList();
+            LOG.warn(
+                    "config reload of {}: its changed routes replace every route in force, including {} change(s)"
+                            + " made since the file was last applied: {}",
+                    file,
+                    newer.size(),
+                    newer.stream()
+                            .map(r -> "revision " + r.number() + " by " + r.actor() + " ("
+                                    + r.change().describe() + ")")
+                            .collect(java.util.stream.Collectors.joining("; ")));
+        }
         target.submit(new RouteChange.ReplaceAll(next.routes(), "file", "reload of " + file.getFileName()))
                 .whenComplete((revision, error) -> {
                     if (error != null) {
                         LOG.warn("config reload of {} rejected, running routes stay: {}", file, error.getMessage());
+                    } else {
+                        lastApplied = revision.number();
                     }
                     report(new Reload(Instant.now(), revision, error));
                 });

@@ -75,6 +75,39 @@ class ConfigWatcherTest {
     }
 
     @Test
+    void anEditOutsideTheRoutesNeverUndoesARolloutMadeThroughTheApi() throws Exception {
+        Path file = write(config("  - {topic: orders, consume: {version: 1}}\n"));
+        RouteStore store = RouteStore.of(ConfigLoader.load(file).routes());
+        try (ConfigWatcher ignored = start(file, store, true)) {
+            store.apply(new dev.rosetta.config.routing.RouteChange.Rollout(
+                    "orders", dev.rosetta.config.routing.RouteChange.Side.CONSUME, 2, 50, "alice", "canary"));
+            long afterRollout = store.current().number();
+
+            // a timeout and a comment change; the routes section is as it was
+            write("# tuned by ops\n"
+                    + config("  - {topic: orders, consume: {version: 1}}\n")
+                            .replace(
+                                    "bootstrapServers: kafka:9092",
+                                    "bootstrapServers: kafka:9092\n  connectTimeout: 3s"));
+            ConfigWatcher.Reload reload = nextReload();
+
+            assertThat(reload.revision()).as("nothing was applied").isNull();
+            assertThat(reload.error()).isNull();
+            assertThat(store.current().number()).isEqualTo(afterRollout);
+            assertThat(store.table().route("orders").consume().rollout().percent())
+                    .as("alice's rollout stays")
+                    .isEqualTo(50);
+
+            // a changed routes section is the file's to apply: it replaces the routes, rollout included
+            write(config("  - {topic: orders, consume: {version: 2}}\n"));
+            RouteRevision applied = nextReload().revision();
+            assertThat(applied).isNotNull();
+            assertThat(store.table().route("orders").consume().version()).isEqualTo(2);
+            assertThat(store.table().route("orders").consume().rollout()).isNull();
+        }
+    }
+
+    @Test
     void invalidEditIsRejectedWithItsReasonAndRunningRoutesStay() throws Exception {
         Path file = write(config("  - {topic: orders, consume: {version: 1}}\n"));
         RouteStore store = RouteStore.of(ConfigLoader.load(file).routes());
