@@ -55,16 +55,23 @@ final class RequestHeaderReader {
         short apiVersion = RequestHeaderView.apiVersion(frame);
         int correlationId = RequestHeaderView.correlationId(frame);
         ApiKeys apiKey = ApiKeys.hasId(apiKeyId) ? ApiKeys.forId(apiKeyId) : null;
+        String what = (apiKey == null ? "api key " + apiKeyId : apiKey.name) + " v" + apiVersion;
+        InFlightRequest header;
         try {
-            InFlightRequest header =
-                    new InFlightRequest(correlationId, apiKey, apiVersion, clientId(frame), Attachments.NONE);
+            header = new InFlightRequest(correlationId, apiKey, apiVersion, clientId(frame), Attachments.NONE);
+        } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
+            throw new MalformedRequestException(
+                    "malformed " + what + " request header (correlation id " + correlationId + "): " + e.getMessage());
+        }
+        try {
             expectsResponse =
                     apiKey != ApiKeys.PRODUCE || apiVersion < 0 || ProduceRequests.acks(frame, apiVersion) != 0;
-            return header;
         } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
-            throw new MalformedRequestException("malformed " + (apiKey == null ? "api key " + apiKeyId : apiKey.name)
-                    + " v" + apiVersion + " request header (correlation id " + correlationId + "): " + e.getMessage());
+            // the header was fine: it is the body (transactional id, acks) that cannot be read
+            throw new MalformedRequestException("malformed " + what + " request body (correlation id " + correlationId
+                    + ", client id " + header.clientId() + "): cannot read its acks: " + e.getMessage());
         }
+        return header;
     }
 
     /** Whether the broker answers the request last {@link #read}: every request does except a produce with acks=0. */

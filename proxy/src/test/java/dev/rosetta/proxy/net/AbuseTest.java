@@ -204,6 +204,28 @@ class AbuseTest {
     }
 
     @Test
+    void aProduceWithAGarbageBodyIsReportedAsABadBodyNotABadHeader() throws Exception {
+        byte[] clientId = "garbler".getBytes(StandardCharsets.UTF_8);
+        try (Socket socket = connect()) {
+            ByteBuffer frame = ByteBuffer.allocate(4 + 10 + clientId.length + 3);
+            frame.putInt(10 + clientId.length + 3)
+                    .putShort((short) 0) // Produce
+                    .putShort((short) 3)
+                    .putInt(11)
+                    .putShort((short) clientId.length)
+                    .put(clientId)
+                    .put(new byte[] {0x7f, 0x7f, 0x7f}); // a transactional id longer than what follows
+            socket.getOutputStream().write(frame.array());
+            assertClosedByProxy(socket);
+        }
+        assertThat(warnings())
+                .singleElement()
+                .asString()
+                .contains("malformed Produce v3 request body (correlation id 11, client id garbler)")
+                .doesNotContain("request header");
+    }
+
+    @Test
     void unknownApiKeyIsLeftForTheBrokerToAnswer() throws Exception {
         try (Socket socket = connect()) {
             byte[] clientId = "abuser".getBytes(StandardCharsets.UTF_8);
