@@ -551,23 +551,6 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void percentagesAreWrittenAsPeopleWriteThem() {
-        RouteConfig route = parse("""
-                upstream: {bootstrapServers: k:9092}
-                routes:
-                  - topic: orders
-                    consume: {version: 1, rollout: {version: 2, percent: 100}}
-                    produce: {version: 1, rollout: {version: 2, percent: 12.5}}
-                """).routes().get(0);
-        String json = RouteJson.write(RouteJson.toJson(route));
-
-        assertThat(json)
-                .contains("\"percent\":100}")
-                .contains("\"percent\":12.5}")
-                .doesNotContain("E+");
-    }
-
-    @Test
     void keySubjectAloneTranslatesKeysToTheSameVersionNumberAndKeepsProducedKeys() {
         RouteConfig route = parse("""
                 upstream: {bootstrapServers: k:9092}

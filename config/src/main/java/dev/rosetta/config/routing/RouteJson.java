@@ -85,7 +85,7 @@ public final class RouteJson {
         if (rollout != null) {
             ObjectNode ro = side.putObject("rollout");
             ro.put("version", rollout.version());
-            ro.put("percent", percent(rollout.percent()));
+            ro.put("percent", BigDecimal.valueOf(rollout.percent()).stripTrailingZeros());
         }
     }
 
@@ -195,7 +195,7 @@ public final class RouteJson {
             n.put("topic", r.topic());
             n.put("side", r.side().name());
             n.put("version", r.version());
-            n.put("percent", percent(r.percent()));
+            n.put("percent", BigDecimal.valueOf(r.percent()).stripTrailingZeros());
         } else if (change instanceof RouteChange.Rollback r) {
             n.put("kind", "rollback");
             n.put("topic", r.topic());
@@ -300,11 +300,5 @@ public final class RouteJson {
 
     private static Iterable<JsonNode> iterable(JsonNode n) {
         return n == null || n.isNull() ? List.of() : n;
-    }
-
-    /** 12.5 as 12.5, 100 as 100 (not 1E+2, which is what a stripped BigDecimal prints). */
-    static BigDecimal percent(double value) {
-        BigDecimal d = BigDecimal.valueOf(value).stripTrailingZeros();
-        return d.scale() < 0 ? d.setScale(0) : d;
     }
 }
