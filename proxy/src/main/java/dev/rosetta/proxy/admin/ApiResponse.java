@@ -17,7 +17,13 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 record ApiResponse(
         HttpResponseStatus status, String body, String contentType, List<Map.Entry<String, String>> headers) {
 
-    private static final ObjectWriter JSON = new ObjectMapper().writerWithDefaultPrettyPrinter();
+    /**
+     * Pretty, and numbers as people write them: a rollout at 100% reads 100, not the 1E+2 a stripped BigDecimal
+     * prints. (Route records in the routes topic keep their established bytes; only this API's answers change.)
+     */
+    private static final ObjectWriter JSON = new ObjectMapper()
+            .writerWithDefaultPrettyPrinter()
+            .with(com.fasterxml.jackson.core.StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN);
 
     static ApiResponse json(HttpResponseStatus status, JsonNode body) {
         try {

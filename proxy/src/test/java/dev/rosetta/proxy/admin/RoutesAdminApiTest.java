@@ -166,6 +166,17 @@ class RoutesAdminApiTest {
     }
 
     @Test
+    void aRolloutAtAHundredPercentReadsAsPeopleWriteIt() {
+        AdminHttp.Answer rollout =
+                http.post("/routes/orders/rollout", "{\"side\": \"consume\", \"version\": 2, \"percent\": 100}");
+        assertThat(rollout.status()).as(rollout.body()).isEqualTo(200);
+
+        String route = http.get("/routes/orders").body();
+        assertThat(route).contains("\"percent\" : 100").doesNotContain("E+");
+        http.post("/routes/orders/rollback", "");
+    }
+
+    @Test
     void rolloutRampsOneSideAndRollbackRestoresIt() {
         AdminHttp.Answer rollout = http.post(
                 "/routes/orders/rollout",
