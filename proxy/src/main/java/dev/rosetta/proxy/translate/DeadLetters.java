@@ -33,9 +33,11 @@ import io.micrometer.core.instrument.MeterRegistry;
  * {@code rosetta.source.topic}, {@code rosetta.source.partition}, {@code rosetta.source.offset}).
  *
  * <p>Sending is asynchronous (a Kafka producer with its own thread): the caller, an event loop,
- * never waits. A record fetched again (another consumer, a replay) is copied only once: recently
- * copied (topic, partition, offset) triples are remembered. Failures to write are counted and
- * logged. Thread-safe.
+ * never waits. A produced record is copied once the broker has stored it, with the offset it got
+ * (a refused or retried produce sends no copy of its own); a record fetched again (another
+ * consumer, a replay, or the same record already copied when it was produced) is copied only once:
+ * recently copied (topic, partition, offset) triples are remembered. Failures to write are counted
+ * and logged. Thread-safe.
  */
 public final class DeadLetters implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
@@ -79,12 +81,27 @@ public final class DeadLetters implements AutoCloseable {
      * A dead-letter copy of one record, taken at once (the record's buffers may be reused after the
      * caller moves on) and sent later with {@link #send(Copy)}, once the record's outcome is final.
      */
-    public record Copy(String sourceTopic, int partition, long offset, ProducerRecord<byte[], byte[]> record) {}
+    public record Copy(String sourceTopic, int partition, long offset, ProducerRecord<byte[], byte[]> record) {
+        /** This copy of a produced record, now that the broker assigned it {@code storedAt}. */
+        Copy at(long storedAt) {
+            record.headers().remove("rosetta.source.offset");
+            record.headers()
+                    .add("rosetta.source.offset", Long.toString(storedAt).getBytes(StandardCharsets.UTF_8));
+            return new Copy(sourceTopic, partition, storedAt, record);
+        }
+    }
+
+    /**
+     * A copy of a record being produced, waiting for the broker's answer to learn where the record was stored:
+     * the {@code position}th record of its partition's records in the request.
+     */
+    record PendingCopy(Copy copy, long position) {}
 
     /**
      * Copies {@code record} (as stored: original key, value and headers) for the route's dead-letter topic.
      *
-     * @param offset the record's offset in {@code topic}, or a negative value for a record being produced (not de-duplicated)
+     * @param offset the record's offset in {@code topic}, or a negative value for a record being produced, until
+     *               {@link Copy#at} gives it the offset the broker stored it at
      */
     Copy copy(RouteConfig route, String topic, int partition, Record record, long offset, String error) {
         List<Header> headers = new ArrayList<>(List.of(record.headers()));

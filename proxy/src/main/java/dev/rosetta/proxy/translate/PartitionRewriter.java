@@ -98,8 +98,22 @@ final class PartitionRewriter {
             @Nullable MemoryRecords records,
             @Nullable ByteBuf buffer,
             List<CompletableFuture<Translator>> pending,
-            List<Rejection> rejections) {
-        static final Result UNCHANGED = new Result(null, null, List.of(), List.of());
+            List<Rejection> rejections,
+            List<DeadLetters.PendingCopy> deadLetters) {
+        static final Result UNCHANGED = new Result(null, null, List.of(), List.of(), List.of());
+
+        Result(
+                @Nullable MemoryRecords records,
+                @Nullable ByteBuf buffer,
+                List<CompletableFuture<Translator>> pending,
+                List<Rejection> rejections) {
+            this(records, buffer, pending, rejections, List.of());
+        }
+
+        /** The same result with the dead-letter copies of produced records, sent once the broker stored them. */
+        Result withDeadLetters(List<DeadLetters.PendingCopy> copies) {
+            return copies.isEmpty() ? this : new Result(records, buffer, pending, rejections, List.copyOf(copies));
+        }
 
         boolean isPending() {
             return !pending.isEmpty();
@@ -178,11 +192,15 @@ final class PartitionRewriter {
             metrics.outcome(topic, direction, Outcome.REJECTED).increment(rejections.size() + counted);
             return new Result(null, null, List.of(), rejections);
         }
-        run.deadLetterCopies.forEach(deadLetters::send);
+        // a fetched record's copy goes now; a produced one's once the broker says where it stored the record
+        List<DeadLetters.PendingCopy> produced = direction == Direction.PRODUCE ? run.deadLetterCopies : List.of();
+        if (direction != Direction.PRODUCE) {
+            run.deadLetterCopies.forEach(c -> deadLetters.send(c.copy()));
+        }
         BatchCodec.Output out = run.out;
         if (out == null) {
             run.outcomes(run.parts).report(metrics, topic, direction);
-            return Result.UNCHANGED;
+            return Result.UNCHANGED.withDeadLetters(produced);
         }
         MemoryRecords rewritten = run.assemble(out);
         run.outcomes(run.parts)
@@ -190,7 +208,7 @@ final class PartitionRewriter {
         metrics.bytes(direction, Stage.BEFORE).increment(records.sizeInBytes());
         metrics.bytes(direction, Stage.AFTER).increment(rewritten.sizeInBytes());
         metrics.partitionTime(direction).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-        return new Result(rewritten, out.buffer(), List.of(), List.of());
+        return new Result(rewritten, out.buffer(), List.of(), List.of()).withDeadLetters(produced);
     }
 
     /**
@@ -213,7 +231,11 @@ final class PartitionRewriter {
         private final BatchCodec codec = CODECS.get();
         private final RecordEdits edits;
         /** Copied when a record fails, sent only once the outcome is final. */
-        private final List<DeadLetters.Copy> deadLetterCopies = new ArrayList<>();
+        private final List<DeadLetters.PendingCopy> deadLetterCopies = new ArrayList<>();
+        /** Records of the partition before the current batch, and the current batch's base offset. */
+        private long recordsBefore;
+
+        private long batchBase;
         /** Counted only once the outcome is final. */
         private final List<TranslationException.Reason> failures = new ArrayList<>();
         /** Null until a record is rejected. */
@@ -250,6 +272,15 @@ final class PartitionRewriter {
 
         /** Adds the batch as it is delivered: kept as it is, or rebuilt when a record in it changed. */
         void rewrite(RecordBatch batch) {
+            batchBase = batch.baseOffset();
+            try {
+                rewriteBatch(batch);
+            } finally {
+                recordsBefore += batch.lastOffset() - batch.baseOffset() + 1;
+            }
+        }
+
+        private void rewriteBatch(RecordBatch batch) {
             RecordOutcomes counted = new RecordOutcomes();
             int start = consumed;
             consumed += batch.sizeInBytes();
@@ -415,7 +446,9 @@ final class PartitionRewriter {
                 long offset =
                         direction == Direction.PRODUCE ? -1 : edit.record().offset();
                 // copied now: the record's buffers are reused once the codec reads the next batch
-                deadLetterCopies.add(deadLetters.copy(route, topic, partition, edit.record(), offset, reason));
+                deadLetterCopies.add(new DeadLetters.PendingCopy(
+                        deadLetters.copy(route, topic, partition, edit.record(), offset, reason),
+                        recordsBefore + edit.record().offset() - batchBase));
                 counted.deadLettered();
             } else {
                 counted.failedPassedThrough();

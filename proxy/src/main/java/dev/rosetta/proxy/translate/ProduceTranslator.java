@@ -46,18 +46,25 @@ public final class ProduceTranslator implements RequestFilter, ResponseFilter {
     /** Partitions refused under the REJECT policy, left by the request for its response. */
     private static final AttachmentKey<List<Rejected>> REJECTED = AttachmentKey.named("rejected partitions");
 
+    private static final AttachmentKey<List<DeadLettersOf>> DEAD_LETTERS =
+            AttachmentKey.named("dead letters awaiting their offsets");
+
     private final Supplier<RouteTable> routes;
     private final TopicNames topicNames;
     private final PartitionJobs partitionJobs;
 
     private final OverrideMatches overrideMatches;
 
+    private final DeadLetters deadLetters;
+
     ProduceTranslator(
             Supplier<RouteTable> routes,
             TopicNames topicNames,
             PartitionJobs partitionJobs,
-            OverrideMatches overrideMatches) {
+            OverrideMatches overrideMatches,
+            DeadLetters deadLetters) {
         this.overrideMatches = overrideMatches;
+        this.deadLetters = deadLetters;
         this.partitionJobs = partitionJobs;
         this.routes = routes;
         this.topicNames = topicNames;
@@ -69,6 +76,9 @@ public final class ProduceTranslator implements RequestFilter, ResponseFilter {
 
     /** A partition the proxy refused; answered in the broker's response. */
     private record Rejected(String topic, Uuid topicId, int partition, List<PartitionRewriter.Rejection> records) {}
+
+    /** Dead-letter copies of a partition's records, sent once the broker says where it stored them. */
+    private record DeadLettersOf(String topic, Uuid topicId, int partition, List<DeadLetters.PendingCopy> copies) {}
 
     @Override
     public boolean appliesTo(ApiKeys apiKey, short apiVersion) {
@@ -145,10 +155,19 @@ public final class ProduceTranslator implements RequestFilter, ResponseFilter {
             RequestExchange exchange) {
         boolean changed = false;
         List<Rejected> rejected = new ArrayList<>();
+        List<DeadLettersOf> deadLettered = new ArrayList<>();
         for (PartitionJobs.Done<Partition> d : done) {
             ProduceRequestData.TopicProduceData topic = d.job().target().topic();
             ProduceRequestData.PartitionProduceData partition = d.job().target().partition();
             PartitionRewriter.Result result = d.result();
+            if (!result.deadLetters().isEmpty()) {
+                if (data.acks() == 0) { // no answer will say where the records went: send the copies now
+                    result.deadLetters().forEach(c -> deadLetters.send(c.copy()));
+                } else {
+                    deadLettered.add(
+                            new DeadLettersOf(topic.name(), topic.topicId(), partition.index(), result.deadLetters()));
+                }
+            }
             MemoryRecords rewritten = result.records();
             if (result.isRejected()) {
                 rejected.add(new Rejected(topic.name(), topic.topicId(), partition.index(), result.rejections()));
@@ -158,6 +177,9 @@ public final class ProduceTranslator implements RequestFilter, ResponseFilter {
                 partition.setRecords(rewritten);
                 changed = true;
             }
+        }
+        if (!deadLettered.isEmpty()) {
+            exchange.forResponse().put(DEAD_LETTERS, List.copyOf(deadLettered));
         }
         if (!rejected.isEmpty()) {
             data.topicData().removeIf(topic -> topic.partitionData().isEmpty());
@@ -176,19 +198,26 @@ public final class ProduceTranslator implements RequestFilter, ResponseFilter {
         return FilterResult.changedIf(changed);
     }
 
-    /** Only a response to a request with refused partitions needs merging; the rest pass as they are. */
+    /**
+     * Only a response to a request with refused partitions (merged in) or dead-lettered records (their offsets
+     * read) is decoded; the rest pass as they are.
+     */
     @Override
     public boolean needsDecoding(ApiKeys apiKey, short apiVersion, ByteBuf frame, Attachments fromRequest) {
-        return fromRequest.get(REJECTED) != null;
+        return fromRequest.get(REJECTED) != null || fromRequest.get(DEAD_LETTERS) != null;
     }
 
     @Override
     public FilterResult onResponse(ApiKeys apiKey, short apiVersion, ApiMessage response, ResponseExchange exchange) {
+        ProduceResponseData data = (ProduceResponseData) response;
+        List<DeadLettersOf> deadLettered = exchange.fromRequest().get(DEAD_LETTERS);
+        if (deadLettered != null) {
+            sendDeadLetters(deadLettered, data);
+        }
         List<Rejected> rejected = exchange.fromRequest().get(REJECTED);
         if (rejected == null || rejected.isEmpty()) {
             return FilterResult.UNCHANGED;
         }
-        ProduceResponseData data = (ProduceResponseData) response;
         for (Rejected r : rejected) {
             ProduceResponseData.TopicProduceResponse topic = null;
             for (ProduceResponseData.TopicProduceResponse candidate : data.responses()) {
@@ -221,5 +250,41 @@ public final class ProduceTranslator implements RequestFilter, ResponseFilter {
                             .setRecordErrors(errors));
         }
         return FilterResult.CHANGED;
+    }
+
+    /**
+     * Sends the copies of records the broker stored, each with the offset it was stored at. A partition the
+     * broker refused (the client retries, and the retry is translated and copied again) sends none, so a
+     * retried produce does not dead-letter its records twice.
+     */
+    private void sendDeadLetters(List<DeadLettersOf> deadLettered, ProduceResponseData data) {
+        for (DeadLettersOf d : deadLettered) {
+            ProduceResponseData.PartitionProduceResponse answer = null;
+            for (ProduceResponseData.TopicProduceResponse topic : data.responses()) {
+                boolean same = d.topic().isEmpty()
+                        ? topic.topicId().equals(d.topicId())
+                        : topic.name().equals(d.topic());
+                if (same) {
+                    for (ProduceResponseData.PartitionProduceResponse p : topic.partitionResponses()) {
+                        if (p.index() == d.partition()) {
+                            answer = p;
+                        }
+                    }
+                }
+            }
+            if (answer == null || answer.errorCode() != 0 || answer.baseOffset() < 0) {
+                LOG.debug(
+                        "Produce to {}-{} not stored ({}): its {} dead-letter cop(ies) are dropped; the client's retry"
+                                + " makes them again",
+                        d.topic(),
+                        d.partition(),
+                        answer == null ? "no answer for it" : Errors.forCode(answer.errorCode()),
+                        d.copies().size());
+                continue;
+            }
+            for (DeadLetters.PendingCopy c : d.copies()) {
+                deadLetters.send(c.copy().at(answer.baseOffset() + c.position()));
+            }
+        }
     }
 }

@@ -145,7 +145,7 @@ public final class RecordTranslation implements AutoCloseable {
                         ? "kept as stored"
                         : options.fetchCodec().name().toLowerCase(java.util.Locale.ROOT),
                 options.batchCacheBytes() > 0 ? (options.batchCacheBytes() >> 20) + " MiB" : "off");
-        this.produce = new ProduceTranslator(routes, topicNames, jobs, overrideMatches);
+        this.produce = new ProduceTranslator(routes, topicNames, jobs, overrideMatches, deadLetters);
         if (registry instanceof CachingSchemaRegistry caching) {
             prober.scheduleWithFixedDelay(
                     () -> {
