@@ -30,7 +30,12 @@ public class TranslationException extends RuntimeException {
         /** The source and target schemas cannot be resolved and no step covers the difference. */
         INCOMPATIBLE,
         /** A declarative operation, a JSONata expression or a custom translator failed. */
-        RULE_FAILED
+        RULE_FAILED,
+        /**
+         * A whole batch's records cannot be read: corrupt, or decompressing beyond what Rosetta decompresses.
+         * The batch passes as it came (or, on a produce route that rejects, is refused).
+         */
+        CORRUPT_BATCH
     }
 
     private final Reason reason;

@@ -76,6 +76,24 @@ public final class BatchCodec {
     /** The smallest v2 record: length, attributes, timestamp delta, offset delta, key and value lengths, header count. */
     private static final int MIN_RECORD_SIZE = 7;
 
+    /**
+     * The most a batch's records may decompress to (64 MiB: 64 times Kafka's default message.max.bytes, beyond
+     * what real records compress by). A batch that decompresses further is refused as corrupt, before it is
+     * decompressed in full, so a decompression bomb cannot exhaust the heap: it passes as it came.
+     */
+    static final int MAX_DECOMPRESSED_BYTES = 64 << 20;
+
+    private final int maxDecompressedBytes;
+
+    public BatchCodec() {
+        this(MAX_DECOMPRESSED_BYTES);
+    }
+
+    /** A codec that refuses batches whose records decompress to more than {@code maxDecompressedBytes}. */
+    public BatchCodec(int maxDecompressedBytes) {
+        this.maxDecompressedBytes = maxDecompressedBytes;
+    }
+
     /** Decompression buffers of Kafka's input streams (LZ4 block buffer, chunking buffer), reused. */
     private final BufferSupplier decompressionBuffers = BufferSupplier.create();
 
@@ -200,13 +218,21 @@ public final class BatchCodec {
         int emptyReads = 0; // a stream must consume input to return nothing; bounded so a corrupt one cannot spin
         try (InputStream in = batch.recordInputStream(decompressionBuffers)) {
             while (true) {
+                if (size > maxDecompressedBytes) {
+                    throw new InvalidRecordException("The " + batch.compressionType() + " records of the batch at"
+                            + " offset " + batch.baseOffset() + " (" + batch.sizeInBytes() + " bytes) decompress to"
+                            + " more than " + maxDecompressedBytes + " bytes, the most Rosetta decompresses: left as"
+                            + " it is");
+                }
                 if (size == out.length) {
                     // a further byte? (avoids growing when the data ends exactly at the array's end)
                     int next = in.read();
                     if (next < 0) {
                         break;
                     }
-                    out = grow(out, size + 1);
+                    // grow, but never past one byte over the limit: that byte is enough to refuse the batch
+                    out = Arrays.copyOf(
+                            out, (int) Math.min(Math.max(size + 1L, out.length * 2L), maxDecompressedBytes + 1L));
                     out[size++] = (byte) next;
                     continue;
                 }

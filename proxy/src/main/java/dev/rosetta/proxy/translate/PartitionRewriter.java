@@ -55,6 +55,8 @@ final class PartitionRewriter {
     /** Fetch batches already rebuilt; null on the produce path or when the cache is off. */
     private final @Nullable RebuiltBatches rebuilt;
     /** Batch decoding and encoding buffers, one set per thread (event loops and translation workers). */
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PartitionRewriter.class);
+
     private static final ThreadLocal<BatchCodec> CODECS = ThreadLocal.withInitial(BatchCodec::new);
     /** The edits of the batch being rewritten, one set per thread, reused from batch to batch. */
     private static final ThreadLocal<RecordEdits> EDITS = ThreadLocal.withInitial(RecordEdits::new);
@@ -300,9 +302,16 @@ final class PartitionRewriter {
                     return;
                 }
             }
+            List<Record> read;
+            try {
+                read = codec.read(batch);
+            } catch (org.apache.kafka.common.KafkaException e) {
+                unreadable(batch, e, counted);
+                return;
+            }
             try {
                 boolean changed = false;
-                for (Record record : codec.read(batch)) {
+                for (Record record : read) {
                     RecordEdits.Edit edit = edits.add(record);
                     RecordTranslator.Failure failure = translator.translate(edit, counted);
                     if (failure != null) {
@@ -428,6 +437,33 @@ final class PartitionRewriter {
                 target.append(tail);
             }
             return MemoryRecords.readableRecords(target.records());
+        }
+
+        /**
+         * A batch whose records cannot be read (corrupt, or a decompression bomb): every record in it fails with
+         * {@code CORRUPT_BATCH}. It passes as it came (no header can be added to records that cannot be read, and
+         * no copy made of them), or, on a produce route that rejects, the partition is refused.
+         */
+        private void unreadable(RecordBatch batch, org.apache.kafka.common.KafkaException e, RecordOutcomes counted) {
+            Integer declared = batch.countOrNull();
+            int count = declared == null ? 0 : Math.max(0, declared);
+            String reason = "CORRUPT_BATCH the batch at offset " + batch.baseOffset() + " of " + topic + "-" + partition
+                    + " cannot be read: " + e.getMessage();
+            for (int i = 0; i < count; i++) {
+                failures.add(TranslationException.Reason.CORRUPT_BATCH);
+            }
+            if (route.failure().mode() == FailureMode.REJECT && direction == Direction.PRODUCE) {
+                if (rejections == null) {
+                    rejections = new ArrayList<>();
+                }
+                rejections.add(new Rejection(0, reason));
+                return;
+            }
+            LOG.warn("{}: left as it is", reason);
+            for (int i = 0; i < count; i++) {
+                counted.failedPassedThrough();
+            }
+            keep(batch, counted);
         }
 
         /** Applies the route's failure policy to a record that could not be translated, the {@code index}th of its batch. */

@@ -11,6 +11,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.header.Header;
@@ -690,6 +691,28 @@ class BatchCodecTest {
             }
         }
         assertThat(errors).as("cuts into the data fail").isGreaterThan(section - 20);
+    }
+
+    /** A decompression bomb: a small batch whose records decompress to far more than they are worth. */
+    @ParameterizedTest
+    @EnumSource(
+            value = CompressionType.class,
+            names = {"GZIP", "SNAPPY", "LZ4", "ZSTD"})
+    void aBatchThatDecompressesBeyondTheLimitIsRefusedBeforeItIsDecompressedInFull(CompressionType type) {
+        byte[] zeros = new byte[4 << 20];
+        ByteBuffer bomb = build(
+                type,
+                Stamping.CREATE_TIME,
+                false,
+                List.of(new Spec(0, T0, null, zeros, new Header[0]), new Spec(1, T0, null, zeros, new Header[0])));
+        assertThat(bomb.remaining()).as("compressed").isLessThan(1 << 20);
+
+        assertThatThrownBy(() -> new BatchCodec(1 << 20).read(onlyBatch(bomb)))
+                .isInstanceOf(InvalidRecordException.class)
+                .hasMessageContaining("decompress to more than 1048576 bytes");
+        assertThat(new BatchCodec().read(onlyBatch(bomb)))
+                .as("within the default limit (64 MiB) the same batch reads")
+                .hasSize(2);
     }
 
     @ParameterizedTest

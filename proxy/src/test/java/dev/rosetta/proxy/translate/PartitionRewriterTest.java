@@ -235,6 +235,34 @@ class PartitionRewriterTest {
     }
 
     @Test
+    void aBatchWhoseRecordsCannotBeReadPassesAsItCameWithEveryRecordCountedAsFailed() {
+        ByteBuffer corrupt = batch(Compression.gzip().build(), TimestampType.CREATE_TIME, 0, 1, 2);
+        for (int i = DefaultRecordBatch.RECORD_BATCH_OVERHEAD; i < corrupt.limit(); i++) {
+            corrupt.put(i, (byte) 0x5a); // not gzip any more (the batch CRC is not checked on read)
+        }
+        byte[] before = new byte[corrupt.remaining()];
+        corrupt.duplicate().get(before);
+
+        PartitionRewriter.Result result = rewrite(MemoryRecords.readableRecords(corrupt));
+
+        assertThat(result.records())
+                .as("no rewrite: the partition passes as it came")
+                .isNull();
+        assertThat(corrupt.duplicate()).isEqualTo(ByteBuffer.wrap(before));
+        assertThat(meters.find("rosetta.records")
+                        .tag("topic", "orders")
+                        .tag("outcome", "failed_passed_through")
+                        .counter()
+                        .count())
+                .isEqualTo(3);
+        assertThat(meters.find("rosetta.translation.failures")
+                        .tag("reason", "corrupt_batch")
+                        .counter()
+                        .count())
+                .isEqualTo(3);
+    }
+
+    @Test
     void aPartitionWithNothingToChangeIsLeftAlone() {
         ByteBuffer buffer = ByteBuffer.allocate(1024);
         MemoryRecordsBuilder builder = MemoryRecords.builder(buffer, Compression.NONE, TimestampType.CREATE_TIME, 0L);
