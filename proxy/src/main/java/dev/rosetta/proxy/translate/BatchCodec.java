@@ -127,6 +127,12 @@ public final class BatchCodec {
      * @throws KafkaException           when the compressed data cannot be decompressed
      */
     public List<Record> read(RecordBatch batch) {
+        if (batch.magic() >= RecordBatch.MAGIC_VALUE_V2
+                && batch.sizeInBytes() < DefaultRecordBatch.RECORD_BATCH_OVERHEAD) { // found by fuzzing (WireFuzzTest)
+            throw new InvalidRecordException("The batch at offset " + batch.baseOffset() + " is "
+                    + batch.sizeInBytes() + " bytes, shorter than a batch header ("
+                    + DefaultRecordBatch.RECORD_BATCH_OVERHEAD + " bytes)");
+        }
         checkReadable(batch);
         Integer declared = batch.countOrNull();
         int count = declared == null ? -1 : declared;

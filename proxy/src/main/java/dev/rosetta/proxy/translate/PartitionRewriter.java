@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.common.record.CompressionType;
+import org.apache.kafka.common.record.DefaultRecordBatch;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.Record;
 import org.apache.kafka.common.record.RecordBatch;
@@ -275,17 +276,27 @@ final class PartitionRewriter {
         /** Adds the batch as it is delivered: kept as it is, or rebuilt when a record in it changed. */
         void rewrite(RecordBatch batch) {
             batchBase = batch.baseOffset();
+            boolean whole = batch.magic() < RecordBatch.MAGIC_VALUE_V2
+                    || batch.sizeInBytes() >= DefaultRecordBatch.RECORD_BATCH_OVERHEAD;
             try {
-                rewriteBatch(batch);
+                rewriteBatch(batch, whole);
             } finally {
-                recordsBefore += batch.lastOffset() - batch.baseOffset() + 1;
+                recordsBefore += whole ? batch.lastOffset() - batch.baseOffset() + 1 : 0;
             }
         }
 
-        private void rewriteBatch(RecordBatch batch) {
+        private void rewriteBatch(RecordBatch batch, boolean whole) {
             RecordOutcomes counted = new RecordOutcomes();
             int start = consumed;
             consumed += batch.sizeInBytes();
+            if (!whole) { // shorter than its own header: nothing in it can be read (found by WireFuzzTest)
+                unreadable(
+                        batch,
+                        new org.apache.kafka.common.InvalidRecordException(
+                                "the batch is " + batch.sizeInBytes() + " bytes, shorter than a batch header"),
+                        counted);
+                return;
+            }
             if (batch.isControlBatch() || batch.magic() < RecordBatch.MAGIC_VALUE_V2) {
                 keep(batch, counted);
                 return;
@@ -445,7 +456,8 @@ final class PartitionRewriter {
          * no copy made of them), or, on a produce route that rejects, the partition is refused.
          */
         private void unreadable(RecordBatch batch, org.apache.kafka.common.KafkaException e, RecordOutcomes counted) {
-            Integer declared = batch.countOrNull();
+            Integer declared =
+                    batch.sizeInBytes() >= DefaultRecordBatch.RECORD_BATCH_OVERHEAD ? batch.countOrNull() : null;
             int count = declared == null ? 0 : Math.max(0, declared);
             String reason = "CORRUPT_BATCH the batch at offset " + batch.baseOffset() + " of " + topic + "-" + partition
                     + " cannot be read: " + e.getMessage();
