@@ -36,28 +36,6 @@ public record ListenerConfig(
 
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
 
-    /** A listener with the default idle timeout. */
-    public ListenerConfig(
-            String bindHost,
-            int bootstrapPort,
-            int brokerPortBase,
-            String advertisedHost,
-            int maxFrameBytes,
-            @Nullable ServerTlsConfig tls,
-            FetchCodec fetchCodec,
-            PrincipalConfig principals) {
-        this(
-                bindHost,
-                bootstrapPort,
-                brokerPortBase,
-                advertisedHost,
-                maxFrameBytes,
-                tls,
-                fetchCodec,
-                principals,
-                DEFAULT_IDLE_TIMEOUT);
-    }
-
     public static final String DEFAULT_BIND_HOST = "127.0.0.1";
     public static final int DEFAULT_BOOTSTRAP_PORT = 19092;
     public static final int DEFAULT_BROKER_PORT_BASE = 19100;
@@ -90,7 +68,7 @@ public record ListenerConfig(
         this(bindHost, bootstrapPort, brokerPortBase, advertisedHost, maxFrameBytes, tls, FetchCodec.KEEP);
     }
 
-    /** A listener that names principals as Kafka does by default. */
+    /** A listener that names principals as Kafka does by default, with the default idle timeout. */
     public ListenerConfig(
             String bindHost,
             int bootstrapPort,
@@ -107,7 +85,8 @@ public record ListenerConfig(
                 maxFrameBytes,
                 tls,
                 fetchCodec,
-                PrincipalConfig.DEFAULTS);
+                PrincipalConfig.DEFAULTS,
+                DEFAULT_IDLE_TIMEOUT);
     }
 
     public ListenerConfig {

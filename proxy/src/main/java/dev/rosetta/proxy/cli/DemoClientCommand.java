@@ -38,6 +38,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import dev.rosetta.proxy.net.Failures;
 import dev.rosetta.translators.registry.RegisteredSchema;
 import dev.rosetta.translators.registry.RegistryClient;
 import dev.rosetta.translators.registry.RegistryClientConfig;
@@ -103,7 +104,8 @@ final class DemoClientCommand implements Runnable {
                     return call.call();
                 } catch (ExecutionException | TimeoutException | UncheckedIOException e) {
                     if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException(what + " at " + registry + " failed: " + rootMessage(e), e);
+                        throw new IllegalStateException(
+                                what + " at " + registry + " failed: " + Failures.rootMessage(e), e);
                     }
                     TimeUnit.SECONDS.sleep(1); // the registry is starting; poll it again
                 }
@@ -166,14 +168,8 @@ final class DemoClientCommand implements Runnable {
         }
     }
 
-    @Command(
-            name = "produce",
-            mixinStandardHelpOptions = true,
-            description = {
-                "Produces synthetic records of one version of a subject, framed in the Confluent wire format,",
-                "keyed by one of 20 customers (so percentage rollouts are sticky per key)."
-            })
-    static final class Produce implements Callable<Integer> {
+    /** What the producer and the consumer share: the registry, Rosetta's address, the topic and its subject. */
+    abstract static class TopicClient {
         @picocli.CommandLine.Mixin
         RegistryOption registry = new RegistryOption();
 
@@ -188,7 +184,16 @@ final class DemoClientCommand implements Runnable {
                 defaultValue = "orders-value",
                 description = "Subject of the values (default: ${DEFAULT-VALUE}).")
         String subject;
+    }
 
+    @Command(
+            name = "produce",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Produces synthetic records of one version of a subject, framed in the Confluent wire format,",
+                "keyed by one of 20 customers (so percentage rollouts are sticky per key)."
+            })
+    static final class Produce extends TopicClient implements Callable<Integer> {
         @Option(
                 names = "--version",
                 defaultValue = "1",
@@ -279,22 +284,7 @@ final class DemoClientCommand implements Runnable {
                 "1:a record arrived in another version",
                 "3:timed out"
             })
-    static final class Consume implements Callable<Integer> {
-        @picocli.CommandLine.Mixin
-        RegistryOption registry = new RegistryOption();
-
-        @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT", description = "Rosetta's address.")
-        String bootstrap;
-
-        @Option(names = "--topic", defaultValue = "orders", description = "Topic (default: ${DEFAULT-VALUE}).")
-        String topic;
-
-        @Option(
-                names = "--subject",
-                defaultValue = "orders-value",
-                description = "Subject of the values (default: ${DEFAULT-VALUE}).")
-        String subject;
-
+    static final class Consume extends TopicClient implements Callable<Integer> {
         @Option(names = "--client-id", required = true, description = "Kafka client.id; also the group id.")
         String clientId;
 
@@ -382,13 +372,5 @@ final class DemoClientCommand implements Runnable {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getMessage() == null ? t.toString() : t.getMessage();
     }
 }

@@ -4,11 +4,11 @@ import java.net.InetSocketAddress;
 import javax.net.ssl.SSLException;
 
 /** How the proxy names failures and addresses in its log lines. */
-final class Failures {
+public final class Failures {
     private Failures() {}
 
     /** The innermost cause's message (or its type when it has none): what a reader of the log can act on. */
-    static String rootMessage(Throwable error) {
+    public static String rootMessage(Throwable error) {
         Throwable root = error;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();

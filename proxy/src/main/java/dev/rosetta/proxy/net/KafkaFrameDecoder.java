@@ -27,6 +27,9 @@ public final class KafkaFrameDecoder extends ByteToMessageDecoder {
     /** While a legacy SASL exchange (after SaslHandshake v0) sends unframed tokens: any size from 0 is a frame. */
     private boolean tokens;
 
+    /** Bytes of a frame left when the peer closed, kept for the close handler (Netty drops them first). */
+    private int truncatedAtClose;
+
     private final int maxFrameBytes;
 
     public KafkaFrameDecoder(int minFrameBytes, int maxFrameBytes) {
@@ -69,8 +72,6 @@ public final class KafkaFrameDecoder extends ByteToMessageDecoder {
             truncatedAtClose = in.readableBytes();
         }
     }
-
-    private int truncatedAtClose;
 
     /** Bytes of a frame that had begun but not completed (also after the close); reported for a truncated frame. */
     public int pendingBytes() {
