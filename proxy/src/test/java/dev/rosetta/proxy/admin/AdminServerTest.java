@@ -152,9 +152,10 @@ class AdminServerTest {
                 .startsWith("HTTP/1.1 400")
                 .contains("\"error\"");
 
-        String big = "{\"consume\": {\"version\": 2}, \"pad\": \"" + "x".repeat(1_100_000) + "\"}";
+        // a declared length over the limit is refused on the headers alone (sending the body too would race the
+        // server's close: the client could get a broken pipe before it reads the answer)
         assertThat(raw("PUT /routes/orders HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                        + "Content-Length: " + big.length() + "\r\nConnection: close\r\n\r\n" + big))
+                        + "Content-Length: 1100000\r\nConnection: close\r\n\r\n"))
                 .startsWith("HTTP/1.1 413")
                 .contains("\"error\"");
         assertThat(store.table().route("orders").consume().version()).isEqualTo(1);
