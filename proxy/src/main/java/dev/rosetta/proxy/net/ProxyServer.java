@@ -61,6 +61,8 @@ public final class ProxyServer implements AutoCloseable {
     private @Nullable EventLoopGroup workers;
     private @Nullable ProxyRuntime runtime;
     private volatile @Nullable InetSocketAddress bootstrapAddress;
+    private java.util.function.UnaryOperator<InetSocketAddress> connectVia =
+            java.util.function.UnaryOperator.identity();
 
     /**
      * @param extraFilters response filters run after the proxy's own (address rewriting, ApiVersions)
@@ -89,6 +91,19 @@ public final class ProxyServer implements AutoCloseable {
         this.requestFilters = List.copyOf(requestFilters);
         this.transport = Transport.best();
         this.metrics = new ProxyMetrics(registry);
+    }
+
+    /**
+     * Where to open the TCP connection for each upstream broker address (identity unless set). Tests put a
+     * fault-injecting hop between the proxy and the brokers with it; TLS still names the broker's own address.
+     * Call before {@link #start()}.
+     */
+    public synchronized ProxyServer connectVia(java.util.function.UnaryOperator<InetSocketAddress> mapping) {
+        if (runtime != null) {
+            throw new IllegalStateException("already started");
+        }
+        this.connectVia = java.util.Objects.requireNonNull(mapping, "mapping");
+        return this;
     }
 
     /** Binds the bootstrap port; returns once clients can connect. */
@@ -122,7 +137,7 @@ public final class ProxyServer implements AutoCloseable {
                 .map(ProxyServer::unresolved)
                 .toList();
         UpstreamConnector connector = new TcpUpstreamConnector(
-                transport, upstreamTls, (int) upstream.connectTimeout().toMillis(), metrics);
+                transport, upstreamTls, (int) upstream.connectTimeout().toMillis(), metrics, connectVia);
         ProxyRuntime runtime = new ProxyRuntime(
                 bootstrapServers,
                 connector,

@@ -34,10 +34,19 @@ final class TcpUpstreamConnector implements UpstreamConnector {
     private final @Nullable SslContext tls;
     private final int connectTimeoutMillis;
     private final ProxyMetrics metrics;
+    private final java.util.function.UnaryOperator<InetSocketAddress> connectVia;
 
-    /** @param tls TLS towards the brokers, or null for plaintext */
+    /**
+     * @param tls        TLS towards the brokers, or null for plaintext
+     * @param connectVia where to connect for a broker address (see {@link ProxyServer#connectVia})
+     */
     TcpUpstreamConnector(
-            Transport transport, @Nullable SslContext tls, int connectTimeoutMillis, ProxyMetrics metrics) {
+            Transport transport,
+            @Nullable SslContext tls,
+            int connectTimeoutMillis,
+            ProxyMetrics metrics,
+            java.util.function.UnaryOperator<InetSocketAddress> connectVia) {
+        this.connectVia = connectVia;
         this.transport = transport;
         this.tls = tls;
         this.connectTimeoutMillis = connectTimeoutMillis;
@@ -79,7 +88,7 @@ final class TcpUpstreamConnector implements UpstreamConnector {
                         ch.pipeline().addLast("upstream", handler.get());
                     }
                 });
-        bootstrap.connect(address).addListener((ChannelFutureListener) future -> {
+        bootstrap.connect(connectVia.apply(address)).addListener((ChannelFutureListener) future -> {
             if (future.isSuccess()) {
                 connected.complete(future.channel());
                 return;

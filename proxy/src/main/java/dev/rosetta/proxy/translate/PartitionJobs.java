@@ -134,6 +134,10 @@ final class PartitionJobs {
             if (buffer != null) {
                 hold.accept(buffer);
             }
+            PartitionRewriter.Counts counts = d.result().counts();
+            if (counts != null && direction == Direction.CONSUME) {
+                counts.report(); // final: delivered now (produced records are counted once the broker stored them)
+            }
         }
         return apply.apply(done);
     }

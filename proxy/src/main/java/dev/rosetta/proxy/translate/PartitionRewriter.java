@@ -102,20 +102,28 @@ final class PartitionRewriter {
             @Nullable ByteBuf buffer,
             List<CompletableFuture<Translator>> pending,
             List<Rejection> rejections,
-            List<DeadLetters.PendingCopy> deadLetters) {
-        static final Result UNCHANGED = new Result(null, null, List.of(), List.of(), List.of());
+            List<DeadLetters.PendingCopy> deadLetters,
+            @Nullable Counts counts) {
+        static final Result UNCHANGED = new Result(null, null, List.of(), List.of(), List.of(), null);
 
         Result(
                 @Nullable MemoryRecords records,
                 @Nullable ByteBuf buffer,
                 List<CompletableFuture<Translator>> pending,
                 List<Rejection> rejections) {
-            this(records, buffer, pending, rejections, List.of());
+            this(records, buffer, pending, rejections, List.of(), null);
         }
 
         /** The same result with the dead-letter copies of produced records, sent once the broker stored them. */
         Result withDeadLetters(List<DeadLetters.PendingCopy> copies) {
-            return copies.isEmpty() ? this : new Result(records, buffer, pending, rejections, List.copyOf(copies));
+            return copies.isEmpty()
+                    ? this
+                    : new Result(records, buffer, pending, rejections, List.copyOf(copies), counts);
+        }
+
+        /** The same result with the produced records' counts, reported once the broker stored them. */
+        Result withCounts(@Nullable Counts produced) {
+            return new Result(records, buffer, pending, rejections, deadLetters, produced);
         }
 
         boolean isPending() {
@@ -152,8 +160,9 @@ final class PartitionRewriter {
 
     /**
      * Rewrites one partition's records for {@code decision}. Only a final outcome (rewritten,
-     * unchanged or rejected, not pending) counts the records, each in exactly one outcome, and
-     * sends the dead-letter copies of the records that failed.
+     * unchanged or rejected, not pending) has {@link Result#counts()}, each record in exactly one outcome, for
+     * the caller to report once the message's fate is known, and sends the dead-letter copies of the fetched
+     * records that failed.
      */
     Result rewrite(
             String topic,
@@ -185,33 +194,86 @@ final class PartitionRewriter {
             run.discard();
             return new Result(null, null, run.translator.pending(), List.of()); // runs again: nothing counted yet
         }
-        for (TranslationException.Reason reason : run.failures) {
-            metrics.failure(topic, direction, reason).increment();
-        }
         List<Rejection> rejections = run.rejections;
         if (rejections != null) {
             run.discard();
             int counted = run.outcomes(run.parts).total();
-            metrics.outcome(topic, direction, Outcome.REJECTED).increment(rejections.size() + counted);
-            return new Result(null, null, List.of(), rejections);
+            return new Result(null, null, List.of(), rejections)
+                    .withCounts(new Counts(
+                            metrics,
+                            topic,
+                            direction,
+                            new RecordOutcomes(),
+                            rejections.size() + counted,
+                            List.copyOf(run.failures)));
         }
+        boolean produce = direction == Direction.PRODUCE;
         // a fetched record's copy goes now; a produced one's once the broker says where it stored the record
-        List<DeadLetters.PendingCopy> produced = direction == Direction.PRODUCE ? run.deadLetterCopies : List.of();
-        if (direction != Direction.PRODUCE) {
+        List<DeadLetters.PendingCopy> produced = produce ? run.deadLetterCopies : List.of();
+        if (!produce) {
             run.deadLetterCopies.forEach(c -> deadLetters.send(c.copy()));
         }
         BatchCodec.Output out = run.out;
-        if (out == null) {
-            run.outcomes(run.parts).report(metrics, topic, direction);
-            return Result.UNCHANGED.withDeadLetters(produced);
+        MemoryRecords rewritten = out == null ? null : run.assemble(out); // may hold trailing batches back
+        // batches held back are counted when they are delivered
+        Counts counts = new Counts(metrics, topic, direction, run.outcomes(run.parts), 0, List.copyOf(run.failures));
+        if (out == null || rewritten == null) {
+            return Result.UNCHANGED.withDeadLetters(produced).withCounts(counts);
         }
-        MemoryRecords rewritten = run.assemble(out);
-        run.outcomes(run.parts)
-                .report(metrics, topic, direction); // batches held back are counted when they are delivered
         metrics.bytes(direction, Stage.BEFORE).increment(records.sizeInBytes());
         metrics.bytes(direction, Stage.AFTER).increment(rewritten.sizeInBytes());
         metrics.partitionTime(direction).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-        return new Result(rewritten, out.buffer(), List.of(), List.of()).withDeadLetters(produced);
+        return new Result(rewritten, out.buffer(), List.of(), List.of())
+                .withDeadLetters(produced)
+                .withCounts(counts);
+    }
+
+    /**
+     * The outcomes and failures of one partition's records, counted by whoever knows the partition's fate, once:
+     * {@link PartitionJobs} when the whole message is final (a run in which another partition still waits for a
+     * look-up runs every partition again), and on the produce path {@link ProduceTranslator} once the broker
+     * answered that it stored the records, so that a produce the broker refused, or one whose answer never came
+     * back, is counted by the retry that succeeds, not twice.
+     */
+    static final class Counts {
+        private final TranslationMetrics metrics;
+        private final String topic;
+        private final Direction direction;
+        private final RecordOutcomes outcomes;
+        /** Records refused with their partition under the REJECT policy (then {@link #outcomes} is empty). */
+        private final int rejected;
+
+        private final List<TranslationException.Reason> failures;
+
+        Counts(
+                TranslationMetrics metrics,
+                String topic,
+                Direction direction,
+                RecordOutcomes outcomes,
+                int rejected,
+                List<TranslationException.Reason> failures) {
+            this.metrics = metrics;
+            this.topic = topic;
+            this.direction = direction;
+            this.outcomes = outcomes;
+            this.rejected = rejected;
+            this.failures = failures;
+        }
+
+        /** Whether the partition was refused: it never reaches the broker, so it is counted at once. */
+        boolean rejected() {
+            return rejected > 0;
+        }
+
+        void report() {
+            for (TranslationException.Reason reason : failures) {
+                metrics.failure(topic, direction, reason).increment();
+            }
+            if (rejected > 0) {
+                metrics.outcome(topic, direction, Outcome.REJECTED).increment(rejected);
+            }
+            outcomes.report(metrics, topic, direction);
+        }
     }
 
     /**

@@ -13,6 +13,7 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.MemoryRecords;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +50,20 @@ public final class ProduceTranslator implements RequestFilter, ResponseFilter {
     private static final AttachmentKey<List<DeadLettersOf>> DEAD_LETTERS =
             AttachmentKey.named("dead letters awaiting their offsets");
 
+    /** The counts of translated partitions, reported once the broker says it stored them. */
+    private static final AttachmentKey<List<CountsOf>> COUNTS = AttachmentKey.named("counts awaiting the answer");
+
+    /**
+     * Batches of idempotent producers already counted: a retry of a batch the broker stored (its answer was lost
+     * on the way to the client) is answered as a success again, and must not be counted again. The broker
+     * recognises the last five batches of a producer per partition; this remembers far more, for long enough.
+     */
+    private final com.github.benmanes.caffeine.cache.Cache<ProducedBatch, Boolean> counted =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
+                    .maximumSize(200_000)
+                    .expireAfterWrite(java.time.Duration.ofMinutes(10))
+                    .build();
+
     private final Supplier<RouteTable> routes;
     private final TopicNames topicNames;
     private final PartitionJobs partitionJobs;
@@ -76,6 +91,17 @@ public final class ProduceTranslator implements RequestFilter, ResponseFilter {
 
     /** A partition the proxy refused; answered in the broker's response. */
     private record Rejected(String topic, Uuid topicId, int partition, List<PartitionRewriter.Rejection> records) {}
+
+    /** The first batch of an idempotent producer's records for a partition: what its retry repeats. */
+    private record ProducedBatch(String topic, int partition, long producerId, short epoch, int baseSequence) {}
+
+    /** A partition's counts, and its first batch when the producer is idempotent (else null). */
+    private record CountsOf(
+            String topic,
+            Uuid topicId,
+            int partition,
+            PartitionRewriter.Counts counts,
+            @Nullable ProducedBatch batch) {}
 
     /** Dead-letter copies of a partition's records, sent once the broker says where it stored them. */
     private record DeadLettersOf(String topic, Uuid topicId, int partition, List<DeadLetters.PendingCopy> copies) {}
@@ -156,10 +182,24 @@ public final class ProduceTranslator implements RequestFilter, ResponseFilter {
         boolean changed = false;
         List<Rejected> rejected = new ArrayList<>();
         List<DeadLettersOf> deadLettered = new ArrayList<>();
+        List<CountsOf> counts = new ArrayList<>();
         for (PartitionJobs.Done<Partition> d : done) {
             ProduceRequestData.TopicProduceData topic = d.job().target().topic();
             ProduceRequestData.PartitionProduceData partition = d.job().target().partition();
             PartitionRewriter.Result result = d.result();
+            if (result.counts() != null) {
+                if (data.acks() == 0 || result.counts().rejected()) { // no answer will say more: counted now
+                    result.counts().report();
+                } else {
+                    counts.add(new CountsOf(
+                            topic.name(),
+                            topic.topicId(),
+                            partition.index(),
+                            result.counts(),
+                            firstBatch(
+                                    d.job().topic(), partition.index(), d.job().records())));
+                }
+            }
             if (!result.deadLetters().isEmpty()) {
                 if (data.acks() == 0) { // no answer will say where the records went: send the copies now
                     result.deadLetters().forEach(c -> deadLetters.send(c.copy()));
@@ -180,6 +220,9 @@ public final class ProduceTranslator implements RequestFilter, ResponseFilter {
         }
         if (!deadLettered.isEmpty()) {
             exchange.forResponse().put(DEAD_LETTERS, List.copyOf(deadLettered));
+        }
+        if (!counts.isEmpty()) {
+            exchange.forResponse().put(COUNTS, List.copyOf(counts));
         }
         if (!rejected.isEmpty()) {
             data.topicData().removeIf(topic -> topic.partitionData().isEmpty());
@@ -204,7 +247,9 @@ public final class ProduceTranslator implements RequestFilter, ResponseFilter {
      */
     @Override
     public boolean needsDecoding(ApiKeys apiKey, short apiVersion, ByteBuf frame, Attachments fromRequest) {
-        return fromRequest.get(REJECTED) != null || fromRequest.get(DEAD_LETTERS) != null;
+        return fromRequest.get(REJECTED) != null
+                || fromRequest.get(DEAD_LETTERS) != null
+                || fromRequest.get(COUNTS) != null;
     }
 
     @Override
@@ -213,6 +258,10 @@ public final class ProduceTranslator implements RequestFilter, ResponseFilter {
         List<DeadLettersOf> deadLettered = exchange.fromRequest().get(DEAD_LETTERS);
         if (deadLettered != null) {
             sendDeadLetters(deadLettered, data);
+        }
+        List<CountsOf> counts = exchange.fromRequest().get(COUNTS);
+        if (counts != null) {
+            countStored(counts, data);
         }
         List<Rejected> rejected = exchange.fromRequest().get(REJECTED);
         if (rejected == null || rejected.isEmpty()) {
@@ -252,6 +301,62 @@ public final class ProduceTranslator implements RequestFilter, ResponseFilter {
         return FilterResult.CHANGED;
     }
 
+    /** The first batch of a partition's records when its producer is idempotent, else null. */
+    private static @Nullable ProducedBatch firstBatch(String topic, int partition, MemoryRecords records) {
+        for (org.apache.kafka.common.record.MutableRecordBatch batch : records.batches()) {
+            if (batch.producerId() < 0 || batch.baseSequence() < 0) {
+                return null;
+            }
+            return new ProducedBatch(topic, partition, batch.producerId(), batch.producerEpoch(), batch.baseSequence());
+        }
+        return null;
+    }
+
+    /**
+     * Counts the records of the partitions the broker stored, once: a partition it refused is counted by the
+     * client's retry, and the retry of a batch already counted (its answer was lost on the way to the client, and
+     * the broker answers the repeat as stored) is not counted again.
+     */
+    private void countStored(List<CountsOf> counts, ProduceResponseData data) {
+        for (CountsOf c : counts) {
+            ProduceResponseData.PartitionProduceResponse answer =
+                    answerFor(data, c.topic(), c.topicId(), c.partition());
+            if (answer == null || answer.errorCode() != 0) {
+                continue;
+            }
+            if (c.batch() != null && counted.asMap().putIfAbsent(c.batch(), Boolean.TRUE) != null) {
+                LOG.debug(
+                        "Produce to {}-{}: producer {} epoch {} sequence {} was stored and counted before; the"
+                                + " client retried it",
+                        c.topic(),
+                        c.partition(),
+                        c.batch().producerId(),
+                        c.batch().epoch(),
+                        c.batch().baseSequence());
+                continue;
+            }
+            c.counts().report();
+        }
+    }
+
+    private static ProduceResponseData.@Nullable PartitionProduceResponse answerFor(
+            ProduceResponseData data, String topicName, Uuid topicId, int partition) {
+        ProduceResponseData.PartitionProduceResponse answer = null;
+        for (ProduceResponseData.TopicProduceResponse topic : data.responses()) {
+            boolean same = topicName.isEmpty()
+                    ? topic.topicId().equals(topicId)
+                    : topic.name().equals(topicName);
+            if (same) {
+                for (ProduceResponseData.PartitionProduceResponse p : topic.partitionResponses()) {
+                    if (p.index() == partition) {
+                        answer = p;
+                    }
+                }
+            }
+        }
+        return answer;
+    }
+
     /**
      * Sends the copies of records the broker stored, each with the offset it was stored at. A partition the
      * broker refused (the client retries, and the retry is translated and copied again) sends none, so a
@@ -259,19 +364,8 @@ public final class ProduceTranslator implements RequestFilter, ResponseFilter {
      */
     private void sendDeadLetters(List<DeadLettersOf> deadLettered, ProduceResponseData data) {
         for (DeadLettersOf d : deadLettered) {
-            ProduceResponseData.PartitionProduceResponse answer = null;
-            for (ProduceResponseData.TopicProduceResponse topic : data.responses()) {
-                boolean same = d.topic().isEmpty()
-                        ? topic.topicId().equals(d.topicId())
-                        : topic.name().equals(d.topic());
-                if (same) {
-                    for (ProduceResponseData.PartitionProduceResponse p : topic.partitionResponses()) {
-                        if (p.index() == d.partition()) {
-                            answer = p;
-                        }
-                    }
-                }
-            }
+            ProduceResponseData.PartitionProduceResponse answer =
+                    answerFor(data, d.topic(), d.topicId(), d.partition());
             if (answer == null || answer.errorCode() != 0 || answer.baseOffset() < 0) {
                 LOG.debug(
                         "Produce to {}-{} not stored ({}): its {} dead-letter cop(ies) are dropped; the client's retry"

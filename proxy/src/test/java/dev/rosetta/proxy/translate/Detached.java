@@ -4,11 +4,17 @@ import java.nio.ByteBuffer;
 
 import org.apache.kafka.common.record.MemoryRecords;
 
-/** Rewrite results for unit tests: the records copied out of their pooled buffer, which is given back. */
+/**
+ * Rewrite results for unit tests: the records copied out of their pooled buffer, which is given back, and their
+ * counts reported, as the final run of a message does.
+ */
 final class Detached {
     private Detached() {}
 
     static PartitionRewriter.Result of(PartitionRewriter.Result result) {
+        if (result.counts() != null) {
+            result.counts().report();
+        }
         MemoryRecords records = result.records();
         if (result.buffer() == null || records == null) {
             return result;

@@ -56,6 +56,16 @@ final class TranslatingProxy implements AutoCloseable {
             RecordTranslation.Options options,
             Map<String, Object> upstreamClient,
             ListenerConfig listener) {
+        this(upstreamBootstrap, options, upstreamClient, listener, java.util.function.UnaryOperator.identity());
+    }
+
+    /** @param connectVia where the proxy connects for each broker address, e.g. through a {@code FaultyHop} */
+    TranslatingProxy(
+            String upstreamBootstrap,
+            RecordTranslation.Options options,
+            Map<String, Object> upstreamClient,
+            ListenerConfig listener,
+            java.util.function.UnaryOperator<java.net.InetSocketAddress> connectVia) {
         Map<String, Object> upstream = new java.util.HashMap<>(upstreamClient);
         upstream.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, upstreamBootstrap);
         translation = new RecordTranslation(registry, null, routes::get, upstream, meters, options);
@@ -65,6 +75,7 @@ final class TranslatingProxy implements AutoCloseable {
                         meters,
                         translation.responseFilters(),
                         translation.requestFilters())
+                .connectVia(connectVia)
                 .start();
         admin = Admin.create(upstream);
     }
