@@ -247,17 +247,24 @@ public final class Sidecar implements AutoCloseable {
         if (distribution != null) {
             String topic = config.distribution().topic();
             KafkaRouteDistribution dist = distribution;
-            checks.add(ReadinessCheck.of("routes", () -> {
-                CompletableFuture<RouteRevision> ready = dist.ready();
-                if (!ready.isDone()) {
-                    return "reading the routes topic " + topic + " on the upstream cluster";
-                }
-                if (ready.isCompletedExceptionally()) {
-                    return "route distribution over " + topic + " failed: "
-                            + ready.handle((r, e) -> rootMessage(e)).join();
-                }
-                return null;
-            }));
+            checks.add(ReadinessCheck.of(
+                    "routes",
+                    () -> {
+                        CompletableFuture<RouteRevision> ready = dist.ready();
+                        if (!ready.isDone()) {
+                            return "reading the routes topic " + topic + " on the upstream cluster";
+                        }
+                        if (ready.isCompletedExceptionally()) {
+                            return "route distribution over " + topic + " failed: "
+                                    + ready.handle((r, e) -> rootMessage(e)).join();
+                        }
+                        return null;
+                    },
+                    dist::unavailableReason));
+            Gauge.builder("rosetta.routes.topic.available", dist, d -> d.unavailableReason() == null ? 1 : 0)
+                    .description("1 while the routes topic can be read; 0 while it cannot (this sidecar keeps its"
+                            + " routes and refuses changes; /readyz says why)")
+                    .register(registry);
         }
         for (ReadinessCheck check : checks) {
             Gauge.builder("rosetta.readiness", check, c -> c.notReadyReason() == null ? 1 : 0)

@@ -60,6 +60,13 @@ import dev.rosetta.config.routing.RouteTable;
  * the state. When the topic is empty at start, the local store's routes become its first
  * record.
  *
+ * <h2>When the routes topic is unavailable</h2>
+ * The sidecar checks the topic every {@link #CHECK_INTERVAL} (a ListOffsets round trip to its leader). While
+ * that fails it keeps serving the routes it has, says why ({@link #unavailableReason()}, logged once when it
+ * starts and once when it ends), and refuses changes at once with that reason rather than queueing them: a change
+ * either reaches the topic within the producer's delivery timeout ({@link #DELIVERY_TIMEOUT}, shorter than the
+ * admin API's wait) or fails, so it never lands long after its caller was told it failed.
+ *
  * <p>While it runs, submit every change through it (it is the {@link RouteChanges} the admin
  * API and hot reload should use), never {@link RouteStore#apply} directly: revision numbers
  * come from the log. Changes to the same topic from two sidecars at the same time are applied
@@ -77,6 +84,11 @@ public final class KafkaRouteDistribution implements RouteChanges, Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaRouteDistribution.class);
 
     public static final String DEFAULT_TOPIC = "_rosetta_routes";
+    /** How often the routes topic's leader is asked for its end offset, to notice an outage while nothing changes. */
+    static final Duration CHECK_INTERVAL = Duration.ofSeconds(2);
+    /** How long a published change may take to be stored before it fails (below the admin API's 15 s wait). */
+    static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(10);
+
     static final String KEY = "routes";
 
     private final RouteStore store;
@@ -89,6 +101,11 @@ public final class KafkaRouteDistribution implements RouteChanges, Closeable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile Position position = new Position(0, null);
+    /** Set while the routes topic cannot be read; null while it can. */
+    private volatile @Nullable Outage outage;
+
+    /** Since when, and why, the routes topic cannot be read. */
+    private record Outage(Instant since, String cause) {}
     // created on the distribution thread by connect(); null before that (close() may come first)
     private volatile @Nullable KafkaProducer<String, String> producer;
     private volatile @Nullable KafkaConsumer<String, String> consumer;
@@ -185,6 +202,11 @@ public final class KafkaRouteDistribution implements RouteChanges, Closeable {
         if (!running) {
             return CompletableFuture.failedFuture(new IllegalStateException("route distribution is closed"));
         }
+        String unavailable = unavailableReason();
+        if (unavailable != null) {
+            return CompletableFuture.failedFuture(new IllegalStateException(
+                    change.describe() + " is refused: " + unavailable + "; retry once the topic is back"));
+        }
         Position at = position;
         RouteTable base = at.table() == null ? store.table() : at.table();
         RouteChange resolved;
@@ -239,6 +261,53 @@ public final class KafkaRouteDistribution implements RouteChanges, Closeable {
         return result;
     }
 
+    /**
+     * Null while the routes topic can be read; otherwise since when and why not, and which routes this sidecar keeps
+     * serving meanwhile.
+     */
+    public @Nullable String unavailableReason() {
+        Outage o = outage;
+        if (o == null) {
+            return null;
+        }
+        long seconds = Duration.between(o.since(), Instant.now()).toSeconds();
+        return "the routes topic " + topic + " has been unavailable since " + o.since() + " (" + seconds + " s: "
+                + o.cause() + "); this sidecar keeps serving the routes of revision "
+                + store.current().number();
+    }
+
+    /** Asks the routes topic's leader for its end offset; notes the start and the end of an outage. */
+    private void checkTopic(KafkaConsumer<String, String> consumer, TopicPartition tp) {
+        try {
+            consumer.endOffsets(List.of(tp), CHECK_INTERVAL);
+            Outage ended = outage;
+            if (ended != null) {
+                outage = null;
+                LOG.info(
+                        "routes topic {} is available again after {} s; sidecar {} accepts route changes again",
+                        topic,
+                        Duration.between(ended.since(), Instant.now()).toSeconds(),
+                        sidecarId);
+            }
+        } catch (WakeupException e) {
+            throw e;
+        } catch (org.apache.kafka.common.KafkaException e) {
+            if (outage == null) {
+                String cause = e instanceof org.apache.kafka.common.errors.TimeoutException
+                        ? "its leader did not answer within " + CHECK_INTERVAL.toSeconds() + " s"
+                        : e.toString();
+                outage = new Outage(Instant.now(), cause);
+                LOG.warn(
+                        "routes topic {} is unavailable ({}): sidecar {} keeps serving the routes of revision {} and"
+                                + " refuses route changes until it is back",
+                        topic,
+                        cause,
+                        sidecarId,
+                        store.current().number());
+            }
+        }
+    }
+
     private void run() {
         try {
             KafkaConsumer<String, String> consumer = connect();
@@ -250,7 +319,12 @@ public final class KafkaRouteDistribution implements RouteChanges, Closeable {
             boolean caughtUp = false;
             boolean seenAny = false;
             CompletableFuture<RouteRevision> initialPublish = null;
+            long nextCheck = System.nanoTime() + CHECK_INTERVAL.toNanos();
             while (running) {
+                if (System.nanoTime() - nextCheck >= 0) {
+                    checkTopic(consumer, tp);
+                    nextCheck = System.nanoTime() + CHECK_INTERVAL.toNanos();
+                }
                 try {
                     for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
                         seenAny |= handle(record, !seenAny);
@@ -360,6 +434,8 @@ public final class KafkaRouteDistribution implements RouteChanges, Closeable {
         producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         producerProps.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         producerProps.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+        producerProps.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        producerProps.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) DELIVERY_TIMEOUT.toMillis());
         producer = new KafkaProducer<>(producerProps, new StringSerializer(), new StringSerializer());
         Map<String, Object> consumerProps = new HashMap<>(clientProperties);
         consumerProps.put(ConsumerConfig.CLIENT_ID_CONFIG, "rosetta-routes-consumer-" + sidecarId);

@@ -368,17 +368,25 @@ public final class AdminServer implements AutoCloseable {
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         ObjectNode checks = JsonNodeFactory.instance.objectNode();
         boolean ready = true;
+        boolean degraded = false;
         for (ReadinessCheck check : readinessChecks) {
             String reason;
+            String degradedReason = null;
             try {
                 reason = check.notReadyReason();
+                if (reason == null) {
+                    degradedReason = check.degradedReason();
+                }
             } catch (RuntimeException e) {
                 reason = "check failed: " + e;
             }
-            checks.put(check.name(), reason == null ? "ready" : reason);
+            checks.put(
+                    check.name(),
+                    reason != null ? reason : degradedReason != null ? "degraded: " + degradedReason : "ready");
             ready &= reason == null;
+            degraded |= degradedReason != null;
         }
-        body.put("status", ready ? "ready" : "not ready");
+        body.put("status", !ready ? "not ready" : degraded ? "degraded" : "ready");
         body.set("checks", checks);
         return ApiResponse.json(ready ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, body);
     }

@@ -16,8 +16,25 @@ public interface ReadinessCheck {
     /** Null when ready, otherwise why not, in words an operator can act on. */
     String notReadyReason();
 
+    /**
+     * Null unless the sidecar, though ready to serve, runs without something it normally has (e.g. it keeps the
+     * last routes while the routes topic is unavailable): {@code /readyz} stays 200 and says why.
+     */
+    default @org.jspecify.annotations.Nullable String degradedReason() {
+        return null;
+    }
+
     /** A check named {@code name} whose supplier returns null when ready, else the reason. */
     static ReadinessCheck of(String name, Supplier<String> notReadyReason) {
+        return of(name, notReadyReason, () -> null);
+    }
+
+    /** A check that may also be {@linkplain #degradedReason() degraded}: {@code degradedReason} returns null when not. */
+    static ReadinessCheck of(
+            String name,
+            Supplier<String> notReadyReason,
+            Supplier<@org.jspecify.annotations.Nullable String> degradedReason) {
+        Objects.requireNonNull(degradedReason, "degradedReason");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(notReadyReason, "notReadyReason");
         return new ReadinessCheck() {
@@ -29,6 +46,11 @@ public interface ReadinessCheck {
             @Override
             public String notReadyReason() {
                 return notReadyReason.get();
+            }
+
+            @Override
+            public @org.jspecify.annotations.Nullable String degradedReason() {
+                return degradedReason.get();
             }
 
             @Override

@@ -170,14 +170,22 @@ abstract class PendingMessage<F extends MessageFilter> {
                     describe() + " was deferred " + MAX_DEFERRALS + " times without becoming ready");
         }
         // also after a failed stage: the filter reads the outcome it waited for
-        deferred.until()
-                .whenComplete((ignored, error) -> connection.eventLoop().execute(() -> {
-                    if (connection.isClosing()) {
-                        frame.release();
-                        releaseHeld();
-                    } else {
-                        run();
-                    }
-                }));
+        deferred.until().whenComplete((ignored, error) -> {
+            Runnable resume = () -> {
+                if (connection.isClosing()) {
+                    frame.release();
+                    releaseHeld();
+                } else {
+                    run();
+                }
+            };
+            try {
+                connection.eventLoop().execute(resume);
+            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                // the proxy stopped while the stage ran: its event loop is gone, and with it the connection
+                frame.release();
+                releaseHeld();
+            }
+        });
     }
 }

@@ -158,8 +158,8 @@ final class PartitionJobs {
 
         @Override
         protected void deallocate() {
-            if (!claimed && results.isDone() && !results.isCompletedExceptionally()) {
-                PartitionJobs.release(results.join());
+            if (!claimed) { // results still being computed are given back when they are done
+                results.thenAccept(PartitionJobs::release);
             }
         }
 
