@@ -242,7 +242,7 @@ public final class Sidecar implements AutoCloseable {
         List<ReadinessCheck> checks = new ArrayList<>();
         if (translation != null) {
             RecordTranslation t = translation;
-            checks.add(ReadinessCheck.of("registry", t::registryNotReadyReason));
+            checks.add(ReadinessCheck.of("registry", t::registryNotReadyReason, t::registryDegradedReason));
         }
         if (distribution != null) {
             String topic = config.distribution().topic();

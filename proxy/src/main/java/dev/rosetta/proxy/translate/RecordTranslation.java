@@ -252,11 +252,24 @@ public final class RecordTranslation implements AutoCloseable {
     /** Null when the registry is reachable (or every needed schema is cached), otherwise why it is not. */
     public @Nullable String registryNotReadyReason() {
         RegistryHealth health = registry.health();
-        if (health.up()) {
-            return null;
+        if (health.up() || health.lastSuccess() != null) {
+            return null; // up, or down after it answered: degraded (registryDegradedReason), still serving
         }
         return "schema registry unreachable (" + health.consecutiveFailures() + " failed requests, last: "
-                + health.lastError()
+                + health.lastError() + "); it has not answered since the start";
+    }
+
+    /**
+     * Null unless the registry, which answered before, is unreachable now: the sidecar stays ready (cached schemas
+     * keep translating), and says what that means.
+     */
+    public @Nullable String registryDegradedReason() {
+        RegistryHealth health = registry.health();
+        if (health.up() || health.lastSuccess() == null) {
+            return null;
+        }
+        return "schema registry unreachable since " + health.lastFailure() + " (" + health.consecutiveFailures()
+                + " failed requests, last: " + health.lastError()
                 + "); cached schemas keep translating, records with uncached schema ids follow their route's failure policy";
     }
 
