@@ -76,6 +76,8 @@ public final class AdminServer implements AutoCloseable {
     static final int MAX_CONNECTIONS = 64;
     /** A connection that sends nothing for this long is closed, so slow clients cannot hold the slots. */
     static final int IDLE_SECONDS = 30;
+    /** A request must arrive whole within this many seconds of its first byte. */
+    static final int REQUEST_SECONDS = 10;
 
     private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
     /** Only touched on the admin thread. */
@@ -155,8 +157,10 @@ public final class AdminServer implements AutoCloseable {
                             ch.closeFuture().addListener(f -> open.decrementAndGet());
                             ch.pipeline()
                                     .addLast(
-                                            // a client that sends nothing for this long is closed (slowloris)
+                                            // a client that sends nothing for this long is closed
                                             new IdleStateHandler(IDLE_SECONDS, 0, 0),
+                                            // ...and one that trickles a request byte by byte (slowloris)
+                                            new RequestDeadline(),
                                             new HttpServerCodec(),
                                             new JsonErrorAggregator(MAX_BODY_BYTES),
                                             new Handler());
@@ -246,6 +250,48 @@ public final class AdminServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes a connection whose request has not arrived whole {@value #REQUEST_SECONDS} s after its first byte, so
+     * that clients trickling bytes cannot keep the {@value #MAX_CONNECTIONS} connections busy and lock operators
+     * out. Confined to the connection's event loop.
+     */
+    private static final class RequestDeadline extends io.netty.channel.ChannelInboundHandlerAdapter {
+        private io.netty.util.concurrent.@org.jspecify.annotations.Nullable ScheduledFuture<?> deadline;
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (deadline == null) {
+                deadline = ctx.executor()
+                        .schedule(
+                                () -> {
+                                    LOG.debug(
+                                            "Admin API: closing {}: its request did not arrive whole within {} s",
+                                            ctx.channel().remoteAddress(),
+                                            REQUEST_SECONDS);
+                                    ctx.close();
+                                },
+                                REQUEST_SECONDS,
+                                TimeUnit.SECONDS);
+            }
+            ctx.fireChannelRead(msg);
+        }
+
+        /** The request whose first byte started the deadline arrived whole. */
+        void arrived() {
+            var d = deadline;
+            if (d != null) {
+                d.cancel(false);
+                deadline = null;
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            arrived();
+            ctx.fireChannelInactive();
+        }
+    }
+
     private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
@@ -260,6 +306,10 @@ public final class AdminServer implements AutoCloseable {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+            RequestDeadline deadline = ctx.pipeline().get(RequestDeadline.class);
+            if (deadline != null) {
+                deadline.arrived();
+            }
             if (!request.decoderResult().isSuccess()) {
                 // never act on a request Netty could not read whole: its headers (actor, reason) may be cut off
                 Throwable cause = request.decoderResult().cause();

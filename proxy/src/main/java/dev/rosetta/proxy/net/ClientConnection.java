@@ -69,6 +69,15 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
     private int unansweredTokens;
 
     ClientConnection(ProxyRuntime runtime, UpstreamTarget target) {
+        this(runtime, target, FRAME_TIMEOUT_NANOS);
+    }
+
+    /**
+     * @param frameTimeoutNanos how long a frame may take to arrive whole once its first byte came; a client
+     *                          trickling bytes (slowloris) is closed then, with the upstream connection it holds
+     */
+    ClientConnection(ProxyRuntime runtime, UpstreamTarget target, long frameTimeoutNanos) {
+        this.frameTimeoutNanos = frameTimeoutNanos;
         this.runtime = runtime;
         this.target = target;
         this.errors = new ConnectionErrors(runtime.metrics(), target, runtime.repeatedWarnings());
@@ -79,6 +88,42 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         clientCtx = ctx;
+    }
+
+    /** The longest a frame may take to arrive once it began: 60 s, or the idle timeout when that is shorter. */
+    static final long FRAME_TIMEOUT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+
+    private final long frameTimeoutNanos;
+    /** Set while a frame is partly received; checks that it arrives in time. */
+    private io.netty.util.concurrent.@Nullable ScheduledFuture<?> frameDeadline;
+
+    /** Watches a frame that began to arrive and has not completed. */
+    private void watchPartialFrame(ChannelHandlerContext ctx) {
+        if (frameDeadline != null || closing) {
+            return;
+        }
+        KafkaFrameDecoder decoder = ctx.pipeline().get(KafkaFrameDecoder.class);
+        if (decoder == null || decoder.partialFrameSince() == 0) {
+            return;
+        }
+        long due = decoder.partialFrameSince() + frameTimeoutNanos - System.nanoTime();
+        frameDeadline = ctx.executor()
+                .schedule(
+                        () -> {
+                            frameDeadline = null;
+                            long since = decoder.partialFrameSince();
+                            if (since == 0 || closing) {
+                                return;
+                            }
+                            if (System.nanoTime() - since >= frameTimeoutNanos) {
+                                errors.frameTooSlow(remoteAddress(), decoder.pendingBytes(), frameTimeoutNanos);
+                                closeBoth();
+                            } else {
+                                watchPartialFrame(ctx); // another frame began since
+                            }
+                        },
+                        Math.max(0, due),
+                        java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     @Override
@@ -277,6 +322,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
         if (up != null) {
             up.flush();
         }
+        watchPartialFrame(ctx);
     }
 
     // ---- responses: broker -> client ---------------------------------------------------------

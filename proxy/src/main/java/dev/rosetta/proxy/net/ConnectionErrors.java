@@ -39,6 +39,18 @@ final class ConnectionErrors {
         LOG.debug("Closing idle connection from {} on {} port (listener.idleTimeout)", client, target);
     }
 
+    /** A frame began to arrive and did not complete in time: a client trickling bytes, or a stalled one. */
+    void frameTooSlow(@Nullable SocketAddress client, int receivedBytes, long timeoutNanos) {
+        metrics.idleClosed();
+        LOG.debug("{} on {} port: {} bytes of an incomplete frame", client, target, receivedBytes);
+        warnUnlessRepeated(
+                client,
+                "a frame did not arrive whole within "
+                        + java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(timeoutNanos)
+                        + " s of its first byte (a client trickling bytes, or a stalled one); its upstream connection"
+                        + " closes with it");
+    }
+
     /** The connection could not even start (no upstream address, none reachable). */
     void notStarted(@Nullable SocketAddress client, String reason) {
         warnUnlessRepeated(client, reason);

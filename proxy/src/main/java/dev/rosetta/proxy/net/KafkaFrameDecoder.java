@@ -32,6 +32,9 @@ public final class KafkaFrameDecoder extends ByteToMessageDecoder {
 
     private final int maxFrameBytes;
 
+    /** When the frame now partly received began to arrive ({@link System#nanoTime()}); 0 while none is. */
+    private long partialSince;
+
     public KafkaFrameDecoder(int minFrameBytes, int maxFrameBytes) {
         this.minFrameBytes = minFrameBytes;
         this.maxFrameBytes = maxFrameBytes;
@@ -40,19 +43,34 @@ public final class KafkaFrameDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        while (in.readableBytes() >= 4) {
-            int start = in.readerIndex();
-            int size = in.getInt(start);
-            if (size < (tokens ? 0 : minFrameBytes) || size > maxFrameBytes) {
-                in.skipBytes(in.readableBytes()); // nothing after a bad size prefix can be framed: report once
-                throw new FrameSizeException(size, minFrameBytes, maxFrameBytes);
+        boolean framed = false;
+        try {
+            while (in.readableBytes() >= 4) {
+                int start = in.readerIndex();
+                int size = in.getInt(start);
+                if (size < (tokens ? 0 : minFrameBytes) || size > maxFrameBytes) {
+                    in.skipBytes(in.readableBytes()); // nothing after a bad size prefix can be framed: report once
+                    throw new FrameSizeException(size, minFrameBytes, maxFrameBytes);
+                }
+                if (in.readableBytes() < 4 + size) {
+                    return;
+                }
+                out.add(in.retainedSlice(start, 4 + size));
+                in.skipBytes(4 + size);
+                framed = true;
             }
-            if (in.readableBytes() < 4 + size) {
-                return;
+        } finally {
+            if (!in.isReadable()) {
+                partialSince = 0;
+            } else if (framed || partialSince == 0) {
+                partialSince = System.nanoTime(); // a new frame began
             }
-            out.add(in.retainedSlice(start, 4 + size));
-            in.skipBytes(4 + size);
         }
+    }
+
+    /** When the frame now partly received began to arrive ({@link System#nanoTime()}), or 0 when none is. */
+    long partialFrameSince() {
+        return partialSince;
     }
 
     /** Accepts frames of any size (SASL tokens, which may be empty) until called again with false. */

@@ -235,7 +235,10 @@ public final class ProxyServer implements AutoCloseable {
                                                     0, 0, idle, java.util.concurrent.TimeUnit.MILLISECONDS));
                         }
                         ch.pipeline().addLast("frames", new KafkaFrameDecoder(8, runtime.maxFrameBytes()));
-                        ch.pipeline().addLast("proxy", new ClientConnection(runtime, target));
+                        long frameTimeout = idle > 0
+                                ? Math.min(ClientConnection.FRAME_TIMEOUT_NANOS, idle * 1_000_000L)
+                                : ClientConnection.FRAME_TIMEOUT_NANOS;
+                        ch.pipeline().addLast("proxy", new ClientConnection(runtime, target, frameTimeout));
                     }
                 });
         ChannelFuture future = bootstrap.bind(listener.bindHost(), port);
