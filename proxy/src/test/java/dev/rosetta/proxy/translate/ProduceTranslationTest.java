@@ -20,6 +20,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -360,5 +361,110 @@ class ProduceTranslationTest {
         return random.ints(length, 'a', 'z' + 1)
                 .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
                 .toString();
+    }
+
+    /**
+     * An idempotent producer whose answer was lost between Rosetta and the client (its connection dropped) sends
+     * the same batch again; the broker stores it once and answers both as stored. Rosetta counts it once.
+     */
+    @Test
+    void aProduceRepeatedAfterItsAnswerWasLostIsStoredAndCountedOnce() throws Exception {
+        String topic = "repeated-produce";
+        route(storeAs(topic, ProduceConfig.of(2), FailurePolicy.DEFAULT));
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(proxy.bootstrapAddress(), 10_000);
+            socket.setSoTimeout(30_000);
+            org.apache.kafka.common.requests.InitProducerIdResponse init = null;
+            for (int attempt = 1;
+                    init == null
+                            || init.error().exception() instanceof org.apache.kafka.common.errors.RetriableException;
+                    attempt++) {
+                assertThat(attempt)
+                        .as("InitProducerId answered: %s", init == null ? null : init.error())
+                        .isLessThan(100);
+                if (init != null) {
+                    Thread.sleep(100); // the client's retry back-off: the transaction coordinator is still loading
+                }
+                init = (org.apache.kafka.common.requests.InitProducerIdResponse) exchange(
+                        socket,
+                        new org.apache.kafka.common.requests.InitProducerIdRequest.Builder(
+                                        new org.apache.kafka.common.message.InitProducerIdRequestData()
+                                                .setTransactionalId(null)
+                                                .setTransactionTimeoutMs(60_000))
+                                .build((short) 4),
+                        1000 + attempt);
+            }
+            assertThat(init.error()).isEqualTo(org.apache.kafka.common.protocol.Errors.NONE);
+            MemoryRecords batch = MemoryRecords.withIdempotentRecords(
+                    org.apache.kafka.common.compress.Compression.NONE,
+                    init.data().producerId(),
+                    init.data().producerEpoch(),
+                    0,
+                    new org.apache.kafka.common.record.SimpleRecord(Avro.v1(v1Id, "a", 1)),
+                    new org.apache.kafka.common.record.SimpleRecord(Avro.v1(v1Id, "b", 2)),
+                    new org.apache.kafka.common.record.SimpleRecord(Avro.v1(v1Id, "c", 3)));
+            for (int attempt = 0; attempt < 2; attempt++) {
+                var data = new org.apache.kafka.common.message.ProduceRequestData()
+                        .setAcks((short) -1)
+                        .setTimeoutMs(30_000)
+                        .setTopicData(new org.apache.kafka.common.message.ProduceRequestData.TopicProduceDataCollection(
+                                List.of(new org.apache.kafka.common.message.ProduceRequestData.TopicProduceData()
+                                                .setName(topic)
+                                                .setPartitionData(
+                                                        List.of(new org.apache.kafka.common.message.ProduceRequestData
+                                                                        .PartitionProduceData()
+                                                                .setIndex(0)
+                                                                .setRecords(MemoryRecords.readableRecords(batch.buffer()
+                                                                        .duplicate())))))
+                                        .iterator()));
+                var answer = (org.apache.kafka.common.requests.ProduceResponse) exchange(
+                        socket,
+                        org.apache.kafka.common.requests.ProduceRequest.builder(data)
+                                .build((short) 9),
+                        2 + attempt);
+                var partition = answer.data()
+                        .responses()
+                        .iterator()
+                        .next()
+                        .partitionResponses()
+                        .get(0);
+                assertThat(partition.errorCode()).as("attempt %d", attempt).isZero();
+                assertThat(partition.baseOffset())
+                        .as("the repeat is answered with the first one's offset")
+                        .isZero();
+            }
+        }
+        long stored = admin.listOffsets(Map.of(
+                        new org.apache.kafka.common.TopicPartition(topic, 0),
+                        org.apache.kafka.clients.admin.OffsetSpec.latest()))
+                .all()
+                .get()
+                .values()
+                .iterator()
+                .next()
+                .offset();
+        assertThat(stored).isEqualTo(3);
+        assertThat(meters.find("rosetta.records")
+                        .tags("topic", topic, "direction", "produce", "outcome", "translated")
+                        .counter()
+                        .count())
+                .isEqualTo(3);
+    }
+
+    /** Sends {@code request} on {@code socket} and reads its answer. */
+    private static org.apache.kafka.common.requests.AbstractResponse exchange(
+            java.net.Socket socket, org.apache.kafka.common.requests.AbstractRequest request, int correlationId)
+            throws java.io.IOException {
+        var header = new org.apache.kafka.common.requests.RequestHeader(
+                request.apiKey(), request.version(), "repeating-producer", correlationId);
+        java.nio.ByteBuffer bytes = request.serializeWithHeader(header);
+        var out = new java.io.DataOutputStream(socket.getOutputStream());
+        out.writeInt(bytes.remaining());
+        out.write(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
+        out.flush();
+        var in = new java.io.DataInputStream(socket.getInputStream());
+        byte[] body = new byte[in.readInt()];
+        in.readFully(body);
+        return org.apache.kafka.common.requests.AbstractResponse.parseResponse(java.nio.ByteBuffer.wrap(body), header);
     }
 }
