@@ -25,6 +25,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
@@ -153,13 +154,7 @@ public final class AdminServer implements AutoCloseable {
                                 return;
                             }
                             ch.closeFuture().addListener(f -> open.decrementAndGet());
-                            ch.pipeline()
-                                    .addLast(
-                                            // a client that sends nothing for this long is closed (slowloris)
-                                            new IdleStateHandler(IDLE_SECONDS, 0, 0),
-                                            new HttpServerCodec(),
-                                            new JsonErrorAggregator(MAX_BODY_BYTES),
-                                            new Handler());
+                            ch.pipeline().addLast(connectionHandlers());
                         }
                     })
                     .bind(config.bindHost(), config.port())
@@ -177,6 +172,20 @@ public final class AdminServer implements AutoCloseable {
                 baseUrl(),
                 config.bearerToken() == null ? "" : " (bearer token required)");
         return this;
+    }
+
+    /**
+     * The handlers of one admin connection, in pipeline order: what {@link #start()} puts on every accepted
+     * connection, and what tests run on an in-memory channel.
+     */
+    ChannelHandler[] connectionHandlers() {
+        return new ChannelHandler[] {
+            // a client that sends nothing for this long is closed (slowloris)
+            new IdleStateHandler(IDLE_SECONDS, 0, 0),
+            new HttpServerCodec(),
+            new JsonErrorAggregator(MAX_BODY_BYTES),
+            new Handler()
+        };
     }
 
     /** e.g. {@code http://127.0.0.1:19080} */
