@@ -287,8 +287,18 @@ public final class AdminServer implements AutoCloseable {
                         false);
                 return;
             }
-            String path = new QueryStringDecoder(request.uri()).path();
             boolean keepAlive = HttpUtil.isKeepAlive(request);
+            String path;
+            try {
+                path = new QueryStringDecoder(request.uri()).path();
+            } catch (IllegalArgumentException e) { // a broken %-escape: no path to act on
+                write(
+                        ctx,
+                        ApiResponse.error(
+                                HttpResponseStatus.BAD_REQUEST, "the request path is not valid: " + e.getMessage()),
+                        keepAlive);
+                return;
+            }
             if (config.bearerToken() != null && !isProbe(path) && !authorized(request)) {
                 write(
                         ctx,
