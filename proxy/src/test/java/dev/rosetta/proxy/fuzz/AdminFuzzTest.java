@@ -41,31 +41,37 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class AdminFuzzTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String INITIAL_ROUTES = """
-            - topic: orders
-              consume:
-                version: 1
-                overrides:
-                  - clientId: "legacy-*"
+    /**
+     * The routes every run starts from. In a holder, not a field of the test class: the test class is loaded before
+     * the fuzzer instruments classes, and product classes must be loaded after (a record loaded before is
+     * re-instrumented into one whose accessors fail).
+     */
+    private static final class Initial {
+        static final List<RouteConfig> ROUTES = ConfigLoader.parseRoutes("""
+                - topic: orders
+                  consume:
                     version: 1
-                  - principal: "User:analytics"
-                    version: 2
-                rollout: {version: 2, percent: 12.5}
-              produce: {version: 1}
-            - topic: payments
-              produce: {version: 3}
-              failure: {mode: DEAD_LETTER, deadLetterTopic: payments.dlq}
-            - topic: keyed
-              keySubject: keyed-key
-              keyVersions: {1: 1}
-              produceKeys: translate
-              consume: {version: 1}
-            """;
-    private static final List<RouteConfig> ROUTES = ConfigLoader.parseRoutes(INITIAL_ROUTES, "initial routes");
+                    overrides:
+                      - clientId: "legacy-*"
+                        version: 1
+                      - principal: "User:analytics"
+                        version: 2
+                    rollout: {version: 2, percent: 12.5}
+                  produce: {version: 1}
+                - topic: payments
+                  produce: {version: 3}
+                  failure: {mode: DEAD_LETTER, deadLetterTopic: payments.dlq}
+                - topic: keyed
+                  keySubject: keyed-key
+                  keyVersions: {1: 1}
+                  produceKeys: translate
+                  consume: {version: 1}
+                """, "initial routes");
+    }
 
     /** Hands the admin API a fresh store for each run, so runs do not depend on each other. */
     private static final class FreshRoutes implements RouteChanges {
-        RouteStore store = RouteStore.of(ROUTES);
+        RouteStore store = RouteStore.of(Initial.ROUTES);
 
         @Override
         public CompletableFuture<RouteRevision> submit(RouteChange change) {
@@ -133,7 +139,7 @@ class AdminFuzzTest {
         "\\x0a###\\x0a" // libFuzzer dictionary syntax: the request separator
     })
     void routeRequestsAreAnsweredOrRefusedWithA4xx(byte[] input) throws Exception {
-        routes.store = RouteStore.of(ROUTES);
+        routes.store = RouteStore.of(Initial.ROUTES);
         for (byte[] part : requests(input)) {
             answerOrRefuse(Request.parse(part));
         }
@@ -163,7 +169,10 @@ class AdminFuzzTest {
                     .as("%s was refused (%s) but changed the routes", request, answer)
                     .isSameAs(before);
         }
-        for (RouteConfig route : routes.store.table().routes()) {
+        if (routes.store.current() == before) {
+            return;
+        }
+        for (RouteConfig route : routes.store.table().routes()) { // changed: what is in force reads back as it is
             JsonNode json = RouteJson.toJson(route);
             assertThat(RouteJson.route(json))
                     .as("route %s after %s, read back from its JSON", route, request)
