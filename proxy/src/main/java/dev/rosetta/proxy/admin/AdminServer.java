@@ -248,10 +248,38 @@ public final class AdminServer implements AutoCloseable {
 
         @Override
         protected void handleOversizedMessage(ChannelHandlerContext ctx, io.netty.handler.codec.http.HttpMessage m) {
-            ApiResponse tooLarge = ApiResponse.error(
+            write(ctx, tooLarge(), false);
+        }
+
+        private static ApiResponse tooLarge() {
+            return ApiResponse.error(
                     HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
                     "the request body is larger than " + MAX_BODY_BYTES + " bytes");
-            write(ctx, tooLarge, false);
+        }
+
+        /**
+         * Netty answers an {@code Expect} header itself: 100 Continue, or a refusal (417 for an expectation other
+         * than 100-continue, 413 for a body announced too large) that has no body; the refusals get one here.
+         */
+        @Override
+        protected Object newContinueResponse(
+                io.netty.handler.codec.http.HttpMessage start,
+                int maxContentLength,
+                io.netty.channel.ChannelPipeline pipeline) {
+            String expect = start.headers().get(HttpHeaderNames.EXPECT); // the answer removes the header
+            Object response = super.newContinueResponse(start, maxContentLength, pipeline);
+            if (response instanceof FullHttpResponse refusal
+                    && refusal.status().codeClass() == io.netty.handler.codec.http.HttpStatusClass.CLIENT_ERROR) {
+                HttpResponseStatus status = refusal.status();
+                refusal.release();
+                return toNetty(
+                        status.equals(HttpResponseStatus.EXPECTATION_FAILED)
+                                ? ApiResponse.error(
+                                        status, "Expect: " + expect + " is not supported; only Expect: 100-continue is")
+                                : tooLarge(),
+                        true);
+            }
+            return response;
         }
     }
 
@@ -406,6 +434,13 @@ public final class AdminServer implements AutoCloseable {
         if (!ctx.channel().isActive()) {
             return;
         }
+        var future = ctx.writeAndFlush(toNetty(r, keepAlive));
+        if (!keepAlive) {
+            future.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private static FullHttpResponse toNetty(ApiResponse r, boolean keepAlive) {
         ByteBuf content = Unpooled.copiedBuffer(r.body(), StandardCharsets.UTF_8);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, r.status(), content);
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
@@ -414,10 +449,7 @@ public final class AdminServer implements AutoCloseable {
             response.headers().set(header.getKey(), header.getValue());
         }
         HttpUtil.setKeepAlive(response, keepAlive);
-        var future = ctx.writeAndFlush(response);
-        if (!keepAlive) {
-            future.addListener(ChannelFutureListener.CLOSE);
-        }
+        return response;
     }
 
     static String jsonContentType() {
