@@ -152,7 +152,7 @@ public final class BinaryPlan {
                 case ENUM: {
                     Resolver.EnumAdjust e = (Resolver.EnumAdjust) a;
                     if (e.noAdjustmentsNeeded) {
-                        return new Node.Copy(Skipper.VARINT);
+                        return new Node.Copy(skipper(a.writer)); // copied, once its index is one of the symbols
                     }
                     return new Node.EnumMap(
                             e.adjustments.clone(),
@@ -288,7 +288,7 @@ public final class BinaryPlan {
 
         private Node promote(Schema.Type w, Schema.Type r, Schema writer) {
             if (w == Schema.Type.INT && r == Schema.Type.LONG) {
-                return new Node.Copy(Skipper.VARINT); // same zig-zag varint encoding
+                return new Node.Copy(Skipper.INT); // same zig-zag varint encoding (of an int: at most 5 bytes)
             }
             if ((w == Schema.Type.STRING && r == Schema.Type.BYTES)
                     || (w == Schema.Type.BYTES && r == Schema.Type.STRING)) {

@@ -134,12 +134,33 @@ final class Input {
         return (v >>> 1) ^ -(v & 1);
     }
 
+    /**
+     * An Avro int (also an enum index or a union branch): a zig-zag varint of at most 5 bytes that holds 32 bits,
+     * as Avro's reader takes them (it refuses a longer one, so a plan must not copy one into its output).
+     */
     int readInt() {
-        long v = readLong();
-        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
-            throw new PlanFailure(Reason.CORRUPT_PAYLOAD, "int value " + v + " out of range");
+        int p = pos;
+        byte[] b = buf;
+        long v = 0;
+        for (int shift = 0; ; shift += 7) {
+            if (p >= limit) {
+                throw truncated();
+            }
+            int x = b[p++];
+            v |= (long) (x & 0x7F) << shift;
+            if (x >= 0) {
+                break;
+            }
+            if (shift == 28) {
+                throw new PlanFailure(Reason.CORRUPT_PAYLOAD, "int varint longer than 5 bytes");
+            }
         }
-        return (int) v;
+        if (v > 0xFFFFFFFFL) {
+            throw new PlanFailure(Reason.CORRUPT_PAYLOAD, "int value out of range (varint of more than 32 bits)");
+        }
+        pos = p;
+        int raw = (int) v;
+        return (raw >>> 1) ^ -(raw & 1);
     }
 
     /** Skips one varint without decoding it. */

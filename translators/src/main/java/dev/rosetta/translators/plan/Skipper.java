@@ -29,18 +29,41 @@ abstract class Skipper {
             return true;
         }
     };
+    /** A long: a varint of at most 10 bytes. */
     static final Skipper VARINT = new Skipper() {
         @Override
         void skip(Input in) {
             in.skipVarint();
         }
     };
+    /** An int: a varint of at most 5 bytes that holds 32 bits. */
+    static final Skipper INT = new Skipper() {
+        @Override
+        void skip(Input in) {
+            in.readInt();
+        }
+    };
+
     static final Skipper LENGTH_PREFIXED = new Skipper() {
         @Override
         void skip(Input in) {
             in.skipLengthPrefixed();
         }
     };
+    /** An enum symbol: an int index within its {@code symbols} (Avro's reader refuses one beyond). */
+    static Skipper enumIndex(int symbols) {
+        return new Skipper() {
+            @Override
+            void skip(Input in) {
+                int i = in.readInt();
+                if (i < 0 || i >= symbols) {
+                    throw new PlanFailure(
+                            Reason.CORRUPT_PAYLOAD, "enum index " + i + " out of range 0.." + (symbols - 1));
+                }
+            }
+        };
+    }
+
     static final Skipper BOOLEAN = fixed(1);
     static final Skipper FLOAT = fixed(4);
     static final Skipper DOUBLE = fixed(8);
@@ -67,8 +90,10 @@ abstract class Skipper {
             case BOOLEAN:
                 return BOOLEAN;
             case INT:
-            case LONG:
+                return INT;
             case ENUM:
+                return enumIndex(s.getEnumSymbols().size());
+            case LONG:
                 return VARINT;
             case FLOAT:
                 return FLOAT;

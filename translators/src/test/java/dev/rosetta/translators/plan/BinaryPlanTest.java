@@ -273,6 +273,28 @@ class BinaryPlanTest {
     }
 
     @Test
+    void valuesAvrosReaderRefusesAreNotCopiedIntoTheOutput() {
+        Schema writer = parse("{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"n\",\"type\":\"int\"},"
+                + "{\"name\":\"e\",\"type\":{\"type\":\"enum\",\"name\":\"E\",\"symbols\":[\"A\",\"B\"]}}]}");
+        Schema wider = parse(writer.toString()
+                .replace(
+                        "\"symbols\":[\"A\",\"B\"]}}",
+                        "\"symbols\":[\"A\",\"B\"]}}," + "{\"name\":\"added\",\"type\":\"string\",\"default\":\"x\"}"));
+        byte[] sixByteInt = {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x00, 0x00};
+        byte[] intOf33Bits = {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x10, 0x00};
+        byte[] enumIndexTwo = {0x00, 0x04};
+        for (byte[] body : List.of(sixByteInt, intOf33Bits, enumIndexTwo)) {
+            for (Schema target : List.of(writer, wider)) {
+                assertThatThrownBy(() ->
+                                BinaryPlan.compile(writer, target).translate(body, 0, body.length, new OutputBuffer(8)))
+                        .isInstanceOfSatisfying(
+                                TranslationException.class,
+                                e -> assertThat(e.reason()).isEqualTo(Reason.CORRUPT_PAYLOAD));
+            }
+        }
+    }
+
+    @Test
     void unionToNonUnionAndBack() {
         Schema plain = parse("{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"a\",\"type\":\"int\"}]}");
         Schema union = parse(
