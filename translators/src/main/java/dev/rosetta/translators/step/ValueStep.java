@@ -129,7 +129,15 @@ public abstract class ValueStep implements Step {
                     -1,
                     e);
         }
-        Object result = transform(value);
+        Object result;
+        try {
+            result = transform(value);
+        } catch (TranslationException e) {
+            throw e;
+        } catch (RuntimeException e) { // a value the step's code did not expect, e.g. a decimal of no bytes
+            throw new TranslationException(
+                    Reason.RULE_FAILED, description + " failed on this record: " + e, "", null, -1, -1, e);
+        }
         int mark = out.size();
         c.sink.target = out;
         try {

@@ -49,6 +49,22 @@ class ValueStepTest {
     }
 
     @Test
+    void anExceptionOfTheStepsOwnCodeFailsTheRecordWithATypedReason() {
+        ValueStep decimals = new ValueStep(ORDER, ORDER, "reads a decimal", false) {
+            @Override
+            protected @Nullable Object transform(Object sourceValue) {
+                return new java.math.BigInteger(new byte[0]); // what Avro's decimal conversion does with no bytes
+            }
+        };
+        byte[] body = body(7, 0, 0);
+        assertThatThrownBy(() -> decimals.apply(body, 0, body.length, new OutputBuffer(16)))
+                .isInstanceOfSatisfying(
+                        TranslationException.class, e -> assertThat(e.reason()).isEqualTo(Reason.RULE_FAILED))
+                .hasMessageContaining("reads a decimal failed on this record")
+                .hasMessageContaining("Zero length BigInteger");
+    }
+
+    @Test
     void lengthsAndCountsTheBytesDoNotHoldAreRefusedBeforeAvroAllocatesThem() {
         byte[] hugeString = body(7, 1L << 30); // a 1 GiB customer name in 6 bytes
         byte[] hugeArray = body(7, 0, 1L << 30); // 2^30 lines in 6 bytes
