@@ -25,6 +25,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
@@ -155,15 +156,7 @@ public final class AdminServer implements AutoCloseable {
                                 return;
                             }
                             ch.closeFuture().addListener(f -> open.decrementAndGet());
-                            ch.pipeline()
-                                    .addLast(
-                                            // a client that sends nothing for this long is closed
-                                            new IdleStateHandler(IDLE_SECONDS, 0, 0),
-                                            // ...and one that trickles a request byte by byte (slowloris)
-                                            new RequestDeadline(),
-                                            new HttpServerCodec(),
-                                            new JsonErrorAggregator(MAX_BODY_BYTES),
-                                            new Handler());
+                            ch.pipeline().addLast(connectionHandlers());
                         }
                     })
                     .bind(config.bindHost(), config.port())
@@ -181,6 +174,22 @@ public final class AdminServer implements AutoCloseable {
                 baseUrl(),
                 config.bearerToken() == null ? "" : " (bearer token required)");
         return this;
+    }
+
+    /**
+     * The handlers of one admin connection, in pipeline order: what {@link #start()} puts on every accepted
+     * connection, and what tests run on an in-memory channel.
+     */
+    ChannelHandler[] connectionHandlers() {
+        return new ChannelHandler[] {
+            // a client that sends nothing for this long is closed
+            new IdleStateHandler(IDLE_SECONDS, 0, 0),
+            // ...and one that trickles a request byte by byte (slowloris)
+            new RequestDeadline(),
+            new HttpServerCodec(),
+            new JsonErrorAggregator(MAX_BODY_BYTES),
+            new Handler()
+        };
     }
 
     /** e.g. {@code http://127.0.0.1:19080} */
@@ -243,10 +252,38 @@ public final class AdminServer implements AutoCloseable {
 
         @Override
         protected void handleOversizedMessage(ChannelHandlerContext ctx, io.netty.handler.codec.http.HttpMessage m) {
-            ApiResponse tooLarge = ApiResponse.error(
+            write(ctx, tooLarge(), false);
+        }
+
+        private static ApiResponse tooLarge() {
+            return ApiResponse.error(
                     HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
                     "the request body is larger than " + MAX_BODY_BYTES + " bytes");
-            write(ctx, tooLarge, false);
+        }
+
+        /**
+         * Netty answers an {@code Expect} header itself: 100 Continue, or a refusal (417 for an expectation other
+         * than 100-continue, 413 for a body announced too large) that has no body; the refusals get one here.
+         */
+        @Override
+        protected Object newContinueResponse(
+                io.netty.handler.codec.http.HttpMessage start,
+                int maxContentLength,
+                io.netty.channel.ChannelPipeline pipeline) {
+            String expect = start.headers().get(HttpHeaderNames.EXPECT); // the answer removes the header
+            Object response = super.newContinueResponse(start, maxContentLength, pipeline);
+            if (response instanceof FullHttpResponse refusal
+                    && refusal.status().codeClass() == io.netty.handler.codec.http.HttpStatusClass.CLIENT_ERROR) {
+                HttpResponseStatus status = refusal.status();
+                refusal.release();
+                return toNetty(
+                        status.equals(HttpResponseStatus.EXPECTATION_FAILED)
+                                ? ApiResponse.error(
+                                        status, "Expect: " + expect + " is not supported; only Expect: 100-continue is")
+                                : tooLarge(),
+                        true);
+            }
+            return response;
         }
     }
 
@@ -328,8 +365,18 @@ public final class AdminServer implements AutoCloseable {
                         false);
                 return;
             }
-            String path = new QueryStringDecoder(request.uri()).path();
             boolean keepAlive = HttpUtil.isKeepAlive(request);
+            String path;
+            try {
+                path = new QueryStringDecoder(request.uri()).path();
+            } catch (IllegalArgumentException e) { // a broken %-escape: no path to act on
+                write(
+                        ctx,
+                        ApiResponse.error(
+                                HttpResponseStatus.BAD_REQUEST, "the request path is not valid: " + e.getMessage()),
+                        keepAlive);
+                return;
+            }
             if (config.bearerToken() != null && !isProbe(path) && !authorized(request)) {
                 write(
                         ctx,
@@ -445,6 +492,13 @@ public final class AdminServer implements AutoCloseable {
         if (!ctx.channel().isActive()) {
             return;
         }
+        var future = ctx.writeAndFlush(toNetty(r, keepAlive));
+        if (!keepAlive) {
+            future.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private static FullHttpResponse toNetty(ApiResponse r, boolean keepAlive) {
         ByteBuf content = Unpooled.copiedBuffer(r.body(), StandardCharsets.UTF_8);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, r.status(), content);
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
@@ -453,10 +507,7 @@ public final class AdminServer implements AutoCloseable {
             response.headers().set(header.getKey(), header.getValue());
         }
         HttpUtil.setKeepAlive(response, keepAlive);
-        var future = ctx.writeAndFlush(response);
-        if (!keepAlive) {
-            future.addListener(ChannelFutureListener.CLOSE);
-        }
+        return response;
     }
 
     static String jsonContentType() {

@@ -34,7 +34,6 @@ import dev.rosetta.proxy.translate.OverrideMatches;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.QueryStringDecoder;
 
 /**
  * The {@code /routes} resource: reads come from the store, changes go through
@@ -83,7 +82,7 @@ final class RoutesApi {
             return done(listRoutes());
         }
         String[] parts = path.substring("/routes/".length()).split("/", -1);
-        String topic = QueryStringDecoder.decodeComponent(parts[0]);
+        String topic = parts[0]; // already %-decoded, with the rest of the path
         if (topic.isEmpty() || parts.length > 2) {
             return done(ApiResponse.error(HttpResponseStatus.NOT_FOUND, "no such path: " + path));
         }

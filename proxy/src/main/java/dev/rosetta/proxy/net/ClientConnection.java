@@ -263,6 +263,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
             // answered here, which keeps order only with nothing in flight (ApiVersions comes first)
             frame.release();
             respond(header, ApiVersionsIntersection.unsupportedVersionResponse(ctx.alloc(), header.correlationId()));
+            ctx.flush(); // no broker response will flush it: the client waits for this answer before anything else
             return;
         }
         runtime.metrics().bytesFromClient(frame.readableBytes());

@@ -21,6 +21,7 @@ import dev.rosetta.proxy.auth.SaslPrincipals;
 import dev.rosetta.proxy.metrics.ProxyMetrics;
 import dev.rosetta.proxy.protocol.ApiVersionsIntersection;
 import dev.rosetta.proxy.protocol.BrokerAddressRewriter;
+import dev.rosetta.proxy.protocol.BrokerEndpoints;
 import dev.rosetta.proxy.protocol.RequestFilter;
 import dev.rosetta.proxy.protocol.ResponseFilter;
 import dev.rosetta.proxy.tls.TlsContexts;
@@ -120,15 +121,9 @@ public final class ProxyServer implements AutoCloseable {
         this.workers = workers;
         workers.forEach(loop -> loop.execute(FrameBuffers::pinChunks));
         BrokerListeners endpoints = new BrokerListeners(listener.advertisedHost(), this::bindBroker);
-        List<ResponseFilter> filters = new ArrayList<>();
-        filters.add(new ApiVersionsIntersection());
-        filters.add(new BrokerAddressRewriter(endpoints));
         SaslPrincipals saslPrincipals = new SaslPrincipals(listener.principals(), metrics);
-        filters.add(saslPrincipals);
-        filters.addAll(extraFilters);
-        List<RequestFilter> allRequestFilters = new ArrayList<>();
-        allRequestFilters.add(saslPrincipals); // who the connection is, before any route is decided
-        allRequestFilters.addAll(requestFilters);
+        List<ResponseFilter> filters = responseFilters(endpoints, saslPrincipals, extraFilters);
+        List<RequestFilter> allRequestFilters = requestFilters(saslPrincipals, requestFilters);
         ServerTlsConfig tlsConfig = listener.tls();
         SslPrincipalMapper tlsPrincipals = tlsConfig != null && tlsConfig.trustedCertificates() != null
                 ? listener.principals().tlsMapper()
@@ -175,6 +170,25 @@ public final class ProxyServer implements AutoCloseable {
                 clientTls != null ? "on" : "off",
                 upstreamTls != null ? "on" : "off");
         return this;
+    }
+
+    /** Every connection's response filters, in order: the proxy's own (ApiVersions, addresses, SASL), then {@code extra}. */
+    static List<ResponseFilter> responseFilters(
+            BrokerEndpoints endpoints, SaslPrincipals saslPrincipals, List<ResponseFilter> extra) {
+        List<ResponseFilter> filters = new ArrayList<>();
+        filters.add(new ApiVersionsIntersection());
+        filters.add(new BrokerAddressRewriter(endpoints));
+        filters.add(saslPrincipals);
+        filters.addAll(extra);
+        return filters;
+    }
+
+    /** Every connection's request filters, in order: who the connection is first, before any route is decided. */
+    static List<RequestFilter> requestFilters(SaslPrincipals saslPrincipals, List<RequestFilter> extra) {
+        List<RequestFilter> filters = new ArrayList<>();
+        filters.add(saslPrincipals);
+        filters.addAll(extra);
+        return filters;
     }
 
     private CompletableFuture<Integer> bindBroker(int nodeId) {

@@ -183,7 +183,19 @@ final class PartitionRewriter {
                 edits,
                 new RecordTranslator(translators, lookups, edits, direction, topic, partition, route, decision));
         try {
-            for (RecordBatch batch : records.batches()) {
+            java.util.Iterator<? extends RecordBatch> batches =
+                    records.batches().iterator();
+            while (true) {
+                RecordBatch batch;
+                try {
+                    if (!batches.hasNext()) {
+                        break;
+                    }
+                    batch = batches.next();
+                } catch (org.apache.kafka.common.KafkaException e) {
+                    run.unreadableRest(e); // what follows does not split into batches: no magic, no size to trust
+                    break;
+                }
                 run.rewrite(batch);
             }
         } catch (RuntimeException e) {
@@ -538,6 +550,26 @@ final class PartitionRewriter {
                 counted.failedPassedThrough();
             }
             keep(batch, counted);
+        }
+
+        /**
+         * The partition's bytes after the batches read so far cannot be cut into batches (an unknown magic byte, a
+         * size shorter than a record): none of their records can be read, or even counted. They pass as they came,
+         * as the trailing bytes of the partition ({@link #assemble}), for the broker or the client to refuse; on a
+         * produce route that rejects, the partition is refused.
+         */
+        void unreadableRest(org.apache.kafka.common.KafkaException e) {
+            String reason = "CORRUPT_BATCH the records of " + topic + "-" + partition + " after " + consumed
+                    + " bytes cannot be cut into batches: " + e.getMessage();
+            failures.add(TranslationException.Reason.CORRUPT_BATCH);
+            if (route.failure().mode() == FailureMode.REJECT && direction == Direction.PRODUCE) {
+                if (rejections == null) {
+                    rejections = new ArrayList<>();
+                }
+                rejections.add(new Rejection(0, reason));
+                return;
+            }
+            LOG.warn("{}: left as they are", reason);
         }
 
         /** Applies the route's failure policy to a record that could not be translated, the {@code index}th of its batch. */

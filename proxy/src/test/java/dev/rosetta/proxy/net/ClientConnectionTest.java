@@ -188,7 +188,44 @@ class ClientConnectionTest {
         assertThat(upstream.isOpen()).isFalse();
     }
 
-    // ---- fixtures ----------------------------------------------------------------------------
+    @Test
+    void anApiVersionsRequestNewerThanTheProxyIsAnsweredAtOnce() {
+        EmbeddedChannel client = connect(List.of(), List.of());
+        short tooNew = (short) (ApiKeys.API_VERSIONS.latestVersion() + 1);
+        RequestHeaderData header = new RequestHeaderData()
+                .setRequestApiKey(ApiKeys.API_VERSIONS.id)
+                .setRequestApiVersion(tooNew)
+                .setCorrelationId(5)
+                .setClientId("newer-client");
+        ByteBuf request = KafkaMessages.encodeRequest(
+                ByteBufAllocator.DEFAULT,
+                header,
+                ApiKeys.API_VERSIONS,
+                ApiKeys.API_VERSIONS.latestVersion(), // the body of the newest known version, under a newer header
+                new org.apache.kafka.common.message.ApiVersionsRequestData());
+        request.setShort(6, tooNew);
+
+        client.writeInbound(request);
+
+        assertThat((Object) upstream.readOutbound())
+                .as("not sent to the broker")
+                .isNull();
+        ByteBuf answer = client.readOutbound();
+        assertThat(answer).as("written and flushed: the client waits for it").isNotNull();
+        try {
+            org.apache.kafka.common.message.ApiVersionsResponseData response =
+                    (org.apache.kafka.common.message.ApiVersionsResponseData)
+                            KafkaMessages.decodeResponse(answer, ApiKeys.API_VERSIONS, (short) 0);
+            assertThat(RequestHeaderView.responseCorrelationId(answer)).isEqualTo(5);
+            assertThat(response.errorCode())
+                    .isEqualTo(org.apache.kafka.common.protocol.Errors.UNSUPPORTED_VERSION.code());
+        } finally {
+            answer.release();
+        }
+    }
+
+    // ---- fixtures ----    // ---- fixtures
+    // ----------------------------------------------------------------------------
 
     private EmbeddedChannel connect(List<ResponseFilter> responseFilters, List<RequestFilter> requestFilters) {
         UpstreamConnector inMemory = (client, candidates, handler) -> {

@@ -263,6 +263,34 @@ class PartitionRewriterTest {
     }
 
     @Test
+    void bytesAfterTheBatchesThatAreNoBatchPassAsTheyCameAfterTheTranslatedBatches() {
+        ByteBuffer good = batch(Compression.NONE, TimestampType.CREATE_TIME, 0, 1);
+        ByteBuffer unknownMagic = batch(Compression.NONE, TimestampType.CREATE_TIME, 0);
+        unknownMagic.put(16, (byte) 67); // the magic byte (after base offset, length, leader epoch): Kafka refuses it
+        byte[] rest = new byte[unknownMagic.remaining()];
+        unknownMagic.duplicate().get(rest);
+        ByteBuffer all = ByteBuffer.allocate(good.remaining() + rest.length);
+        all.put(good.duplicate()).put(rest).flip();
+
+        MemoryRecords result = rewrite(MemoryRecords.readableRecords(all)).records();
+
+        assertThat(result).as("the first batch is translated").isNotNull();
+        assertThat(result.batches().iterator().next().iterator().next().headers())
+                .as("translated, not failed: its own header, no rosetta.error")
+                .hasSize(1);
+        byte[] tail = new byte[rest.length];
+        ByteBuffer end = result.buffer().duplicate();
+        end.position(end.limit() - rest.length);
+        end.get(tail);
+        assertThat(tail).as("the bytes that are no batch follow as they came").isEqualTo(rest);
+        assertThat(meters.find("rosetta.translation.failures")
+                        .tag("reason", "corrupt_batch")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
+    }
+
+    @Test
     void aPartitionWithNothingToChangeIsLeftAlone() {
         ByteBuffer buffer = ByteBuffer.allocate(1024);
         MemoryRecordsBuilder builder = MemoryRecords.builder(buffer, Compression.NONE, TimestampType.CREATE_TIME, 0L);

@@ -36,6 +36,12 @@ import dev.rosetta.translators.TranslationException.Reason;
  * silently read as {@code timestamp-micros}, a decimal never changes scale): such a change is
  * {@link Reason#INCOMPATIBLE} unless a step converts the value.
  *
+ * <p>Unlike Avro's reader, a plan bounds what a payload can make it do beyond its bytes: records nest at most 500
+ * levels deep, at most 2<sup>20</sup> array items that take no bytes (nulls, empty records) are read per payload, and
+ * a block that declares its byte size must take exactly that; beyond, the payload is
+ * {@link Reason#CORRUPT_PAYLOAD}. (Avro's reader overflows the stack on the first and loops or allocates without
+ * limit on the second.)
+ *
  * <p>Incompatibilities that every record would hit fail {@link #compile}; those that depend on the
  * data (a writer union branch or enum symbol the reader cannot take) fail {@link #translate} only
  * for records that carry them, with the field path.
@@ -44,7 +50,7 @@ import dev.rosetta.translators.TranslationException.Reason;
  * cursor is reused). Cost of compile: proportional to schema size; do it once per schema pair.
  */
 public final class BinaryPlan {
-    private static final ThreadLocal<Input> INPUT = ThreadLocal.withInitial(Input::new);
+    static final ThreadLocal<Input> INPUT = ThreadLocal.withInitial(Input::new);
 
     private final Schema writer;
     private final Schema reader;
@@ -146,7 +152,7 @@ public final class BinaryPlan {
                 case ENUM: {
                     Resolver.EnumAdjust e = (Resolver.EnumAdjust) a;
                     if (e.noAdjustmentsNeeded) {
-                        return new Node.Copy(Skipper.VARINT);
+                        return new Node.Copy(skipper(a.writer)); // copied, once its index is one of the symbols
                     }
                     return new Node.EnumMap(
                             e.adjustments.clone(),
@@ -160,7 +166,10 @@ public final class BinaryPlan {
                     if (item.identity()) {
                         return new Node.Copy(skipper(a.writer));
                     }
-                    return new Node.Container(item, map);
+                    return new Node.Container(
+                            item,
+                            map,
+                            !map && skipper(a.writer.getElementType()).empty());
                 }
                 case RECORD:
                     return record((Resolver.RecordAdjust) a, path, conditional);
@@ -279,7 +288,7 @@ public final class BinaryPlan {
 
         private Node promote(Schema.Type w, Schema.Type r, Schema writer) {
             if (w == Schema.Type.INT && r == Schema.Type.LONG) {
-                return new Node.Copy(Skipper.VARINT); // same zig-zag varint encoding
+                return new Node.Copy(Skipper.INT); // same zig-zag varint encoding (of an int: at most 5 bytes)
             }
             if ((w == Schema.Type.STRING && r == Schema.Type.BYTES)
                     || (w == Schema.Type.BYTES && r == Schema.Type.STRING)) {

@@ -158,24 +158,27 @@ abstract class Node {
     static final class Container extends Node {
         final Node item;
         final boolean map;
+        /** Whether the writer's items take no bytes: their count must be bounded, the bytes do not bound it. */
+        final boolean emptyItems;
 
-        Container(Node item, boolean map) {
+        Container(Node item, boolean map, boolean emptyItems) {
             this.item = item;
             this.map = map;
+            this.emptyItems = emptyItems;
         }
 
         @Override
         void run(Input in, OutputBuffer out) {
             long index = 0;
             while (true) {
-                long n = in.readLong();
+                long n = in.readBlockCount(); // a sized block's size is checked, then dropped: ours differs
                 if (n == 0) {
                     out.writeByte(0);
                     return;
                 }
-                if (n < 0) {
-                    n = -n;
-                    in.readLong(); // byte size of the block: our output differs in size, drop it
+                int end = in.blockEnd;
+                if (emptyItems) {
+                    in.emptyItems(n);
                 }
                 out.writeLong(n);
                 for (long i = 0; i < n; i++, index++) {
@@ -190,6 +193,7 @@ abstract class Node {
                         throw f.index(index); // maps: index of the entry in the encoded order
                     }
                 }
+                in.endBlock(end, n);
             }
         }
     }

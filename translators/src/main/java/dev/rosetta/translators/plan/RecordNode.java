@@ -63,11 +63,13 @@ final class RecordNode extends Node {
 
     @Override
     void run(Input in, OutputBuffer out) {
+        in.enterRecord();
         if (!reordered) {
             runInOrder(in, out);
         } else {
             runReordered(in, out);
         }
+        in.leaveRecord();
     }
 
     private void runInOrder(Input in, OutputBuffer out) {

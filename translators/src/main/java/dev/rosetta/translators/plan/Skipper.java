@@ -8,37 +8,75 @@ import org.apache.avro.Schema;
 
 import dev.rosetta.translators.TranslationException.Reason;
 
-/** Moves an {@link Input} past one value of a writer schema without decoding it. */
+/**
+ * Moves an {@link Input} past one value of a writer schema without decoding it, checking on the way that the
+ * bytes are one: lengths and counts within the payload, union branches and sized blocks as declared.
+ */
 abstract class Skipper {
     abstract void skip(Input in);
+
+    /** Whether values of this type take no bytes at all (null, an empty record, a fixed of size 0). */
+    boolean empty() {
+        return false;
+    }
 
     static final Skipper NOTHING = new Skipper() {
         @Override
         void skip(Input in) {}
+
+        @Override
+        boolean empty() {
+            return true;
+        }
     };
+    /** A long: a varint of at most 10 bytes. */
     static final Skipper VARINT = new Skipper() {
         @Override
         void skip(Input in) {
             in.skipVarint();
         }
     };
+    /** An int: a varint of at most 5 bytes that holds 32 bits. */
+    static final Skipper INT = new Skipper() {
+        @Override
+        void skip(Input in) {
+            in.readInt();
+        }
+    };
+
     static final Skipper LENGTH_PREFIXED = new Skipper() {
         @Override
         void skip(Input in) {
             in.skipLengthPrefixed();
         }
     };
+    /** An enum symbol: an int index within its {@code symbols} (Avro's reader refuses one beyond). */
+    static Skipper enumIndex(int symbols) {
+        return new Skipper() {
+            @Override
+            void skip(Input in) {
+                int i = in.readInt();
+                if (i < 0 || i >= symbols) {
+                    throw new PlanFailure(
+                            Reason.CORRUPT_PAYLOAD, "enum index " + i + " out of range 0.." + (symbols - 1));
+                }
+            }
+        };
+    }
+
     static final Skipper BOOLEAN = fixed(1);
     static final Skipper FLOAT = fixed(4);
     static final Skipper DOUBLE = fixed(8);
 
     static Skipper fixed(int n) {
-        return new Skipper() {
-            @Override
-            void skip(Input in) {
-                in.skip(n);
-            }
-        };
+        return n == 0
+                ? NOTHING
+                : new Skipper() {
+                    @Override
+                    void skip(Input in) {
+                        in.skip(n);
+                    }
+                };
     }
 
     static Skipper of(Schema s) {
@@ -52,8 +90,10 @@ abstract class Skipper {
             case BOOLEAN:
                 return BOOLEAN;
             case INT:
-            case LONG:
+                return INT;
             case ENUM:
+                return enumIndex(s.getEnumSymbols().size());
+            case LONG:
                 return VARINT;
             case FLOAT:
                 return FLOAT;
@@ -86,10 +126,13 @@ abstract class Skipper {
                 List<Schema.Field> fields = s.getFields();
                 r.fields = new Skipper[fields.size()];
                 r.names = new String[fields.size()];
+                boolean empty = true;
                 for (int i = 0; i < r.fields.length; i++) {
                     r.fields[i] = of(fields.get(i).schema(), seen);
                     r.names[i] = fields.get(i).name();
+                    empty &= r.fields[i].empty(); // a field of this record itself (recursion) is not empty yet
                 }
+                r.empty = empty;
                 return r;
             }
             default:
@@ -101,9 +144,11 @@ abstract class Skipper {
         // filled in after construction: a recursive record's fields refer to the record itself
         Skipper[] fields = new Skipper[0];
         String[] names = new String[0];
+        boolean empty;
 
         @Override
         void skip(Input in) {
+            in.enterRecord();
             Skipper[] f = fields;
             for (int i = 0; i < f.length; i++) {
                 try {
@@ -112,6 +157,12 @@ abstract class Skipper {
                     throw e.field(names[i]);
                 }
             }
+            in.leaveRecord();
+        }
+
+        @Override
+        boolean empty() {
+            return empty;
         }
     }
 
@@ -146,15 +197,15 @@ abstract class Skipper {
         void skip(Input in) {
             long index = 0;
             while (true) {
-                long n = in.readLong();
+                long n = in.readBlockCount();
                 if (n == 0) {
                     return;
                 }
-                if (n < 0) {
-                    long bytes = in.readLong();
-                    in.skip(bytes); // negative count: the block carries its byte size
-                    index -= n;
-                    continue;
+                // a sized block (negative count) is walked item by item too, not skipped by its size: a copy of it
+                // must be as valid as its items, and its count must be paid for by their bytes
+                int end = in.blockEnd;
+                if (!map && item.empty()) {
+                    in.emptyItems(n);
                 }
                 for (long i = 0; i < n; i++, index++) {
                     try {
@@ -166,6 +217,7 @@ abstract class Skipper {
                         throw e.index(index);
                     }
                 }
+                in.endBlock(end, n);
             }
         }
     }

@@ -18,6 +18,7 @@ import org.jspecify.annotations.Nullable;
 
 import dev.rosetta.translators.TranslationException;
 import dev.rosetta.translators.TranslationException.Reason;
+import dev.rosetta.translators.plan.BodyCheck;
 import dev.rosetta.translators.plan.OutputBuffer;
 
 /**
@@ -65,6 +66,9 @@ public abstract class ValueStep implements Step {
 
     private final Schema source;
     private final Schema target;
+    /** Checks a body before Avro decodes it: Avro allocates what a length says before reading the bytes. */
+    private final BodyCheck check;
+
     private final GenericDatumReader<Object> reader;
     private final GenericDatumWriter<Object> writer;
     private final String description;
@@ -73,6 +77,7 @@ public abstract class ValueStep implements Step {
     protected ValueStep(Schema source, Schema target, String description, boolean lossless) {
         this.source = source;
         this.target = target;
+        this.check = BodyCheck.of(source);
         this.reader = new GenericDatumReader<>(source, source, GenericData.get());
         this.writer = new GenericDatumWriter<>(target, GenericData.get());
         this.description = description;
@@ -90,6 +95,7 @@ public abstract class ValueStep implements Step {
 
     @Override
     public final void apply(byte[] src, int off, int len, OutputBuffer out) {
+        check.check(src, off, len); // untrusted bytes: lengths, counts and nesting within bounds before Avro reads
         Codec c = CODEC.get();
         Object value;
         try {
@@ -123,7 +129,15 @@ public abstract class ValueStep implements Step {
                     -1,
                     e);
         }
-        Object result = transform(value);
+        Object result;
+        try {
+            result = transform(value);
+        } catch (TranslationException e) {
+            throw e;
+        } catch (RuntimeException e) { // a value the step's code did not expect, e.g. a decimal of no bytes
+            throw new TranslationException(
+                    Reason.RULE_FAILED, description + " failed on this record: " + e, "", null, -1, -1, e);
+        }
         int mark = out.size();
         c.sink.target = out;
         try {

@@ -148,6 +148,152 @@ class BinaryPlanTest {
         assertSameAsVanilla(parse(w), parse(r), 50);
     }
 
+    /** A linked list {@code Node{v, next: [null, Node]}} of {@code levels} nodes: two bytes a level. */
+    private static byte[] list(int levels) {
+        byte[] body = new byte[2 * levels + 2];
+        for (int i = 0; i < levels; i++) {
+            body[2 * i] = 0; // v = 0
+            body[2 * i + 1] = 2; // next: branch 1, a Node
+        }
+        return body; // the last node: v = 0, next: branch 0, null
+    }
+
+    @Test
+    void recordsNestedDeeperThanTheLimitAreRefusedNotAStackOverflow() {
+        String node = "{\"type\":\"record\",\"name\":\"Node\",\"fields\":[{\"name\":\"v\",\"type\":\"int\"},"
+                + "{\"name\":\"next\",\"type\":[\"null\",\"Node\"]}]}";
+        Schema writer = parse(node);
+        Schema reader = parse(node.replace("\"int\"", "\"long\""));
+        byte[] within = list(Input.MAX_DEPTH - 1);
+        OutputBuffer out = new OutputBuffer(64);
+        BinaryPlan.compile(writer, reader).translate(within, 0, within.length, out);
+        assertThat(out.toByteArray()).isEqualTo(vanilla(writer, reader, within));
+
+        byte[] deep = list(100_000); // 200 kB: enough to overflow any thread's stack, one frame or more a level
+        for (BinaryPlan plan : List.of(BinaryPlan.compile(writer, reader), BinaryPlan.compile(writer, writer))) {
+            assertThatThrownBy(() -> plan.translate(deep, 0, deep.length, new OutputBuffer(64)))
+                    .as("rewritten (%s) or copied", plan.isIdentity() ? "copied" : "rewritten")
+                    .isInstanceOfSatisfying(
+                            TranslationException.class,
+                            e -> assertThat(e.reason()).isEqualTo(Reason.CORRUPT_PAYLOAD))
+                    .hasMessageContaining("records nest deeper than 500 levels");
+        }
+    }
+
+    @Test
+    void sizedBlocksMustHoldTheItemsTheyCount() throws Exception {
+        Schema writer = parse("{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"xs\",\"type\":"
+                + "{\"type\":\"array\",\"items\":{\"type\":\"record\",\"name\":\"E\",\"fields\":["
+                + "{\"name\":\"s\",\"type\":\"string\"},{\"name\":\"n\",\"type\":\"int\"}]}}}]}");
+        Schema reader = parse(writer.toString().replace("\"int\"", "\"long\""));
+        GenericRecord record = new GenericData.Record(writer);
+        List<GenericRecord> items = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            GenericRecord e =
+                    new GenericData.Record(writer.getField("xs").schema().getElementType());
+            e.put("s", "item-" + i);
+            e.put("n", i);
+            items.add(e);
+        }
+        record.put("xs", items);
+        // Avro's blocking encoder writes each block with a negative count and its size in bytes
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        org.apache.avro.io.BinaryEncoder blocking =
+                org.apache.avro.io.EncoderFactory.get().blockingBinaryEncoder(bytes, null);
+        new org.apache.avro.generic.GenericDatumWriter<Object>(writer).write(record, blocking);
+        blocking.flush();
+        byte[] sized = bytes.toByteArray();
+        assertThat(sized[0] & 1).as("a negative count (zig-zag: odd)").isEqualTo(1);
+        for (Schema target : List.of(reader, writer)) {
+            OutputBuffer out = new OutputBuffer(64);
+            BinaryPlan.compile(writer, target).translate(sized, 0, sized.length, out);
+            assertThat(decode(target, target, out.toByteArray()))
+                    .isEqualTo(decode(target, target, vanilla(writer, target, sized)));
+        }
+
+        OutputBuffer lying = new OutputBuffer(16);
+        lying.writeLong(-(1L << 30)); // 2^30 items ...
+        lying.writeLong(0); // ... in 0 bytes
+        lying.writeLong(0); // end of the array
+        byte[] lie = lying.toByteArray();
+        for (Schema target : List.of(reader, writer)) {
+            assertThatThrownBy(
+                            () -> BinaryPlan.compile(writer, target).translate(lie, 0, lie.length, new OutputBuffer(8)))
+                    .isInstanceOfSatisfying(TranslationException.class, e -> {
+                        assertThat(e.reason()).isIn(Reason.SHORT_PAYLOAD, Reason.CORRUPT_PAYLOAD);
+                        assertThat(e.fieldPath()).startsWith("xs");
+                    });
+        }
+    }
+
+    @Test
+    void itemsThatTakeNoBytesAreCountedAgainstABound() {
+        Schema writer = parse("{\"type\":\"record\",\"name\":\"R\",\"fields\":["
+                + "{\"name\":\"empties\",\"type\":{\"type\":\"array\",\"items\":{\"type\":\"record\",\"name\":\"E\",\"fields\":[]}}},"
+                + "{\"name\":\"nulls\",\"type\":{\"type\":\"array\",\"items\":\"null\"}}]}");
+        // each empty item read from no bytes is written as one: without a bound, 6 bytes ask for any amount of output
+        Schema reader = parse(writer.toString()
+                .replace("\"fields\":[]", "\"fields\":[{\"name\":\"d\",\"type\":\"int\",\"default\":7}]"));
+        OutputBuffer fine = new OutputBuffer(16);
+        fine.writeLong(1000);
+        fine.writeLong(0);
+        fine.writeLong(1000);
+        fine.writeLong(0);
+        byte[] thousand = fine.toByteArray();
+        OutputBuffer out = new OutputBuffer(16);
+        BinaryPlan.compile(writer, reader).translate(thousand, 0, thousand.length, out);
+        assertThat(out.toByteArray()).isEqualTo(vanilla(writer, reader, thousand));
+
+        OutputBuffer many = new OutputBuffer(16);
+        many.writeLong(0);
+        many.writeLong(1L << 40); // nulls: 2^40 of them, in 6 bytes
+        many.writeLong(0);
+        byte[] nulls = many.toByteArray();
+        OutputBuffer rewritten = new OutputBuffer(16);
+        rewritten.writeLong(1L << 40); // empties: 2^40 of them
+        rewritten.writeLong(0);
+        rewritten.writeLong(0);
+        byte[] empties = rewritten.toByteArray();
+        OutputBuffer wrapping = new OutputBuffer(32);
+        wrapping.writeLong(0);
+        wrapping.writeLong(1000); // nulls: a block of 1000, then one of 2^63 - 1, which must not wrap the count
+        wrapping.writeLong(Long.MAX_VALUE);
+        wrapping.writeLong(0);
+        byte[] wraps = wrapping.toByteArray();
+        for (byte[] body : List.of(nulls, empties, wraps)) {
+            for (Schema target : List.of(reader, writer)) {
+                assertThatThrownBy(() ->
+                                BinaryPlan.compile(writer, target).translate(body, 0, body.length, new OutputBuffer(8)))
+                        .isInstanceOfSatisfying(
+                                TranslationException.class,
+                                e -> assertThat(e.reason()).isEqualTo(Reason.CORRUPT_PAYLOAD))
+                        .hasMessageContaining("array items that take no bytes");
+            }
+        }
+    }
+
+    @Test
+    void valuesAvrosReaderRefusesAreNotCopiedIntoTheOutput() {
+        Schema writer = parse("{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"n\",\"type\":\"int\"},"
+                + "{\"name\":\"e\",\"type\":{\"type\":\"enum\",\"name\":\"E\",\"symbols\":[\"A\",\"B\"]}}]}");
+        Schema wider = parse(writer.toString()
+                .replace(
+                        "\"symbols\":[\"A\",\"B\"]}}",
+                        "\"symbols\":[\"A\",\"B\"]}}," + "{\"name\":\"added\",\"type\":\"string\",\"default\":\"x\"}"));
+        byte[] sixByteInt = {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x00, 0x00};
+        byte[] intOf33Bits = {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x10, 0x00};
+        byte[] enumIndexTwo = {0x00, 0x04};
+        for (byte[] body : List.of(sixByteInt, intOf33Bits, enumIndexTwo)) {
+            for (Schema target : List.of(writer, wider)) {
+                assertThatThrownBy(() ->
+                                BinaryPlan.compile(writer, target).translate(body, 0, body.length, new OutputBuffer(8)))
+                        .isInstanceOfSatisfying(
+                                TranslationException.class,
+                                e -> assertThat(e.reason()).isEqualTo(Reason.CORRUPT_PAYLOAD));
+            }
+        }
+    }
+
     @Test
     void unionToNonUnionAndBack() {
         Schema plain = parse("{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"a\",\"type\":\"int\"}]}");
