@@ -83,7 +83,7 @@ public final class Soak {
         int code;
         try {
             code = new Soak(options).run();
-        } catch (Exception e) {
+        } catch (Exception | Error e) { // exit either way: the shutdown hooks stop the broker and Rosetta
             System.err.println("the soak failed to run: " + e);
             e.printStackTrace();
             code = 3;
