@@ -82,6 +82,12 @@ public final class Soak {
         }
         int code;
         try {
+            Path redraw = options.redraw();
+            if (redraw != null) {
+                System.out.println("drew " + SoakChart.redraw(redraw));
+                System.exit(0);
+                return;
+            }
             code = new Soak(options).run();
         } catch (Exception | Error e) { // exit either way: the shutdown hooks stop the broker and Rosetta
             System.err.println("the soak failed to run: " + e);
@@ -427,30 +433,26 @@ public final class Soak {
         SoakCsv.routeChanges(changes, events);
         Growth live = memory.get(0);
         Growth rss = memory.get(1);
-        SoakChart.write(
-                png,
-                "Rosetta soak: " + SoakOptions.seconds(options.duration()) + ", " + options.rate() + " records/s of "
-                        + options.recordBytes() + " B translated, route changed every "
-                        + SoakOptions.seconds(options.rolloutEvery()),
-                List.of(
-                        verdict,
-                        String.format(
-                                Locale.ROOT,
-                                "%s, %s, %d cores, load average %s at the end; live heap %s -> %s MiB, RSS %s -> %s"
-                                        + " MiB (medians of the halves after the warm-up); %d route changes",
-                                ZonedDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE),
-                                Machine.version(options.jar()),
-                                Machine.cores(),
-                                Machine.loadAverages(),
-                                live.format(live.firstHalf()),
-                                live.format(live.secondHalf()),
-                                rss.format(rss.firstHalf()),
-                                rss.format(rss.secondHalf()),
-                                events.size())),
-                samples,
-                readerNames,
-                events,
-                stoppedAt);
+        String title = "Rosetta soak: " + SoakOptions.seconds(options.duration()) + ", " + options.rate()
+                + " records/s of " + options.recordBytes() + " B translated, route changed every "
+                + SoakOptions.seconds(options.rolloutEvery());
+        List<String> subtitles = List.of(
+                verdict,
+                String.format(
+                        Locale.ROOT,
+                        "%s, %s, %d cores, load average %s at the end; live heap %s -> %s MiB, RSS %s -> %s"
+                                + " MiB (medians of the halves after the warm-up); %d route changes",
+                        ZonedDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE),
+                        Machine.version(options.jar()),
+                        Machine.cores(),
+                        Machine.loadAverages(),
+                        live.format(live.firstHalf()),
+                        live.format(live.secondHalf()),
+                        rss.format(rss.firstHalf()),
+                        rss.format(rss.secondHalf()),
+                        events.size()));
+        SoakChart.saveTitles(options.out().resolve(SoakChart.TITLES), title, subtitles, readerNames, stoppedAt);
+        SoakChart.write(png, title, subtitles, samples, readerNames, events, stoppedAt);
         say("%n# %s", verdict);
         say("# samples: %s, route changes: %s, chart: %s", csv, changes, png);
         return ok ? 0 : 1;

@@ -5,9 +5,16 @@ import java.awt.Color;
 import java.awt.Font;
 import java.awt.Paint;
 import java.awt.geom.Ellipse2D;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.function.ToDoubleFunction;
 
 import org.jfree.chart.ChartUtils;
@@ -35,6 +42,9 @@ import org.jfree.data.xy.XYSeriesCollection;
  */
 final class SoakChart {
     private static final double MIB = 1024.0 * 1024;
+    /** The file next to soak.csv that {@link #redraw} reads the titles from. */
+    static final String TITLES = "chart.properties";
+
     private static final Color[] COLORS = {
         new Color(0x1f77b4),
         new Color(0xd62728),
@@ -86,12 +96,12 @@ final class SoakChart {
         legend(memory);
 
         XYPlot gc = panel("GC pause, ms per s");
-        lines(gc, 0, false, rate("pause time (ms per s)", samples, s -> s.gcPauseSeconds() * 1000));
-        secondAxis(gc, "GCs per minute", rate("GCs per minute", samples, s -> s.gcCount() * 60));
+        lines(gc, 0, false, rate("pause time (ms per s, over a minute)", samples, s -> s.gcPauseSeconds() * 1000, 60));
+        secondAxis(gc, "GCs per minute", rate("GCs per minute", samples, s -> s.gcCount() * 60, 60));
         legend(gc);
 
         XYPlot cpu = panel("Rosetta CPU, % of a core");
-        lines(cpu, 0, false, rate("Rosetta process CPU (%)", samples, s -> s.cpuSeconds() * 100));
+        lines(cpu, 0, false, rate("Rosetta process CPU (%, over 30 s)", samples, s -> s.cpuSeconds() * 100, 30));
         secondAxis(cpu, "load average", series("machine load average (1 min)", samples, Sample::load1));
         legend(cpu);
 
@@ -104,14 +114,14 @@ final class SoakChart {
                 series("Rosetta threads", samples, Sample::threads));
         legend(conns);
 
-        XYPlot throughput = panel("records/s");
+        XYPlot throughput = panel("records/s (over 30 s)");
         XYSeries[] rates = new XYSeries[3 + readers.size()];
-        rates[0] = rate("acknowledged to producers", samples, s -> s.acked());
-        rates[1] = rate("Rosetta produce (rosetta_records_total)", samples, Sample::rosettaProduceRecords);
-        rates[2] = rate("Rosetta consume, all groups", samples, Sample::rosettaConsumeRecords);
+        rates[0] = rate("acknowledged to producers", samples, s -> s.acked(), 30);
+        rates[1] = rate("Rosetta produce (rosetta_records_total)", samples, Sample::rosettaProduceRecords, 30);
+        rates[2] = rate("Rosetta consume, all groups", samples, Sample::rosettaConsumeRecords, 30);
         for (int i = 0; i < readers.size(); i++) {
             int k = i;
-            rates[3 + i] = rate("read by " + readers.get(i), samples, s -> s.consumed()[k]);
+            rates[3 + i] = rate("read by " + readers.get(i), samples, s -> s.consumed()[k], 30);
         }
         lines(throughput, 0, false, rates);
         legend(throughput);
@@ -172,7 +182,11 @@ final class SoakChart {
         }
         chart.setBackgroundPaint(Color.WHITE);
         chart.setAntiAlias(true);
-        ChartUtils.saveChartAsPNG(png.toFile(), chart, 1200, 1500);
+        // opaque RGB, highest compression: the chart goes into the repository, and an alpha channel only adds bytes
+        BufferedImage image = chart.createBufferedImage(1200, 1500, BufferedImage.TYPE_INT_RGB, null);
+        try (OutputStream out = Files.newOutputStream(png)) {
+            ChartUtils.writeBufferedImageAsPNG(out, image, false, 9);
+        }
     }
 
     private static XYPlot panel(String label) {
@@ -236,13 +250,21 @@ final class SoakChart {
         return s;
     }
 
-    /** The per-second rate of a cumulative figure between consecutive samples, drawn at the later one. */
-    private static XYSeries rate(String name, List<Sample> all, ToDoubleFunction<Sample> cumulative) {
+    /**
+     * The per-second rate of a cumulative figure over the last {@code window} seconds (at least one
+     * sample interval), drawn at the end of the window. Samples right after a forced GC are left out:
+     * they split an interval.
+     */
+    private static XYSeries rate(String name, List<Sample> all, ToDoubleFunction<Sample> cumulative, double window) {
         XYSeries s = new XYSeries(name, false, true);
         List<Sample> samples = all.stream().filter(x -> !x.forced()).toList();
+        int from = 0;
         for (int i = 1; i < samples.size(); i++) {
-            Sample a = samples.get(i - 1);
             Sample b = samples.get(i);
+            while (from + 1 < i && b.seconds() - samples.get(from + 1).seconds() >= window) {
+                from++;
+            }
+            Sample a = samples.get(from);
             double dt = b.seconds() - a.seconds();
             double dv = cumulative.applyAsDouble(b) - cumulative.applyAsDouble(a);
             if (dt > 0 && !Double.isNaN(dv)) {
@@ -250,5 +272,42 @@ final class SoakChart {
             }
         }
         return s;
+    }
+
+    /** The chart's titles, reader names and end, next to the CSV files, so that {@link #redraw} can draw it again. */
+    static void saveTitles(Path file, String title, List<String> subtitles, List<String> readers, double stoppedAt)
+            throws IOException {
+        Properties p = new Properties();
+        p.setProperty("title", title);
+        for (int i = 0; i < subtitles.size(); i++) {
+            p.setProperty("subtitle." + (i + 1), subtitles.get(i));
+        }
+        p.setProperty("readers", String.join("|", readers));
+        p.setProperty("producersStoppedAt", Double.toString(stoppedAt));
+        try (Writer w = Files.newBufferedWriter(file)) {
+            p.store(w, "titles of soak.png (Soak --redraw DIR draws it again from the CSV files)");
+        }
+    }
+
+    /** Draws {@code dir/soak.png} again from the files a soak left in {@code dir}. */
+    static Path redraw(Path dir) throws IOException {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(dir.resolve(TITLES))) {
+            p.load(r);
+        }
+        List<String> subtitles = new ArrayList<>();
+        for (int i = 1; p.getProperty("subtitle." + i) != null; i++) {
+            subtitles.add(p.getProperty("subtitle." + i));
+        }
+        Path png = dir.resolve("soak.png");
+        write(
+                png,
+                p.getProperty("title", "Rosetta soak"),
+                subtitles,
+                SoakCsv.readSamples(dir.resolve("soak.csv")),
+                List.of(p.getProperty("readers", "").split("\\|")),
+                SoakCsv.readRouteChanges(dir.resolve("route-changes.csv")),
+                Double.parseDouble(p.getProperty("producersStoppedAt", "NaN")));
+        return png;
     }
 }

@@ -7,6 +7,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 
+import org.jspecify.annotations.Nullable;
+
 /** The soak's command line. */
 record SoakOptions(
         Duration duration,
@@ -23,7 +25,8 @@ record SoakOptions(
         Path examples,
         List<String> rosettaJvmOptions,
         String leakDetection,
-        List<String> brokerJvmOptions) {
+        List<String> brokerJvmOptions,
+        @Nullable Path redraw) {
 
     static final String USAGE = """
             Usage: java -cp "benchmarks/target/classes:benchmarks/target/lib/*" dev.rosetta.benchmarks.soak.Soak [options]
@@ -58,6 +61,7 @@ record SoakOptions(
                                       (default advanced: a sample of buffers, with where they were last used;
                                       paranoid tracks every buffer, for shorter runs: it costs CPU and GC)
               --broker-jvm-opts "…"   JVM options of the broker (default "-Xms512m -Xmx512m -XX:+UseG1GC")
+              --redraw DIR            only draw DIR/soak.png again from the files a soak left in DIR
               --help                  this text
             """;
 
@@ -72,6 +76,7 @@ record SoakOptions(
         int partitions = 3;
         int visitorRecords = 500;
         Path out = null;
+        Path redraw = null;
         Path jar = Path.of("proxy", "target", "rosetta.jar");
         Path examples = Path.of("config", "examples");
         List<String> rosettaJvm = List.of("-Xmx256m", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError");
@@ -101,6 +106,7 @@ record SoakOptions(
                     }
                 }
                 case "--broker-jvm-opts" -> brokerJvm = words(value(arg, args, ++i));
+                case "--redraw" -> redraw = Path.of(value(arg, args, ++i));
                 case "--help", "-h" -> throw new HelpRequested();
                 default -> throw new IllegalArgumentException("unknown option '" + arg + "'\n\n" + USAGE);
             }
@@ -137,7 +143,8 @@ record SoakOptions(
                 examples,
                 rosettaJvm,
                 leak,
-                brokerJvm);
+                brokerJvm,
+                redraw);
     }
 
     /** Thrown by {@link #parse} for {@code --help}. */
