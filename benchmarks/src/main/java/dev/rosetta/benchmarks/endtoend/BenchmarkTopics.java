@@ -19,9 +19,9 @@ import org.apache.kafka.common.TopicPartition;
  * NOT_LEADER_OR_FOLLOWER, after which an idempotent producer was seen retrying
  * OUT_OF_ORDER_SEQUENCE_NUMBER once a second until its delivery timeout.
  */
-record BenchmarkTopics(Admin admin, int partitions) {
+public record BenchmarkTopics(Admin admin, int partitions) {
 
-    String create(String name) {
+    public String create(String name) {
         try {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
                     .all()

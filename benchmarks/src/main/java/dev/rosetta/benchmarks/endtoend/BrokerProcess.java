@@ -27,7 +27,7 @@ import dev.rosetta.proxy.embedded.EmbeddedKafka;
  * read per process. Its configuration is {@link EmbeddedKafka#singleNodeConfig}'s, storage is
  * formatted from here, the data directory is deleted on close.
  */
-final class BrokerProcess implements Broker {
+public final class BrokerProcess implements Broker {
     private final Path dir;
     private final Process process;
     private final String bootstrapServers;
@@ -62,7 +62,7 @@ final class BrokerProcess implements Broker {
      *                  {@code 127.0.0.1:relayPort}, for a {@link TcpRelay} forwarding to
      *                  {@link #relayedListenerPort()}
      */
-    static BrokerProcess start(List<String> jvmOptions, Duration timeout, int relayPort) {
+    public static BrokerProcess start(List<String> jvmOptions, Duration timeout, int relayPort) {
         Path dir;
         try {
             dir = Files.createTempDirectory("rosetta-bench-broker-");
@@ -228,7 +228,7 @@ final class BrokerProcess implements Broker {
         }
     }
 
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {

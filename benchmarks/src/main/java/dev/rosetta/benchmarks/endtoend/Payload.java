@@ -31,12 +31,12 @@ import dev.rosetta.translators.wire.WireFormat;
  *       vocabulary so that lz4 has something to find (text-like, ~2x), {@code amount} a random int.</li>
  * </ul>
  */
-abstract sealed class Payload {
+public abstract sealed class Payload {
     /** Distinct values of the Avro payload, sent in turn. */
     static final int DISTINCT = 4096;
 
     /** The {@code i}-th value to send; shared, do not modify. */
-    abstract byte[] value(long i);
+    public abstract byte[] value(long i);
 
     /** A fresh value the latency workload stamps with {@link #stamp(byte[], long)} before each send. */
     abstract byte[] latencyValue();
@@ -48,12 +48,12 @@ abstract sealed class Payload {
     abstract long stamp(byte[] value);
 
     /** Producer {@code compression.type}. */
-    abstract String compression();
+    public abstract String compression();
 
-    abstract String describe();
+    public abstract String describe();
 
     /** The Confluent schema id of a value, -1 when it is not Confluent-framed. */
-    static int schemaId(byte[] value) {
+    public static int schemaId(byte[] value) {
         return value == null ? -1 : WireFormat.schemaIdOrMinusOne(ByteBuffer.wrap(value));
     }
 
@@ -61,7 +61,7 @@ abstract sealed class Payload {
         return new Raw(recordBytes);
     }
 
-    static Payload avroOrders(int recordBytes, Schema v1, int v1Id, Schema v2, int v2Id) {
+    public static Payload avroOrders(int recordBytes, Schema v1, int v1Id, Schema v2, int v2Id) {
         return new AvroOrders(recordBytes, v1, v1Id, v2, v2Id);
     }
 
@@ -77,7 +77,7 @@ abstract sealed class Payload {
         }
 
         @Override
-        byte[] value(long i) {
+        public byte[] value(long i) {
             return value;
         }
 
@@ -99,18 +99,18 @@ abstract sealed class Payload {
         }
 
         @Override
-        String compression() {
+        public String compression() {
             return "none";
         }
 
         @Override
-        String describe() {
+        public String describe() {
             return recordBytes + " random bytes, compression none";
         }
     }
 
     /** Avro {@code orders-value} v1 records, lz4. */
-    static final class AvroOrders extends Payload {
+    public static final class AvroOrders extends Payload {
         /** Offset of the 16 hex digits of {@code id}: the Confluent header, then the string's length (one byte: zigzag(16) = 32). */
         private static final int ID_OFFSET = WireFormat.HEADER_SIZE + 1;
 
@@ -180,7 +180,7 @@ abstract sealed class Payload {
         }
 
         @Override
-        byte[] value(long i) {
+        public byte[] value(long i) {
             return values[(int) (i % DISTINCT)];
         }
 
@@ -211,12 +211,12 @@ abstract sealed class Payload {
         }
 
         @Override
-        String compression() {
+        public String compression() {
             return "lz4";
         }
 
         @Override
-        String describe() {
+        public String describe() {
             return "Confluent-framed Avro orders-value v1 (schema id " + v1Id + ") of " + recordBytes + " B, "
                     + DISTINCT + " distinct records, compression lz4";
         }
@@ -227,7 +227,7 @@ abstract sealed class Payload {
          * {@code currency = "EUR"}; otherwise what is wrong.
          */
         @Nullable
-        String check(byte[] value, int expectedId) {
+        public String check(byte[] value, int expectedId) {
             int id = schemaId(value);
             if (id != expectedId) {
                 return "schema id " + id + ", expected " + expectedId;
