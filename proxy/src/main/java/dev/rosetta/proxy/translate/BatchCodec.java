@@ -123,7 +123,8 @@ public final class BatchCodec {
      *
      * @throws IllegalArgumentException for a control batch, a batch older than magic v2 or a
      *                                  compressed batch that is not a {@link DefaultRecordBatch}
-     * @throws InvalidRecordException   when the records do not match the header (corrupt or truncated)
+     * @throws InvalidRecordException   when the records do not match the header (corrupt or truncated, or offsets
+     *                                  out of order or beyond the batch's last offset)
      * @throws KafkaException           when the compressed data cannot be decompressed
      */
     public List<Record> read(RecordBatch batch) {
@@ -144,7 +145,7 @@ public final class BatchCodec {
             return new ArrayList<>(0); // like Kafka: the records section is not looked at
         }
         if (batch.compressionType() == CompressionType.NONE) {
-            return readUncompressed(batch, count);
+            return inOffsetRange(batch, readUncompressed(batch, count));
         }
         if (!(batch instanceof DefaultRecordBatch defaultBatch)) {
             throw new IllegalArgumentException(
@@ -177,7 +178,25 @@ public final class BatchCodec {
                     "Incorrect declared batch size, records still remaining in file (batch at offset " + baseOffset
                             + ": " + in.remaining() + " bytes after " + count + " records)");
         }
-        return result;
+        return inOffsetRange(batch, result);
+    }
+
+    /**
+     * {@code records}, once their offsets are in order within the batch's range (base offset to last offset), as
+     * the broker requires and a rebuild keeps them; a header whose last offset contradicts its records is corrupt.
+     */
+    private static List<Record> inOffsetRange(RecordBatch batch, List<Record> records) {
+        long previous = batch.baseOffset() - 1;
+        long last = batch.lastOffset();
+        for (Record record : records) {
+            long offset = record.offset();
+            if (offset <= previous || offset > last) {
+                throw new InvalidRecordException("Record offset " + offset + " out of order or outside the offsets "
+                        + batch.baseOffset() + ".." + last + " of its batch");
+            }
+            previous = offset;
+        }
+        return records;
     }
 
     private static void checkReadable(RecordBatch batch) {

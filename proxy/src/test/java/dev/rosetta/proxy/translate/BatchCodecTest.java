@@ -729,6 +729,15 @@ class BatchCodecTest {
                     .as("count %d", count)
                     .isInstanceOf(KafkaException.class);
         }
+        // a last offset before the records' own offsets: a rebuild could not keep them (found by fuzzing)
+        for (int lastOffsetDelta : new int[] {-1, 5, Integer.MIN_VALUE}) {
+            ByteBuffer patched = copy(original);
+            patched.putInt(DefaultRecordBatch.LAST_OFFSET_DELTA_OFFSET, lastOffsetDelta);
+            assertThatThrownBy(() -> codec.read(onlyBatch(patched)))
+                    .as("last offset delta %d", lastOffsetDelta)
+                    .isInstanceOf(InvalidRecordException.class)
+                    .hasMessageContaining("out of order or outside the offsets");
+        }
         // random bytes in the records section, or flipped bits
         Random random = new Random(10);
         for (int i = 0; i < 300; i++) {
