@@ -93,6 +93,7 @@ final class SoakChart {
         memory.setRenderer(1, points);
         // the heap's saw-tooth is context; the lines that must stay flat are drawn over it
         memory.getRenderer(0).setSeriesPaint(0, new Color(0xb0c4de));
+        memory.getRenderer(0).setSeriesStroke(0, new BasicStroke(1f));
         legend(memory);
 
         XYPlot gc = panel("GC pause, ms per s");
@@ -192,6 +193,7 @@ final class SoakChart {
     private static XYPlot panel(String label) {
         NumberAxis axis = new NumberAxis(label);
         axis.setAutoRangeIncludesZero(true);
+        axis.setUpperMargin(0.22); // room for the legend drawn over the top of the panel
         axis.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         XYPlot p = new XYPlot(new XYSeriesCollection(), null, axis, new XYLineAndShapeRenderer(true, false));
         p.setBackgroundPaint(Color.WHITE);
@@ -216,6 +218,7 @@ final class SoakChart {
     private static void secondAxis(XYPlot plot, String label, XYSeries series) {
         NumberAxis axis = new NumberAxis(label);
         axis.setAutoRangeIncludesZero(true);
+        axis.setUpperMargin(0.22);
         axis.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         plot.setRangeAxis(1, axis);
         plot.setDataset(1, new XYSeriesCollection(series));
@@ -223,8 +226,7 @@ final class SoakChart {
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
         Paint paint = new Color(0x999999);
         r.setSeriesPaint(0, paint);
-        r.setSeriesStroke(
-                0, new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {3f, 3f}, 0f));
+        r.setSeriesStroke(0, new BasicStroke(1f)); // thin and grey: context for the panel's own line
         plot.setRenderer(1, r);
     }
 
