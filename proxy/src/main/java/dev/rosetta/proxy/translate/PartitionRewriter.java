@@ -349,13 +349,32 @@ final class PartitionRewriter {
 
         /** Adds the batch as it is delivered: kept as it is, or rebuilt when a record in it changed. */
         void rewrite(RecordBatch batch) {
+            if (batch.magic() < RecordBatch.MAGIC_VALUE_V2) {
+                legacy(batch);
+                return;
+            }
             batchBase = batch.baseOffset();
-            boolean whole = batch.magic() < RecordBatch.MAGIC_VALUE_V2
-                    || batch.sizeInBytes() >= DefaultRecordBatch.RECORD_BATCH_OVERHEAD;
+            boolean whole = batch.sizeInBytes() >= DefaultRecordBatch.RECORD_BATCH_OVERHEAD;
             try {
                 rewriteBatch(batch, whole);
             } finally {
                 recordsBefore += whole ? batch.lastOffset() - batch.baseOffset() + 1 : 0;
+            }
+        }
+
+        /**
+         * A batch of the old formats (magic 0 or 1) passes as it came. Its base offset is its first record's, which
+         * a compressed one gives only once decompressed: a corrupt one cannot, and the batch still passes as it
+         * came (for the broker or client to refuse), without moving the count of records before the next batch.
+         */
+        private void legacy(RecordBatch batch) {
+            consumed += batch.sizeInBytes();
+            keep(batch, new RecordOutcomes());
+            try {
+                recordsBefore += batch.lastOffset() - batch.baseOffset() + 1;
+            } catch (org.apache.kafka.common.KafkaException unreadable) {
+                LOG.debug(
+                        "{}-{}: a batch of magic v{} cannot be read: {}", topic, partition, batch.magic(), unreadable);
             }
         }
 
@@ -371,7 +390,7 @@ final class PartitionRewriter {
                         counted);
                 return;
             }
-            if (batch.isControlBatch() || batch.magic() < RecordBatch.MAGIC_VALUE_V2) {
+            if (batch.isControlBatch()) {
                 keep(batch, counted);
                 return;
             }

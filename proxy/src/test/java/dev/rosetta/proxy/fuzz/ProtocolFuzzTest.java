@@ -652,9 +652,9 @@ class ProtocolFuzzTest {
         }
 
         @Override
-        public String toString() {
+        public String toString() { // the failures logged, each with its stack trace: what a finding's report needs
             return events.stream()
-                    .map(ILoggingEvent::getFormattedMessage)
+                    .map(e -> e.getFormattedMessage() + " " + stackTrace(e))
                     .toList()
                     .toString();
         }

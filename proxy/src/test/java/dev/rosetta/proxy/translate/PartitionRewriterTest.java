@@ -291,6 +291,27 @@ class PartitionRewriterTest {
     }
 
     @Test
+    void aBatchOfAnOldFormatThatCannotBeReadPassesAsItCame() {
+        ByteBuffer legacy = MemoryRecords.withRecords(
+                        RecordBatch.MAGIC_VALUE_V1,
+                        Compression.gzip().build(),
+                        new org.apache.kafka.common.record.SimpleRecord(1L, null, Avro.v1(v1Id, "o", 1)))
+                .buffer();
+        for (int i = legacy.limit() - 8; i < legacy.limit(); i++) {
+            legacy.put(i, (byte) 0); // the end of the gzip stream: its offsets can no longer be read
+        }
+        byte[] before = new byte[legacy.remaining()];
+        legacy.duplicate().get(before);
+
+        PartitionRewriter.Result result = rewrite(MemoryRecords.readableRecords(legacy));
+
+        assertThat(result.records())
+                .as("nothing rewritten: the partition passes as it came")
+                .isNull();
+        assertThat(legacy.duplicate()).isEqualTo(ByteBuffer.wrap(before));
+    }
+
+    @Test
     void aPartitionWithNothingToChangeIsLeftAlone() {
         ByteBuffer buffer = ByteBuffer.allocate(1024);
         MemoryRecordsBuilder builder = MemoryRecords.builder(buffer, Compression.NONE, TimestampType.CREATE_TIME, 0L);
