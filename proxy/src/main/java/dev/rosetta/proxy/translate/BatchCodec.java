@@ -199,6 +199,18 @@ public final class BatchCodec {
         return records;
     }
 
+    /**
+     * The most records {@code batch} can hold, as this codec reads it: what its records section takes (once
+     * decompressed, within this codec's limit) at the least a record takes. A bound on the count a corrupt header
+     * declares.
+     */
+    int mostRecords(RecordBatch batch) {
+        long section = batch.compressionType() == CompressionType.NONE
+                ? batch.sizeInBytes() - (long) HEADER_SIZE
+                : maxDecompressedBytes;
+        return (int) Math.max(0, section / MIN_RECORD_SIZE);
+    }
+
     private static void checkReadable(RecordBatch batch) {
         if (batch.magic() < RecordBatch.MAGIC_VALUE_V2) {
             throw new IllegalArgumentException("only magic v2 batches, not v" + batch.magic());

@@ -197,9 +197,8 @@ final class PartitionRewriter {
             run.discard();
             return new Result(null, null, run.translator.pending(), List.of()); // runs again: nothing counted yet
         }
-        for (TranslationException.Reason reason : run.failures) {
-            metrics.failure(topic, direction, reason).increment();
-        }
+        run.failures.forEach(
+                (reason, n) -> metrics.failure(topic, direction, reason).increment(n));
         List<Rejection> rejections = run.rejections;
         if (rejections != null) {
             run.discard();
@@ -252,7 +251,8 @@ final class PartitionRewriter {
 
         private long batchBase;
         /** Counted only once the outcome is final. */
-        private final List<TranslationException.Reason> failures = new ArrayList<>();
+        private final java.util.EnumMap<TranslationException.Reason, Integer> failures =
+                new java.util.EnumMap<>(TranslationException.Reason.class);
         /** Null until a record is rejected. */
         private @Nullable List<Rejection> rejections;
         /** How the records of each batch so far ended; the parts delivered are the first {@link #parts}. */
@@ -489,12 +489,11 @@ final class PartitionRewriter {
         private void unreadable(RecordBatch batch, org.apache.kafka.common.KafkaException e, RecordOutcomes counted) {
             Integer declared =
                     batch.sizeInBytes() >= DefaultRecordBatch.RECORD_BATCH_OVERHEAD ? batch.countOrNull() : null;
-            int count = declared == null ? 0 : Math.max(0, declared);
+            // the header of a batch that cannot be read may declare any count: no more than its bytes could hold
+            int count = declared == null ? 0 : Math.max(0, Math.min(declared, codec.mostRecords(batch)));
             String reason = "CORRUPT_BATCH the batch at offset " + batch.baseOffset() + " of " + topic + "-" + partition
                     + " cannot be read: " + e.getMessage();
-            for (int i = 0; i < count; i++) {
-                failures.add(TranslationException.Reason.CORRUPT_BATCH);
-            }
+            failed(TranslationException.Reason.CORRUPT_BATCH, count);
             if (route.failure().mode() == FailureMode.REJECT && direction == Direction.PRODUCE) {
                 if (rejections == null) {
                     rejections = new ArrayList<>();
@@ -503,9 +502,7 @@ final class PartitionRewriter {
                 return;
             }
             LOG.warn("{}: left as it is", reason);
-            for (int i = 0; i < count; i++) {
-                counted.failedPassedThrough();
-            }
+            counted.failedPassedThrough(count);
             keep(batch, counted);
         }
 
@@ -518,7 +515,7 @@ final class PartitionRewriter {
         void unreadableRest(org.apache.kafka.common.KafkaException e) {
             String reason = "CORRUPT_BATCH the records of " + topic + "-" + partition + " after " + consumed
                     + " bytes cannot be cut into batches: " + e.getMessage();
-            failures.add(TranslationException.Reason.CORRUPT_BATCH);
+            failed(TranslationException.Reason.CORRUPT_BATCH, 1);
             if (route.failure().mode() == FailureMode.REJECT && direction == Direction.PRODUCE) {
                 if (rejections == null) {
                     rejections = new ArrayList<>();
@@ -529,9 +526,14 @@ final class PartitionRewriter {
             LOG.warn("{}: left as they are", reason);
         }
 
+        /** Counts {@code n} failures for {@code reason}, reported once the outcome is final. */
+        private void failed(TranslationException.Reason reason, int n) {
+            failures.merge(reason, n, Integer::sum);
+        }
+
         /** Applies the route's failure policy to a record that could not be translated, the {@code index}th of its batch. */
         private void fail(RecordEdits.Edit edit, int index, RecordTranslator.Failure failure, RecordOutcomes counted) {
-            failures.add(failure.cause().reason());
+            failed(failure.cause().reason(), 1);
             FailureMode mode = route.failure().mode();
             String reason = describe(failure.cause(), failure.schemaId(), failure.inKey());
             if (mode == FailureMode.REJECT && direction == Direction.PRODUCE) {
