@@ -310,7 +310,8 @@ final class PartitionRewriter {
             keep(batch, new RecordOutcomes());
             try {
                 recordsBefore += batch.lastOffset() - batch.baseOffset() + 1;
-            } catch (org.apache.kafka.common.KafkaException unreadable) {
+            } catch (RuntimeException unreadable) { // Kafka's reading of it throws what the corruption leads to
+                // (KafkaException, IllegalArgumentException for an unknown codec id, ...): the batch passes regardless
                 LOG.debug(
                         "{}-{}: a batch of magic v{} cannot be read: {}", topic, partition, batch.magic(), unreadable);
             }
