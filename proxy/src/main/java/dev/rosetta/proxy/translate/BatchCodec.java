@@ -144,7 +144,7 @@ public final class BatchCodec {
         if (count == 0) {
             return new ArrayList<>(0); // like Kafka: the records section is not looked at
         }
-        if (batch.compressionType() == CompressionType.NONE) {
+        if (compressionType(batch) == CompressionType.NONE) {
             return inOffsetRange(batch, readUncompressed(batch, count));
         }
         if (!(batch instanceof DefaultRecordBatch defaultBatch)) {
@@ -197,6 +197,16 @@ public final class BatchCodec {
             previous = offset;
         }
         return records;
+    }
+
+    /** The batch's codec; an id no codec has (5 to 7) is a corrupt batch, not a caller's mistake. */
+    private static CompressionType compressionType(RecordBatch batch) {
+        try {
+            return batch.compressionType();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRecordException(
+                    "The batch at offset " + batch.baseOffset() + " names no known codec: " + e.getMessage());
+        }
     }
 
     /**
