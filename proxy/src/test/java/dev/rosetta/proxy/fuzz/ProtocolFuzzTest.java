@@ -221,7 +221,13 @@ class ProtocolFuzzTest {
                         assertThat(again)
                                 .as("%s forwarded as %s: no longer readable", what, hex(out))
                                 .isNotNull();
-                        answer(connection, what, ApiKeys.forId(key), version, again);
+                        answer(
+                                connection,
+                                what,
+                                ApiKeys.forId(key),
+                                version,
+                                ByteBuffer.wrap(sent).getInt(8),
+                                again);
                     }
                 } else {
                     assertThat(forwarded).as("%s refused, yet forwarded", what).isEmpty();
@@ -242,7 +248,12 @@ class ProtocolFuzzTest {
      * must have remembered it and deliver the answer.
      */
     private static void answer(
-            InMemoryProxy.Connection connection, String what, ApiKeys key, short version, ApiMessage request) {
+            InMemoryProxy.Connection connection,
+            String what,
+            ApiKeys key,
+            short version,
+            int correlationId,
+            ApiMessage request) {
         if (request instanceof ProduceRequestData produce && produce.acks() == 0) {
             return;
         }
@@ -250,7 +261,7 @@ class ProtocolFuzzTest {
         try {
             response = bytes(KafkaMessages.encodeResponse(
                     ByteBufAllocator.DEFAULT,
-                    CORRELATION_ID,
+                    correlationId,
                     key,
                     version,
                     ApiMessageType.fromApiKey(key.id).newResponse()));
