@@ -738,6 +738,12 @@ class BatchCodecTest {
                     .isInstanceOf(InvalidRecordException.class)
                     .hasMessageContaining("out of order or outside the offsets");
         }
+        // a negative base timestamp (other than -1, none): Kafka's batch writer refuses it (found by fuzzing)
+        ByteBuffer negative = copy(original);
+        negative.putLong(27, -1_811_089_666_342_656L); // the base timestamp
+        assertThatThrownBy(() -> codec.read(onlyBatch(negative)))
+                .isInstanceOf(InvalidRecordException.class)
+                .hasMessageContaining("is negative");
         // a codec id no codec has (the low 3 bits of the attributes, at byte 22)
         for (int codecId = 5; codecId <= 7; codecId++) {
             ByteBuffer patched = copy(original);
