@@ -225,9 +225,13 @@ public final class BatchCodec {
      * declares.
      */
     int mostRecords(RecordBatch batch) {
-        long section = batch.compressionType() == CompressionType.NONE
-                ? batch.sizeInBytes() - (long) HEADER_SIZE
-                : maxDecompressedBytes;
+        long stored = batch.sizeInBytes() - (long) HEADER_SIZE;
+        long section;
+        try {
+            section = batch.compressionType() == CompressionType.NONE ? stored : maxDecompressedBytes;
+        } catch (IllegalArgumentException unknownCodec) { // nothing decompresses it: its bytes are all it has
+            section = stored;
+        }
         return (int) Math.max(0, section / MIN_RECORD_SIZE);
     }
 
