@@ -183,8 +183,10 @@ final class PartitionRewriter {
                         break;
                     }
                     batch = batches.next();
-                } catch (org.apache.kafka.common.KafkaException e) {
-                    run.unreadableRest(e); // what follows does not split into batches: no magic, no size to trust
+                } catch (org.apache.kafka.common.KafkaException | IllegalArgumentException e) {
+                    // what follows does not split into batches: no magic, no size to trust (a size near 2^31 makes
+                    // Kafka's iterator set a negative limit: IllegalArgumentException)
+                    run.unreadableRest(e);
                     break;
                 }
                 run.rewrite(batch);
@@ -513,7 +515,7 @@ final class PartitionRewriter {
          * as the trailing bytes of the partition ({@link #assemble}), for the broker or the client to refuse; on a
          * produce route that rejects, the partition is refused.
          */
-        void unreadableRest(org.apache.kafka.common.KafkaException e) {
+        void unreadableRest(RuntimeException e) {
             String reason = "CORRUPT_BATCH the records of " + topic + "-" + partition + " after " + consumed
                     + " bytes cannot be cut into batches: " + e.getMessage();
             failed(TranslationException.Reason.CORRUPT_BATCH, 1);
