@@ -2,6 +2,7 @@ package dev.rosetta.proxy.translate;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -253,8 +254,8 @@ final class PartitionRewriter {
 
         private long batchBase;
         /** Counted only once the outcome is final. */
-        private final java.util.EnumMap<TranslationException.Reason, Integer> failures =
-                new java.util.EnumMap<>(TranslationException.Reason.class);
+        private final EnumMap<TranslationException.Reason, Integer> failures =
+                new EnumMap<>(TranslationException.Reason.class);
         /** Null until a record is rejected. */
         private @Nullable List<Rejection> rejections;
         /** How the records of each batch so far ended; the parts delivered are the first {@link #parts}. */
