@@ -26,6 +26,8 @@ final class BrokerListeners implements BrokerEndpoints {
     private final Map<Integer, InetSocketAddress> upstreamByNode = new ConcurrentHashMap<>();
     private final Map<Integer, Integer> portByNode = new ConcurrentHashMap<>();
     private final Map<Integer, CompletableFuture<Integer>> binding = new ConcurrentHashMap<>();
+    /** Node id → the address it advertised that is not one (a port beyond 0..65535), to warn once. */
+    private final Map<Integer, String> unusableByNode = new ConcurrentHashMap<>();
 
     /**
      * @param binder starts a listener for a node id and completes with the bound port
@@ -48,6 +50,22 @@ final class BrokerListeners implements BrokerEndpoints {
 
     @Override
     public void learnUpstream(int nodeId, String host, int port) {
+        if (port < 0 || port > 0xFFFF) {
+            // Kafka reads such a response, but no client could connect to it; the client still gets this
+            // node's proxy port, and a connection to it is refused with this reason
+            String advertised = host + ":" + port;
+            if (!advertised.equals(unusableByNode.put(nodeId, advertised))) {
+                LOG.warn(
+                        "Upstream broker {} advertised {}, which has no TCP port (0 to 65535): connections to"
+                                + " broker {} through Rosetta are refused until it advertises one",
+                        nodeId,
+                        advertised,
+                        nodeId);
+            }
+            upstreamByNode.remove(nodeId);
+            return;
+        }
+        unusableByNode.remove(nodeId);
         InetSocketAddress previous = upstreamByNode.get(nodeId);
         if (previous != null
                 && previous.getPort() == port
@@ -96,6 +114,14 @@ final class BrokerListeners implements BrokerEndpoints {
     List<InetSocketAddress> upstreamOf(int nodeId) {
         InetSocketAddress address = upstreamByNode.get(nodeId);
         return address == null ? List.of() : List.of(address);
+    }
+
+    /** Why {@link #upstreamOf} has no address for a node, for the log line that refuses its client. */
+    String whyUnknown(int nodeId) {
+        String unusable = unusableByNode.get(nodeId);
+        return unusable == null
+                ? "upstream address of node " + nodeId + " is not known yet"
+                : "upstream broker " + nodeId + " advertised " + unusable + ", which has no TCP port";
     }
 
     /** Node id → proxy port for every broker the proxy listens for. */

@@ -203,7 +203,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Pro
                 ? runtime.upstreamBootstrap()
                 : runtime.endpoints().upstreamOf(target.nodeId());
         if (candidates.isEmpty()) {
-            closeAtStart("upstream address of node " + target.nodeId() + " is not known yet");
+            closeAtStart(
+                    target.isBootstrap()
+                            ? "no bootstrap address is configured"
+                            : runtime.endpoints().whyUnknown(target.nodeId()));
             return;
         }
         runtime.upstreamConnector()

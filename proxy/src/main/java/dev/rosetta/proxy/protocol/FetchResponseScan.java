@@ -54,14 +54,13 @@ public final class FetchResponseScan {
         }
         long count = Varints.readUnsignedVarint(frame, at);
         at += (int) (count >>> 32);
-        for (int i = 0; i < (int) count; i++) {
+        for (long i = 0; i < (count & 0xFFFFFFFFL); i++) {
             long fieldTag = Varints.readUnsignedVarint(frame, at);
             at += (int) (fieldTag >>> 32);
             if ((int) fieldTag == tag) {
                 return true;
             }
-            long size = Varints.readUnsignedVarint(frame, at);
-            at += (int) (size >>> 32) + (int) size;
+            at = Varints.skipSized(frame, at);
         }
         if (at > frame.writerIndex()) {
             throw new IndexOutOfBoundsException("fetch response v" + version + " runs past the end of its frame");

@@ -25,15 +25,32 @@ final class Varints {
         }
     }
 
+    /**
+     * The offset after the tagged fields at {@code offset}. Sizes are unsigned and must stay within the buffer's
+     * written bytes, so every field moves forward: a size read as a negative int would point back at the field
+     * itself and have the same bytes read again, up to 2<sup>31</sup> times.
+     *
+     * @throws IndexOutOfBoundsException when a field runs past the written bytes
+     */
     static int skipTaggedFields(ByteBuf buf, int offset) {
         long count = readUnsignedVarint(buf, offset);
         offset += (int) (count >>> 32);
-        for (int i = 0; i < (int) count; i++) {
+        for (long i = 0; i < (count & 0xFFFFFFFFL); i++) {
             long tag = readUnsignedVarint(buf, offset);
             offset += (int) (tag >>> 32);
-            long size = readUnsignedVarint(buf, offset);
-            offset += (int) (size >>> 32) + (int) size;
+            offset = skipSized(buf, offset);
         }
         return offset;
+    }
+
+    /** The offset after a size (unsigned varint at {@code offset}) and the bytes it counts. */
+    static int skipSized(ByteBuf buf, int offset) {
+        long size = readUnsignedVarint(buf, offset);
+        long end = (long) offset + (int) (size >>> 32) + (size & 0xFFFFFFFFL);
+        if (end > buf.writerIndex()) {
+            throw new IndexOutOfBoundsException("a field of " + (size & 0xFFFFFFFFL) + " bytes at offset " + offset
+                    + " runs past the end of the frame");
+        }
+        return (int) end;
     }
 }

@@ -123,8 +123,8 @@ public final class BatchCodec {
      *
      * @throws IllegalArgumentException for a control batch, a batch older than magic v2 or a
      *                                  compressed batch that is not a {@link DefaultRecordBatch}
-     * @throws InvalidRecordException   when the records do not match the header (corrupt or truncated, or offsets
-     *                                  out of order or beyond the batch's last offset)
+     * @throws InvalidRecordException   when the records do not match the header (corrupt or truncated, offsets out
+     *                                  of order or beyond the batch's last offset, timestamps below -1)
      * @throws KafkaException           when the compressed data cannot be decompressed
      */
     public List<Record> read(RecordBatch batch) {
@@ -144,7 +144,7 @@ public final class BatchCodec {
         if (count == 0) {
             return new ArrayList<>(0); // like Kafka: the records section is not looked at
         }
-        if (batch.compressionType() == CompressionType.NONE) {
+        if (compressionType(batch) == CompressionType.NONE) {
             return inOffsetRange(batch, readUncompressed(batch, count));
         }
         if (!(batch instanceof DefaultRecordBatch defaultBatch)) {
@@ -182,21 +182,57 @@ public final class BatchCodec {
     }
 
     /**
-     * {@code records}, once their offsets are in order within the batch's range (base offset to last offset), as
-     * the broker requires and a rebuild keeps them; a header whose last offset contradicts its records is corrupt.
+     * {@code records}, once they are what a rebuild can write back: offsets in order within the batch's range (base
+     * offset to last offset), as the broker requires; timestamps, the batch's maximum included, either none (-1) or
+     * not negative, as Kafka's batch writer requires. A batch that breaks either is corrupt.
      */
     private static List<Record> inOffsetRange(RecordBatch batch, List<Record> records) {
         long previous = batch.baseOffset() - 1;
         long last = batch.lastOffset();
+        checkTimestamp(batch, batch.maxTimestamp());
         for (Record record : records) {
             long offset = record.offset();
             if (offset <= previous || offset > last) {
                 throw new InvalidRecordException("Record offset " + offset + " out of order or outside the offsets "
                         + batch.baseOffset() + ".." + last + " of its batch");
             }
+            checkTimestamp(batch, record.timestamp());
             previous = offset;
         }
         return records;
+    }
+
+    private static void checkTimestamp(RecordBatch batch, long timestamp) {
+        if (timestamp < 0 && timestamp != RecordBatch.NO_TIMESTAMP) {
+            throw new InvalidRecordException("Timestamp " + timestamp + " in the batch at offset " + batch.baseOffset()
+                    + " is negative (only -1, no timestamp, is allowed)");
+        }
+    }
+
+    /** The batch's codec; an id no codec has (5 to 7) is a corrupt batch, not a caller's mistake. */
+    private static CompressionType compressionType(RecordBatch batch) {
+        try {
+            return batch.compressionType();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRecordException(
+                    "The batch at offset " + batch.baseOffset() + " names no known codec: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The most records {@code batch} can hold, as this codec reads it: what its records section takes (once
+     * decompressed, within this codec's limit) at the least a record takes. A bound on the count a corrupt header
+     * declares.
+     */
+    int mostRecords(RecordBatch batch) {
+        long stored = batch.sizeInBytes() - (long) HEADER_SIZE;
+        long section;
+        try {
+            section = batch.compressionType() == CompressionType.NONE ? stored : maxDecompressedBytes;
+        } catch (IllegalArgumentException unknownCodec) { // nothing decompresses it: its bytes are all it has
+            section = stored;
+        }
+        return (int) Math.max(0, section / MIN_RECORD_SIZE);
     }
 
     private static void checkReadable(RecordBatch batch) {

@@ -113,11 +113,14 @@ public final class DeadLetters implements AutoCloseable {
                 new RecordHeader("rosetta.source.offset", Long.toString(offset).getBytes(StandardCharsets.UTF_8)));
         byte[] key = record.key() == null ? null : Utils.toArray(record.key());
         byte[] value = record.value() == null ? null : Utils.toArray(record.value());
+        // a record may carry no timestamp (-1) or a negative one, which a producer record refuses: the copy's is then
+        // the time it is sent
+        Long timestamp = record.timestamp() >= 0 ? record.timestamp() : null;
         return new Copy(
                 topic,
                 partition,
                 offset,
-                new ProducerRecord<>(route.failure().deadLetterTopic(), null, record.timestamp(), key, value, headers));
+                new ProducerRecord<>(route.failure().deadLetterTopic(), null, timestamp, key, value, headers));
     }
 
     /** Sends a copy to its dead-letter topic, unless the same stored record was copied recently (a consumer re-reading it). */

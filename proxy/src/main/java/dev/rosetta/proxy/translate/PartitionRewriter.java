@@ -2,6 +2,7 @@ package dev.rosetta.proxy.translate;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -192,8 +193,10 @@ final class PartitionRewriter {
                         break;
                     }
                     batch = batches.next();
-                } catch (org.apache.kafka.common.KafkaException e) {
-                    run.unreadableRest(e); // what follows does not split into batches: no magic, no size to trust
+                } catch (org.apache.kafka.common.KafkaException | IllegalArgumentException e) {
+                    // what follows does not split into batches: no magic, no size to trust (a size near 2^31 makes
+                    // Kafka's iterator set a negative limit: IllegalArgumentException)
+                    run.unreadableRest(e);
                     break;
                 }
                 run.rewrite(batch);
@@ -217,7 +220,7 @@ final class PartitionRewriter {
                             direction,
                             new RecordOutcomes(),
                             rejections.size() + counted,
-                            List.copyOf(run.failures)));
+                            Map.copyOf(run.failures)));
         }
         boolean produce = direction == Direction.PRODUCE;
         // a fetched record's copy goes now; a produced one's once the broker says where it stored the record
@@ -228,7 +231,7 @@ final class PartitionRewriter {
         BatchCodec.Output out = run.out;
         MemoryRecords rewritten = out == null ? null : run.assemble(out); // may hold trailing batches back
         // batches held back are counted when they are delivered
-        Counts counts = new Counts(metrics, topic, direction, run.outcomes(run.parts), 0, List.copyOf(run.failures));
+        Counts counts = new Counts(metrics, topic, direction, run.outcomes(run.parts), 0, Map.copyOf(run.failures));
         if (out == null || rewritten == null) {
             return Result.UNCHANGED.withDeadLetters(produced).withCounts(counts);
         }
@@ -255,7 +258,8 @@ final class PartitionRewriter {
         /** Records refused with their partition under the REJECT policy (then {@link #outcomes} is empty). */
         private final int rejected;
 
-        private final List<TranslationException.Reason> failures;
+        /** How many records failed, by reason. */
+        private final Map<TranslationException.Reason, Integer> failures;
 
         Counts(
                 TranslationMetrics metrics,
@@ -263,7 +267,7 @@ final class PartitionRewriter {
                 Direction direction,
                 RecordOutcomes outcomes,
                 int rejected,
-                List<TranslationException.Reason> failures) {
+                Map<TranslationException.Reason, Integer> failures) {
             this.metrics = metrics;
             this.topic = topic;
             this.direction = direction;
@@ -278,9 +282,8 @@ final class PartitionRewriter {
         }
 
         void report() {
-            for (TranslationException.Reason reason : failures) {
-                metrics.failure(topic, direction, reason).increment();
-            }
+            failures.forEach(
+                    (reason, n) -> metrics.failure(topic, direction, reason).increment(n));
             if (rejected > 0) {
                 metrics.outcome(topic, direction, Outcome.REJECTED).increment(rejected);
             }
@@ -314,7 +317,8 @@ final class PartitionRewriter {
 
         private long batchBase;
         /** Counted only once the outcome is final. */
-        private final List<TranslationException.Reason> failures = new ArrayList<>();
+        private final EnumMap<TranslationException.Reason, Integer> failures =
+                new EnumMap<>(TranslationException.Reason.class);
         /** Null until a record is rejected. */
         private @Nullable List<Rejection> rejections;
         /** How the records of each batch so far ended; the parts delivered are the first {@link #parts}. */
@@ -372,7 +376,8 @@ final class PartitionRewriter {
             keep(batch, new RecordOutcomes());
             try {
                 recordsBefore += batch.lastOffset() - batch.baseOffset() + 1;
-            } catch (org.apache.kafka.common.KafkaException unreadable) {
+            } catch (RuntimeException unreadable) { // Kafka's reading of it throws what the corruption leads to
+                // (KafkaException, IllegalArgumentException for an unknown codec id, ...): the batch passes regardless
                 LOG.debug(
                         "{}-{}: a batch of magic v{} cannot be read: {}", topic, partition, batch.magic(), unreadable);
             }
@@ -551,12 +556,11 @@ final class PartitionRewriter {
         private void unreadable(RecordBatch batch, org.apache.kafka.common.KafkaException e, RecordOutcomes counted) {
             Integer declared =
                     batch.sizeInBytes() >= DefaultRecordBatch.RECORD_BATCH_OVERHEAD ? batch.countOrNull() : null;
-            int count = declared == null ? 0 : Math.max(0, declared);
+            // the header of a batch that cannot be read may declare any count: no more than its bytes could hold
+            int count = declared == null ? 0 : Math.max(0, Math.min(declared, codec.mostRecords(batch)));
             String reason = "CORRUPT_BATCH the batch at offset " + batch.baseOffset() + " of " + topic + "-" + partition
                     + " cannot be read: " + e.getMessage();
-            for (int i = 0; i < count; i++) {
-                failures.add(TranslationException.Reason.CORRUPT_BATCH);
-            }
+            failed(TranslationException.Reason.CORRUPT_BATCH, count);
             if (route.failure().mode() == FailureMode.REJECT && direction == Direction.PRODUCE) {
                 if (rejections == null) {
                     rejections = new ArrayList<>();
@@ -565,9 +569,7 @@ final class PartitionRewriter {
                 return;
             }
             LOG.warn("{}: left as it is", reason);
-            for (int i = 0; i < count; i++) {
-                counted.failedPassedThrough();
-            }
+            counted.failedPassedThrough(count);
             keep(batch, counted);
         }
 
@@ -577,10 +579,10 @@ final class PartitionRewriter {
          * as the trailing bytes of the partition ({@link #assemble}), for the broker or the client to refuse; on a
          * produce route that rejects, the partition is refused.
          */
-        void unreadableRest(org.apache.kafka.common.KafkaException e) {
+        void unreadableRest(RuntimeException e) {
             String reason = "CORRUPT_BATCH the records of " + topic + "-" + partition + " after " + consumed
                     + " bytes cannot be cut into batches: " + e.getMessage();
-            failures.add(TranslationException.Reason.CORRUPT_BATCH);
+            failed(TranslationException.Reason.CORRUPT_BATCH, 1);
             if (route.failure().mode() == FailureMode.REJECT && direction == Direction.PRODUCE) {
                 if (rejections == null) {
                     rejections = new ArrayList<>();
@@ -591,9 +593,14 @@ final class PartitionRewriter {
             LOG.warn("{}: left as they are", reason);
         }
 
+        /** Counts {@code n} failures for {@code reason}, reported once the outcome is final. */
+        private void failed(TranslationException.Reason reason, int n) {
+            failures.merge(reason, n, Integer::sum);
+        }
+
         /** Applies the route's failure policy to a record that could not be translated, the {@code index}th of its batch. */
         private void fail(RecordEdits.Edit edit, int index, RecordTranslator.Failure failure, RecordOutcomes counted) {
-            failures.add(failure.cause().reason());
+            failed(failure.cause().reason(), 1);
             FailureMode mode = route.failure().mode();
             String reason = describe(failure.cause(), failure.schemaId(), failure.inKey());
             if (mode == FailureMode.REJECT && direction == Direction.PRODUCE) {

@@ -301,13 +301,23 @@ public final class ProduceTranslator implements RequestFilter, ResponseFilter {
         return FilterResult.CHANGED;
     }
 
-    /** The first batch of a partition's records when its producer is idempotent, else null. */
+    /**
+     * The first batch of a partition's records when its producer is idempotent, else null; null too when the bytes
+     * do not read as a batch (the rewriter passed or refused them as corrupt), so that they are counted every time.
+     */
     private static @Nullable ProducedBatch firstBatch(String topic, int partition, MemoryRecords records) {
-        for (org.apache.kafka.common.record.MutableRecordBatch batch : records.batches()) {
-            if (batch.producerId() < 0 || batch.baseSequence() < 0) {
-                return null;
+        try {
+            for (org.apache.kafka.common.record.MutableRecordBatch batch : records.batches()) {
+                if (batch.producerId() < 0 || batch.baseSequence() < 0) {
+                    return null;
+                }
+                return new ProducedBatch(
+                        topic, partition, batch.producerId(), batch.producerEpoch(), batch.baseSequence());
             }
-            return new ProducedBatch(topic, partition, batch.producerId(), batch.producerEpoch(), batch.baseSequence());
+        } catch (RuntimeException unreadable) {
+            // Kafka's iterator and getters throw what the corruption leads to: KafkaException, or
+            // IllegalArgumentException for a size near 2^31, or IndexOutOfBoundsException for a short header
+            return null;
         }
         return null;
     }

@@ -47,6 +47,11 @@ final class RecordOutcomes {
         failedPassedThrough++;
     }
 
+    /** {@code n} records passed through as they came, failed (a batch whose records cannot be read). */
+    void failedPassedThrough(int n) {
+        failedPassedThrough += n;
+    }
+
     void deadLettered() {
         deadLettered++;
     }

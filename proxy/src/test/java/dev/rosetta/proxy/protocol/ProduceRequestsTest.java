@@ -64,4 +64,22 @@ class ProduceRequestsTest {
         assertThat(RequestHeaderView.clientId(frame)).isEqualTo("client-1");
         frame.release();
     }
+
+    /**
+     * A tagged field in the request header whose size, read as an int, is minus its own length: skipping it
+     * landed on it again, 2^31 times, on the event loop (a 36-byte request held it for half a minute).
+     */
+    @org.junit.jupiter.api.Test
+    void aTaggedFieldWhoseSizePointsBackAtItselfIsRefusedAtOnce() {
+        byte[] content = java.util.HexFormat.of()
+                .parseHex("0000" + "0009" + "0000002a" + "000163" // produce v9, correlation id 42, client id "c"
+                        + "ffffffff07" + "00" + "faffffff0f" // 2^31 - 1 tagged fields: tag 0, size 2^32 - 6
+                        + "00" + "ffff" + "00007530" + "01" + "00"); // no transactional id, acks -1, ...
+        ByteBuf frame = Unpooled.buffer().writeInt(content.length).writeBytes(content);
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                java.time.Duration.ofSeconds(5),
+                () -> org.assertj.core.api.Assertions.assertThatThrownBy(() -> ProduceRequests.acks(frame, (short) 9))
+                        .isInstanceOf(IndexOutOfBoundsException.class)
+                        .hasMessageContaining("runs past the end of the frame"));
+    }
 }

@@ -738,6 +738,21 @@ class BatchCodecTest {
                     .isInstanceOf(InvalidRecordException.class)
                     .hasMessageContaining("out of order or outside the offsets");
         }
+        // a negative base timestamp (other than -1, none): Kafka's batch writer refuses it (found by fuzzing)
+        ByteBuffer negative = copy(original);
+        negative.putLong(27, -1_811_089_666_342_656L); // the base timestamp
+        assertThatThrownBy(() -> codec.read(onlyBatch(negative)))
+                .isInstanceOf(InvalidRecordException.class)
+                .hasMessageContaining("is negative");
+        // a codec id no codec has (the low 3 bits of the attributes, at byte 22)
+        for (int codecId = 5; codecId <= 7; codecId++) {
+            ByteBuffer patched = copy(original);
+            patched.put(22, (byte) ((patched.get(22) & ~7) | codecId));
+            assertThatThrownBy(() -> codec.read(onlyBatch(patched)))
+                    .as("codec id %d", codecId)
+                    .isInstanceOf(InvalidRecordException.class)
+                    .hasMessageContaining("names no known codec");
+        }
         // random bytes in the records section, or flipped bits
         Random random = new Random(10);
         for (int i = 0; i < 300; i++) {

@@ -312,6 +312,24 @@ class PartitionRewriterTest {
     }
 
     @Test
+    void anUnreadableBatchIsCountedForTheRecordsItCanHoldNotForTheCountItDeclares() {
+        ByteBuffer corrupt = batch(Compression.NONE, TimestampType.CREATE_TIME, 0, 1, 2);
+        corrupt.putInt(DefaultRecordBatch.RECORDS_COUNT_OFFSET, 0x69696969); // 1.7 billion records, in 200 bytes
+
+        PartitionRewriter.Result result = rewrite(MemoryRecords.readableRecords(corrupt));
+
+        assertThat(result.records()).as("the partition passes as it came").isNull();
+        double counted = meters.find("rosetta.records")
+                .tag("outcome", "failed_passed_through")
+                .counter()
+                .count();
+        assertThat(counted)
+                .as("no more than its bytes can hold")
+                .isPositive()
+                .isLessThanOrEqualTo((corrupt.remaining() - DefaultRecordBatch.RECORD_BATCH_OVERHEAD) / 7.0);
+    }
+
+    @Test
     void aPartitionWithNothingToChangeIsLeftAlone() {
         ByteBuffer buffer = ByteBuffer.allocate(1024);
         MemoryRecordsBuilder builder = MemoryRecords.builder(buffer, Compression.NONE, TimestampType.CREATE_TIME, 0L);
