@@ -244,10 +244,31 @@ public final class AdminServer implements AutoCloseable {
         }
     }
 
-    /** An aggregator whose "too large" answer has a JSON body like every other error. */
+    /**
+     * An aggregator whose "too large" answer has a JSON body like every other error, and that closes the connection
+     * after refusing an {@code Expect} header, reading nothing more from it.
+     */
     private static final class JsonErrorAggregator extends HttpObjectAggregator {
+        /** Set once an {@code Expect} was refused: what follows on the connection is not read. */
+        private boolean refused;
+
         JsonErrorAggregator(int maxContentLength) {
-            super(maxContentLength);
+            super(maxContentLength, true); // close once the refusal of an Expect is written
+        }
+
+        /**
+         * Drops everything decoded after a refused {@code Expect}. Netty's decoder starts over at the refusal,
+         * taking the next bytes for a new request, but a client may send the body anyway (it need not wait for
+         * 100 Continue), and that body must not be read as requests: found by fuzzing, a refused PUT whose body
+         * read as a second request got a second answer.
+         */
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+            if (refused) {
+                io.netty.util.ReferenceCountUtil.release(msg);
+                return;
+            }
+            super.channelRead(ctx, msg);
         }
 
         @Override
@@ -263,7 +284,8 @@ public final class AdminServer implements AutoCloseable {
 
         /**
          * Netty answers an {@code Expect} header itself: 100 Continue, or a refusal (417 for an expectation other
-         * than 100-continue, 413 for a body announced too large) that has no body; the refusals get one here.
+         * than 100-continue, 413 for a body announced too large) that has no body; the refusals get one here, and
+         * close the connection.
          */
         @Override
         protected Object newContinueResponse(
@@ -276,12 +298,13 @@ public final class AdminServer implements AutoCloseable {
                     && refusal.status().codeClass() == io.netty.handler.codec.http.HttpStatusClass.CLIENT_ERROR) {
                 HttpResponseStatus status = refusal.status();
                 refusal.release();
+                refused = true;
                 return toNetty(
                         status.equals(HttpResponseStatus.EXPECTATION_FAILED)
                                 ? ApiResponse.error(
                                         status, "Expect: " + expect + " is not supported; only Expect: 100-continue is")
                                 : tooLarge(),
-                        true);
+                        false); // the connection closes: its body may follow, and is not read
             }
             return response;
         }

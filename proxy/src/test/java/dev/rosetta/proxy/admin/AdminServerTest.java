@@ -162,6 +162,38 @@ class AdminServerTest {
     }
 
     @Test
+    void aRefusedExpectClosesTheConnectionAndItsBodyIsNeverReadAsARequest() {
+        // found by fuzzing: after a 417, Netty's decoder starts over and took the refused request's body, sent
+        // anyway, for the next request, which was answered (and could have changed a route)
+        RouteStore store = RouteStore.of(List.of(RouteConfig.consumeOnly("orders", 1)));
+        InMemoryAdmin admin = new InMemoryAdmin(store);
+        String smuggled = "DELETE /routes/orders HTTP/1.1\r\nHost: x\r\n\r\n";
+        String refused = "PUT /routes/orders HTTP/1.1\r\nHost: x\r\nExpect: 100-conXinue\r\nContent-Length: "
+                + smuggled.length() + "\r\n\r\n" + smuggled;
+
+        String answer = new String(
+                admin.exchange(refused.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)),
+                java.nio.charset.StandardCharsets.UTF_8);
+
+        assertThat(answer)
+                .startsWith("HTTP/1.1 417")
+                .containsIgnoringCase("connection: close")
+                .contains("\"error\" : \"Expect: 100-conXinue is not supported; only Expect: 100-continue is\"");
+        assertThat(answer.split("HTTP/1.1 ", -1)).as("one answer: %s", answer).hasSize(2);
+        assertThat(store.table().route("orders"))
+                .as("the body was not run as a DELETE")
+                .isNotNull();
+
+        // an accepted expectation still works, body and all
+        String continued =
+                "GET /routes/orders HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 0" + "\r\n\r\n";
+        assertThat(new String(
+                        admin.exchange(continued.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)),
+                        java.nio.charset.StandardCharsets.UTF_8))
+                .contains("HTTP/1.1 200");
+    }
+
+    @Test
     void theTokenComparisonAcceptsOnlyTheExactHeader() {
         assertThat(AdminServer.authorizes("Bearer s3cret", "Bearer s3cret")).isTrue();
         assertThat(AdminServer.authorizes("Bearer s3cret", "Bearer s3creT"))
