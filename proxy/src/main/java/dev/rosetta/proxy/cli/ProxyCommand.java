@@ -30,7 +30,7 @@ final class ProxyCommand implements Callable<Integer> {
             names = {"-c", "--config"},
             required = true,
             paramLabel = "FILE",
-            description = "The sidecar's YAML configuration file. ${ENV_VAR} references are substituted.")
+            description = "The sidecar's YAML configuration file. $${ENV_VAR} references are substituted.")
     Path config;
 
     @Override

@@ -94,6 +94,10 @@ class RosettaCliTest {
             Run run = run(entry.getKey(), "--help");
             assertThat(run.exitCode()).as(entry.getKey()).isZero();
             assertThat(run.out()).as(entry.getKey()).contains("Usage: rosetta " + entry.getKey());
+            // picocli reads ${NAME} in help text as a variable and prints null when nothing defines it
+            assertThat(run.out())
+                    .as(entry.getKey() + ": a ${...} in its help text was taken for a picocli variable")
+                    .doesNotContainPattern("\\bnull\\b");
             for (var option : entry.getValue().getCommandSpec().options()) {
                 assertThat(option.description())
                         .as(entry.getKey() + " " + option.longestName())
