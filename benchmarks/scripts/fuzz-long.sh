@@ -9,7 +9,7 @@
 # after another with JAZZER_FUZZ=1. The corpus is shared with the checkout (proxy/.cifuzz-corpus/), so runs build
 # on each other. Inputs that fail a target are copied back into the checkout's seed folders
 # (proxy/src/test/resources/dev/rosetta/proxy/fuzz/<Class>Inputs/<method>/crash-*), where every `mvn verify`
-# replays them; each target's libFuzzer output is kept in target/fuzz-long/<Class>#<method>.log.
+# replays them; each run's libFuzzer output is kept in target/fuzz-long/<Class>#<method>-<time>.log.
 #
 # Two instances with different targets can run at once (one per core); each makes its own worktree.
 set -euo pipefail
@@ -42,14 +42,15 @@ for target in "$@"; do
     fi
     # the annotation directly above the method
     perl -0pi -e "s/\\@FuzzTest\\(maxDuration = \"[^\"]*\"\\)(\\s+void \\Q$method\\E\\()/\\@FuzzTest(maxDuration = \"$duration\")\$1/" "$source"
-    echo "fuzz-long: $target for $duration (log: $logs/$target.log)"
+    log="$logs/$target-$(date -u +%Y%m%dT%H%M%SZ).log"
+    echo "fuzz-long: $target for $duration (log: $log)"
     set +e
     (cd "$work" && JAZZER_FUZZ=1 mvn -B -ntp -pl proxy -am verify \
         -Dtest="$class#$method" -Dsurefire.failIfNoSpecifiedTests=false \
-        -Dspotless.check.skip=true -Djacoco.skip=true) >"$logs/$target.log" 2>&1
+        -Dspotless.check.skip=true -Djacoco.skip=true) >"$log" 2>&1
     rc=$?
     set -e
-    grep -E "^#[0-9]+ +DONE|^Done [0-9]+ runs" "$logs/$target.log" | tail -2 || true
+    grep -E "^#[0-9]+ +DONE|^Done [0-9]+ runs" "$log" | tail -2 || true
     # Jazzer writes them to the target's seed folder when it exists, else to the module's directory
     found=$(find "$work/$seeds/${class}Inputs/$method" "$work/proxy" -maxdepth 1 -type f \
         \( -name 'crash-*' -o -name 'timeout-*' -o -name 'slow-unit-*' \) 2>/dev/null || true)
@@ -59,7 +60,7 @@ for target in "$@"; do
         echo "fuzz-long: $target FOUND $(echo "$found" | wc -l) failing input(s), copied to $seeds/${class}Inputs/$method/"
         status=1
     elif [[ $rc -ne 0 ]]; then
-        echo "fuzz-long: $target: the run failed (exit $rc), see $logs/$target.log"
+        echo "fuzz-long: $target: the run failed (exit $rc), see $log"
         status=1
     fi
 done
