@@ -135,6 +135,11 @@ public final class BatchCodec {
                     + DefaultRecordBatch.RECORD_BATCH_OVERHEAD + " bytes)");
         }
         checkReadable(batch);
+        if (batch instanceof DefaultRecordBatch v2) {
+            // a rebuild writes the base timestamp back (or the delete horizon it holds), and Kafka's writer refuses
+            // a negative one even when the records' own timestamps, base plus delta, are not (found by fuzzing)
+            checkTimestamp(batch, v2.baseTimestamp());
+        }
         Integer declared = batch.countOrNull();
         int count = declared == null ? -1 : declared;
         if (count < 0) {
