@@ -40,8 +40,12 @@ for target in "$@"; do
         echo "fuzz-long: no fuzz target $target under proxy/src/test/java" >&2
         exit 2
     fi
-    # the annotation directly above the method
-    perl -0pi -e "s/\\@FuzzTest\\(maxDuration = \"[^\"]*\"\\)(\\s+void \\Q$method\\E\\()/\\@FuzzTest(maxDuration = \"$duration\")\$1/" "$source"
+    # the method's own @FuzzTest: the last one above it (other annotations, a dictionary, may come between)
+    perl -0pi -e "s/\\@FuzzTest\\(maxDuration = \"[^\"]*\"\\)((?:(?!\\@FuzzTest).)*?\\bvoid \\Q$method\\E\\()/\\@FuzzTest(maxDuration = \"$duration\")\$1/s" "$source"
+    if ! perl -0ne "exit(/\\@FuzzTest\\(maxDuration = \"\\Q$duration\\E\"\\)(?:(?!\\@FuzzTest).)*?\\bvoid \\Q$method\\E\\(/s ? 0 : 1)" "$source"; then
+        echo "fuzz-long: could not set the maxDuration of $target in $source" >&2
+        exit 2
+    fi
     log="$logs/$target-$(date -u +%Y%m%dT%H%M%SZ).log"
     echo "fuzz-long: $target for $duration (log: $log)"
     set +e
