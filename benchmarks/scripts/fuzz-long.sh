@@ -11,6 +11,10 @@
 # (proxy/src/test/resources/dev/rosetta/proxy/fuzz/<Class>Inputs/<method>/crash-*), where every `mvn verify`
 # replays them; each run's libFuzzer output is kept in target/fuzz-long/<Class>#<method>-<time>.log.
 #
+# Every Rosetta class is instrumented for coverage (jazzer.instrumentation_includes), including those of the config
+# and translators modules, which reach the proxy's tests as jars: Jazzer's default instruments only classes loaded
+# from directories, which left the configuration and translation targets without coverage guidance.
+#
 # Two instances with different targets can run at once (one per core); each makes its own worktree.
 set -euo pipefail
 
@@ -51,7 +55,7 @@ for target in "$@"; do
     set +e
     (cd "$work" && JAZZER_FUZZ=1 mvn -B -ntp -pl proxy -am verify \
         -Dtest="$class#$method" -Dsurefire.failIfNoSpecifiedTests=false \
-        -Dspotless.check.skip=true -Djacoco.skip=true) >"$log" 2>&1
+        -Dspotless.check.skip=true -Djacoco.skip=true '-Djazzer.instrumentation_includes=dev.rosetta.**') >"$log" 2>&1
     rc=$?
     set -e
     grep -E "^#[0-9]+ +DONE|^Done [0-9]+ runs" "$log" | tail -2 || true
