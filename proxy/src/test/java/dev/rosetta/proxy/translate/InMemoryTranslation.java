@@ -53,18 +53,26 @@ public final class InMemoryTranslation implements AutoCloseable {
         topicNames = new TopicNames(() -> {
             throw new IllegalStateException("no cluster to ask for topic ids");
         });
-        MetadataResponseData metadata = new MetadataResponseData();
-        TOPIC_IDS.forEach((name, id) -> metadata.topics()
-                .add(new MetadataResponseData.MetadataResponseTopic()
-                        .setName(name)
-                        .setTopicId(id)));
-        topicNames.onResponse(ApiKeys.METADATA, (short) 12, metadata, null);
+        resetTopicNames();
         RebuiltBatches rebuilt = new RebuiltBatches(16L << 20, meters);
         PartitionJobs jobs =
                 new PartitionJobs(translators, new TranslationMetrics(meters), deadLetters, Runnable::run, rebuilt);
         OverrideMatches overrideMatches = new OverrideMatches(meters);
         fetch = new FetchTranslator(routes, topicNames, jobs, null, rebuilt, overrideMatches);
         produce = new ProduceTranslator(routes, topicNames, jobs, overrideMatches, deadLetters);
+    }
+
+    /**
+     * Teaches the topic-name filter the fixture's ids again ({@link #TOPIC_IDS}), as a Metadata response would: a
+     * Metadata response that named one of these ids for another topic (a fuzzed one, say) is forgotten.
+     */
+    public void resetTopicNames() {
+        MetadataResponseData metadata = new MetadataResponseData();
+        TOPIC_IDS.forEach((name, id) -> metadata.topics()
+                .add(new MetadataResponseData.MetadataResponseTopic()
+                        .setName(name)
+                        .setTopicId(id)));
+        topicNames.onResponse(ApiKeys.METADATA, (short) 12, metadata, null);
     }
 
     /** The response filters, in {@link RecordTranslation#responseFilters()}'s order. */
