@@ -335,20 +335,28 @@ public final class ConfigLoader {
         if (raw == null) {
             m.missing("bootstrapServers", expected);
         } else if (raw instanceof ConfigTree.ListNode list) {
+            boolean itemRefused = false;
             for (int i = 0; i < list.items().size(); i++) {
                 Node item = list.items().get(i);
                 String itemPath = path + "[" + i + "]";
                 if (item instanceof ConfigTree.ScalarNode s && s.text() != null) {
                     String text = b.text(s, itemPath, false);
                     if (text != null) {
-                        addServers(b, text, item.line(), itemPath, servers);
+                        itemRefused |= !addServers(b, text, item.line(), itemPath, servers);
+                    } else {
+                        itemRefused = true;
                     }
                 } else {
                     b.problem(item.line(), itemPath, null, "expected host:port");
+                    itemRefused = true;
                 }
             }
             if (list.items().isEmpty()) {
                 b.problem(raw.line(), path, "[]", "must not be empty: " + expected);
+            } else if (servers.isEmpty() && !itemRefused) {
+                // every item blank, e.g. [ ${KAFKA_BOOTSTRAP:-} ] with the variable unset (found by fuzzing: the
+                // config record threw IllegalArgumentException instead of this located problem)
+                b.problem(raw.line(), path, null, "has no host:port (its items are blank): " + expected);
             }
         } else {
             String text = m.scalar("bootstrapServers", expected, false);
@@ -417,7 +425,9 @@ public final class ConfigLoader {
         return Objects.requireNonNull(value, "a binding without problems produced no value");
     }
 
-    private static void addServers(Binder b, String text, int line, String path, List<String> out) {
+    /** Adds the servers of a comma-separated {@code text}; false when one was refused (a problem is recorded). */
+    private static boolean addServers(Binder b, String text, int line, String path, List<String> out) {
+        boolean all = true;
         for (String part : text.split(",")) {
             String s = part.trim();
             if (s.isEmpty()) {
@@ -426,10 +436,12 @@ public final class ConfigLoader {
             String problem = HostPort.problem(s);
             if (problem != null) {
                 b.problem(line, path, s, problem);
+                all = false;
             } else {
                 out.add(s);
             }
         }
+        return all;
     }
 
     private static @Nullable RegistryConfig bindRegistry(Binder b, @Nullable MapReader m) {

@@ -283,6 +283,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void bootstrapListOfBlankItemsIsRejectedWhereItIs() {
+        // found by fuzzing: an unset variable with an empty default left the list without servers, and the
+        // configuration threw IllegalArgumentException instead of naming the line
+        Map<String, Integer> lineOfList = Map.of(
+                "upstream:\n  bootstrapServers:\n    - ${ROSETTA_TEST_SURELY_UNSET_VARIABLE:-}\n", 3,
+                "upstream:\n  bootstrapServers: [\"\", \" , \"]\n", 2);
+        for (var entry : lineOfList.entrySet()) {
+            String yaml = entry.getKey();
+            ConfigException.Problem p = onlyProblem(yaml);
+            assertThat(p.path()).as(yaml).isEqualTo("upstream.bootstrapServers");
+            assertThat(p.line()).as(yaml).isEqualTo(entry.getValue());
+            assertThat(p.reason()).as(yaml).contains("has no host:port (its items are blank)");
+        }
+    }
+
+    @Test
     void durationWithoutUnitIsRejected() {
         ConfigException.Problem p = onlyProblem("upstream:\n  bootstrapServers: k:9092\n  connectTimeout: 10\n");
         assertThat(p.path()).isEqualTo("upstream.connectTimeout");
