@@ -100,10 +100,23 @@ final class RosettaProcess implements AutoCloseable {
     }
 
     HttpResponse<String> get(String path) throws IOException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(adminUrl + path))
+        return send(HttpRequest.newBuilder(URI.create(adminUrl + path))
                 .timeout(Duration.ofSeconds(10))
                 .GET()
-                .build();
+                .build());
+    }
+
+    /** A route change through the admin API, made as the soak's operator. */
+    HttpResponse<String> post(String path, String json) throws IOException {
+        return send(HttpRequest.newBuilder(URI.create(adminUrl + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .header("X-Rosetta-Actor", "soak")
+                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8))
+                .build());
+    }
+
+    private HttpResponse<String> send(HttpRequest request) throws IOException {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (InterruptedException e) {

@@ -2,12 +2,7 @@ package dev.rosetta.benchmarks.soak;
 
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -63,15 +58,13 @@ final class RouteOperator {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final String adminUrl;
+    private final RosettaProcess rosetta;
     private final String topic;
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<Event> events = new ArrayList<>();
     private int next;
 
-    RouteOperator(String adminUrl, String topic) {
-        this.adminUrl = adminUrl;
+    RouteOperator(RosettaProcess rosetta, String topic) {
+        this.rosetta = rosetta;
         this.topic = topic;
     }
 
@@ -92,7 +85,7 @@ final class RouteOperator {
                 body.put("percent", step.percent());
             }
             body.put("reason", "soak step " + next + ": " + step.label());
-            HttpResponse<String> r = post(path, body.toString());
+            HttpResponse<String> r = rosetta.post(path, body.toString());
             JsonNode answer = JSON.readTree(r.body());
             if (r.statusCode() != 200) {
                 event = new Event(
@@ -133,21 +126,6 @@ final class RouteOperator {
         }
         JsonNode rollout = side.path("rollout");
         return rollout.path("version").asInt() == 2 ? rollout.path("percent").asDouble() : 0;
-    }
-
-    private HttpResponse<String> post(String path, String body) throws IOException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(adminUrl + path))
-                .timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
-                .header("X-Rosetta-Actor", "soak")
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
-                .build();
-        try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
     }
 
     synchronized List<Event> events() {

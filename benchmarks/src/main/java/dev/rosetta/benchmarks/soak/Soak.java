@@ -173,7 +173,7 @@ public final class Soak {
                         s1.id(),
                         s2.id());
                 clients.startReaders(Duration.ofSeconds(90));
-                RouteOperator operator = new RouteOperator(adminUrl, TOPIC);
+                RouteOperator operator = new RouteOperator(rosetta, TOPIC);
                 long t0 = System.nanoTime();
                 clients.startProducers(options.rate());
                 double stoppedAt = drive(t0, rosetta, clients, operator);

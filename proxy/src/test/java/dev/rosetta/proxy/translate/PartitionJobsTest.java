@@ -68,20 +68,7 @@ class PartitionJobsTest {
     /** Above {@link PartitionJobs#INLINE_BYTES}: rewritten on the workers. */
     private static MemoryRecords large() {
         ByteBuffer buffer = ByteBuffer.allocate(PartitionJobs.INLINE_BYTES * 3);
-        MemoryRecordsBuilder builder = new MemoryRecordsBuilder(
-                buffer,
-                RecordBatch.MAGIC_VALUE_V2,
-                Compression.NONE,
-                TimestampType.CREATE_TIME,
-                0L,
-                RecordBatch.NO_TIMESTAMP,
-                RecordBatch.NO_PRODUCER_ID,
-                RecordBatch.NO_PRODUCER_EPOCH,
-                RecordBatch.NO_SEQUENCE,
-                false,
-                false,
-                0,
-                buffer.capacity());
+        MemoryRecordsBuilder builder = builder(buffer);
         String filler = "x".repeat(1000);
         for (int i = 0; builder.estimatedSizeInBytes() < PartitionJobs.INLINE_BYTES * 2; i++) {
             builder.appendWithOffset(i, 1_700_000_000_000L + i, null, Avro.v1(v1Id, "o" + i + filler, i));
@@ -143,7 +130,16 @@ class PartitionJobsTest {
     /** Records of one small partition (rewritten on the event loop), starting at offset 0. */
     private static MemoryRecords small(byte[]... values) {
         ByteBuffer buffer = ByteBuffer.allocate(4096);
-        MemoryRecordsBuilder builder = new MemoryRecordsBuilder(
+        MemoryRecordsBuilder builder = builder(buffer);
+        for (int i = 0; i < values.length; i++) {
+            builder.appendWithOffset(i, 1_700_000_000_000L + i, null, values[i]);
+        }
+        return builder.build();
+    }
+
+    /** An uncompressed v2 batch from offset 0 that fills at most {@code buffer}. */
+    private static MemoryRecordsBuilder builder(ByteBuffer buffer) {
+        return new MemoryRecordsBuilder(
                 buffer,
                 RecordBatch.MAGIC_VALUE_V2,
                 Compression.NONE,
@@ -157,10 +153,6 @@ class PartitionJobsTest {
                 false,
                 0,
                 buffer.capacity());
-        for (int i = 0; i < values.length; i++) {
-            builder.appendWithOffset(i, 1_700_000_000_000L + i, null, values[i]);
-        }
-        return builder.build();
     }
 
     private double records(String outcome) {
